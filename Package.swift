@@ -1,0 +1,89 @@
+// swift-tools-version: 6.0
+// Scholia: a language-server-style annotation backend (sources, hedging, quotations).
+//
+// Dependencies point one way (see ARCHITECTURE.md):
+//   TextModel <- AnnotationModel <- TextEngine <- Plugins (quotations, sources, hedging)
+//   CJansson <- JSON <- JSONRPC / ModuleHost / Evaluation <- Server <- ScholiaCLI
+// The text and annotation core (TextModel, AnnotationModel, TextEngine) does no IO and knows no JSON.
+import PackageDescription
+
+let package = Package(
+    name: "scholia",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "scholia", targets: ["ScholiaCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: JSON at the edge: jansson through a system-library target, and a Swift value over it.
+        .systemLibrary(
+            name: "CJansson",
+            path: "Sources/CJansson",
+            pkgConfig: "jansson",
+            providers: [.apt(["libjansson-dev"])]
+        ),
+        .target(name: "JSON", dependencies: ["CJansson"]),
+
+        // MARK: The core: plain data, no IO, no JSON.
+        .target(name: "TextModel"),
+        .target(name: "AnnotationModel", dependencies: ["TextModel"]),
+        .target(name: "TextEngine", dependencies: ["TextModel", "AnnotationModel"]),
+        .target(name: "DocumentStore", dependencies: ["TextModel"]),
+
+        // MARK: The annotator modules (each folder under Plugins/ also holds its lexicons).
+        .target(
+            name: "QuotationsModule",
+            dependencies: ["AnnotationModel", "TextEngine"],
+            path: "Plugins/quotations"
+        ),
+
+        // MARK: Edges: protocol, module hosting, evaluation, the server, the CLI.
+        .target(name: "JSONRPC", dependencies: ["JSON"]),
+        .target(name: "ModuleHost", dependencies: ["AnnotationModel", "TextEngine", "JSON"]),
+        .target(name: "Evaluation", dependencies: ["AnnotationModel", "TextModel", "JSON"]),
+        .target(
+            name: "BuiltinModules",
+            dependencies: ["ModuleHost", "QuotationsModule"]
+        ),
+        .target(
+            name: "Server",
+            dependencies: ["JSON", "JSONRPC", "TextModel", "AnnotationModel", "DocumentStore", "ModuleHost"]
+        ),
+        .executableTarget(
+            name: "ScholiaCLI",
+            dependencies: [
+                "Server", "BuiltinModules", "ModuleHost", "Evaluation", "TextEngine", "JSON", "JSONRPC", "TextModel", "AnnotationModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: Tests (Swift Testing). One target per module; end-to-end tests drive the built binary.
+        .target(
+            name: "ScholiaTestSupport",
+            dependencies: ["JSON", "JSONRPC", "TextModel", "AnnotationModel", "Server", "ModuleHost", "BuiltinModules"],
+            path: "Tests/ScholiaTestSupport"
+        ),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "TextModelTests", dependencies: ["TextModel", "ScholiaTestSupport"]),
+        .testTarget(name: "AnnotationModelTests", dependencies: ["AnnotationModel", "TextModel"]),
+        .testTarget(name: "DocumentStoreTests", dependencies: ["DocumentStore", "TextModel", "ScholiaTestSupport"]),
+        .testTarget(name: "TextEngineTests", dependencies: ["TextEngine", "TextModel"]),
+        .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSON"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "AnnotationModel", "JSON"]),
+        .testTarget(
+            name: "ModuleTests",
+            dependencies: ["QuotationsModule", "BuiltinModules", "ModuleHost", "AnnotationModel", "TextEngine", "ScholiaTestSupport"]
+        ),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: ["Server", "JSON", "JSONRPC", "BuiltinModules", "ScholiaTestSupport"]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["ScholiaCLI", "JSON", "JSONRPC", "ScholiaTestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,174 @@
+/// Runs a set of annotators over one text and merges what they return into one result.
+///
+/// This is where a failing or misbehaving module is contained: a module that throws loses its
+/// output for this call and every other module's annotations still arrive; an annotation with a
+/// span outside the text, off a character boundary, or of a kind its module did not declare is
+/// dropped with a reason. The merged result is sorted by position and numbered (`quote-1`,
+/// `source-3`): links between annotations are rewritten to the final ids, and links to annotations
+/// that are not in the result (a disabled module's) are dropped.
+public struct AnnotationPipeline: Sendable {
+    /// The annotators in the order they run: every module after the modules it reads.
+    public let annotators: [any Annotator]
+
+    public init(annotators: [any Annotator]) {
+        self.annotators = Self.ordered(annotators)
+    }
+
+    public var moduleNames: [String] { annotators.map(\.descriptor.name) }
+
+    /// Annotates `text`. `modules` limits the run to those module names (nil: all that handle
+    /// the language).
+    public func run(
+        text: String, language: Language, modules: Set<String>? = nil,
+        isCancelled: @escaping @Sendable () -> Bool = { false }
+    ) -> PipelineResult {
+        let utf8 = Array(text.utf8)
+        var result = PipelineResult()
+        var collected: [Annotation] = []
+        for annotator in annotators {
+            let descriptor = annotator.descriptor
+            if let modules, !modules.contains(descriptor.name) { continue }
+            guard descriptor.handles(language) else { continue }
+            if isCancelled() {
+                result.cancelled = true
+                return result
+            }
+            let request = AnnotationRequest(
+                text: text, utf8: utf8, language: language, prior: collected, isCancelled: isCancelled)
+            let produced: [Annotation]
+            do {
+                produced = try annotator.annotate(request)
+            } catch {
+                result.failures.append(ModuleFailure(module: descriptor.name, message: "\(error)"))
+                continue
+            }
+            let declaredKinds = Set(descriptor.kinds.map(\.kind))
+            for var annotation in produced {
+                if let reason = Self.problem(with: annotation, in: utf8, declaredKinds: declaredKinds) {
+                    result.dropped.append(DroppedAnnotation(module: descriptor.name, id: annotation.id, reason: reason))
+                    continue
+                }
+                annotation.module = descriptor.name
+                annotation.text = request.text(in: annotation.range)
+                collected.append(annotation)
+            }
+        }
+        if isCancelled() { result.cancelled = true }
+        result.annotations = Self.finalize(collected)
+        return result
+    }
+
+    // MARK: Validation
+
+    static func problem(with annotation: Annotation, in utf8: [UInt8], declaredKinds: Set<AnnotationKind>) -> String? {
+        let range = annotation.range
+        if range.lowerBound < 0 || range.upperBound > utf8.count {
+            return "span \(range.lowerBound)..<\(range.upperBound) lies outside the text (\(utf8.count) bytes)"
+        }
+        if range.isEmpty { return "empty span at \(range.lowerBound)" }
+        if !isBoundary(range.lowerBound, in: utf8) || !isBoundary(range.upperBound, in: utf8) {
+            return "span \(range.lowerBound)..<\(range.upperBound) does not fall on character boundaries"
+        }
+        if !declaredKinds.isEmpty && !declaredKinds.contains(annotation.kind) {
+            return "kind '\(annotation.kind)' is not one the module declares"
+        }
+        return nil
+    }
+
+    private static func isBoundary(_ offset: Int, in utf8: [UInt8]) -> Bool {
+        offset == utf8.count || utf8[offset] & 0xC0 != 0x80
+    }
+
+    // MARK: Ordering and numbering
+
+    /// Sorts by position, drops exact repeats, numbers per kind and rewrites links.
+    public static func finalize(_ annotations: [Annotation]) -> [Annotation] {
+        var seen = Set<String>()
+        var unique: [Annotation] = []
+        unique.reserveCapacity(annotations.count)
+        for annotation in annotations {
+            let key = "\(annotation.module)\u{1F}\(annotation.kind.rawValue)\u{1F}\(annotation.range.lowerBound)\u{1F}\(annotation.range.upperBound)"
+            if seen.insert(key).inserted { unique.append(annotation) }
+        }
+        unique.sort { a, b in
+            if a.range.lowerBound != b.range.lowerBound { return a.range.lowerBound < b.range.lowerBound }
+            if a.range.upperBound != b.range.upperBound { return a.range.upperBound > b.range.upperBound }
+            if a.kind != b.kind { return a.kind < b.kind }
+            return a.module < b.module
+        }
+        var counters: [AnnotationKind: Int] = [:]
+        var renamed: [String: String] = [:]
+        for index in unique.indices {
+            let kind = unique[index].kind
+            let number = (counters[kind] ?? 0) + 1
+            counters[kind] = number
+            let newID = "\(kind.rawValue)-\(number)"
+            // The first annotation to carry an id keeps the link target when two share one.
+            if renamed[unique[index].id] == nil { renamed[unique[index].id] = newID }
+            unique[index].id = newID
+        }
+        for index in unique.indices {
+            unique[index].links = unique[index].links.compactMap { link in
+                renamed[link.target].map { AnnotationLink(rel: link.rel, target: $0) }
+            }
+        }
+        return unique
+    }
+
+    /// A stable topological order: each module after those in its `runsAfter`; modules that do not
+    /// depend on one another keep the order they were given in. Names not present are ignored; a
+    /// cycle is broken by the given order.
+    static func ordered(_ annotators: [any Annotator]) -> [any Annotator] {
+        let names = Set(annotators.map(\.descriptor.name))
+        var placed = Set<String>()
+        var result: [any Annotator] = []
+        var remaining = annotators
+        while !remaining.isEmpty {
+            if let index = remaining.firstIndex(where: { annotator in
+                annotator.descriptor.runsAfter.allSatisfy { !names.contains($0) || placed.contains($0) }
+            }) {
+                let next = remaining.remove(at: index)
+                placed.insert(next.descriptor.name)
+                result.append(next)
+            } else {
+                let next = remaining.removeFirst()
+                placed.insert(next.descriptor.name)
+                result.append(next)
+            }
+        }
+        return result
+    }
+}
+
+/// The merged output of one pipeline run.
+public struct PipelineResult: Sendable {
+    public var annotations: [Annotation] = []
+    /// Modules that threw; their annotations are missing from this result.
+    public var failures: [ModuleFailure] = []
+    /// Annotations refused by validation.
+    public var dropped: [DroppedAnnotation] = []
+    /// The run was cancelled; the annotations are incomplete and should not be published.
+    public var cancelled = false
+
+    public init() {}
+}
+
+public struct ModuleFailure: Sendable, Hashable {
+    public var module: String
+    public var message: String
+    public init(module: String, message: String) {
+        self.module = module
+        self.message = message
+    }
+}
+
+public struct DroppedAnnotation: Sendable, Hashable {
+    public var module: String
+    public var id: String
+    public var reason: String
+    public init(module: String, id: String, reason: String) {
+        self.module = module
+        self.id = id
+        self.reason = reason
+    }
+}

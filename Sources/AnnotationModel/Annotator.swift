@@ -1,0 +1,45 @@
+/// What an annotator is given: the document's text, its language, and the annotations of the
+/// modules it runs after.
+public struct AnnotationRequest: Sendable {
+    public let text: String
+    /// The text's bytes; every range an annotator returns counts in these.
+    public let utf8: [UInt8]
+    public let language: Language
+    /// Annotations produced earlier in this run by the modules named in `runsAfter`.
+    public let prior: [Annotation]
+    /// Asked between units of work; true means the result will be thrown away.
+    public let isCancelled: @Sendable () -> Bool
+
+    public init(
+        text: String, utf8: [UInt8]? = nil, language: Language, prior: [Annotation] = [],
+        isCancelled: @escaping @Sendable () -> Bool = { false }
+    ) {
+        self.text = text
+        self.utf8 = utf8 ?? Array(text.utf8)
+        self.language = language
+        self.prior = prior
+        self.isCancelled = isCancelled
+    }
+
+    /// The document text of a UTF-8 range.
+    public func text(in range: Range<Int>) -> String {
+        String(decoding: utf8[range], as: UTF8.self)
+    }
+}
+
+/// An annotation module: text in, annotations out. Stateless from one call to the next, so the
+/// server can call it from any thread and for several documents at once.
+///
+/// A module that fails throws; the pipeline drops that module's output for the call, records why,
+/// and keeps every other module's annotations.
+public protocol Annotator: Sendable {
+    var descriptor: ModuleDescriptor { get }
+    func annotate(_ request: AnnotationRequest) throws -> [Annotation]
+}
+
+/// A module failure that the annotator reports itself, with a message fit for a log line.
+public struct AnnotatorError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,62 @@
+import TextModel
+
+/// One immutable version of an open document. Edits make a new snapshot; readers (the annotation
+/// pipeline, a request in flight) keep the one they started with.
+public struct DocumentSnapshot: Sendable {
+    public let uri: String
+    /// The client's language id (`plaintext`, `markdown`, `html`...), as given at open.
+    public let languageID: String
+    public let version: Int
+    public let text: String
+    public let lineIndex: LineIndex
+
+    public init(uri: String, languageID: String, version: Int, text: String) {
+        self.uri = uri
+        self.languageID = languageID
+        self.version = version
+        self.text = text
+        self.lineIndex = LineIndex(text)
+    }
+
+    init(uri: String, languageID: String, version: Int, utf8: [UInt8]) {
+        self.uri = uri
+        self.languageID = languageID
+        self.version = version
+        self.text = String(decoding: utf8, as: UTF8.self)
+        self.lineIndex = LineIndex(utf8: utf8)
+    }
+
+    public var utf8: [UInt8] { lineIndex.utf8 }
+}
+
+/// A change as LSP's `TextDocumentContentChangeEvent` carries it: a range in the client's encoding
+/// and its new text, or (no range) the whole new text.
+public struct DocumentChange: Sendable, Hashable {
+    public var range: TextRange?
+    public var text: String
+
+    public init(range: TextRange?, text: String) {
+        self.range = range
+        self.text = text
+    }
+}
+
+/// Why the store refused a request. The document is always left exactly as it was.
+public struct DocumentStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: Sendable, Equatable {
+        case notOpen
+        case alreadyOpen
+        case rangeOutsideDocument
+        case staleVersion
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,1 @@
+print("scholia: under construction")
