@@ -49,7 +49,7 @@ let package = Package(
         ),
         .target(
             name: "Server",
-            dependencies: ["JSON", "JSONRPC", "TextModel", "AnnotationModel", "DocumentStore", "ModuleHost"]
+            dependencies: ["JSON", "JSONRPC", "TextModel", "AnnotationModel", "TextEngine", "DocumentStore", "ModuleHost"]
         ),
         .executableTarget(
             name: "ScholiaCLI",

@@ -1,0 +1,94 @@
+import AnnotationModel
+
+/// Where a module came from, as `scholia modules` and `scholia/modules` report it.
+public enum ModuleOrigin: Sendable, Hashable, CustomStringConvertible {
+    /// Compiled into the binary.
+    case builtin
+    /// Found in a module directory (a `module.json` manifest).
+    case directory(String)
+
+    public var description: String {
+        switch self {
+        case .builtin: return "builtin"
+        case .directory(let path): return path
+        }
+    }
+}
+
+/// Whether a module can run now.
+public enum ModuleStatus: String, Sendable, Hashable {
+    case loaded
+    case failed
+    case disabled
+}
+
+/// One module the registry knows: its annotator (when it loaded), where it came from, and what
+/// went wrong last.
+public struct RegisteredModule: Sendable {
+    public var descriptor: ModuleDescriptor
+    public var annotator: (any Annotator)?
+    public var origin: ModuleOrigin
+    public var status: ModuleStatus
+    public var lastError: String?
+
+    public init(annotator: any Annotator, origin: ModuleOrigin) {
+        self.descriptor = annotator.descriptor
+        self.annotator = annotator
+        self.origin = origin
+        self.status = .loaded
+        self.lastError = nil
+    }
+
+    /// A module whose manifest was read but which could not be loaded.
+    public init(failed descriptor: ModuleDescriptor, origin: ModuleOrigin, error: String) {
+        self.descriptor = descriptor
+        self.annotator = nil
+        self.origin = origin
+        self.status = .failed
+        self.lastError = error
+    }
+}
+
+/// The modules of one server or CLI run, by name. A later registration of a name replaces an
+/// earlier one, so a user's module can shadow a built-in of the same name.
+public struct ModuleRegistry: Sendable {
+    public private(set) var modules: [RegisteredModule] = []
+
+    public init() {}
+
+    public init(builtins: [any Annotator]) {
+        for annotator in builtins { register(annotator, origin: .builtin) }
+    }
+
+    public mutating func register(_ annotator: any Annotator, origin: ModuleOrigin) {
+        register(RegisteredModule(annotator: annotator, origin: origin))
+    }
+
+    public mutating func register(_ module: RegisteredModule) {
+        if let index = modules.firstIndex(where: { $0.descriptor.name == module.descriptor.name }) {
+            modules[index] = module
+        } else {
+            modules.append(module)
+        }
+    }
+
+    public subscript(name: String) -> RegisteredModule? { modules.first { $0.descriptor.name == name } }
+
+    public var names: [String] { modules.map(\.descriptor.name) }
+
+    /// The names among `requested` that no loaded module has.
+    public func unknownNames(in requested: some Sequence<String>) -> [String] {
+        let loaded = Set(modules.filter { $0.status == .loaded }.map(\.descriptor.name))
+        return requested.filter { !loaded.contains($0) }
+    }
+
+    /// A pipeline over the loaded modules, optionally only those named in `enabled`.
+    public func pipeline(enabled: Set<String>? = nil) -> AnnotationPipeline {
+        let annotators = modules.compactMap { module -> (any Annotator)? in
+            guard module.status == .loaded, let annotator = module.annotator else { return nil }
+            if let enabled, !enabled.contains(module.descriptor.name) { return nil }
+            return annotator
+        }
+        return AnnotationPipeline(annotators: annotators)
+    }
+}

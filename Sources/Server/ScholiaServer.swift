@@ -1,0 +1,315 @@
+import AnnotationModel
+import DocumentStore
+import Foundation
+import JSON
+import JSONRPC
+import ModuleHost
+import Synchronization
+import TextEngine
+import TextModel
+
+/// What the server writes: one message, or the answers to one batch together.
+public enum Outbound: Sendable {
+    case message(Message)
+    case batch([Message])
+}
+
+/// The Scholia language server: lifecycle, documents, and the requests of protocol.md.
+///
+/// It knows nothing of bytes or framing: the transport hands it decoded payloads in arrival order
+/// (`receive`) and gets back what to write (`send`). Messages are handled in order on the caller's
+/// thread, so a document change is always applied before a later request reads that document;
+/// annotation runs on a work queue, and a result whose document has moved on is thrown away.
+public final class ScholiaServer: Sendable {
+    public struct Configuration: Sendable {
+        public var name: String
+        public var version: String
+        /// Language when neither the client nor the request says (nil: detect per document).
+        public var language: Language?
+
+        public init(name: String = "scholia", version: String = ScholiaVersion.current, language: Language? = nil) {
+            self.name = name
+            self.version = version
+            self.language = language
+        }
+    }
+
+    enum Phase: Sendable, Equatable {
+        case uninitialized
+        case running
+        case shuttingDown
+        case exited
+    }
+
+    struct State: Sendable {
+        var phase: Phase = .uninitialized
+        var encoding: PositionEncoding = .utf16
+        var documents = DocumentStore()
+        var language: Language?
+        var enabledModules: Set<String>?
+        var inFlight: [RequestID: CancellationFlag] = [:]
+    }
+
+    let configuration: Configuration
+    let registry: ModuleRegistry
+    let state: Mutex<State>
+    let send: @Sendable (Outbound) -> Void
+    let log: @Sendable (String) -> Void
+    let onExit: @Sendable (Int32) -> Void
+    let work = DispatchQueue(label: "scholia.annotate", qos: .userInitiated, attributes: .concurrent)
+    let severities: [AnnotationKind: AnnotationSeverity]
+
+    /// - Parameters:
+    ///   - send: writes a message to the client; called from any thread.
+    ///   - log: a line for the server's own log (stderr in `scholia serve`).
+    ///   - onExit: called once on `exit` (0 after `shutdown`, 1 otherwise) or end of input.
+    public init(
+        configuration: Configuration = Configuration(), registry: ModuleRegistry,
+        send: @escaping @Sendable (Outbound) -> Void,
+        log: @escaping @Sendable (String) -> Void = { _ in },
+        onExit: @escaping @Sendable (Int32) -> Void = { _ in }
+    ) {
+        self.configuration = configuration
+        self.registry = registry
+        self.send = send
+        self.log = log
+        self.onExit = onExit
+        var state = State()
+        state.language = configuration.language
+        self.state = Mutex(state)
+        var severities: [AnnotationKind: AnnotationSeverity] = [:]
+        for module in registry.modules {
+            for kind in module.descriptor.kinds where severities[kind.kind] == nil {
+                severities[kind.kind] = kind.defaultSeverity
+            }
+        }
+        self.severities = severities
+    }
+
+    // MARK: Input
+
+    /// Handles one decoded frame. Answers to a batch go out together as one batch.
+    public func receive(_ payload: Payload) {
+        switch payload {
+        case .single(let item):
+            process(item) { [send] reply in send(.message(reply)) }
+        case .batch(let items):
+            let expected = items.reduce(0) { count, item in
+                switch item {
+                case .failure, .success(.request): return count + 1
+                default: return count
+                }
+            }
+            let replies = BatchReplies(expected: expected, send: send)
+            for item in items { process(item, reply: replies.add) }
+        }
+    }
+
+    /// A frame that could not be read at all (a bad header, an over-size message, a frame that is
+    /// not JSON): answered with id null, as JSON-RPC requires when the id is unknown.
+    public func receiveUnreadableFrame(code: Int, message: String) {
+        log("unreadable message: \(message)")
+        send(.message(.response(id: nil, result: .failure(RPCError(code: code, message: message)))))
+    }
+
+    /// The client closed its end without `exit`.
+    public func endOfInput() {
+        let code: Int32? = state.withLock { state in
+            guard state.phase != .exited else { return nil }
+            let code: Int32 = state.phase == .shuttingDown ? 0 : 1
+            state.phase = .exited
+            return code
+        }
+        if let code {
+            log("input closed\(code == 0 ? "" : " without shutdown and exit")")
+            onExit(code)
+        }
+    }
+
+    private func process(_ item: Result<Message, InvalidMessage>, reply: @escaping @Sendable (Message) -> Void) {
+        switch item {
+        case .failure(let invalid):
+            log("invalid message: \(invalid.error.message)")
+            reply(.response(id: invalid.id, result: .failure(invalid.error)))
+        case .success(.request(let id, let method, let params)):
+            handleRequest(id: id, method: method, params: params) { result in
+                reply(.response(id: id, result: result))
+            }
+        case .success(.notification(let method, let params)):
+            handleNotification(method: method, params: params)
+        case .success(.response(let id, _)):
+            // The server sends no requests that expect answers, so any response is unexpected.
+            log("ignored a response (id \(id.map(\.description) ?? "null")) to nothing the server asked")
+        }
+    }
+
+    // MARK: Requests
+
+    typealias Completion = @Sendable (Result<JSONValue, RPCError>) -> Void
+
+    private func handleRequest(id: RequestID, method: String, params: JSONValue?, complete: @escaping Completion) {
+        let phase = state.withLock { $0.phase }
+        if method == "initialize" {
+            guard phase == .uninitialized else {
+                complete(.failure(.invalidRequest("initialize may be sent only once")))
+                return
+            }
+            complete(Result { () throws(RPCError) -> JSONValue in try initialize(params) })
+            return
+        }
+        switch phase {
+        case .uninitialized:
+            complete(.failure(.serverNotInitialized(method)))
+            return
+        case .shuttingDown, .exited:
+            complete(.failure(.invalidRequest("server is shutting down: only 'exit' is accepted after 'shutdown'")))
+            return
+        case .running:
+            break
+        }
+        switch method {
+        case "shutdown":
+            state.withLock { $0.phase = .shuttingDown }
+            complete(.success(.null))
+        case "scholia/annotate":
+            annotateRequest(id: id, params: params, complete: complete)
+        case "scholia/modules":
+            complete(.success(["modules": .array(registry.modules.map(Self.moduleJSON))]))
+        default:
+            complete(.failure(.methodNotFound(method)))
+        }
+    }
+
+    // MARK: Notifications
+
+    private func handleNotification(method: String, params: JSONValue?) {
+        let phase = state.withLock { $0.phase }
+        if method == "exit" {
+            let code: Int32? = state.withLock { state in
+                guard state.phase != .exited else { return nil }
+                let code: Int32 = state.phase == .shuttingDown ? 0 : 1
+                state.phase = .exited
+                return code
+            }
+            if let code { onExit(code) }
+            return
+        }
+        // Before initialize, notifications are dropped (LSP); after shutdown, likewise.
+        guard phase == .running else {
+            log("dropped notification '\(method)' (\(phase == .uninitialized ? "before initialize" : "after shutdown"))")
+            return
+        }
+        do throws(RPCError) {
+            switch method {
+            case "initialized", "$/setTrace", "$/logTrace", "workspace/didChangeConfiguration":
+                break
+            case "$/cancelRequest":
+                let params = try Params(method: method, params)
+                guard let rawID = params["id"], let id = RequestID(json: rawID) else {
+                    throw RPCError.invalidParams("$/cancelRequest: 'id' must be a string or an integer")
+                }
+                state.withLock { $0.inFlight[id]?.cancel() }
+            case "textDocument/didOpen":
+                try didOpen(params)
+            case "textDocument/didChange":
+                try didChange(params)
+            case "textDocument/didClose":
+                try didClose(params)
+            default:
+                if !method.hasPrefix("$/") { log("ignored unknown notification '\(method)'") }
+            }
+        } catch {
+            // A notification has no answer; the client hears of the problem through its log.
+            logToClient(.error, error.message)
+        }
+    }
+
+    // MARK: Helpers
+
+    enum MessageType: Int64 {
+        case error = 1, warning, info, log
+    }
+
+    func logToClient(_ type: MessageType, _ message: String) {
+        log(message)
+        send(.message(.notification(
+            method: "window/logMessage", params: ["type": .integer(type.rawValue), "message": .string(message)])))
+    }
+
+    /// The language to annotate a text in: the request's, else the client's setting, else detected.
+    func language(for utf8: [UInt8], requested: Language?) -> Language {
+        if let requested { return requested }
+        if let configured = state.withLock({ $0.language }) { return configured }
+        return LanguageDetector.detect(utf8)
+    }
+
+    /// Reads a language parameter: `auto` (or absent) is nil; otherwise a language some module handles.
+    func parseLanguage(_ value: String?, field: String) throws(RPCError) -> Language? {
+        guard let value, value.lowercased() != "auto" else { return nil }
+        let supported = Set(registry.modules.flatMap(\.descriptor.languages).map(\.rawValue))
+        let language = Language(rawValue: value)
+        guard supported.contains(language.rawValue) else {
+            throw .invalidParams(
+                "\(field): unsupported language '\(value)' (supported: auto, \(supported.sorted().joined(separator: ", ")))")
+        }
+        return language
+    }
+
+    func parseModules(_ names: [String]?, field: String) throws(RPCError) -> Set<String>? {
+        guard let names else { return nil }
+        let unknown = registry.unknownNames(in: names)
+        guard unknown.isEmpty else {
+            throw .invalidParams(
+                "\(field): unknown module\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", ")) "
+                    + "(loaded: \(registry.names.joined(separator: ", ")))")
+        }
+        return Set(names)
+    }
+
+    public static func moduleJSON(_ module: RegisteredModule) -> JSONValue {
+        var object = JSONObject()
+        object["name"] = .string(module.descriptor.name)
+        object["version"] = .string(module.descriptor.version)
+        object["description"] = .string(module.descriptor.description)
+        object["kinds"] = .array(module.descriptor.kinds.map { kind in
+            ["kind": .string(kind.kind.rawValue), "severity": .string(kind.defaultSeverity.name),
+             "tokenType": .string(kind.tokenType)]
+        })
+        object["languages"] = .array(module.descriptor.languages.map { .string($0.rawValue) })
+        object["origin"] = .string(module.origin.description)
+        object["status"] = .string(module.status.rawValue)
+        if let error = module.lastError { object["lastError"] = .string(error) }
+        return .object(object)
+    }
+}
+
+/// Set by `$/cancelRequest`, read by the work it stops.
+final class CancellationFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    func cancel() { flag.store(true, ordering: .relaxed) }
+    var isCancelled: Bool { flag.load(ordering: .relaxed) }
+}
+
+/// Collects the answers to one batch and sends them together once the last one is in.
+final class BatchReplies: Sendable {
+    private let replies = Mutex<[Message]>([])
+    private let expected: Int
+    private let send: @Sendable (Outbound) -> Void
+
+    init(expected: Int, send: @escaping @Sendable (Outbound) -> Void) {
+        self.expected = expected
+        self.send = send
+    }
+
+    func add(_ reply: Message) {
+        let complete: [Message]? = replies.withLock { replies in
+            replies.append(reply)
+            return replies.count == expected ? replies : nil
+        }
+        if let complete { send(.batch(complete)) }
+    }
+}
+
+public enum ScholiaVersion {
+    public static let current = "0.1.0"
+}

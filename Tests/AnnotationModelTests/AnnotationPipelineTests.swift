@@ -1,0 +1,127 @@
+import AnnotationModel
+import Testing
+
+/// A module made for these tests: marks every occurrence of a word with a kind, optionally links to
+/// another module's annotations, optionally throws or returns bad spans.
+private struct WordMarker: Annotator {
+    enum Fault: Sendable { case none, throwsError, spanPastEnd, midCharacter, undeclaredKind }
+
+    let descriptor: ModuleDescriptor
+    let word: String
+    let kind: AnnotationKind
+    let fault: Fault
+    let linkToPriorKind: AnnotationKind?
+
+    init(name: String, word: String, kind: AnnotationKind, fault: Fault = .none, runsAfter: [String] = [], languages: [Language] = ["en", "ar"],
+         linkToPriorKind: AnnotationKind? = nil) {
+        descriptor = ModuleDescriptor(
+            name: name, version: "1", description: "test", kinds: [KindDescriptor(kind: kind)], languages: languages,
+            runsAfter: runsAfter)
+        self.word = word
+        self.kind = kind
+        self.fault = fault
+        self.linkToPriorKind = linkToPriorKind
+    }
+
+    func annotate(_ request: AnnotationRequest) throws -> [Annotation] {
+        if fault == .throwsError { throw AnnotatorError("boom") }
+        let bytes = request.utf8
+        let needle = Array(word.utf8)
+        var result: [Annotation] = []
+        var i = 0
+        while i + needle.count <= bytes.count {
+            if Array(bytes[i..<(i + needle.count)]) == needle {
+                var range = i..<(i + needle.count)
+                var kind = self.kind
+                switch fault {
+                case .spanPastEnd: range = i..<(bytes.count + 10)
+                case .midCharacter: range = (i + 1)..<(i + needle.count)
+                case .undeclaredKind: kind = "other"
+                default: break
+                }
+                var links: [AnnotationLink] = []
+                if let linkToPriorKind, let target = request.prior.first(where: { $0.kind == linkToPriorKind }) {
+                    links.append(AnnotationLink(rel: "source", target: target.id))
+                }
+                links.append(AnnotationLink(rel: "dangling", target: "nowhere:0-1"))
+                result.append(Annotation(module: "ignored", kind: kind, range: range, text: "ignored", links: links))
+                i += needle.count
+            } else {
+                i += 1
+            }
+        }
+        return result
+    }
+}
+
+@Suite struct AnnotationPipelineTests {
+    @Test func resultsAreSortedNumberedAndLinked() {
+        let pipeline = AnnotationPipeline(annotators: [
+            // Given out of order: the cue module reads the source module's output, so it must run second.
+            WordMarker(name: "cues", word: "said", kind: .cue, runsAfter: ["sources"], linkToPriorKind: .source),
+            WordMarker(name: "sources", word: "Kyodo", kind: .source),
+        ])
+        #expect(pipeline.moduleNames == ["sources", "cues"])
+        let result = pipeline.run(text: "Kyodo said, and Kyodo said again", language: .english)
+        #expect(result.failures.isEmpty)
+        #expect(result.annotations.map(\.id) == ["source-1", "cue-1", "source-2", "cue-2"])
+        #expect(result.annotations.map(\.text) == ["Kyodo", "said", "Kyodo", "said"])
+        #expect(result.annotations.map(\.module) == ["sources", "cues", "sources", "cues"])
+        // Links point at the final ids; the dangling one is gone.
+        #expect(result.annotations[1].links == [AnnotationLink(rel: "source", target: "source-1")])
+        #expect(result.annotations[0].links.isEmpty)
+    }
+
+    @Test func aThrowingModuleLosesOnlyItsOwnOutput() {
+        let pipeline = AnnotationPipeline(annotators: [
+            WordMarker(name: "broken", word: "a", kind: .hedge, fault: .throwsError),
+            WordMarker(name: "fine", word: "may", kind: .hedge),
+        ])
+        let result = pipeline.run(text: "it may rain", language: .english)
+        #expect(result.failures == [ModuleFailure(module: "broken", message: "boom")])
+        #expect(result.annotations.map(\.text) == ["may"])
+    }
+
+    @Test(arguments: [WordMarker.Fault.spanPastEnd, .midCharacter, .undeclaredKind])
+    fileprivate func badSpansAreDroppedWithAReason(fault: WordMarker.Fault) {
+        let pipeline = AnnotationPipeline(annotators: [
+            WordMarker(name: "bad", word: "ربما", kind: .hedge, fault: fault),
+            WordMarker(name: "good", word: "قد", kind: .hedge),
+        ])
+        let result = pipeline.run(text: "ربما قد", language: .arabic)
+        #expect(result.dropped.count == 1)
+        #expect(result.dropped.first?.module == "bad")
+        #expect(result.annotations.map(\.text) == ["قد"])
+    }
+
+    @Test func modulesThatDoNotHandleTheLanguageDoNotRun() {
+        let pipeline = AnnotationPipeline(annotators: [WordMarker(name: "en", word: "may", kind: .hedge, languages: ["en"])])
+        #expect(pipeline.run(text: "may", language: .arabic).annotations.isEmpty)
+        #expect(pipeline.run(text: "may", language: .english).annotations.count == 1)
+    }
+
+    @Test func onlyTheRequestedModulesRun() {
+        let pipeline = AnnotationPipeline(annotators: [
+            WordMarker(name: "one", word: "a", kind: .hedge), WordMarker(name: "two", word: "b", kind: .cue),
+        ])
+        let result = pipeline.run(text: "a b", language: .english, modules: ["two"])
+        #expect(result.annotations.map(\.module) == ["two"])
+    }
+
+    @Test func cancellationStopsTheRun() {
+        let pipeline = AnnotationPipeline(annotators: [WordMarker(name: "one", word: "a", kind: .hedge)])
+        let result = pipeline.run(text: "a", language: .english, isCancelled: { true })
+        #expect(result.cancelled)
+        #expect(result.annotations.isEmpty)
+    }
+
+    @Test func exactRepeatsAreMergedAndNestedSpansSortOuterFirst() {
+        let spans: [Annotation] = [
+            Annotation(module: "m", kind: .hedge, range: 5..<8, text: ""),
+            Annotation(module: "m", kind: .quote, range: 0..<20, text: ""),
+            Annotation(module: "m", kind: .hedge, range: 5..<8, text: ""),
+        ]
+        let final = AnnotationPipeline.finalize(spans)
+        #expect(final.map(\.id) == ["quote-1", "hedge-1"])
+    }
+}
