@@ -59,6 +59,13 @@ let package = Package(
             ]
         ),
 
+        // MARK: Benchmarks (scripts/bench). The only target allowed Foundation's JSON codec, as a yardstick.
+        .executableTarget(
+            name: "scholia-bench",
+            dependencies: ["BuiltinModules", "AnnotationModel", "TextEngine", "TextModel", "JSON"],
+            path: "Benchmarks/ScholiaBench"
+        ),
+
         // MARK: Tests (Swift Testing). One target per module; end-to-end tests drive the built binary.
         .target(
             name: "ScholiaTestSupport",

@@ -82,7 +82,7 @@ struct AnnotateCommand: ParsableCommand {
                 let encoder = AnnotationJSONEncoder(lineIndex: lineIndex, encoding: positionEncoding)
                 let object: JSONValue = [
                     "path": .string(document.path), "language": .string(language.rawValue),
-                    "annotations": encoder.json(result.annotations),
+                    "encoding": .string(positionEncoding.rawValue), "annotations": encoder.json(result.annotations),
                 ]
                 if format == .jsonl {
                     print(object.serializedString())
