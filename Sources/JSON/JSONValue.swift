@@ -135,3 +135,10 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool { lhs.storage == rhs.storage }
     public func hash(into hasher: inout Hasher) { hasher.combine(storage) }
 }
+
+extension JSONObject: ExpressibleByDictionaryLiteral {
+    /// Members in the order written, so a literal reads like the JSON it becomes.
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self.init(elements)
+    }
+}

@@ -42,6 +42,9 @@ struct AnnotateCommand: ParsableCommand {
     @Option(help: "Only these modules, comma-separated (see 'scholia modules').")
     var modules: ModuleList?
 
+    @Flag(help: "Also give the document profile: named and unnamed sources, cues, hedges per 1,000 words, quotes with and without a speaker, the distinct sources.")
+    var profile = false
+
     @Option(help: "Colour in pretty output: auto (when standard output is a terminal), always, never.")
     var color: ColorChoice = .auto
 
@@ -78,16 +81,22 @@ struct AnnotateCommand: ParsableCommand {
             case .pretty:
                 let printer = PrettyPrinter(lineIndex: lineIndex, encoding: positionEncoding, useColor: useColor)
                 print(printer.render(path: document.path, language: language, annotations: result.annotations), terminator: "")
+                if profile {
+                    print(ProfileText.render(DocumentProfile(utf8: lineIndex.utf8, annotations: result.annotations)))
+                }
             case .json, .jsonl:
                 let encoder = AnnotationJSONEncoder(lineIndex: lineIndex, encoding: positionEncoding)
-                let object: JSONValue = [
+                var object: JSONObject = [
                     "path": .string(document.path), "language": .string(language.rawValue),
                     "encoding": .string(positionEncoding.rawValue), "annotations": encoder.json(result.annotations),
                 ]
+                if profile {
+                    object["profile"] = ProfileJSON.json(DocumentProfile(utf8: lineIndex.utf8, annotations: result.annotations))
+                }
                 if format == .jsonl {
-                    print(object.serializedString())
+                    print(JSONValue.object(object).serializedString())
                 } else {
-                    results.append(object)
+                    results.append(.object(object))
                 }
             }
         }

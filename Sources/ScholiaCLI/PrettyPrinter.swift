@@ -94,3 +94,28 @@ extension String {
         count >= length ? self : self + String(repeating: " ", count: length - count)
     }
 }
+
+/// The document profile as a short block of text for a person at a terminal.
+enum ProfileText {
+    static func render(_ profile: DocumentProfile) -> String {
+        func rate(_ count: Int) -> String {
+            let value = profile.perThousandWords(count)
+            return "\((value * 10).rounded() / 10) per 1,000 words"
+        }
+        var lines = ["profile: \(profile.summary)"]
+        lines.append("  words: \(profile.words)")
+        lines.append("  sources: \(profile.sources) (\(profile.namedSources) named, \(profile.unnamedSources) unnamed), \(rate(profile.sources))")
+        lines.append("  cues: \(profile.cues), \(rate(profile.cues))")
+        let categories = profile.hedgesByCategory.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+        lines.append("  hedges: \(profile.hedges), \(rate(profile.hedges))" + (categories.isEmpty ? "" : " (\(categories.joined(separator: ", ")))"))
+        lines.append("  quotes: \(profile.quotes) (\(profile.quotesWithSpeaker) with a speaker, \(profile.quotesWithoutSpeaker) without)")
+        if !profile.distinctSources.isEmpty {
+            lines.append("  distinct sources:")
+            for entry in profile.distinctSources {
+                let named = entry.named.map { $0 ? "named" : "unnamed" } ?? "?"
+                lines.append("    \(entry.text)  [\(named)\(entry.type.map { ", \($0)" } ?? "")] ×\(entry.mentions)")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

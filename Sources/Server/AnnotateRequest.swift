@@ -4,12 +4,23 @@ import JSONRPC
 import TextModel
 
 extension ScholiaServer {
-    /// `scholia/annotate`: annotates a text given in the request, or an open document by `uri`.
-    /// Runs on the work queue and can be cancelled with `$/cancelRequest`.
-    func annotateRequest(id: RequestID, params rawParams: JSONValue?, complete: @escaping Completion) {
+    /// What a request answers with, once the pipeline has run.
+    enum AnnotateAnswer: Sendable {
+        /// `scholia/annotate`: the annotations.
+        case annotations
+        /// `scholia/profile`: the document profile (counts, rates, distinct sources).
+        case profile
+    }
+
+    /// `scholia/annotate` and `scholia/profile`: annotate a text given in the request, or an open
+    /// document by `uri`. Runs on the work queue and can be cancelled with `$/cancelRequest`.
+    func annotateRequest(
+        id: RequestID, method: String, answering kind: AnnotateAnswer, params rawParams: JSONValue?,
+        complete: @escaping Completion
+    ) {
         let job: AnnotateJob
         do {
-            job = try prepareAnnotate(rawParams)
+            job = try prepareAnnotate(method: method, rawParams)
         } catch {
             complete(.failure(error))
             return
@@ -29,13 +40,18 @@ extension ScholiaServer {
                 complete(.failure(.requestCancelled()))
                 return
             }
-            report(result, about: job.uri ?? "scholia/annotate request \(id)")
-            let encoder = AnnotationJSONEncoder(lineIndex: job.lineIndex, encoding: job.encoding)
+            report(result, about: job.uri ?? "\(method) request \(id)")
             var answer = JSONObject()
             answer["language"] = .string(language.rawValue)
             if let uri = job.uri { answer["uri"] = .string(uri) }
             if let version = job.version { answer["version"] = .integer(Int64(version)) }
-            answer["annotations"] = encoder.json(result.annotations)
+            switch kind {
+            case .annotations:
+                let encoder = AnnotationJSONEncoder(lineIndex: job.lineIndex, encoding: job.encoding)
+                answer["annotations"] = encoder.json(result.annotations)
+            case .profile:
+                answer["profile"] = ProfileJSON.json(DocumentProfile(utf8: job.lineIndex.utf8, annotations: result.annotations))
+            }
             if !result.failures.isEmpty {
                 answer["failures"] = .array(result.failures.map {
                     ["module": .string($0.module), "message": .string($0.message)]
@@ -55,12 +71,12 @@ extension ScholiaServer {
         var encoding: PositionEncoding
     }
 
-    private func prepareAnnotate(_ rawParams: JSONValue?) throws(RPCError) -> AnnotateJob {
-        let params = try Params(method: "scholia/annotate", rawParams)
+    private func prepareAnnotate(method: String, _ rawParams: JSONValue?) throws(RPCError) -> AnnotateJob {
+        let params = try Params(method: method, rawParams)
         let text = try params.optionalString("text")
         let uri = try params.optionalString("uri")
-        let language = try parseLanguage(params.optionalString("language"), field: "scholia/annotate: language")
-        var modules = try parseModules(params.optionalStringArray("modules"), field: "scholia/annotate: modules")
+        let language = try parseLanguage(params.optionalString("language"), field: "\(method): language")
+        var modules = try parseModules(params.optionalStringArray("modules"), field: "\(method): modules")
         return try state.withLock { (state) throws(RPCError) -> AnnotateJob in
             if modules == nil { modules = state.enabledModules }
             switch (text, uri) {
@@ -70,15 +86,15 @@ extension ScholiaServer {
                     encoding: state.encoding)
             case (nil, let uri?):
                 guard let snapshot = state.documents[uri] else {
-                    throw .invalidParams("scholia/annotate: document \(uri) is not open")
+                    throw .invalidParams("\(method): document \(uri) is not open")
                 }
                 return AnnotateJob(
                     text: snapshot.text, lineIndex: snapshot.lineIndex, uri: uri, version: snapshot.version,
                     language: language, modules: modules, encoding: state.encoding)
             case (nil, nil):
-                throw .invalidParams("scholia/annotate: give 'text' or 'uri'")
+                throw .invalidParams("\(method): give 'text' or 'uri'")
             case (.some, .some):
-                throw .invalidParams("scholia/annotate: give 'text' or 'uri', not both")
+                throw .invalidParams("\(method): give 'text' or 'uri', not both")
             }
         }
     }

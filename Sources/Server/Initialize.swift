@@ -26,7 +26,7 @@ extension ScholiaServer {
         capabilities["textDocumentSync"] = ["openClose": true, "change": 2]
         capabilities["experimental"] = [
             "scholia": [
-                "methods": ["scholia/annotate", "scholia/modules"],
+                "methods": ["scholia/annotate", "scholia/profile", "scholia/modules"],
                 "modules": .array(registry.names.map { .string($0) }),
             ]
         ]

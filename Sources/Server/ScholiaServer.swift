@@ -172,7 +172,9 @@ public final class ScholiaServer: Sendable {
             state.withLock { $0.phase = .shuttingDown }
             complete(.success(.null))
         case "scholia/annotate":
-            annotateRequest(id: id, params: params, complete: complete)
+            annotateRequest(id: id, method: method, answering: .annotations, params: params, complete: complete)
+        case "scholia/profile":
+            annotateRequest(id: id, method: method, answering: .profile, params: params, complete: complete)
         case "scholia/modules":
             complete(.success(["modules": .array(registry.modules.map(Self.moduleJSON))]))
         default:
