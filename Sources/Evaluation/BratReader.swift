@@ -44,6 +44,7 @@ public struct BratReader: Sendable {
         var spans: [LabeledSpan] = []
         var spanIndexByID: [String: [Int]] = [:]
         var pendingAttributes: [(target: String, name: String, value: AttributeValue, line: Int)] = []
+        var quoteRanges = Set<Range<Int>>()
 
         var lineNumber = 0
         for rawLine in annotations.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -85,7 +86,8 @@ public struct BratReader: Sendable {
                     spans.append(LabeledSpan(kind: kind, fragments: fragments, text: actual, origin: origin))
                 }
                 if quoteSourceTypes.contains(type) {
-                    for quote in Self.quotations(in: fragments, utf8: utf8) {
+                    // Nested or repeated content spans hold the same quotation: it is one quote.
+                    for quote in Self.quotations(in: fragments, utf8: utf8) where quoteRanges.insert(quote).inserted {
                         spanIndexByID[id, default: []].append(spans.count)
                         spans.append(LabeledSpan(
                             kind: .quote, range: quote, text: substring(utf8, quote),

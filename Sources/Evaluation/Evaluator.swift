@@ -43,12 +43,24 @@ public struct ErrorEntry: Sendable, Hashable {
     public var text: String
     public var count: Int
     public var examples: [ErrorExample]
+
+    public init(kind: AnnotationKind, text: String, count: Int, examples: [ErrorExample]) {
+        self.kind = kind
+        self.text = text
+        self.count = count
+        self.examples = examples
+    }
 }
 
 public struct ErrorExample: Sendable, Hashable {
     public var document: String
     /// The span in its sentence: up to 40 characters either side, the span in `⟦…⟧`, line breaks as spaces.
     public var context: String
+
+    public init(document: String, context: String) {
+        self.document = document
+        self.context = context
+    }
 }
 
 /// The scores of one match mode.
@@ -215,10 +227,10 @@ public struct Evaluator: Sendable {
     /// Up to `width` characters either side of the span, the span in `⟦…⟧`, line breaks flattened.
     public static func context(of range: Range<Int>, in utf8: [UInt8], width: Int = 40) -> String {
         // Read a few bytes per character of margin: Arabic takes two, CJK three, emoji four.
-        var start = max(0, range.lowerBound - width * 4)
+        var start = max(0, range.lowerBound - (width + 1) * 4)
         while start < range.lowerBound && utf8[start] & 0xC0 == 0x80 { start += 1 }
         let before = String(decoding: utf8[start..<range.lowerBound], as: UTF8.self)
-        let after = String(decoding: utf8[range.upperBound..<min(utf8.count, range.upperBound + width * 4)], as: UTF8.self)
+        let after = String(decoding: utf8[range.upperBound..<min(utf8.count, range.upperBound + (width + 1) * 4)], as: UTF8.self)
         let span = String(decoding: utf8[range], as: UTF8.self)
         func flat(_ s: some StringProtocol) -> String {
             String(s.map { $0.isNewline ? " " : $0 })
