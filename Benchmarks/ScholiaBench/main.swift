@@ -242,20 +242,22 @@ func benchAnnotators(corpus paths: [String]) {
 }
 
 /// The texts of a corpus: a directory's `.txt` files (PolNeAR), the `text` member of each line of a
-/// `.jsonl` file (SaudiNewsNet), or a plain text file.
+/// `.jsonl` file (`content`, as SaudiNewsNet names it, or `text`), or a plain text file.
 func corpusTexts(at path: String) -> [String] {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return [] }
     if isDirectory.boolValue {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        let directory = FileManager.default.fileExists(atPath: path + "/text") ? path + "/text" : path
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return files.sorted().filter { $0.hasSuffix(".txt") }.compactMap {
-            try? String(contentsOfFile: path + "/" + $0, encoding: .utf8)
+            try? String(contentsOfFile: directory + "/" + $0, encoding: .utf8)
         }
     }
     guard let data = FileManager.default.contents(atPath: path) else { return [] }
     if path.hasSuffix(".jsonl") {
         return data.split(separator: 0x0A).compactMap { line in
-            (try? JSONParser().parse(Array(line)))?["text"]?.stringValue
+            let object = try? JSONParser().parse(Array(line))
+            return object?["content"]?.stringValue ?? object?["text"]?.stringValue
         }
     }
     return String(data: data, encoding: .utf8).map { [$0] } ?? []

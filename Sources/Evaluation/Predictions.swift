@@ -14,10 +14,14 @@ public struct PredictionRecord: Sendable {
     /// Where the record was read ("preds.jsonl:3"), for errors.
     public var origin: String
     public var annotations: [JSONValue]
+    /// The unit the record says its offsets count in (`scholia annotate` writes `encoding`).
+    public var encoding: PositionEncoding?
 
     /// The predictions as spans over `text`. Each `text` member present must equal the span, which
     /// catches predictions made on another version of the text or in another unit.
-    public func spans(over text: String, encoding: PositionEncoding) throws(GoldError) -> [LabeledSpan] {
+    /// `encoding` is used only when the record does not name its own.
+    public func spans(over text: String, encoding fallback: PositionEncoding) throws(GoldError) -> [LabeledSpan] {
+        let encoding = self.encoding ?? fallback
         let index = LineIndex(text)
         var spans: [LabeledSpan] = []
         for (number, item) in annotations.enumerated() {
@@ -69,7 +73,14 @@ public struct PredictionRecord: Sendable {
             guard let annotations = value["annotations"]?.arrayValue else {
                 throw GoldError(file: origin, message: "record has no \"annotations\" array")
             }
-            records.append(PredictionRecord(path: recordPath, origin: origin, annotations: annotations))
+            var encoding: PositionEncoding?
+            if let name = value["encoding"]?.stringValue {
+                guard let known = PositionEncoding(rawValue: name) else {
+                    throw GoldError(file: origin, message: "unknown encoding '\(name)' (expected utf-8, utf-16 or utf-32)")
+                }
+                encoding = known
+            }
+            records.append(PredictionRecord(path: recordPath, origin: origin, annotations: annotations, encoding: encoding))
         }
         return records
     }

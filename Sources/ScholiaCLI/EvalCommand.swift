@@ -59,7 +59,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Score these annotations (from 'scholia annotate --format jsonl') instead of running the pipeline.")
     var predictions: String?
 
-    @Option(name: .customLong("position-encoding"), help: "Units of the offsets in --predictions: utf-8, utf-16 or utf-32.")
+    @Option(name: .customLong("position-encoding"), help: "Units of the offsets in --predictions records that do not name their own 'encoding': utf-8, utf-16 or utf-32.")
     var positionEncoding: PositionEncoding = .utf32
 
     @Option(help: "Szeged XML: score per document or per sentence (the text the pipeline sees).")
