@@ -1,0 +1,177 @@
+import AnnotationModel
+import DocumentStore
+import Dispatch
+import JSON
+import JSONRPC
+import TextEngine
+import TextModel
+
+/// The annotations of one document version under one generation of settings: what diagnostics,
+/// semantic tokens, hovers, symbols, hints, lenses and highlights are all made from. Kept per open
+/// document, so the features an editor asks for together annotate the text once.
+struct DocumentAnalysis: Sendable {
+    let snapshot: DocumentSnapshot
+    let generation: Int
+    /// Which opening of the document this is (see `State.openSerials`).
+    let serial: Int
+    let language: Language
+    /// In UTF-8 offsets of the document, sorted by position, ids numbered.
+    let annotations: [Annotation]
+    let graph: AnnotationGraph
+
+    init(snapshot: DocumentSnapshot, generation: Int, serial: Int, language: Language, annotations: [Annotation]) {
+        self.snapshot = snapshot
+        self.generation = generation
+        self.serial = serial
+        self.language = language
+        self.annotations = annotations
+        self.graph = AnnotationGraph(annotations)
+    }
+
+    /// Names this exact result: same id, same diagnostics (pull diagnostics' `resultId`).
+    var resultID: String { "\(serial).\(snapshot.version).\(generation)" }
+
+    /// The annotations that contain a UTF-8 offset (a cursor at either end counts), innermost first.
+    func annotations(at offset: Int) -> [Annotation] {
+        annotations
+            .filter { $0.range.lowerBound <= offset && offset <= $0.range.upperBound }
+            .sorted { a, b in
+                a.range.count != b.range.count ? a.range.count < b.range.count : a.range.lowerBound > b.range.lowerBound
+            }
+    }
+}
+
+/// What a feature needs besides the analysis: how the client counts, what it can do, the settings.
+struct EditorContext: Sendable {
+    let encoding: PositionEncoding
+    let client: ClientFeatures
+    let settings: Settings
+    let defaultSeverities: [AnnotationKind: AnnotationSeverity]
+
+    func severity(of kind: AnnotationKind) -> AnnotationSeverity? {
+        settings.severity(of: kind, defaults: defaultSeverities)
+    }
+}
+
+extension ScholiaServer {
+    /// Everything needed to analyse a document, read under one lock so it is consistent.
+    struct AnalysisInput: Sendable {
+        let snapshot: DocumentSnapshot
+        let cached: DocumentAnalysis?
+        let generation: Int
+        let serial: Int
+        let context: EditorContext
+    }
+
+    /// Reads the current version of an open document and what its analysis needs; nil when it is not open.
+    func analysisInput(uri: String) -> AnalysisInput? {
+        state.withLock { state in
+            guard let snapshot = state.documents[uri] else { return nil }
+            let cached = state.analyses[uri].flatMap { analysis in
+                analysis.snapshot.version == snapshot.version && analysis.generation == state.settingsGeneration
+                    ? analysis : nil
+            }
+            return AnalysisInput(
+                snapshot: snapshot, cached: cached, generation: state.settingsGeneration,
+                serial: state.openSerials[uri] ?? 0,
+                context: EditorContext(
+                    encoding: state.encoding, client: state.client, settings: state.settings,
+                    defaultSeverities: defaultSeverities))
+        }
+    }
+
+    /// True when the document is no longer at this version or the settings changed since.
+    func isStale(_ input: AnalysisInput) -> Bool {
+        state.withLock { state in
+            state.documents[input.snapshot.uri]?.version != input.snapshot.version
+                || state.settingsGeneration != input.generation
+        }
+    }
+
+    /// Annotates a document version (or returns the cached analysis) and keeps the result if it is
+    /// still current. Nil when cancelled.
+    func analysis(for input: AnalysisInput, isCancelled: @escaping @Sendable () -> Bool) -> DocumentAnalysis? {
+        if let cached = input.cached { return cached }
+        let settings = input.context.settings
+        let snapshot = input.snapshot
+        let language = settings.language ?? LanguageDetector.detect(snapshot.utf8)
+        let result = registry.pipeline(enabled: settings.enabledModules).run(
+            text: snapshot.text, language: language, moduleOptions: settings.moduleOptions, isCancelled: isCancelled)
+        if result.cancelled { return nil }
+        report(result, about: snapshot.uri)
+        let analysis = DocumentAnalysis(
+            snapshot: snapshot, generation: input.generation, serial: input.serial, language: language,
+            annotations: result.annotations)
+        state.withLock { state in
+            if state.documents[snapshot.uri]?.version == snapshot.version
+                && state.settingsGeneration == input.generation
+            {
+                state.analyses[snapshot.uri] = analysis
+            }
+        }
+        return analysis
+    }
+
+    /// Runs an editor request on a document's current analysis, off the reader thread, cancellable.
+    /// A document that changes before the answer is ready gets `ContentModified` (-32801): the
+    /// answer would describe a text the client no longer has.
+    func withAnalysis(
+        id: RequestID, method: String, uri: String, complete: @escaping Completion,
+        _ body: @escaping @Sendable (DocumentAnalysis, EditorContext) throws(RPCError) -> JSONValue
+    ) {
+        guard let input = analysisInput(uri: uri) else {
+            complete(.failure(.invalidParams("\(method): document \(uri) is not open")))
+            return
+        }
+        let flag = CancellationFlag()
+        state.withLock { $0.inFlight[id] = flag }
+        work.async { [self] in
+            defer { state.withLock { _ = $0.inFlight.removeValue(forKey: id) } }
+            let stop: @Sendable () -> Bool = { [self] in flag.isCancelled || isStale(input) }
+            guard !flag.isCancelled, let analysis = analysis(for: input, isCancelled: stop) else {
+                complete(.failure(flag.isCancelled ? .requestCancelled() : .contentModified(method)))
+                return
+            }
+            let answer = Result { () throws(RPCError) -> JSONValue in try body(analysis, input.context) }
+            if flag.isCancelled {
+                complete(.failure(.requestCancelled()))
+            } else if isStale(input) {
+                complete(.failure(.contentModified(method)))
+            } else {
+                complete(answer)
+            }
+        }
+    }
+
+    /// Reads `textDocument.uri` (every editor request has it).
+    static func documentURI(_ params: Params) throws(RPCError) -> String {
+        try params.object("textDocument").string("uri")
+    }
+
+    /// A client position as a UTF-8 offset of the analysed text; -32602 when it is not in the text.
+    static func offset(of position: TextPosition, in analysis: DocumentAnalysis, context: EditorContext, method: String)
+        throws(RPCError) -> Int
+    {
+        do {
+            return try analysis.snapshot.lineIndex.utf8Offset(of: position, in: context.encoding)
+        } catch {
+            throw .invalidParams("\(method): position \(position) is not in the document: \(error)")
+        }
+    }
+
+    static func utf8Range(of range: TextRange, in analysis: DocumentAnalysis, context: EditorContext, method: String)
+        throws(RPCError) -> Range<Int>
+    {
+        do {
+            return try analysis.snapshot.lineIndex.utf8Range(of: range, in: context.encoding)
+        } catch {
+            throw .invalidParams("\(method): range \(range) is not in the document: \(error)")
+        }
+    }
+}
+
+extension RPCError {
+    static func contentModified(_ method: String) -> RPCError {
+        RPCError(code: contentModifiedCode, message: "\(method): the document changed while the request ran")
+    }
+}
