@@ -3,6 +3,7 @@ import DocumentStore
 import Dispatch
 import JSON
 import JSONRPC
+import Markup
 import TextEngine
 import TextModel
 
@@ -18,8 +19,14 @@ struct DocumentAnalysis: Sendable {
     /// In UTF-8 offsets of the document, sorted by position, ids numbered.
     let annotations: [Annotation]
     let graph: AnnotationGraph
+    /// The markup the document was read as (from its language id).
+    let format: MarkupFormat
 
-    init(snapshot: DocumentSnapshot, generation: Int, serial: Int, language: Language, annotations: [Annotation]) {
+    init(
+        snapshot: DocumentSnapshot, generation: Int, serial: Int, language: Language, annotations: [Annotation],
+        format: MarkupFormat = .plaintext
+    ) {
+        self.format = format
         self.snapshot = snapshot
         self.generation = generation
         self.serial = serial
@@ -90,18 +97,26 @@ extension ScholiaServer {
 
     /// Annotates a document version (or returns the cached analysis) and keeps the result if it is
     /// still current. Nil when cancelled.
+    ///
+    /// Markdown and HTML documents are annotated through their prose view (code, URLs and tags
+    /// hidden, entities decoded) and the spans mapped back to the original text; annotations where
+    /// an ignore directive switches their module off are dropped.
     func analysis(for input: AnalysisInput, isCancelled: @escaping @Sendable () -> Bool) -> DocumentAnalysis? {
         if let cached = input.cached { return cached }
         let settings = input.context.settings
         let snapshot = input.snapshot
-        let language = settings.language ?? LanguageDetector.detect(snapshot.utf8)
+        let format = MarkupFormat(languageID: snapshot.languageID)
+        let view = ProseView(snapshot.utf8, format: format)
+        let language = settings.language ?? LanguageDetector.detect(view.utf8)
         let result = registry.pipeline(enabled: settings.enabledModules).run(
-            text: snapshot.text, language: language, moduleOptions: settings.moduleOptions, isCancelled: isCancelled)
+            text: view.isIdentity ? snapshot.text : view.text, language: language,
+            moduleOptions: settings.moduleOptions, isCancelled: isCancelled)
         if result.cancelled { return nil }
         report(result, about: snapshot.uri)
+        let annotations = Self.mapToOriginal(result.annotations, view: view, original: snapshot.utf8)
         let analysis = DocumentAnalysis(
             snapshot: snapshot, generation: input.generation, serial: input.serial, language: language,
-            annotations: result.annotations)
+            annotations: annotations, format: format)
         state.withLock { state in
             if state.documents[snapshot.uri]?.version == snapshot.version
                 && state.settingsGeneration == input.generation
@@ -110,6 +125,23 @@ extension ScholiaServer {
             }
         }
         return analysis
+    }
+
+    /// Moves annotations of a prose view onto the original text and drops those an ignore directive
+    /// switches off; ids are numbered again and links to dropped annotations removed.
+    static func mapToOriginal(_ annotations: [Annotation], view: ProseView, original: [UInt8]) -> [Annotation] {
+        if view.isIdentity && view.suppressions.isEmpty { return annotations }
+        var kept: [Annotation] = []
+        kept.reserveCapacity(annotations.count)
+        for var annotation in annotations {
+            let range = view.originalRange(of: annotation.range)
+            if view.isSuppressed(originalRange: range, module: annotation.module, kind: annotation.kind.rawValue) { continue }
+            annotation.range = range
+            annotation.text = String(decoding: original[range], as: UTF8.self)
+            kept.append(annotation)
+        }
+        // The mapping keeps order, so ids stay right unless something was dropped.
+        return kept.count == annotations.count ? kept : AnnotationPipeline.finalize(kept)
     }
 
     /// Runs an editor request on a document's current analysis, off the reader thread, cancellable.
