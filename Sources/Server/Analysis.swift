@@ -21,6 +21,11 @@ struct DocumentAnalysis: Sendable {
     let graph: AnnotationGraph
     /// The markup the document was read as (from its language id).
     let format: MarkupFormat
+    /// What the next version's incremental run starts from: the prose view, its paragraphs and
+    /// the pipeline's annotations in view offsets (before mapping and ignore directives).
+    var viewUTF8: [UInt8] = []
+    var viewParagraphs: [Range<Int>] = []
+    var viewAnnotations: [Annotation] = []
 
     init(
         snapshot: DocumentSnapshot, generation: Int, serial: Int, language: Language, annotations: [Annotation],
@@ -65,6 +70,8 @@ extension ScholiaServer {
     struct AnalysisInput: Sendable {
         let snapshot: DocumentSnapshot
         let cached: DocumentAnalysis?
+        /// The analysis of an earlier version under the same settings, to re-annotate incrementally.
+        let previous: DocumentAnalysis?
         let generation: Int
         let serial: Int
         let context: EditorContext
@@ -78,8 +85,12 @@ extension ScholiaServer {
                 analysis.snapshot.version == snapshot.version && analysis.generation == state.settingsGeneration
                     ? analysis : nil
             }
+            let previous = state.analyses[uri].flatMap { analysis in
+                analysis.generation == state.settingsGeneration && analysis.serial == state.openSerials[uri]
+                    && analysis.snapshot.version < snapshot.version ? analysis : nil
+            }
             return AnalysisInput(
-                snapshot: snapshot, cached: cached, generation: state.settingsGeneration,
+                snapshot: snapshot, cached: cached, previous: previous, generation: state.settingsGeneration,
                 serial: state.openSerials[uri] ?? 0,
                 context: EditorContext(
                     encoding: state.encoding, client: state.client, settings: state.settings,
@@ -108,15 +119,40 @@ extension ScholiaServer {
         let format = MarkupFormat(languageID: snapshot.languageID)
         let view = ProseView(snapshot.utf8, format: format)
         let language = settings.language ?? LanguageDetector.detect(view.utf8)
-        let result = registry.pipeline(enabled: settings.enabledModules).run(
-            text: view.isIdentity ? snapshot.text : view.text, language: language,
-            moduleOptions: settings.moduleOptions, isCancelled: isCancelled)
-        if result.cancelled { return nil }
-        report(result, about: snapshot.uri)
-        let annotations = Self.mapToOriginal(result.annotations, view: view, original: snapshot.utf8)
-        let analysis = DocumentAnalysis(
+        let pipeline = registry.pipeline(enabled: settings.enabledModules)
+        let paragraphs = Paragraphs.ranges(in: view.utf8)
+        var viewAnnotations: [Annotation]?
+        if let previous = input.previous, previous.language == language, !previous.viewUTF8.isEmpty {
+            let incremental = IncrementalAnnotation(
+                oldView: previous.viewUTF8, oldParagraphs: previous.viewParagraphs,
+                oldAnnotations: previous.viewAnnotations, newView: view.utf8, newParagraphs: paragraphs)
+            let outcome = incremental.run { window in
+                let result = pipeline.run(
+                    text: window, language: language, moduleOptions: settings.moduleOptions, isCancelled: isCancelled)
+                return result.cancelled ? nil : result
+            }
+            if let outcome {
+                report(outcome.result, about: snapshot.uri)
+                log("re-annotated \(outcome.window.count) of \(view.utf8.count) bytes of \(snapshot.uri)")
+                viewAnnotations = outcome.annotations
+            }
+            if isCancelled() { return nil }
+        }
+        if viewAnnotations == nil {
+            let result = pipeline.run(
+                text: view.isIdentity ? snapshot.text : view.text, language: language,
+                moduleOptions: settings.moduleOptions, isCancelled: isCancelled)
+            if result.cancelled { return nil }
+            report(result, about: snapshot.uri)
+            viewAnnotations = result.annotations
+        }
+        let annotations = Self.mapToOriginal(viewAnnotations!, view: view, original: snapshot.utf8)
+        var analysis = DocumentAnalysis(
             snapshot: snapshot, generation: input.generation, serial: input.serial, language: language,
             annotations: annotations, format: format)
+        analysis.viewUTF8 = view.utf8
+        analysis.viewParagraphs = paragraphs
+        analysis.viewAnnotations = viewAnnotations!
         state.withLock { state in
             if state.documents[snapshot.uri]?.version == snapshot.version
                 && state.settingsGeneration == input.generation
