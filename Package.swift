@@ -31,6 +31,8 @@ let package = Package(
         .target(name: "AnnotationModel", dependencies: ["TextModel"]),
         .target(name: "TextEngine", dependencies: ["TextModel", "AnnotationModel"]),
         .target(name: "DocumentStore", dependencies: ["TextModel"]),
+        // Markup awareness: the prose of Markdown and HTML, with a map back to the original bytes.
+        .target(name: "Markup"),
 
         // MARK: The annotator modules (each folder under Plugins/ also holds its lexicons).
         .target(
@@ -49,7 +51,7 @@ let package = Package(
         ),
         .target(
             name: "Server",
-            dependencies: ["JSON", "JSONRPC", "TextModel", "AnnotationModel", "TextEngine", "DocumentStore", "ModuleHost"]
+            dependencies: ["JSON", "JSONRPC", "TextModel", "AnnotationModel", "TextEngine", "DocumentStore", "ModuleHost", "Markup"]
         ),
         .executableTarget(
             name: "ScholiaCLI",
@@ -77,6 +79,7 @@ let package = Package(
         .testTarget(name: "AnnotationModelTests", dependencies: ["AnnotationModel", "TextModel"]),
         .testTarget(name: "DocumentStoreTests", dependencies: ["DocumentStore", "TextModel", "ScholiaTestSupport"]),
         .testTarget(name: "TextEngineTests", dependencies: ["TextEngine", "TextModel"]),
+        .testTarget(name: "MarkupTests", dependencies: ["Markup", "ScholiaTestSupport"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSON"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "AnnotationModel", "JSON"]),
         .testTarget(

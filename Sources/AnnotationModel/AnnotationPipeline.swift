@@ -17,9 +17,10 @@ public struct AnnotationPipeline: Sendable {
     public var moduleNames: [String] { annotators.map(\.descriptor.name) }
 
     /// Annotates `text`. `modules` limits the run to those module names (nil: all that handle
-    /// the language).
+    /// the language); `moduleOptions` gives each module (by name) its `AnnotationRequest.options`.
     public func run(
         text: String, language: Language, modules: Set<String>? = nil,
+        moduleOptions: [String: [String: [String]]] = [:],
         isCancelled: @escaping @Sendable () -> Bool = { false }
     ) -> PipelineResult {
         let utf8 = Array(text.utf8)
@@ -34,7 +35,8 @@ public struct AnnotationPipeline: Sendable {
                 return result
             }
             let request = AnnotationRequest(
-                text: text, utf8: utf8, language: language, prior: collected, isCancelled: isCancelled)
+                text: text, utf8: utf8, language: language, prior: collected,
+                options: moduleOptions[descriptor.name] ?? [:], isCancelled: isCancelled)
             let produced: [Annotation]
             do {
                 produced = try annotator.annotate(request)

@@ -9,15 +9,20 @@ public struct AnnotationRequest: Sendable {
     public let prior: [Annotation]
     /// Asked between units of work; true means the result will be thrown away.
     public let isCancelled: @Sendable () -> Bool
+    /// The user's options for this module (empty unless configured). `words`: extra lexicon entries
+    /// the module should treat as its own (the server's `scholia.lexicon.<module>` setting).
+    public let options: [String: [String]]
 
     public init(
         text: String, utf8: [UInt8]? = nil, language: Language, prior: [Annotation] = [],
+        options: [String: [String]] = [:],
         isCancelled: @escaping @Sendable () -> Bool = { false }
     ) {
         self.text = text
         self.utf8 = utf8 ?? Array(text.utf8)
         self.language = language
         self.prior = prior
+        self.options = options
         self.isCancelled = isCancelled
     }
 

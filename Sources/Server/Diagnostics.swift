@@ -3,36 +3,40 @@ import JSON
 import TextModel
 
 /// Builds LSP diagnostics from annotations: `code` is the kind, `source` is "scholia", `data` is
-/// the annotation itself (offsets in the client's encoding) and the message says what the span is
-/// in words a person reads in a hover or a problems list.
+/// the annotation itself (offsets in the client's encoding), the message says what the span is in
+/// words a person reads in a hover or a problems list, and `relatedInformation` points at the
+/// annotations it is linked to (a quote's speaker and cue, a cue's source and content).
 struct DiagnosticBuilder {
+    let uri: String
     let encoder: AnnotationJSONEncoder
-    let severities: [AnnotationKind: AnnotationSeverity]
+    /// The severity of a kind, or nil when the user turned that kind's diagnostics off.
+    let severity: (AnnotationKind) -> AnnotationSeverity?
 
     func diagnostics(for annotations: [Annotation]) -> [JSONValue] {
-        let byID = Dictionary(annotations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        // A source does not point at its cue; the cue points at the source. Index the reverse.
-        var cueOfSource: [String: Annotation] = [:]
-        for annotation in annotations where annotation.kind == .cue {
-            if let source = annotation.link(AnnotationLink.source), cueOfSource[source] == nil {
-                cueOfSource[source] = annotation
-            }
-        }
-        return annotations.map { annotation in
+        let graph = AnnotationGraph(annotations)
+        return annotations.compactMap { annotation in
+            guard let severity = severity(annotation.kind) else { return nil }
             var object = JSONObject()
             object["range"] = encoder.range(annotation.range)
-            object["severity"] = .integer(Int64((severities[annotation.kind] ?? .information).rawValue))
+            object["severity"] = .integer(Int64(severity.rawValue))
             object["code"] = .string(annotation.kind.rawValue)
             object["source"] = "scholia"
-            object["message"] = .string(Self.message(for: annotation, byID: byID, cueOfSource: cueOfSource))
+            object["message"] = .string(Self.message(for: annotation, graph: graph))
+            let related = graph.related(annotation)
+            if !related.isEmpty {
+                object["relatedInformation"] = .array(related.map { relation in
+                    [
+                        "location": ["uri": .string(uri), "range": encoder.range(relation.annotation.range)],
+                        "message": .string("\(relation.label): \(Self.display(relation.annotation))"),
+                    ]
+                })
+            }
             object["data"] = encoder.json(annotation)
             return .object(object)
         }
     }
 
-    static func message(
-        for annotation: Annotation, byID: [String: Annotation], cueOfSource: [String: Annotation]
-    ) -> String {
+    static func message(for annotation: Annotation, graph: AnnotationGraph) -> String {
         let text = quoted(annotation.text)
         switch annotation.kind {
         case .hedge:
@@ -41,31 +45,133 @@ struct DiagnosticBuilder {
             }
             return "Hedge: \(text)"
         case .source:
-            let named = annotation.attributes["named"]?.boolValue
-            let label = named == true ? "Named source" : named == false ? "Unnamed source" : "Source"
-            if let cue = cueOfSource[annotation.id] { return "\(label): \(text) (cue: \(cue.text))" }
+            let label = sourceLabel(annotation)
+            if let cue = graph.cue(ofSource: annotation) { return "\(label): \(text) (cue: \(cue.text))" }
             return "\(label): \(text)"
         case .cue:
-            if let source = annotation.link(AnnotationLink.source).flatMap({ byID[$0] }) {
+            if let source = graph.target(of: annotation, AnnotationLink.source) {
                 return "Attribution cue: \(text) (source: \(source.text))"
             }
             return "Attribution cue: \(text)"
         case .quote:
             let partial = annotation.attributes["partial"]?.boolValue == true
             let label = partial ? "Partial quote" : "Quote"
-            if let speaker = annotation.link(AnnotationLink.speaker).flatMap({ byID[$0] }) {
-                return "\(label) — \(speaker.text): \(text)"
+            if let speaker = graph.target(of: annotation, AnnotationLink.speaker) {
+                return "\(label) — \(speaker.text): \(display(annotation))"
             }
-            return "\(label) (no speaker named): \(text)"
+            return "\(label) (no speaker named): \(display(annotation))"
         default:
             return "\(annotation.kind.rawValue.capitalized) (\(annotation.module)): \(text)"
         }
     }
 
+    static func sourceLabel(_ annotation: Annotation) -> String {
+        switch annotation.attributes["named"]?.boolValue {
+        case true?: return "Named source"
+        case false?: return "Unnamed source"
+        case nil: return "Source"
+        }
+    }
+
     /// The text in curly quotes, shortened to a readable length (quotes can be paragraphs long).
     static func quoted(_ text: String, limit: Int = 80) -> String {
+        "“\(shortened(text, limit: limit))”"
+    }
+
+    /// A quote shows its own marks; any other span is put in curly quotes.
+    static func display(_ annotation: Annotation, limit: Int = 80) -> String {
+        annotation.kind == .quote ? shortened(annotation.text, limit: limit) : quoted(annotation.text, limit: limit)
+    }
+
+    static func shortened(_ text: String, limit: Int = 80) -> String {
         let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
-        let inner = flat.count > limit ? String(flat.prefix(limit - 1)) + "…" : flat
-        return "“\(inner)”"
+        return flat.count > limit ? String(flat.prefix(limit - 1)) + "…" : flat
+    }
+}
+
+/// The links of one result in both directions: modules link a cue to its source and a quote to its
+/// speaker, but an editor also asks the reverse (which cue introduces this source?).
+struct AnnotationGraph: Sendable {
+    struct Relation: Sendable {
+        /// What the related annotation is to this one ("Speaker", "Cue", "Quote"...).
+        var label: String
+        var annotation: Annotation
+    }
+
+    let byID: [String: Annotation]
+    /// For each annotation id, the annotations that link to it, with the link's rel.
+    let incoming: [String: [(rel: String, from: Annotation)]]
+
+    init(_ annotations: [Annotation]) {
+        byID = Dictionary(annotations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var incoming: [String: [(rel: String, from: Annotation)]] = [:]
+        for annotation in annotations {
+            for link in annotation.links { incoming[link.target, default: []].append((link.rel, annotation)) }
+        }
+        self.incoming = incoming
+    }
+
+    func target(of annotation: Annotation, _ rel: String) -> Annotation? {
+        annotation.link(rel).flatMap { byID[$0] }
+    }
+
+    /// The cue that names this source (cue → source link).
+    func cue(ofSource source: Annotation) -> Annotation? {
+        incoming[source.id]?.first { $0.rel == AnnotationLink.source && $0.from.kind == .cue }?.from
+    }
+
+    /// The cue of a quote: the quote's own `cue` link, else a cue whose `content` is the quote.
+    func cue(ofQuote quote: Annotation) -> Annotation? {
+        if let cue = target(of: quote, AnnotationLink.cue) { return cue }
+        return incoming[quote.id]?.first { $0.rel == AnnotationLink.content }?.from
+    }
+
+    /// Every annotation linked to this one, either way, with a label that says what it is to it.
+    func related(_ annotation: Annotation) -> [Relation] {
+        var result: [Relation] = []
+        var seen: Set<String> = [annotation.id]
+        func add(_ label: String, _ other: Annotation?) {
+            guard let other, seen.insert(other.id).inserted else { return }
+            result.append(Relation(label: label, annotation: other))
+        }
+        for link in annotation.links { add(Self.label(forTarget: link.rel, kind: byID[link.target]?.kind), byID[link.target]) }
+        if annotation.kind == .quote, let cue = cue(ofQuote: annotation) { add("Cue", cue) }
+        for (rel, from) in incoming[annotation.id] ?? [] { add(Self.label(forSource: rel, kind: from.kind), from) }
+        return result
+    }
+
+    /// Every annotation reachable through links either way: a quote, its speaker and its cue.
+    func component(of annotation: Annotation) -> [Annotation] {
+        var seen: Set<String> = [annotation.id]
+        var queue = [annotation]
+        var index = 0
+        while index < queue.count {
+            let current = queue[index]
+            index += 1
+            let neighbours = current.links.compactMap { byID[$0.target] } + (incoming[current.id] ?? []).map(\.from)
+            for neighbour in neighbours where seen.insert(neighbour.id).inserted { queue.append(neighbour) }
+        }
+        return queue
+    }
+
+    static func label(forTarget rel: String, kind: AnnotationKind?) -> String {
+        switch rel {
+        case AnnotationLink.speaker: return "Speaker"
+        case AnnotationLink.source: return "Source"
+        case AnnotationLink.cue: return "Cue"
+        case AnnotationLink.content: return "Content"
+        default: return rel.capitalized
+        }
+    }
+
+    /// The label of an annotation that links to this one by `rel`: the quote a speaker spoke, the
+    /// cue that names a source.
+    static func label(forSource rel: String, kind: AnnotationKind) -> String {
+        switch (rel, kind) {
+        case (AnnotationLink.speaker, _): return "Quote"
+        case (_, .cue): return "Cue"
+        case (_, .quote): return "Quote"
+        default: return kind.rawValue.capitalized
+        }
     }
 }

@@ -1,29 +1,49 @@
+import AnnotationModel
 import JSON
 import JSONRPC
 import TextModel
 
 extension ScholiaServer {
-    /// `initialize`: negotiates the position encoding and reads Scholia's initialization options.
+    /// `initialize`: negotiates the position encoding, notes what the client can do and reads
+    /// Scholia's initialization options (the same keys as the `scholia` settings).
     func initialize(_ rawParams: JSONValue?) throws(RPCError) -> JSONValue {
         let params = try Params(method: "initialize", rawParams)
         let encoding = try Self.negotiateEncoding(params)
-        var language: Language?? = nil
-        var modules: Set<String>?? = nil
-        if let options = try params.optionalObject("initializationOptions") {
-            language = .some(try parseLanguage(options.optionalString("language"), field: "initializationOptions.language"))
-            modules = .some(try parseModules(options.optionalStringArray("modules"), field: "initializationOptions.modules"))
+        let client = ClientFeatures(capabilities: params["capabilities"])
+        var settings = state.withLock { $0.settings }
+        if let options = params["initializationOptions"] {
+            // Options may be the settings themselves or wrap them in `scholia`, as settings do.
+            let scholia = options["scholia"].flatMap { $0.objectValue == nil ? nil : $0 } ?? options
+            let (parsed, problems) = parseSettings(scholia, over: settings, path: "initializationOptions")
+            if let problem = problems.first { throw .invalidParams(problem) }
+            settings = parsed
         }
         state.withLock { state in
             state.phase = .running
             state.encoding = encoding
-            if let language { state.language = language ?? configuration.language }
-            if let modules { state.enabledModules = modules }
+            state.client = client
+            state.settings = settings
+            state.initialSettings = settings
         }
         log("initialized: position encoding \(encoding.rawValue)")
 
         var capabilities = JSONObject()
         capabilities["positionEncoding"] = .string(encoding.rawValue)
         capabilities["textDocumentSync"] = ["openClose": true, "change": 2]
+        capabilities["diagnosticProvider"] = [
+            "identifier": "scholia", "interFileDependencies": false, "workspaceDiagnostics": false,
+        ]
+        capabilities["semanticTokensProvider"] = [
+            "legend": SemanticTokenLegend(registry: registry).json,
+            "range": true,
+            "full": ["delta": true],
+        ]
+        capabilities["hoverProvider"] = true
+        capabilities["documentSymbolProvider"] = true
+        capabilities["inlayHintProvider"] = true
+        capabilities["codeLensProvider"] = ["resolveProvider": false]
+        capabilities["documentHighlightProvider"] = true
+        capabilities["codeActionProvider"] = ["codeActionKinds": ["quickfix"]]
         capabilities["experimental"] = [
             "scholia": [
                 "methods": ["scholia/annotate", "scholia/profile", "scholia/modules"],
@@ -49,4 +69,3 @@ extension ScholiaServer {
 
 /// `Language` lives in AnnotationModel; re-exported here so the server's files read naturally.
 public typealias Language = AnnotationModel.Language
-import AnnotationModel

@@ -45,9 +45,33 @@ public final class ScholiaServer: Sendable {
         var phase: Phase = .uninitialized
         var encoding: PositionEncoding = .utf16
         var documents = DocumentStore()
-        var language: Language?
-        var enabledModules: Set<String>?
         var inFlight: [RequestID: CancellationFlag] = [:]
+        /// The settings in force, and those `initialize` set up (the layer configuration changes apply over).
+        var settings = Settings()
+        var initialSettings = Settings()
+        /// Bumped on every settings change, so results computed under older settings are known stale.
+        var settingsGeneration = 0
+        var client = ClientFeatures()
+        /// The latest analysis of each open document (reused by every feature that reads it).
+        var analyses: [String: DocumentAnalysis] = [:]
+        /// Bumped on every `didOpen`, so a reopened document never repeats an old result id.
+        var openCount = 0
+        var openSerials: [String: Int] = [:]
+        /// Requests the server sent to the client, waiting for their answers.
+        var outgoing: [RequestID: @Sendable (Result<JSONValue, RPCError>) -> Void] = [:]
+        var nextOutgoingID = 1
+        /// The last full semantic tokens sent per document, for `full/delta`.
+        var semanticTokens: [String: SemanticTokensResult] = [:]
+        var nextSemanticTokensID = 1
+
+        var language: Language? {
+            get { settings.language }
+            set { settings.language = newValue }
+        }
+        var enabledModules: Set<String>? {
+            get { settings.enabledModules }
+            set { settings.enabledModules = newValue }
+        }
     }
 
     let configuration: Configuration
@@ -57,7 +81,8 @@ public final class ScholiaServer: Sendable {
     let log: @Sendable (String) -> Void
     let onExit: @Sendable (Int32) -> Void
     let work = DispatchQueue(label: "scholia.annotate", qos: .userInitiated, attributes: .concurrent)
-    let severities: [AnnotationKind: AnnotationSeverity]
+    /// Each kind's severity as its module declares it; settings may override it.
+    let defaultSeverities: [AnnotationKind: AnnotationSeverity]
 
     /// - Parameters:
     ///   - send: writes a message to the client; called from any thread.
@@ -75,7 +100,8 @@ public final class ScholiaServer: Sendable {
         self.log = log
         self.onExit = onExit
         var state = State()
-        state.language = configuration.language
+        state.settings.language = configuration.language
+        state.initialSettings = state.settings
         self.state = Mutex(state)
         var severities: [AnnotationKind: AnnotationSeverity] = [:]
         for module in registry.modules {
@@ -83,7 +109,7 @@ public final class ScholiaServer: Sendable {
                 severities[kind.kind] = kind.defaultSeverity
             }
         }
-        self.severities = severities
+        self.defaultSeverities = severities
     }
 
     // MARK: Input
@@ -137,9 +163,13 @@ public final class ScholiaServer: Sendable {
             }
         case .success(.notification(let method, let params)):
             handleNotification(method: method, params: params)
-        case .success(.response(let id, _)):
-            // The server sends no requests that expect answers, so any response is unexpected.
-            log("ignored a response (id \(id.map(\.description) ?? "null")) to nothing the server asked")
+        case .success(.response(let id, let result)):
+            let handler = id.flatMap { id in state.withLock { $0.outgoing.removeValue(forKey: id) } }
+            if let handler {
+                handler(result)
+            } else {
+                log("ignored a response (id \(id.map(\.description) ?? "null")) to nothing the server asked")
+            }
         }
     }
 
@@ -178,7 +208,9 @@ public final class ScholiaServer: Sendable {
         case "scholia/modules":
             complete(.success(["modules": .array(registry.modules.map(Self.moduleJSON))]))
         default:
-            complete(.failure(.methodNotFound(method)))
+            if !handleEditorRequest(id: id, method: method, params: params, complete: complete) {
+                complete(.failure(.methodNotFound(method)))
+            }
         }
     }
 
@@ -203,8 +235,12 @@ public final class ScholiaServer: Sendable {
         }
         do throws(RPCError) {
             switch method {
-            case "initialized", "$/setTrace", "$/logTrace", "workspace/didChangeConfiguration":
+            case "initialized":
+                initialized()
+            case "$/setTrace", "$/logTrace":
                 break
+            case "workspace/didChangeConfiguration":
+                try didChangeConfiguration(params)
             case "$/cancelRequest":
                 let params = try Params(method: method, params)
                 guard let rawID = params["id"], let id = RequestID(json: rawID) else {

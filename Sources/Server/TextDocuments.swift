@@ -1,4 +1,5 @@
 import AnnotationModel
+import Dispatch
 import DocumentStore
 import JSON
 import JSONRPC
@@ -12,8 +13,14 @@ extension ScholiaServer {
         let languageID = try document.optionalString("languageId") ?? "plaintext"
         let version = try document.integer("version")
         let text = try document.string("text")
-        let snapshot = state.withLock { $0.documents.open(uri: uri, languageID: languageID, version: version, text: text) }
-        scheduleDiagnostics(for: snapshot)
+        let snapshot = state.withLock { state in
+            state.openCount += 1
+            state.openSerials[uri] = state.openCount
+            state.analyses[uri] = nil
+            state.semanticTokens[uri] = nil
+            return state.documents.open(uri: uri, languageID: languageID, version: version, text: text)
+        }
+        scheduleDiagnostics(for: snapshot, debounce: false)
     }
 
     func didChange(_ rawParams: JSONValue?) throws(RPCError) {
@@ -37,7 +44,7 @@ extension ScholiaServer {
                 throw RPCError.invalidParams("textDocument/didChange rejected: \(error)")
             }
         }
-        scheduleDiagnostics(for: snapshot)
+        scheduleDiagnostics(for: snapshot, debounce: true)
     }
 
     func didClose(_ rawParams: JSONValue?) throws(RPCError) {
@@ -49,6 +56,11 @@ extension ScholiaServer {
             } catch {
                 throw RPCError.invalidParams("textDocument/didClose: \(error)")
             }
+            state.analyses[uri] = nil
+            state.semanticTokens[uri] = nil
+            state.openSerials[uri] = nil
+            // A client that pulls diagnostics clears them itself.
+            if state.client.pullDiagnostics { return }
             // Cleared while holding the lock, so no late result of this document can follow it.
             send(.message(.notification(
                 method: "textDocument/publishDiagnostics",
@@ -57,33 +69,44 @@ extension ScholiaServer {
     }
 
     /// Annotates a document version off the reader thread and publishes its diagnostics, unless the
-    /// document has changed or closed by then.
-    func scheduleDiagnostics(for snapshot: DocumentSnapshot) {
-        let (encoding, enabled) = state.withLock { ($0.encoding, $0.enabledModules) }
-        work.async { [self] in
-            let isStale: @Sendable () -> Bool = { [self] in
-                state.withLock { $0.documents[snapshot.uri]?.version != snapshot.version }
-            }
-            if isStale() { return }
-            let language = language(for: snapshot.utf8, requested: nil)
-            let result = registry.pipeline(enabled: enabled).run(
-                text: snapshot.text, language: language, isCancelled: isStale)
-            if result.cancelled { return }
-            report(result, about: snapshot.uri)
-            let builder = DiagnosticBuilder(
-                encoder: AnnotationJSONEncoder(lineIndex: snapshot.lineIndex, encoding: encoding),
-                severities: severities)
-            let diagnostics = builder.diagnostics(for: result.annotations)
+    /// document has changed or closed (or the settings changed) by then. After an edit the work
+    /// waits `debounceMilliseconds` first: a newer edit in that time makes this version stale, so
+    /// typing annotates once per pause rather than once per key.
+    func scheduleDiagnostics(for snapshot: DocumentSnapshot, debounce: Bool) {
+        guard let input = analysisInput(uri: snapshot.uri), input.snapshot.version == snapshot.version else { return }
+        // A client that pulls diagnostics (`textDocument/diagnostic`) asks when it wants them.
+        if input.context.client.pullDiagnostics { return }
+        let run: @Sendable () -> Void = { [self] in
+            let stale: @Sendable () -> Bool = { [self] in isStale(input) }
+            if stale() { return }
+            guard let analysis = analysis(for: input, isCancelled: stale) else { return }
+            let diagnostics = diagnostics(for: analysis, context: input.context)
             state.withLock { state in
                 // Checked and sent under the lock: a newer version's diagnostics can never be
                 // overtaken by these.
-                guard state.documents[snapshot.uri]?.version == snapshot.version else { return }
+                guard state.documents[snapshot.uri]?.version == snapshot.version,
+                      state.settingsGeneration == input.generation
+                else { return }
                 send(.message(.notification(
                     method: "textDocument/publishDiagnostics",
                     params: ["uri": .string(snapshot.uri), "version": .integer(Int64(snapshot.version)),
                              "diagnostics": .array(diagnostics)])))
             }
         }
+        let delay = debounce ? input.context.settings.debounceMilliseconds : 0
+        if delay > 0 {
+            work.asyncAfter(deadline: .now() + .milliseconds(delay), execute: run)
+        } else {
+            work.async(execute: run)
+        }
+    }
+
+    func diagnostics(for analysis: DocumentAnalysis, context: EditorContext) -> [JSONValue] {
+        DiagnosticBuilder(
+            uri: analysis.snapshot.uri,
+            encoder: AnnotationJSONEncoder(lineIndex: analysis.snapshot.lineIndex, encoding: context.encoding),
+            severity: context.severity(of:)
+        ).diagnostics(for: analysis.annotations)
     }
 
     /// Tells the client about modules that failed and annotations that were refused.

@@ -1,0 +1,245 @@
+import AnnotationModel
+import DocumentStore
+import Dispatch
+import JSON
+import JSONRPC
+import Markup
+import TextEngine
+import TextModel
+
+/// The annotations of one document version under one generation of settings: what diagnostics,
+/// semantic tokens, hovers, symbols, hints, lenses and highlights are all made from. Kept per open
+/// document, so the features an editor asks for together annotate the text once.
+struct DocumentAnalysis: Sendable {
+    let snapshot: DocumentSnapshot
+    let generation: Int
+    /// Which opening of the document this is (see `State.openSerials`).
+    let serial: Int
+    let language: Language
+    /// In UTF-8 offsets of the document, sorted by position, ids numbered.
+    let annotations: [Annotation]
+    let graph: AnnotationGraph
+    /// The markup the document was read as (from its language id).
+    let format: MarkupFormat
+    /// What the next version's incremental run starts from: the prose view, its paragraphs and
+    /// the pipeline's annotations in view offsets (before mapping and ignore directives).
+    var viewUTF8: [UInt8] = []
+    var viewParagraphs: [Range<Int>] = []
+    var viewAnnotations: [Annotation] = []
+
+    init(
+        snapshot: DocumentSnapshot, generation: Int, serial: Int, language: Language, annotations: [Annotation],
+        format: MarkupFormat = .plaintext
+    ) {
+        self.format = format
+        self.snapshot = snapshot
+        self.generation = generation
+        self.serial = serial
+        self.language = language
+        self.annotations = annotations
+        self.graph = AnnotationGraph(annotations)
+    }
+
+    /// Names this exact result: same id, same diagnostics (pull diagnostics' `resultId`).
+    var resultID: String { "\(serial).\(snapshot.version).\(generation)" }
+
+    /// The annotations that contain a UTF-8 offset (a cursor at either end counts), innermost first.
+    func annotations(at offset: Int) -> [Annotation] {
+        annotations
+            .filter { $0.range.lowerBound <= offset && offset <= $0.range.upperBound }
+            .sorted { a, b in
+                a.range.count != b.range.count ? a.range.count < b.range.count : a.range.lowerBound > b.range.lowerBound
+            }
+    }
+}
+
+/// What a feature needs besides the analysis: how the client counts, what it can do, the settings.
+struct EditorContext: Sendable {
+    let encoding: PositionEncoding
+    let client: ClientFeatures
+    let settings: Settings
+    let defaultSeverities: [AnnotationKind: AnnotationSeverity]
+
+    func severity(of kind: AnnotationKind) -> AnnotationSeverity? {
+        settings.severity(of: kind, defaults: defaultSeverities)
+    }
+}
+
+extension ScholiaServer {
+    /// Everything needed to analyse a document, read under one lock so it is consistent.
+    struct AnalysisInput: Sendable {
+        let snapshot: DocumentSnapshot
+        let cached: DocumentAnalysis?
+        /// The analysis of an earlier version under the same settings, to re-annotate incrementally.
+        let previous: DocumentAnalysis?
+        let generation: Int
+        let serial: Int
+        let context: EditorContext
+    }
+
+    /// Reads the current version of an open document and what its analysis needs; nil when it is not open.
+    func analysisInput(uri: String) -> AnalysisInput? {
+        state.withLock { state in
+            guard let snapshot = state.documents[uri] else { return nil }
+            let cached = state.analyses[uri].flatMap { analysis in
+                analysis.snapshot.version == snapshot.version && analysis.generation == state.settingsGeneration
+                    ? analysis : nil
+            }
+            let previous = state.analyses[uri].flatMap { analysis in
+                analysis.generation == state.settingsGeneration && analysis.serial == state.openSerials[uri]
+                    && analysis.snapshot.version < snapshot.version ? analysis : nil
+            }
+            return AnalysisInput(
+                snapshot: snapshot, cached: cached, previous: previous, generation: state.settingsGeneration,
+                serial: state.openSerials[uri] ?? 0,
+                context: EditorContext(
+                    encoding: state.encoding, client: state.client, settings: state.settings,
+                    defaultSeverities: defaultSeverities))
+        }
+    }
+
+    /// True when the document is no longer at this version or the settings changed since.
+    func isStale(_ input: AnalysisInput) -> Bool {
+        state.withLock { state in
+            state.documents[input.snapshot.uri]?.version != input.snapshot.version
+                || state.settingsGeneration != input.generation
+        }
+    }
+
+    /// Annotates a document version (or returns the cached analysis) and keeps the result if it is
+    /// still current. Nil when cancelled.
+    ///
+    /// Markdown and HTML documents are annotated through their prose view (code, URLs and tags
+    /// hidden, entities decoded) and the spans mapped back to the original text; annotations where
+    /// an ignore directive switches their module off are dropped.
+    func analysis(for input: AnalysisInput, isCancelled: @escaping @Sendable () -> Bool) -> DocumentAnalysis? {
+        if let cached = input.cached { return cached }
+        let settings = input.context.settings
+        let snapshot = input.snapshot
+        let format = MarkupFormat(languageID: snapshot.languageID)
+        let view = ProseView(snapshot.utf8, format: format)
+        let language = settings.language ?? LanguageDetector.detect(view.utf8)
+        let pipeline = registry.pipeline(enabled: settings.enabledModules)
+        let paragraphs = Paragraphs.ranges(in: view.utf8)
+        var viewAnnotations: [Annotation]?
+        if let previous = input.previous, previous.language == language, !previous.viewUTF8.isEmpty {
+            let incremental = IncrementalAnnotation(
+                oldView: previous.viewUTF8, oldParagraphs: previous.viewParagraphs,
+                oldAnnotations: previous.viewAnnotations, newView: view.utf8, newParagraphs: paragraphs)
+            let outcome = incremental.run { window in
+                let result = pipeline.run(
+                    text: window, language: language, moduleOptions: settings.moduleOptions, isCancelled: isCancelled)
+                return result.cancelled ? nil : result
+            }
+            if let outcome {
+                report(outcome.result, about: snapshot.uri)
+                log("re-annotated \(outcome.window.count) of \(view.utf8.count) bytes of \(snapshot.uri)")
+                viewAnnotations = outcome.annotations
+            }
+            if isCancelled() { return nil }
+        }
+        if viewAnnotations == nil {
+            let result = pipeline.run(
+                text: view.isIdentity ? snapshot.text : view.text, language: language,
+                moduleOptions: settings.moduleOptions, isCancelled: isCancelled)
+            if result.cancelled { return nil }
+            report(result, about: snapshot.uri)
+            viewAnnotations = result.annotations
+        }
+        let annotations = Self.mapToOriginal(viewAnnotations!, view: view, original: snapshot.utf8)
+        var analysis = DocumentAnalysis(
+            snapshot: snapshot, generation: input.generation, serial: input.serial, language: language,
+            annotations: annotations, format: format)
+        analysis.viewUTF8 = view.utf8
+        analysis.viewParagraphs = paragraphs
+        analysis.viewAnnotations = viewAnnotations!
+        state.withLock { state in
+            if state.documents[snapshot.uri]?.version == snapshot.version
+                && state.settingsGeneration == input.generation
+            {
+                state.analyses[snapshot.uri] = analysis
+            }
+        }
+        return analysis
+    }
+
+    /// Moves annotations of a prose view onto the original text and drops those an ignore directive
+    /// switches off; ids are numbered again and links to dropped annotations removed.
+    static func mapToOriginal(_ annotations: [Annotation], view: ProseView, original: [UInt8]) -> [Annotation] {
+        if view.isIdentity && view.suppressions.isEmpty { return annotations }
+        var kept: [Annotation] = []
+        kept.reserveCapacity(annotations.count)
+        for var annotation in annotations {
+            let range = view.originalRange(of: annotation.range)
+            if view.isSuppressed(originalRange: range, module: annotation.module, kind: annotation.kind.rawValue) { continue }
+            annotation.range = range
+            annotation.text = String(decoding: original[range], as: UTF8.self)
+            kept.append(annotation)
+        }
+        // The mapping keeps order, so ids stay right unless something was dropped.
+        return kept.count == annotations.count ? kept : AnnotationPipeline.finalize(kept)
+    }
+
+    /// Runs an editor request on a document's current analysis, off the reader thread, cancellable.
+    /// A document that changes before the answer is ready gets `ContentModified` (-32801): the
+    /// answer would describe a text the client no longer has.
+    func withAnalysis(
+        id: RequestID, method: String, uri: String, complete: @escaping Completion,
+        _ body: @escaping @Sendable (DocumentAnalysis, EditorContext) throws(RPCError) -> JSONValue
+    ) {
+        guard let input = analysisInput(uri: uri) else {
+            complete(.failure(.invalidParams("\(method): document \(uri) is not open")))
+            return
+        }
+        let flag = CancellationFlag()
+        state.withLock { $0.inFlight[id] = flag }
+        work.async { [self] in
+            defer { state.withLock { _ = $0.inFlight.removeValue(forKey: id) } }
+            let stop: @Sendable () -> Bool = { [self] in flag.isCancelled || isStale(input) }
+            guard !flag.isCancelled, let analysis = analysis(for: input, isCancelled: stop) else {
+                complete(.failure(flag.isCancelled ? .requestCancelled() : .contentModified(method)))
+                return
+            }
+            let answer = Result { () throws(RPCError) -> JSONValue in try body(analysis, input.context) }
+            if flag.isCancelled {
+                complete(.failure(.requestCancelled()))
+            } else if isStale(input) {
+                complete(.failure(.contentModified(method)))
+            } else {
+                complete(answer)
+            }
+        }
+    }
+
+    /// Reads `textDocument.uri` (every editor request has it).
+    static func documentURI(_ params: Params) throws(RPCError) -> String {
+        try params.object("textDocument").string("uri")
+    }
+
+    /// A client position as a UTF-8 offset of the analysed text; -32602 when it is not in the text.
+    static func offset(of position: TextPosition, in analysis: DocumentAnalysis, context: EditorContext, method: String)
+        throws(RPCError) -> Int
+    {
+        do {
+            return try analysis.snapshot.lineIndex.utf8Offset(of: position, in: context.encoding)
+        } catch {
+            throw .invalidParams("\(method): position \(position) is not in the document: \(error)")
+        }
+    }
+
+    static func utf8Range(of range: TextRange, in analysis: DocumentAnalysis, context: EditorContext, method: String)
+        throws(RPCError) -> Range<Int>
+    {
+        do {
+            return try analysis.snapshot.lineIndex.utf8Range(of: range, in: context.encoding)
+        } catch {
+            throw .invalidParams("\(method): range \(range) is not in the document: \(error)")
+        }
+    }
+}
+
+extension RPCError {
+    static func contentModified(_ method: String) -> RPCError {
+        RPCError(code: contentModifiedCode, message: "\(method): the document changed while the request ran")
+    }
+}

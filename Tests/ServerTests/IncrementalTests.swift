@@ -1,0 +1,92 @@
+import JSON
+import JSONRPC
+import ModuleHost
+import ScholiaTestSupport
+import Server
+import Testing
+import TextModel
+
+@Suite struct IncrementalTests {
+    /// The annotations a full run finds in `text` (the `scholia/annotate` request never reuses anything).
+    func fullRun(_ client: TestClient, _ text: String) throws -> [JSONValue] {
+        try client.call("scholia/annotate", ["text": .string(text)])["annotations"]?.arrayValue ?? []
+    }
+
+    func published(_ client: TestClient, version: Int) throws -> [JSONValue] {
+        try client.waitForDiagnostics(uri: "u", version: version).compactMap { $0["data"] }
+    }
+
+    @Test func onlyTheChangedParagraphAndItsNeighboursAreAnnotatedAgain() throws {
+        let log = CallLog()
+        let client = TestClient(registry: ModuleRegistry(builtins: [RecordingAnnotator(log: log)]))
+        try client.initializeEditor(options: ["debounceMilliseconds": 0])
+        let text = "p0 may\np1\np2 may\np3\np4 may"
+        client.open(uri: "u", text: text)
+        #expect(try published(client, version: 1).count == 3)
+        log.reset()
+        client.changeRange(uri: "u", version: 2, range: TextRange(start: .init(line: 2, character: 2), end: .init(line: 2, character: 2)), text: " may")
+        let after = try published(client, version: 2)
+        #expect(log.all == ["p1\np2 may may\np3"])
+        let expected = try fullRun(client, "p0 may\np1\np2 may may\np3\np4 may")
+        #expect(after == expected)
+        #expect(after.map { $0["id"] } == ["hedge-1", "hedge-2", "hedge-3", "hedge-4"])
+    }
+
+    @Test func aLinkAcrossTheWindowEdgeFallsBackToAFullRun() throws {
+        let log = CallLog()
+        let client = TestClient(registry: ModuleRegistry(builtins: [AttributionAnnotator(), RecordingAnnotator(log: log)]))
+        try client.initializeEditor(options: ["debounceMilliseconds": 0])
+        // The quote in the first paragraph names its speaker two paragraphs down.
+        let text = "“we go”\nx\nofficials\ny\nz"
+        client.open(uri: "u", text: text)
+        let before = try published(client, version: 1)
+        #expect(before.contains { $0["kind"] == "quote" && $0["links"]?.arrayValue?.isEmpty == false })
+        log.reset()
+        let edited = "“we go”\nx\nofficials may\ny\nz"
+        client.change(uri: "u", version: 2, text: edited)
+        let after = try published(client, version: 2)
+        // The server ran on the whole text, not on the window "x ... y".
+        #expect(log.all == [edited])
+        #expect(after == (try fullRun(client, edited)))
+    }
+
+    /// Random edits to a multi-paragraph document: whatever the server reuses, every version's
+    /// annotations equal a full run's.
+    @Test func randomEditsAlwaysMatchAFullRun() throws {
+        let client = makeEditorClient()
+        try client.initializeEditor(options: ["debounceMilliseconds": 0])
+        let pieces = ["may", "officials said", "“we may go”", "Reuters", "the minister said", "x", "ربما", "\n", "\n\n", " ", "”", "“"]
+        var text = "officials said “we may go”\n\nReuters may\nthe minister said\n“ok” x\n\nend may"
+        client.open(uri: "u", text: text)
+        _ = try published(client, version: 1)
+        var generator = SystemRandomNumberGenerator()
+        for version in 2...40 {
+            var bytes = Array(text.utf8)
+            // Cut at scalar boundaries only.
+            let boundaries = (0...bytes.count).filter { $0 == bytes.count || bytes[$0] & 0xC0 != 0x80 }
+            let a = boundaries.randomElement(using: &generator)!
+            let b = min(boundaries.filter { $0 >= a }.randomElement(using: &generator)!, a + 12)
+            let end = boundaries.last { $0 <= b }!
+            let insert = Bool.random(using: &generator) ? pieces.randomElement(using: &generator)! : ""
+            let index = LineIndex(text)
+            let range = index.range(ofUTF8: a..<end, in: .utf16)
+            bytes.replaceSubrange(a..<end, with: Array(insert.utf8))
+            text = String(decoding: bytes, as: UTF8.self)
+            client.changeRange(uri: "u", version: version, range: range, text: insert)
+            let got = try published(client, version: version)
+            #expect(got == (try fullRun(client, text)), "after version \(version): \(text.debugDescription)")
+        }
+    }
+
+    @Test func markdownDocumentsAreReannotatedIncrementallyToo() throws {
+        let client = makeEditorClient()
+        try client.initializeEditor(options: ["debounceMilliseconds": 0])
+        let text = "# Title may\n\nofficials said “we\nmay go”.\n\n```\nmay\n```\n\nLast may."
+        client.open(uri: "u", text: text, languageID: "markdown")
+        let first = try published(client, version: 1)
+        client.change(uri: "u", version: 2, text: text.replacingOccurrences(of: "Last may.", with: "Last may, may."))
+        let second = try published(client, version: 2)
+        #expect(second.count == first.count + 1)
+        #expect(second.prefix(first.count - 1) == first.prefix(first.count - 1))
+    }
+}
