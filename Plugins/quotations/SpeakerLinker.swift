@@ -38,6 +38,8 @@ struct SpeakerLinker {
     let sources: [Annotation]
     let priorByID: [String: Annotation]
     let sentenceEnds: [Int]
+    /// What each cue's `content` link covers, sorted by start.
+    let contents: [(range: Range<Int>, cue: Annotation)]
 
     init(utf8: [UInt8], quotations: [Quotation], prior: [Annotation]) {
         self.utf8 = utf8
@@ -52,27 +54,51 @@ struct SpeakerLinker {
         for annotation in prior where byID[annotation.id] == nil { byID[annotation.id] = annotation }
         priorByID = byID
         sentenceEnds = SentenceEnds.find(in: utf8, excluding: topRanges)
+        var contents: [(range: Range<Int>, cue: Annotation)] = []
+        for cue in cues {
+            for link in cue.links where link.rel == AnnotationLink.content {
+                if let target = byID[link.target] {
+                    contents.append((target.range, cue))
+                } else if let range = Self.quoteRange(provisionalID: link.target) {
+                    // Our own quote, named by the id it will have (`quote:120-186`).
+                    contents.append((range, cue))
+                }
+            }
+        }
+        self.contents = contents.sorted { $0.range.lowerBound < $1.range.lowerBound }
     }
 
     func attributions() -> [Attribution] {
         var result = [Attribution](repeating: Attribution(), count: quotations.count)
+        // Contents that may still cover a quotation: top-level quotations come in order and do not
+        // overlap, so one that ends before this quotation's words cannot cover a later one.
+        var openContents: [(range: Range<Int>, cue: Annotation)] = []
+        var nextContent = 0
         for (position, index) in topLevel.enumerated() {
+            let words = quotations[index].contentRange
+            while nextContent < contents.count && contents[nextContent].range.lowerBound <= words.lowerBound {
+                openContents.append(contents[nextContent])
+                nextContent += 1
+            }
+            openContents.removeAll { $0.range.upperBound < words.upperBound }
+            let introducer = openContents.min { $0.range.count < $1.range.count }?.cue
             let previousEnd = position > 0 ? quotations[topLevel[position - 1]].range.upperBound : 0
             let nextStart = position + 1 < topLevel.count ? quotations[topLevel[position + 1]].range.lowerBound : utf8.count
-            result[index] = attribution(of: quotations[index], after: previousEnd, before: nextStart, earlier: result)
+            result[index] = attribution(
+                of: quotations[index], introducedBy: introducer, after: previousEnd, before: nextStart, earlier: result)
         }
         return result
     }
 
-    private func attribution(of quotation: Quotation, after previousEnd: Int, before nextStart: Int,
-                             earlier: [Attribution]) -> Attribution {
+    private func attribution(of quotation: Quotation, introducedBy introducer: Annotation?, after previousEnd: Int,
+                             before nextStart: Int, earlier: [Attribution]) -> Attribution {
         let range = quotation.range
         let sentenceStart = lastSentenceEnd(atOrBefore: range.lowerBound) ?? 0
         let sentenceEnd = firstSentenceEnd(atOrAfter: range.upperBound) ?? utf8.count
         let ownSentence = !containsWord(sentenceStart..<range.lowerBound) && !containsWord(range.upperBound..<sentenceEnd)
 
         // 1. The sources module said outright what this cue introduces.
-        if let cue = cues.first(where: { introduces($0, range) }) {
+        if let cue = introducer {
             return Attribution(speaker: speaker(of: cue, within: sentenceStart..<sentenceEnd, excluding: range),
                                cue: cue.id, standsAsUtterance: true)
         }
@@ -119,14 +145,12 @@ struct SpeakerLinker {
         return attribution
     }
 
-    /// Whether the cue's `content` link points at this quotation.
-    private func introduces(_ cue: Annotation, _ range: Range<Int>) -> Bool {
-        cue.links.contains { link in
-            guard link.rel == AnnotationLink.content else { return false }
-            if link.target == Annotation.provisionalID(kind: .quote, range: range) { return true }
-            guard let content = priorByID[link.target] else { return false }
-            return content.range.lowerBound <= range.lowerBound + 3 && content.range.upperBound >= range.upperBound - 3
-        }
+    /// The range a provisional quote id (`quote:120-186`) names.
+    static func quoteRange(provisionalID id: String) -> Range<Int>? {
+        guard id.hasPrefix("quote:") else { return nil }
+        let bounds = id.dropFirst("quote:".count).split(separator: "-")
+        guard bounds.count == 2, let start = Int(bounds[0]), let end = Int(bounds[1]), start <= end else { return nil }
+        return start..<end
     }
 
     /// The cue's own `source` link, else the source nearest the cue in its sentence (outside the

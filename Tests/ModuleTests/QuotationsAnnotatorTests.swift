@@ -154,11 +154,16 @@ private func annotate(_ text: String, prior: [Annotation] = []) throws -> [Annot
     @Test func cueNamingItsContent() throws {
         let fixture = MarkedText("⟦Officials⟧ ⟦released⟧ a statement on Monday, and late at night, after a long meeting of the full cabinet in the capital, the words ⟦“we stand firm”⟧ appeared.")
         let speaker = source(fixture.spans[0])
+        // Named by the id the quote will have, or through a content span covering the quoted words.
         let quoteID = Annotation.provisionalID(kind: .quote, range: fixture.spans[2])
-        let cueAnnotation = cue(fixture.spans[1], source: speaker, content: quoteID)
-        let quotes = try annotate(fixture.text, prior: [speaker, cueAnnotation])
-        #expect(quotes.first?.link("speaker") == speaker.id)
-        #expect(quotes.first?.link("cue") == cueAnnotation.id)
+        let words = (fixture.spans[2].lowerBound + 3)..<(fixture.spans[2].upperBound - 3)
+        let content = Annotation(module: "sources", kind: "content", range: words, text: "")
+        for (target, extra) in [(quoteID, [Annotation]()), (content.id, [content])] {
+            let cueAnnotation = cue(fixture.spans[1], source: speaker, content: target)
+            let quotes = try annotate(fixture.text, prior: [speaker, cueAnnotation] + extra)
+            #expect(quotes.first?.link("speaker") == speaker.id)
+            #expect(quotes.first?.link("cue") == cueAnnotation.id)
+        }
     }
 
     /// Words inside a quotation are the quoted speaker's: a cue there introduces nothing outside.
