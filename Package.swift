@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "TextModelTests", dependencies: ["TextModel", "ScholiaTestSupport"]),
         .testTarget(name: "AnnotationModelTests", dependencies: ["AnnotationModel", "TextModel"]),
         .testTarget(name: "DocumentStoreTests", dependencies: ["DocumentStore", "TextModel", "ScholiaTestSupport"]),
-        .testTarget(name: "TextEngineTests", dependencies: ["TextEngine", "TextModel"]),
+        .testTarget(name: "TextEngineTests", dependencies: ["TextEngine", "TextModel", "ScholiaTestSupport"]),
         .testTarget(name: "MarkupTests", dependencies: ["Markup", "ScholiaTestSupport"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSON"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "AnnotationModel", "JSON"]),

@@ -1,13 +1,14 @@
 import AnnotationModel
 import ModuleHost
+import QuotationsModule
 
 /// The one place that knows the concrete built-in modules (the server and the module host never
 /// import them), as sourcekit-lsp registers its language services.
 public enum BuiltinModules {
     /// The built-in annotators, in registration order.
     public static func annotators() -> [any Annotator] {
-        // Filled as the modules land: quotations, sources, hedging.
-        []
+        // Sources run before quotations (quotations link to their speakers through `runsAfter`).
+        [QuotationsAnnotator()]
     }
 
     /// A pipeline over every built-in module.

@@ -29,16 +29,19 @@ public struct UTF8ScalarCursor {
         let b0 = bytes[offset]
         if b0 < 0x80 { return (Unicode.Scalar(b0), 1) }
         let count = bytes.count
-        if b0 >= 0xC2 && b0 < 0xE0 && offset + 1 < count {
+        // A lead byte only counts with all its continuation bytes (10xxxxxx): otherwise a stray
+        // byte would swallow the ASCII or the quotation mark after it.
+        @inline(__always) func continues(_ i: Int) -> Bool { i < count && bytes[i] & 0xC0 == 0x80 }
+        if b0 >= 0xC2 && b0 < 0xE0 && continues(offset + 1) {
             let value = (UInt32(b0 & 0x1F) << 6) | UInt32(bytes[offset + 1] & 0x3F)
             return (Unicode.Scalar(value) ?? "\u{FFFD}", 2)
         }
-        if b0 >= 0xE0 && b0 < 0xF0 && offset + 2 < count {
+        if b0 >= 0xE0 && b0 < 0xF0 && continues(offset + 1) && continues(offset + 2) {
             let value = (UInt32(b0 & 0x0F) << 12) | (UInt32(bytes[offset + 1] & 0x3F) << 6)
                 | UInt32(bytes[offset + 2] & 0x3F)
             return (Unicode.Scalar(value) ?? "\u{FFFD}", 3)
         }
-        if b0 >= 0xF0 && offset + 3 < count {
+        if b0 >= 0xF0 && b0 < 0xF5 && continues(offset + 1) && continues(offset + 2) && continues(offset + 3) {
             let value = (UInt32(b0 & 0x07) << 18) | (UInt32(bytes[offset + 1] & 0x3F) << 12)
                 | (UInt32(bytes[offset + 2] & 0x3F) << 6) | UInt32(bytes[offset + 3] & 0x3F)
             return (Unicode.Scalar(value) ?? "\u{FFFD}", 4)

@@ -1,0 +1,57 @@
+import AnnotationModel
+import TextEngine
+
+/// Marks direct quotations (kind `quote`, marks included) in English and Arabic, and links each to
+/// who said it when the sources module, run first, found the cue and source that introduce it.
+///
+/// Attributes: `marks` (opening and closing mark as written, e.g. `“”`, `«»`, or only the opening
+/// one when unclosed), `closed`, `nested`, `paragraphs`, `partial` (scare quotes: one or two
+/// words that are not themselves an utterance), `language` (of the quoted words).
+/// Links: `speaker` → the `source` annotation, `cue` → the `cue` annotation that introduces the
+/// quote, `parent` → the quote a nested quote sits in.
+public struct QuotationsAnnotator: Annotator {
+    public static let name = "quotations"
+
+    public let descriptor = ModuleDescriptor(
+        name: QuotationsAnnotator.name,
+        version: "1.0.0",
+        description: "direct quotations in every common mark style, linked to their speaker and cue",
+        kinds: [KindDescriptor(kind: .quote, defaultSeverity: .information)],
+        languages: [.english, .arabic],
+        runsAfter: ["sources"])
+
+    public init() {}
+
+    public func annotate(_ request: AnnotationRequest) throws -> [Annotation] {
+        let quotations = QuotationScanner.scan(request.utf8)
+        if quotations.isEmpty || request.isCancelled() { return [] }
+        let linker = SpeakerLinker(utf8: request.utf8, quotations: quotations, prior: request.prior)
+        let attributions = linker.attributions()
+        let ids = quotations.map { Annotation.provisionalID(kind: .quote, range: $0.range) }
+
+        var result: [Annotation] = []
+        result.reserveCapacity(quotations.count)
+        for (index, quotation) in quotations.enumerated() {
+            let attribution = attributions[index]
+            let content = Array(request.utf8[quotation.contentRange])
+            var links: [AnnotationLink] = []
+            if let speaker = attribution.speaker { links.append(AnnotationLink(rel: AnnotationLink.speaker, target: speaker)) }
+            if let cue = attribution.cue { links.append(AnnotationLink(rel: AnnotationLink.cue, target: cue)) }
+            if let parent = quotation.parent { links.append(AnnotationLink(rel: "parent", target: ids[parent])) }
+            result.append(Annotation(
+                id: ids[index], module: descriptor.name, kind: .quote, range: quotation.range,
+                text: request.text(in: quotation.range),
+                attributes: [
+                    "marks": .string(quotation.openingMark + (quotation.closingMark ?? "")),
+                    "closed": .bool(quotation.isClosed),
+                    "nested": .bool(quotation.isNested),
+                    "paragraphs": .integer(quotation.paragraphCount),
+                    // “Yes,” he said / he said: “No.” are one-word utterances, not scare quotes.
+                    "partial": .bool(quotation.isShort && !attribution.standsAsUtterance),
+                    "language": .string(LanguageDetector.detect(content).rawValue),
+                ],
+                links: links))
+        }
+        return result
+    }
+}

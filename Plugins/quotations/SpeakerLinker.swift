@@ -1,0 +1,368 @@
+import AnnotationModel
+import TextEngine
+
+/// Who said a quotation, and which cue says so, read from the `cue` and `source` annotations of
+/// the module that ran before (`AnnotationRequest.prior`).
+///
+/// What it expects of that module: `cue` annotations on the reporting words (`said`, `قال`), each
+/// with a link `source` → the `source` annotation of who speaks (absent when Arabic drops the
+/// subject), and optionally `content` → what the cue introduces (a provisional quote id such as
+/// `quote:120-186`, or an annotation whose span covers the quotation). Cues and sources inside a
+/// quotation are words of the quoted speaker, not of the article, and are not used.
+///
+/// The patterns, tried in this order for each quotation that is not nested in another:
+/// 1. a cue whose `content` link names the quotation;
+/// 2. a cue in the same sentence, right after (`“...,” the minister said`) or right before
+///    (`X said: “...”`, `قال X: «...»`) it, with at most `maxGapWords` words between; a colon
+///    before the quotation favours the cue before it, otherwise the closer cue wins, the one after
+///    on a tie;
+/// 3. a quotation that is a sentence of its own takes the speaker named in the previous sentence
+///    (its cue's source, else its last source, else the speaker of a quotation ending it).
+/// Where none applies there is no link: the text does not say who spoke.
+struct SpeakerLinker {
+    struct Attribution: Equatable {
+        var speaker: String?
+        var cue: String?
+        /// Introduced as speech (a cue after it, a colon before it) or a sentence of its own: then
+        /// even a one-word quotation is someone's words, not a scare quote.
+        var standsAsUtterance = false
+    }
+
+    static let maxGapWords = 12
+
+    let utf8: [UInt8]
+    let quotations: [Quotation]
+    /// Indices of the quotations not nested in another, in text order; their ranges do not overlap.
+    let topLevel: [Int]
+    let cues: [Annotation]
+    let sources: [Annotation]
+    let priorByID: [String: Annotation]
+    let sentenceEnds: [Int]
+    /// What each cue's `content` link covers, sorted by start.
+    let contents: [(range: Range<Int>, cue: Annotation)]
+
+    init(utf8: [UInt8], quotations: [Quotation], prior: [Annotation]) {
+        self.utf8 = utf8
+        self.quotations = quotations
+        let topLevel = quotations.indices.filter { quotations[$0].parent == nil }
+        self.topLevel = topLevel
+        let topRanges = topLevel.map { quotations[$0].range }
+        let outside = { (annotation: Annotation) in !Self.overlapsAny(annotation.range, sortedRanges: topRanges) }
+        cues = prior.filter { $0.kind == .cue && outside($0) }.sorted { $0.range.lowerBound < $1.range.lowerBound }
+        sources = prior.filter { $0.kind == .source && outside($0) }.sorted { $0.range.lowerBound < $1.range.lowerBound }
+        var byID: [String: Annotation] = [:]
+        for annotation in prior where byID[annotation.id] == nil { byID[annotation.id] = annotation }
+        priorByID = byID
+        sentenceEnds = SentenceEnds.find(in: utf8, excluding: topRanges)
+        var contents: [(range: Range<Int>, cue: Annotation)] = []
+        for cue in cues {
+            for link in cue.links where link.rel == AnnotationLink.content {
+                if let target = byID[link.target] {
+                    contents.append((target.range, cue))
+                } else if let range = Self.quoteRange(provisionalID: link.target) {
+                    // Our own quote, named by the id it will have (`quote:120-186`).
+                    contents.append((range, cue))
+                }
+            }
+        }
+        self.contents = contents.sorted { $0.range.lowerBound < $1.range.lowerBound }
+    }
+
+    func attributions() -> [Attribution] {
+        var result = [Attribution](repeating: Attribution(), count: quotations.count)
+        // Contents that may still cover a quotation: top-level quotations come in order and do not
+        // overlap, so one that ends before this quotation's words cannot cover a later one.
+        var openContents: [(range: Range<Int>, cue: Annotation)] = []
+        var nextContent = 0
+        for (position, index) in topLevel.enumerated() {
+            let words = quotations[index].contentRange
+            while nextContent < contents.count && contents[nextContent].range.lowerBound <= words.lowerBound {
+                openContents.append(contents[nextContent])
+                nextContent += 1
+            }
+            openContents.removeAll { $0.range.upperBound < words.upperBound }
+            let introducer = openContents.min { $0.range.count < $1.range.count }?.cue
+            let previousEnd = position > 0 ? quotations[topLevel[position - 1]].range.upperBound : 0
+            let nextStart = position + 1 < topLevel.count ? quotations[topLevel[position + 1]].range.lowerBound : utf8.count
+            result[index] = attribution(
+                of: quotations[index], introducedBy: introducer, after: previousEnd, before: nextStart, earlier: result)
+        }
+        return result
+    }
+
+    private func attribution(of quotation: Quotation, introducedBy introducer: Annotation?, after previousEnd: Int,
+                             before nextStart: Int, earlier: [Attribution]) -> Attribution {
+        let range = quotation.range
+        let sentenceStart = lastSentenceEnd(atOrBefore: range.lowerBound) ?? 0
+        let sentenceEnd = firstSentenceEnd(atOrAfter: range.upperBound) ?? utf8.count
+        let ownSentence = !containsWord(sentenceStart..<range.lowerBound) && !containsWord(range.upperBound..<sentenceEnd)
+
+        // 1. The sources module said outright what this cue introduces.
+        if let cue = introducer {
+            return Attribution(speaker: speaker(of: cue, within: sentenceStart..<sentenceEnd, excluding: range),
+                               cue: cue.id, standsAsUtterance: true)
+        }
+
+        // 2. A cue next to it in its sentence, with no other quotation in between.
+        let following = Self.startingIn(range.upperBound..<Int.max, cues)
+        let after = (following.isEmpty ? nil : cues[following.lowerBound])
+            .flatMap { cue -> (Annotation, Int)? in
+                guard cue.range.upperBound <= sentenceEnd, cue.range.upperBound <= nextStart else { return nil }
+                let gap = wordCount(range.upperBound..<cue.range.lowerBound)
+                return gap <= Self.maxGapWords ? (cue, gap) : nil
+            }
+        let preceding = Self.startingIn(sentenceStart..<range.lowerBound, cues)
+        let before = cues[preceding].last { $0.range.upperBound <= range.lowerBound }
+            .flatMap { cue -> (Annotation, Int)? in
+                guard cue.range.lowerBound >= previousEnd else { return nil }
+                let gap = wordCount(cue.range.upperBound..<range.lowerBound)
+                return gap <= Self.maxGapWords ? (cue, gap) : nil
+            }
+        let colonBefore = lastNonSpaceScalar(before: range.lowerBound) == ":"
+        let chosen: (cue: Annotation, isAfter: Bool, gap: Int)?
+        switch (before, after) {
+        case let (before?, after?):
+            chosen = colonBefore || before.1 < after.1 ? (before.0, false, before.1) : (after.0, true, after.1)
+        case let (before?, nil): chosen = (before.0, false, before.1)
+        case let (nil, after?): chosen = (after.0, true, after.1)
+        case (nil, nil): chosen = nil
+        }
+        if let chosen {
+            // `he said, “win this.”` is speech; `the minister called it a “merit system”` is a
+            // term the writer holds at a distance.
+            let introducedAsSpeech = chosen.isAfter || colonBefore || ownSentence || chosen.gap == 0
+            return Attribution(
+                speaker: speaker(of: chosen.cue, within: sentenceStart..<sentenceEnd, excluding: range),
+                cue: chosen.cue.id, standsAsUtterance: introducedAsSpeech)
+        }
+
+        // 3. A sentence of its own, spoken by whoever the previous sentence names.
+        guard ownSentence else { return Attribution() }
+        var attribution = Attribution(standsAsUtterance: true)
+        if let previous = previousSentence(before: sentenceStart) {
+            attribution.speaker = speakerNamed(in: previous, earlier: earlier)
+        }
+        return attribution
+    }
+
+    /// The range a provisional quote id (`quote:120-186`) names.
+    static func quoteRange(provisionalID id: String) -> Range<Int>? {
+        guard id.hasPrefix("quote:") else { return nil }
+        let bounds = id.dropFirst("quote:".count).split(separator: "-")
+        guard bounds.count == 2, let start = Int(bounds[0]), let end = Int(bounds[1]), start <= end else { return nil }
+        return start..<end
+    }
+
+    /// The cue's own `source` link, else the source nearest the cue in its sentence (outside the
+    /// quotation), within `maxGapWords` of it.
+    private func speaker(of cue: Annotation, within sentence: Range<Int>, excluding quotation: Range<Int>) -> String? {
+        if let target = cue.link(AnnotationLink.source), priorByID[target] != nil { return target }
+        var best: (id: String, distance: Int)?
+        for source in sources[Self.startingIn(sentence, sources)] {
+            guard !source.range.overlaps(quotation) else { continue }
+            // The quotation must not stand between the source and its cue.
+            let between = source.range.upperBound <= cue.range.lowerBound
+                ? source.range.upperBound..<cue.range.lowerBound
+                : cue.range.upperBound..<max(cue.range.upperBound, source.range.lowerBound)
+            if between.overlaps(quotation) { continue }
+            let distance = wordCount(between)
+            guard distance <= Self.maxGapWords else { continue }
+            if best == nil || distance < best!.distance { best = (source.id, distance) }
+        }
+        return best?.id
+    }
+
+    /// The speaker the sentence names: the source of its last cue, else its last source, else the
+    /// speaker of a quotation that ends it.
+    private func speakerNamed(in sentence: Range<Int>, earlier: [Attribution]) -> String? {
+        let cuesInside = cues[Self.startingIn(sentence, cues)]
+        if let target = cuesInside.reversed().lazy.compactMap({ $0.link(AnnotationLink.source) }).first(where: { priorByID[$0] != nil }) {
+            return target
+        }
+        if let source = sources[Self.startingIn(sentence, sources)].last { return source.id }
+        if let quoted = topLevel.last(where: { sentence.contains(quotations[$0].range.lowerBound) }),
+            !containsWord(quotations[quoted].range.upperBound..<sentence.upperBound)
+        {
+            return earlier[quoted].speaker
+        }
+        return nil
+    }
+
+    /// The nearest sentence before `start` that has words in it (blank lines make empty ones).
+    private func previousSentence(before start: Int) -> Range<Int>? {
+        var end = start
+        while end > 0 {
+            let begin = lastSentenceEnd(atOrBefore: end - 1) ?? 0
+            if containsWord(begin..<end) { return begin..<end }
+            end = begin
+        }
+        return nil
+    }
+
+    // MARK: Text helpers
+
+    private func lastSentenceEnd(atOrBefore offset: Int) -> Int? {
+        var low = 0
+        var high = sentenceEnds.count
+        while low < high {
+            let mid = (low + high) / 2
+            if sentenceEnds[mid] <= offset { low = mid + 1 } else { high = mid }
+        }
+        return low > 0 ? sentenceEnds[low - 1] : nil
+    }
+
+    private func firstSentenceEnd(atOrAfter offset: Int) -> Int? {
+        var low = 0
+        var high = sentenceEnds.count
+        while low < high {
+            let mid = (low + high) / 2
+            if sentenceEnds[mid] < offset { low = mid + 1 } else { high = mid }
+        }
+        return low < sentenceEnds.count ? sentenceEnds[low] : nil
+    }
+
+    private func wordCount(_ range: Range<Int>) -> Int {
+        var count = 0
+        var inWord = false
+        var cursor = UTF8ScalarCursor(utf8, from: range.lowerBound, limit: range.upperBound)
+        while let (scalar, _) = cursor.next() {
+            let isWord = SentenceEnds.isWordScalar(scalar)
+            if isWord && !inWord { count += 1 }
+            inWord = isWord
+        }
+        return count
+    }
+
+    private func containsWord(_ range: Range<Int>) -> Bool {
+        var cursor = UTF8ScalarCursor(utf8, from: range.lowerBound, limit: range.upperBound)
+        while let (scalar, _) = cursor.next() {
+            if SentenceEnds.isWordScalar(scalar) { return true }
+        }
+        return false
+    }
+
+    /// The indices of the annotations (sorted by start) that start inside `range`.
+    private static func startingIn(_ range: Range<Int>, _ sorted: [Annotation]) -> Range<Int> {
+        func firstStarting(atOrAfter offset: Int) -> Int {
+            var low = 0
+            var high = sorted.count
+            while low < high {
+                let mid = (low + high) / 2
+                if sorted[mid].range.lowerBound < offset { low = mid + 1 } else { high = mid }
+            }
+            return low
+        }
+        let first = firstStarting(atOrAfter: range.lowerBound)
+        return first..<max(first, firstStarting(atOrAfter: range.upperBound))
+    }
+
+    private func lastNonSpaceScalar(before offset: Int) -> Unicode.Scalar? {
+        var end = offset
+        while end > 0 {
+            let start = UTF8ScalarCursor.previousBoundary(utf8, before: end)
+            let scalar = UTF8ScalarCursor.decode(utf8, at: start).0
+            if !scalar.properties.isWhitespace { return scalar }
+            end = start
+        }
+        return nil
+    }
+
+    private static func overlapsAny(_ range: Range<Int>, sortedRanges: [Range<Int>]) -> Bool {
+        // The last range starting before `range` ends is the only one that can overlap it.
+        var low = 0
+        var high = sortedRanges.count
+        while low < high {
+            let mid = (low + high) / 2
+            if sortedRanges[mid].lowerBound < range.upperBound { low = mid + 1 } else { high = mid }
+        }
+        return low > 0 && sortedRanges[low - 1].overlaps(range)
+    }
+}
+
+/// Where sentences end, well enough to tell whether a cue and a quotation share a sentence:
+/// after `.` `!` `?` `؟` `…` `。` (and any closing marks after them) before white space, and at
+/// every line break. Not after an initial or a title (`U.S.`, `Mr.`), and not before a lowercase
+/// word (`“Why?” he asked`). Ends inside a quotation belong to the quoted speech, not the article.
+enum SentenceEnds {
+    static let abbreviations: Set<String> = [
+        "mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "st",
+        "jr", "sr", "no", "inc", "co", "corp", "vs", "mm", "mme", "mlle", "messrs", "rev", "hon", "maj", "adm",
+    ]
+
+    static func find(in utf8: [UInt8], excluding quotations: [Range<Int>]) -> [Int] {
+        var ends: [Int] = []
+        var i = 0
+        let count = utf8.count
+        while i < count {
+            let byte = utf8[i]
+            var terminatorLength = 0
+            switch byte {
+            case 0x0A, 0x0D:
+                ends.append(i)
+                i += 1
+                continue
+            case 0x2E: terminatorLength = isAbbreviation(before: i, in: utf8) ? 0 : 1
+            case 0x21, 0x3F: terminatorLength = 1
+            case 0xD8 where i + 1 < count && utf8[i + 1] == 0x9F: terminatorLength = 2  // ؟
+            case 0xE2 where i + 2 < count && utf8[i + 1] == 0x80 && utf8[i + 2] == 0xA6: terminatorLength = 3  // …
+            case 0xE3 where i + 2 < count && utf8[i + 1] == 0x80 && utf8[i + 2] == 0x82: terminatorLength = 3  // 。
+            default: break
+            }
+            guard terminatorLength > 0 else {
+                i += 1
+                continue
+            }
+            var end = i + terminatorLength
+            while end < count {
+                let (scalar, length) = UTF8ScalarCursor.decode(utf8, at: end)
+                guard isClosingPunctuation(scalar) else { break }
+                end += length
+            }
+            i = end
+            guard end == count || UTF8ScalarCursor.decode(utf8, at: end).0.properties.isWhitespace else { continue }
+            var next = end
+            while next < count {
+                let (scalar, length) = UTF8ScalarCursor.decode(utf8, at: next)
+                guard scalar.properties.isWhitespace, scalar != "\n", scalar != "\r" else { break }
+                next += length
+            }
+            if next < count, UTF8ScalarCursor.decode(utf8, at: next).0.properties.isLowercase { continue }
+            ends.append(end)
+        }
+        // Ends inside a quotation (line breaks of one continued over paragraphs too) are not the
+        // article's. Both lists are sorted and the quotations do not overlap: one sweep.
+        var quotation = 0
+        return ends.filter { end in
+            while quotation < quotations.count && quotations[quotation].upperBound <= end { quotation += 1 }
+            return !(quotation < quotations.count && quotations[quotation].lowerBound < end)
+        }
+    }
+
+    static func isClosingPunctuation(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "\"", "'", "”", "’", "»", "›", "」", "』", ")", "]", "}", "“", "‘", "«": return true
+        default: return false
+        }
+    }
+
+    /// `U.S.`, `J. Smith`, `Mr. Kim`: a full stop after one capital letter or a known title.
+    static func isAbbreviation(before dot: Int, in utf8: [UInt8]) -> Bool {
+        var start = dot
+        while start > 0, (0x41...0x5A).contains(utf8[start - 1]) || (0x61...0x7A).contains(utf8[start - 1]) {
+            start -= 1
+        }
+        let word = utf8[start..<dot]
+        if word.isEmpty { return false }
+        if word.count == 1 && (0x41...0x5A).contains(word.first!) { return true }
+        return word.count <= 6 && abbreviations.contains(String(decoding: word, as: UTF8.self).lowercased())
+    }
+
+    @inline(__always)
+    static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if value < 0x80 {
+            return (0x30...0x39).contains(value) || (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value)
+        }
+        return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+    }
+}

@@ -1,0 +1,397 @@
+/// A direct quotation found by `QuotationScanner`. Offsets are UTF-8 bytes of the scanned text.
+public struct Quotation: Sendable, Hashable {
+    /// From the opening mark to the closing one, marks included (the annotation guide's `quote`
+    /// span). An unclosed quotation ends at the last non-space character of its paragraph.
+    public var range: Range<Int>
+    /// Between the marks. For a quotation over several paragraphs this includes the paragraph
+    /// breaks and the opening marks that repeat at the head of each continued paragraph.
+    public var contentRange: Range<Int>
+    /// The opening mark as written (`“`, `«`, `"`, `„`, ``` `` ```).
+    public var openingMark: String
+    /// The closing mark as written, or nil when the quotation is never closed.
+    public var closingMark: String?
+    /// Index, in the scanner's result, of the quotation this one is nested in.
+    public var parent: Int?
+    /// How many paragraphs the quotation runs over (1 unless continued by the repeated-opening-mark
+    /// convention).
+    public var paragraphCount: Int
+    /// Words inside the marks (letters or digits joined by in-word apostrophes and hyphens).
+    public var wordCount: Int
+
+    public init(
+        range: Range<Int>, contentRange: Range<Int>, openingMark: String, closingMark: String?,
+        parent: Int?, paragraphCount: Int, wordCount: Int
+    ) {
+        self.range = range
+        self.contentRange = contentRange
+        self.openingMark = openingMark
+        self.closingMark = closingMark
+        self.parent = parent
+        self.paragraphCount = paragraphCount
+        self.wordCount = wordCount
+    }
+
+    public var isClosed: Bool { closingMark != nil }
+    public var isNested: Bool { parent != nil }
+    /// One or two words: the guide's scare quotes (`a "merit system"`) are this short.
+    public var isShort: Bool { wordCount <= QuotationScanner.shortQuotationMaxWords }
+}
+
+/// Finds direct quotations in one pass over UTF-8 bytes, in every common mark style: curly and
+/// straight double and single quotes, guillemets (both directions), German low-high quotes,
+/// CJK corner brackets and ``` ``...'' ```.
+///
+/// Marks that double as something else are decided by what stands on either side, as CommonMark
+/// decides emphasis: a straight or right single quote between two letters (`don't`, `l'Orient`,
+/// `Ba'ath`) is an apostrophe; a straight quote opens only before a non-space and after a
+/// non-letter, and closes only after a non-space and before a non-letter. A quotation in straight
+/// single quotes is reported only when it closes within its paragraph, because an unmatched `'` is
+/// far more often an apostrophe (`'Ali`, `the ministers'`) than an unclosed quotation.
+///
+/// A quotation left open at the end of a paragraph continues when the next paragraph starts with
+/// the same opening mark (the English convention for quoting several paragraphs); otherwise it
+/// ends with its paragraph, so an unbalanced mark never swallows the rest of the document.
+/// Paragraphs are lines, as in `Paragraphs`.
+public enum QuotationScanner {
+    /// Quotations of at most this many words count as short (scare quotes, quoted terms).
+    public static let shortQuotationMaxWords = 2
+
+    public static func scan(_ utf8: [UInt8]) -> [Quotation] {
+        var scanner = Scan(utf8)
+        scanner.run()
+        return scanner.finish()
+    }
+
+    public static func scan(_ text: String) -> [Quotation] { scan(Array(text.utf8)) }
+}
+
+// MARK: - Marks
+
+/// A quotation mark token. `` and '' are two-byte tokens.
+enum QuoteMark: Equatable {
+    case leftDouble  // “
+    case rightDouble  // ”
+    case leftSingle  // ‘
+    case rightSingle  // ’
+    case straightDouble  // "
+    case straightSingle  // '
+    case leftGuillemet  // «
+    case rightGuillemet  // »
+    case leftSingleGuillemet  // ‹
+    case rightSingleGuillemet  // ›
+    case lowDouble  // „
+    case lowSingle  // ‚
+    case leftCorner  // 「
+    case rightCorner  // 」
+    case leftWhiteCorner  // 『
+    case rightWhiteCorner  // 』
+    case doubleBacktick  // ``
+    case doubleStraightSingle  // ''
+
+    /// The mark at `offset`, with its length in bytes.
+    @inline(__always)
+    static func at(_ bytes: [UInt8], _ offset: Int, scalar: Unicode.Scalar) -> (QuoteMark, Int)? {
+        switch scalar.value {
+        case 0x22: return (.straightDouble, 1)
+        case 0x27:
+            if offset + 1 < bytes.count && bytes[offset + 1] == 0x27 { return (.doubleStraightSingle, 2) }
+            return (.straightSingle, 1)
+        case 0x60:
+            if offset + 1 < bytes.count && bytes[offset + 1] == 0x60 { return (.doubleBacktick, 2) }
+            return nil
+        case 0xAB: return (.leftGuillemet, 2)
+        case 0xBB: return (.rightGuillemet, 2)
+        case 0x2018: return (.leftSingle, 3)
+        case 0x2019: return (.rightSingle, 3)
+        case 0x201A: return (.lowSingle, 3)
+        case 0x201C: return (.leftDouble, 3)
+        case 0x201D: return (.rightDouble, 3)
+        case 0x201E: return (.lowDouble, 3)
+        case 0x2039: return (.leftSingleGuillemet, 3)
+        case 0x203A: return (.rightSingleGuillemet, 3)
+        case 0x300C: return (.leftCorner, 3)
+        case 0x300D: return (.rightCorner, 3)
+        case 0x300E: return (.leftWhiteCorner, 3)
+        case 0x300F: return (.rightWhiteCorner, 3)
+        default: return nil
+        }
+    }
+
+    /// Marks that, by their shape, only ever open a quotation.
+    var isUnambiguousOpener: Bool {
+        switch self {
+        case .leftDouble, .leftGuillemet, .leftSingleGuillemet, .lowDouble, .lowSingle, .leftCorner,
+            .leftWhiteCorner, .doubleBacktick, .leftSingle:
+            return true
+        default: return false
+        }
+    }
+
+    /// Marks that may open a quotation only when nothing open takes them as its closer and they
+    /// stand before a word: `”...”` (Swedish, and Arabic text typed right to left as `”...“`),
+    /// `»...«` (German, Danish), straight quotes.
+    var isContextualOpener: Bool {
+        switch self {
+        case .rightDouble, .rightGuillemet, .rightSingleGuillemet, .straightDouble, .straightSingle: return true
+        default: return false
+        }
+    }
+
+    /// Whether the mark may close a quotation, given what stands on either side of it.
+    func canClose(beforeIsSpace: Bool, afterIsWord: Bool) -> Bool {
+        switch self {
+        case .rightCorner, .rightWhiteCorner, .doubleStraightSingle:
+            // Closers by shape, never anything else.
+            return true
+        case .rightDouble, .rightGuillemet, .rightSingleGuillemet:
+            // Closers by shape that also close after a space (French and Arabic typing puts
+            // spaces inside: `« texte »`); only before a word after a space do they look like
+            // openers instead.
+            return !(beforeIsSpace && afterIsWord)
+        default:
+            // Straight quotes, apostrophe-shaped `’`, and marks that open in one convention and
+            // close in another (`“` closes `„`): after a non-space and before a non-letter.
+            return !beforeIsSpace && !afterIsWord
+        }
+    }
+
+    /// The marks that close a quotation this mark opened.
+    func closes(_ closer: QuoteMark) -> Bool {
+        switch (self, closer) {
+        case (.leftDouble, .rightDouble): return true
+        case (.leftSingle, .rightSingle): return true
+        case (.straightDouble, .straightDouble): return true
+        case (.straightSingle, .straightSingle): return true
+        case (.leftGuillemet, .rightGuillemet): return true
+        case (.leftSingleGuillemet, .rightSingleGuillemet): return true
+        case (.lowDouble, .leftDouble), (.lowDouble, .rightDouble): return true
+        case (.lowSingle, .leftSingle), (.lowSingle, .rightSingle): return true
+        case (.leftCorner, .rightCorner): return true
+        case (.leftWhiteCorner, .rightWhiteCorner): return true
+        case (.doubleBacktick, .doubleStraightSingle): return true
+        case (.rightDouble, .rightDouble), (.rightDouble, .leftDouble): return true
+        case (.rightGuillemet, .leftGuillemet): return true
+        case (.rightSingleGuillemet, .leftSingleGuillemet): return true
+        default: return false
+        }
+    }
+}
+
+// MARK: - The scan
+
+/// Character classes the flanking rules need.
+@inline(__always)
+private func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+    let value = scalar.value
+    if value < 0x80 {
+        return (0x30...0x39).contains(value) || (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value)
+    }
+    let properties = scalar.properties
+    return properties.isAlphabetic || properties.numericType != nil || properties.generalCategory == .nonspacingMark
+}
+
+@inline(__always)
+private func isSpaceScalar(_ scalar: Unicode.Scalar) -> Bool {
+    let value = scalar.value
+    if value < 0x80 { return value == 0x20 || (0x09...0x0D).contains(value) }
+    return scalar.properties.isWhitespace
+}
+
+@inline(__always)
+private func isDigitScalar(_ scalar: Unicode.Scalar) -> Bool {
+    let value = scalar.value
+    if value < 0x80 { return (0x30...0x39).contains(value) }
+    return scalar.properties.numericType != nil
+}
+
+private struct Scan {
+    struct OpenQuote {
+        var index: Int
+        var mark: QuoteMark
+        var markBytes: Range<Int>
+    }
+
+    struct Found {
+        var start: Int
+        var contentStart: Int
+        var end: Int = 0
+        var contentEnd: Int = 0
+        var openingMark: QuoteMark
+        var openingMarkText: String
+        var closingMarkText: String?
+        var parent: Int?
+        var paragraphCount = 1
+        var wordsAtOpen: Int
+        var wordsAtClose = 0
+    }
+
+    let bytes: [UInt8]
+    var found: [Found] = []
+    var stack: [OpenQuote] = []
+    /// Words seen so far; a quotation's word count is the difference between its close and open.
+    var words = 0
+    var inWord = false
+    /// End of the last non-space scalar: where a quotation cut off by its paragraph ends.
+    var lastNonSpaceEnd = 0
+    var previous: Unicode.Scalar? = nil
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    func scalar(at offset: Int) -> Unicode.Scalar? {
+        offset < bytes.count ? UTF8ScalarCursor.decode(bytes, at: offset).0 : nil
+    }
+
+    mutating func run() {
+        var offset = 0
+        let count = bytes.count
+        while offset < count {
+            let byte = bytes[offset]
+            if byte == 0x0A || byte == 0x0D {
+                inWord = false
+                previous = Unicode.Scalar(byte)
+                if !stack.isEmpty {
+                    offset = endParagraph(at: offset)
+                } else {
+                    offset += 1
+                }
+                continue
+            }
+            let (scalar, length) = byte < 0x80 ? (Unicode.Scalar(byte), 1) : UTF8ScalarCursor.decode(bytes, at: offset)
+            if let (mark, markLength) = QuoteMark.at(bytes, offset, scalar: scalar) {
+                handle(mark, at: offset, length: markLength)
+                offset += markLength
+                lastNonSpaceEnd = offset
+                previous = scalar
+                continue
+            }
+            if isWordScalar(scalar) {
+                if !inWord {
+                    words += 1
+                    inWord = true
+                }
+                lastNonSpaceEnd = offset + length
+            } else if isSpaceScalar(scalar) {
+                inWord = false
+            } else {
+                lastNonSpaceEnd = offset + length
+                // A hyphen inside a word keeps it one word (`merit-based`).
+                if !(inWord && scalar == "-" && self.scalar(at: offset + 1).map(isWordScalar) == true) { inWord = false }
+            }
+            previous = scalar
+            offset += length
+        }
+        endAll(at: lastNonSpaceEnd)
+    }
+
+    mutating func handle(_ mark: QuoteMark, at offset: Int, length: Int) {
+        let before = previous
+        let after = scalar(at: offset + length)
+        let beforeIsWord = before.map(isWordScalar) ?? false
+        let afterIsWord = after.map(isWordScalar) ?? false
+        let beforeIsSpace = before.map(isSpaceScalar) ?? true
+        let afterIsSpace = after.map(isSpaceScalar) ?? true
+
+        // Apostrophes: between two letters (`don't`, `Ministry’s`, `Ba'ath`), or eliding a year
+        // (`'90s`, `‘90s`). The word goes on through them.
+        if mark == .straightSingle || mark == .rightSingle || mark == .leftSingle {
+            if beforeIsWord && afterIsWord { return }
+            if after.map(isDigitScalar) == true && !beforeIsWord { return }
+        }
+        inWord = false
+
+        let leftFlanking = !afterIsSpace && !beforeIsWord
+        if mark.canClose(beforeIsSpace: beforeIsSpace, afterIsWord: afterIsWord),
+            let depth = stack.lastIndex(where: { $0.mark.closes(mark) })
+        {
+            close(depth: depth, markAt: offset, length: length)
+            return
+        }
+        if mark.isUnambiguousOpener || (mark.isContextualOpener && leftFlanking) {
+            open(mark, at: offset, length: length)
+        }
+        // Anything else is a stray closer or an apostrophe (`the ministers'`), not a quotation.
+    }
+
+    mutating func open(_ mark: QuoteMark, at offset: Int, length: Int) {
+        let index = found.count
+        found.append(Found(
+            start: offset, contentStart: offset + length, openingMark: mark,
+            openingMarkText: String(decoding: bytes[offset..<(offset + length)], as: UTF8.self),
+            parent: stack.last?.index, wordsAtOpen: words))
+        stack.append(OpenQuote(index: index, mark: mark, markBytes: offset..<(offset + length)))
+    }
+
+    mutating func close(depth: Int, markAt offset: Int, length: Int) {
+        // Quotations opened inside this one and still open end where it ends, unclosed.
+        end(from: depth + 1, at: lastNonSpaceEnd)
+        let entry = stack.removeLast()
+        found[entry.index].contentEnd = offset
+        found[entry.index].end = offset + length
+        found[entry.index].closingMarkText = String(decoding: bytes[offset..<(offset + length)], as: UTF8.self)
+        found[entry.index].wordsAtClose = words
+    }
+
+    /// Ends, unclosed, every open quotation from `depth` up.
+    mutating func end(from depth: Int, at end: Int) {
+        while stack.count > depth {
+            let entry = stack.removeLast()
+            let contentStart = found[entry.index].contentStart
+            found[entry.index].end = max(end, contentStart)
+            found[entry.index].contentEnd = max(end, contentStart)
+            found[entry.index].wordsAtClose = words
+        }
+    }
+
+    mutating func endAll(at end: Int) { self.end(from: 0, at: end) }
+
+    /// At a line break with quotations open: they go on into the next paragraph if it starts with
+    /// their opening marks again (outermost first); the rest end here. Returns where to resume.
+    mutating func endParagraph(at lineBreak: Int) -> Int {
+        let paragraphEnd = lastNonSpaceEnd
+        var next = lineBreak
+        while next < bytes.count {
+            let (scalar, length) = UTF8ScalarCursor.decode(bytes, at: next)
+            guard isSpaceScalar(scalar) else { break }
+            next += length
+        }
+        var continued = 0
+        var resume = next
+        while continued < stack.count {
+            let mark = stack[continued].markBytes
+            let markLength = mark.count
+            guard stack[continued].mark != .straightSingle, resume + markLength <= bytes.count,
+                bytes[resume..<(resume + markLength)].elementsEqual(bytes[mark])
+            else { break }
+            resume += markLength
+            continued += 1
+        }
+        end(from: continued, at: paragraphEnd)
+        if continued == 0 { return lineBreak + 1 }
+        for entry in stack { found[entry.index].paragraphCount += 1 }
+        lastNonSpaceEnd = resume
+        previous = UTF8ScalarCursor.decode(bytes, at: UTF8ScalarCursor.previousBoundary(bytes, before: resume)).0
+        return resume
+    }
+
+    /// Drops what is not a quotation after all, and renumbers parents to the kept ones.
+    func finish() -> [Quotation] {
+        var newIndex = [Int?](repeating: nil, count: found.count)
+        var result: [Quotation] = []
+        for (index, quote) in found.enumerated() {
+            let wordCount = quote.wordsAtClose - quote.wordsAtOpen
+            let closed = quote.closingMarkText != nil
+            // Nothing quoted (`“”`, a stray `«` at a paragraph's end) is no quotation; an unclosed
+            // straight single quote is most likely an apostrophe.
+            if wordCount == 0 || (!closed && quote.openingMark == .straightSingle) { continue }
+            var parent = quote.parent
+            while let p = parent, newIndex[p] == nil { parent = found[p].parent }
+            newIndex[index] = result.count
+            result.append(Quotation(
+                range: quote.start..<quote.end, contentRange: quote.contentStart..<quote.contentEnd,
+                openingMark: quote.openingMarkText, closingMark: quote.closingMarkText,
+                parent: parent.flatMap { newIndex[$0] }, paragraphCount: quote.paragraphCount,
+                wordCount: wordCount))
+        }
+        return result
+    }
+}
