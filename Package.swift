@@ -12,6 +12,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "scholia", targets: ["ScholiaCLI"]),
+        // The example native module (Plugins/examples/native-loaded-words), built as a loadable library.
+        .library(name: "scholia-example-native", type: .dynamic, targets: ["ExampleNativeModule"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -41,9 +43,19 @@ let package = Package(
             path: "Plugins/quotations"
         ),
 
+        // MARK: Custom modules: the C ABI of native modules (scholia_module.h), and the examples.
+        .target(name: "ScholiaModuleABI", path: "Sources/ScholiaModuleABI"),
+        .target(
+            name: "ExampleNativeModule",
+            dependencies: ["ScholiaModuleABI", "CJansson"],
+            path: "Plugins/examples/native-loaded-words",
+            exclude: ["module.json", "README.md"]
+        ),
+
         // MARK: Edges: protocol, module hosting, evaluation, the server, the CLI.
         .target(name: "JSONRPC", dependencies: ["JSON"]),
-        .target(name: "ModuleHost", dependencies: ["AnnotationModel", "TextEngine", "JSON"]),
+        // The only target that loads modules from outside the binary (manifests, processes, libraries).
+        .target(name: "ModuleHost", dependencies: ["AnnotationModel", "TextEngine", "JSON", "JSONRPC", "ScholiaModuleABI"]),
         .target(name: "Evaluation", dependencies: ["AnnotationModel", "TextModel", "JSON"]),
         .target(
             name: "BuiltinModules",

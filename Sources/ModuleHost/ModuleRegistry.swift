@@ -4,13 +4,19 @@ import AnnotationModel
 public enum ModuleOrigin: Sendable, Hashable, CustomStringConvertible {
     /// Compiled into the binary.
     case builtin
-    /// Found in a module directory (a `module.json` manifest).
+    /// Found under a `--module-path` directory (a `module.json` manifest); the module's folder.
     case directory(String)
+    /// Found under the user's data directory (`$XDG_DATA_HOME/scholia/modules`).
+    case user(String)
+    /// Found under a trusted workspace's `.scholia/modules`.
+    case workspace(String)
 
     public var description: String {
         switch self {
         case .builtin: return "builtin"
         case .directory(let path): return path
+        case .user(let path): return "user \(path)"
+        case .workspace(let path): return "workspace \(path)"
         }
     }
 }
@@ -53,6 +59,9 @@ public struct RegisteredModule: Sendable {
 /// earlier one, so a user's module can shadow a built-in of the same name.
 public struct ModuleRegistry: Sendable {
     public private(set) var modules: [RegisteredModule] = []
+    /// Manifests that could not be read, and failed modules that could not take the place of a
+    /// loaded one of the same name: one line each, naming the file.
+    public private(set) var problems: [String] = []
 
     public init() {}
 
@@ -66,11 +75,18 @@ public struct ModuleRegistry: Sendable {
 
     public mutating func register(_ module: RegisteredModule) {
         if let index = modules.firstIndex(where: { $0.descriptor.name == module.descriptor.name }) {
+            // A module that failed to load does not shadow one that works: the user keeps the built-in.
+            if module.status == .failed && modules[index].status == .loaded {
+                problems.append("\(module.origin): \(module.lastError ?? "failed to load") (keeping \(module.descriptor.name) from \(modules[index].origin))")
+                return
+            }
             modules[index] = module
         } else {
             modules.append(module)
         }
     }
+
+    public mutating func report(_ problem: String) { problems.append(problem) }
 
     public subscript(name: String) -> RegisteredModule? { modules.first { $0.descriptor.name == name } }
 
