@@ -99,6 +99,10 @@ let package = Package(
             dependencies: ["QuotationsModule", "BuiltinModules", "ModuleHost", "AnnotationModel", "TextEngine", "ScholiaTestSupport"]
         ),
         .testTarget(
+            name: "ModuleHostTests",
+            dependencies: ["ModuleHost", "AnnotationModel", "JSON", "JSONRPC", "Server", "BuiltinModules", "ScholiaTestSupport"]
+        ),
+        .testTarget(
             name: "ServerTests",
             dependencies: ["Server", "JSON", "JSONRPC", "BuiltinModules", "ScholiaTestSupport"]
         ),

@@ -48,8 +48,13 @@ struct AnnotateCommand: ParsableCommand {
     @Option(help: "Colour in pretty output: auto (when standard output is a terminal), always, never.")
     var color: ColorChoice = .auto
 
+    @OptionGroup var moduleOptions: ModuleOptions
+
     func run() throws {
-        let registry = ModuleRegistry(builtins: BuiltinModules.annotators())
+        let events = ModuleEvents()
+        events.setHandlers(log: { reportError($0) }, alert: { _, message in reportError(message) })
+        let registry = moduleOptions.registry(events: events)
+        defer { registry.shutdownModules() }
         if let modules {
             let unknown = registry.unknownNames(in: modules.names)
             if !unknown.isEmpty {

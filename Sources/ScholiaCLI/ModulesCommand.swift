@@ -11,10 +11,13 @@ struct ModulesCommand: ParsableCommand {
     @Flag(help: "Print JSON (the same objects as the 'scholia/modules' request) instead of a table.")
     var json = false
 
+    @OptionGroup var moduleOptions: ModuleOptions
+
     func run() throws {
-        let registry = ModuleRegistry(builtins: BuiltinModules.annotators())
+        let registry = moduleOptions.registry(events: ModuleEvents())
         if json {
             print(JSONValue.array(registry.modules.map(ScholiaServer.moduleJSON)).serializedString(indent: 2))
+            for problem in registry.problems { reportError(problem) }
             return
         }
         for module in registry.modules {
@@ -23,8 +26,10 @@ struct ModulesCommand: ParsableCommand {
             print("    \(d.description)")
             print("    kinds: \(d.kinds.map { "\($0.kind.rawValue) (\($0.defaultSeverity.name))" }.joined(separator: ", "))")
             print("    languages: \(d.languages.map(\.rawValue).joined(separator: ", "))")
-            if let error = module.lastError { print("    last error: \(error)") }
+            if let error = module.currentError { print("    last error: \(error)") }
         }
         if registry.modules.isEmpty { print("no modules loaded") }
+        // Manifests that could not be read have no name to be listed under; they are reported here.
+        for problem in registry.problems { reportError(problem) }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import AnnotationModel
 import JSON
 import JSONRPC
@@ -14,6 +15,8 @@ extension ScholiaServer {
         if let options = params["initializationOptions"] {
             // Options may be the settings themselves or wrap them in `scholia`, as settings do.
             let scholia = options["scholia"].flatMap { $0.objectValue == nil ? nil : $0 } ?? options
+            // Before the settings are read, so that they may name the workspace's modules.
+            if scholia["trustWorkspaceModules"]?.boolValue == true { loadWorkspaceModules(params) }
             let (parsed, problems) = parseSettings(scholia, over: settings, path: "initializationOptions")
             if let problem = problems.first { throw .invalidParams(problem) }
             settings = parsed
@@ -54,6 +57,28 @@ extension ScholiaServer {
             "capabilities": .object(capabilities),
             "serverInfo": ["name": .string(configuration.name), "version": .string(configuration.version)],
         ]
+    }
+
+    /// Adds the modules of each workspace root. Only the client's say-so (`trustWorkspaceModules`)
+    /// gets here, and only at `initialize`: a later configuration change loads nothing.
+    private func loadWorkspaceModules(_ params: Params) {
+        guard let load = configuration.loadWorkspaceModules else { return }
+        var roots: [String] = []
+        for folder in params["workspaceFolders"]?.arrayValue ?? [] {
+            if let path = folder["uri"]?.stringValue.flatMap(Self.filePath) { roots.append(path) }
+        }
+        if roots.isEmpty, let path = params["rootUri"]?.stringValue.flatMap(Self.filePath) { roots.append(path) }
+        if roots.isEmpty, let path = params["rootPath"]?.stringValue, path.hasPrefix("/") { roots.append(path) }
+        modules.withLock { registry in
+            for root in roots { load(root, &registry) }
+        }
+        log("workspace modules trusted: \(roots.isEmpty ? "no workspace root given" : roots.joined(separator: ", "))")
+    }
+
+    /// The local path of a `file:` URI (nil for any other scheme).
+    static func filePath(_ uri: String) -> String? {
+        guard let url = URL(string: uri), url.isFileURL else { return nil }
+        return url.path
     }
 
     /// The first encoding in the client's order of preference that Scholia speaks; UTF-16 when the

@@ -27,10 +27,20 @@ public final class ScholiaServer: Sendable {
         /// Language when neither the client nor the request says (nil: detect per document).
         public var language: Language?
 
-        public init(name: String = "scholia", version: String = ScholiaVersion.current, language: Language? = nil) {
+        /// Adds the modules of a workspace root (`ROOT/.scholia/modules`) to the registry. Called at
+        /// `initialize` for each root, and only when the client's `initializationOptions` say
+        /// `scholia.trustWorkspaceModules: true`: a workspace's modules are code from the workspace.
+        /// The CLI wires it to `ModuleLoader.addWorkspaceModules`; nil never loads any.
+        public var loadWorkspaceModules: (@Sendable (_ root: String, _ registry: inout ModuleRegistry) -> Void)?
+
+        public init(
+            name: String = "scholia", version: String = ScholiaVersion.current, language: Language? = nil,
+            loadWorkspaceModules: (@Sendable (_ root: String, _ registry: inout ModuleRegistry) -> Void)? = nil
+        ) {
             self.name = name
             self.version = version
             self.language = language
+            self.loadWorkspaceModules = loadWorkspaceModules
         }
     }
 
@@ -75,14 +85,24 @@ public final class ScholiaServer: Sendable {
     }
 
     let configuration: Configuration
-    let registry: ModuleRegistry
+    /// The modules; fixed once `initialize` has added a trusted workspace's.
+    let modules: Mutex<ModuleRegistry>
+    var registry: ModuleRegistry { modules.withLock { $0 } }
     let state: Mutex<State>
     let send: @Sendable (Outbound) -> Void
     let log: @Sendable (String) -> Void
     let onExit: @Sendable (Int32) -> Void
     let work = DispatchQueue(label: "scholia.annotate", qos: .userInitiated, attributes: .concurrent)
     /// Each kind's severity as its module declares it; settings may override it.
-    let defaultSeverities: [AnnotationKind: AnnotationSeverity]
+    var defaultSeverities: [AnnotationKind: AnnotationSeverity] {
+        var severities: [AnnotationKind: AnnotationSeverity] = [:]
+        for module in registry.modules {
+            for kind in module.descriptor.kinds where severities[kind.kind] == nil {
+                severities[kind.kind] = kind.defaultSeverity
+            }
+        }
+        return severities
+    }
 
     /// - Parameters:
     ///   - send: writes a message to the client; called from any thread.
@@ -95,7 +115,7 @@ public final class ScholiaServer: Sendable {
         onExit: @escaping @Sendable (Int32) -> Void = { _ in }
     ) {
         self.configuration = configuration
-        self.registry = registry
+        self.modules = Mutex(registry)
         self.send = send
         self.log = log
         self.onExit = onExit
@@ -103,13 +123,6 @@ public final class ScholiaServer: Sendable {
         state.settings.language = configuration.language
         state.initialSettings = state.settings
         self.state = Mutex(state)
-        var severities: [AnnotationKind: AnnotationSeverity] = [:]
-        for module in registry.modules {
-            for kind in module.descriptor.kinds where severities[kind.kind] == nil {
-                severities[kind.kind] = kind.defaultSeverity
-            }
-        }
-        self.defaultSeverities = severities
     }
 
     // MARK: Input
@@ -200,13 +213,18 @@ public final class ScholiaServer: Sendable {
         switch method {
         case "shutdown":
             state.withLock { $0.phase = .shuttingDown }
+            // Process modules get their own shutdown before the server answers its client's.
+            shutdownModules()
             complete(.success(.null))
         case "scholia/annotate":
             annotateRequest(id: id, method: method, answering: .annotations, params: params, complete: complete)
         case "scholia/profile":
             annotateRequest(id: id, method: method, answering: .profile, params: params, complete: complete)
         case "scholia/modules":
-            complete(.success(["modules": .array(registry.modules.map(Self.moduleJSON))]))
+            let registry = registry
+            var result: JSONObject = ["modules": .array(registry.modules.map(Self.moduleJSON))]
+            if !registry.problems.isEmpty { result["problems"] = .array(registry.problems.map { .string($0) }) }
+            complete(.success(.object(result)))
         default:
             if !handleEditorRequest(id: id, method: method, params: params, complete: complete) {
                 complete(.failure(.methodNotFound(method)))
@@ -268,6 +286,19 @@ public final class ScholiaServer: Sendable {
         case error = 1, warning, info, log
     }
 
+    /// Shows a message to the user (`window/showMessage`): how modules report a crash. Safe from any thread.
+    public func showMessage(level: Int, _ message: String) {
+        log(message)
+        send(.message(.notification(
+            method: "window/showMessage", params: ["type": .integer(Int64(level)), "message": .string(message)])))
+    }
+
+    /// Stops the modules that run as processes. Called on `shutdown`; the CLI calls it again at exit
+    /// (a second call does nothing).
+    public func shutdownModules() {
+        registry.shutdownModules()
+    }
+
     func logToClient(_ type: MessageType, _ message: String) {
         log(message)
         send(.message(.notification(
@@ -316,7 +347,7 @@ public final class ScholiaServer: Sendable {
         object["languages"] = .array(module.descriptor.languages.map { .string($0.rawValue) })
         object["origin"] = .string(module.origin.description)
         object["status"] = .string(module.status.rawValue)
-        if let error = module.lastError { object["lastError"] = .string(error) }
+        if let error = module.currentError { object["lastError"] = .string(error) }
         return .object(object)
     }
 }

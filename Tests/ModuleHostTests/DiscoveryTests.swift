@@ -1,0 +1,82 @@
+import AnnotationModel
+import BuiltinModules
+import Foundation
+import JSON
+import ScholiaTestSupport
+import Testing
+@testable import ModuleHost
+
+@Suite struct DiscoveryTests {
+    func manifest(name: String, extra: String = "") -> String {
+        #"{"name": "\#(name)", "version": "1.0.0", "kinds": [{"kind": "fault"}], "command": ["python3", "x.py"]\#(extra)}"#
+    }
+
+    @Test func searchesModulePathsThenTheUsersDirectory() throws {
+        let root = try temporaryDirectory()
+        try write(manifest(name: "first"), to: root + "/a/first/module.json")
+        try write(manifest(name: "shared", extra: #", "description": "from a""#), to: root + "/a/shared/module.json")
+        try write(manifest(name: "shared", extra: #", "description": "from the user""#), to: root + "/data/scholia/modules/shared/module.json")
+        // A directory that is itself one module.
+        try write(manifest(name: "single"), to: root + "/b/module.json")
+        let registry = ModuleLoader().registry(
+            builtins: BuiltinModules.annotators(), modulePaths: [root + "/a", root + "/b"],
+            environment: ["XDG_DATA_HOME": root + "/data", "HOME": "/nonexistent"])
+        #expect(registry.names == ["quotations", "first", "shared", "single"])
+        #expect(registry["shared"]?.descriptor.description == "from the user")
+        #expect(registry["shared"]?.origin == .user(root + "/data/scholia/modules/shared"))
+        #expect(registry["first"]?.origin == .directory(root + "/a/first"))
+        #expect(registry["single"]?.origin.description == root + "/b")
+        #expect(registry.problems.isEmpty)
+    }
+
+    @Test func theUsersDirectoryDefaultsUnderHome() {
+        #expect(ModuleLoader.userModuleDirectory(environment: ["HOME": "/home/u"]) == "/home/u/.local/share/scholia/modules")
+        #expect(ModuleLoader.userModuleDirectory(environment: ["HOME": "/home/u", "XDG_DATA_HOME": "/d"]) == "/d/scholia/modules")
+        #expect(ModuleLoader.userModuleDirectory(environment: [:]) == nil)
+    }
+
+    @Test func invalidManifestsAreReportedAndSkipped() throws {
+        let root = try temporaryDirectory()
+        try write(manifest(name: "good"), to: root + "/good/module.json")
+        try write(#"{"name": "bad", "version": "1", "kinds": [{"kind": "a"}, {"kind": "b", "severity": "loud"}], "command": ["x"]}"#,
+                  to: root + "/bad/module.json")
+        let registry = ModuleLoader().registry(builtins: [], modulePaths: [root, root + "/missing"], environment: [:])
+        #expect(registry.names == ["good"])
+        #expect(registry.problems == [
+            "\(root)/bad/module.json: kinds[1].severity: expected one of error, warning, information, hint",
+            "\(root)/missing: module path is not a directory",
+        ])
+    }
+
+    @Test func aModuleThatFailsDoesNotShadowAWorkingOne() throws {
+        let root = try temporaryDirectory()
+        try write(#"{"name": "quotations", "version": "9", "kinds": [{"kind": "quote"}], "library": "nothing.so"}"#,
+                  to: root + "/quotations/module.json")
+        try write(#"{"name": "broken", "version": "1", "kinds": [{"kind": "k"}], "library": "nothing.so"}"#,
+                  to: root + "/broken/module.json")
+        let registry = ModuleLoader().registry(builtins: BuiltinModules.annotators(), modulePaths: [root], environment: [:])
+        #expect(registry["quotations"]?.origin == .builtin)
+        #expect(registry["quotations"]?.status == .loaded)
+        #expect(registry.problems.count == 1)
+        #expect(registry.problems.first?.contains("cannot load library \(root)/quotations/nothing.so") == true)
+        #expect(registry["broken"]?.status == .failed)
+        #expect(registry["broken"]?.lastError?.hasPrefix("cannot load library \(root)/broken/nothing.so") == true)
+        #expect(registry.pipeline().moduleNames == ["quotations"])
+    }
+
+    @Test func rulePacksNeedALoader() throws {
+        let root = try temporaryDirectory()
+        try write(#"{"name": "pack", "version": "1", "kinds": [{"kind": "k"}], "rules": "pack.json"}"#, to: root + "/pack/module.json")
+        let registry = ModuleLoader().registry(builtins: [], modulePaths: [root], environment: [:])
+        #expect(registry["pack"]?.status == .failed)
+        #expect(registry["pack"]?.lastError == "rule packs are not supported by this build of scholia")
+
+        let loader = ModuleLoader(rulePackLoader: { bytes, path, manifest in
+            KeywordAnnotator(name: manifest.descriptor.name, words: [String(decoding: bytes, as: UTF8.self)], kind: "k")
+        })
+        try write("alpha", to: root + "/pack/pack.json")
+        let loaded = loader.registry(builtins: [], modulePaths: [root], environment: [:])
+        #expect(loaded["pack"]?.status == .loaded)
+        #expect(loaded.pipeline().run(text: "an alpha", language: .english).annotations.map(\.range) == [3..<8])
+    }
+}
