@@ -230,6 +230,9 @@ public struct MessageFramer: Sendable {
         case .header(var block):
             guard let lineFeed = nextLineFeed() else {
                 if block.bytesRead + (buffer.count - start) > maxHeaderSize {
+                    // Past the first byte of the unfinished line, so a `Content-Length:` starting it
+                    // is not found again by the search for the next message.
+                    start += 1
                     headerTooLong()
                     return true
                 }
@@ -344,10 +347,10 @@ public struct MessageFramer: Sendable {
         }
     }
 
+    /// The rest of the block (and its body, whose length cannot be trusted) is dropped by searching
+    /// for the next message's header from `start`; that search keeps only a few bytes buffered.
     private mutating func headerTooLong() {
         fail(FramingError(kind: .headerTooLong, message: "header block longer than \(maxHeaderSize) bytes"))
-        // Whatever of the block is buffered is dropped with it; the next message is found by its header.
-        start = buffer.count
         state = .resynchronizing
     }
 
