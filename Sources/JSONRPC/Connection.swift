@@ -34,7 +34,9 @@ public struct ConnectionError: Error, Sendable, CustomStringConvertible {
 /// until its first non-white-space byte decides it, sends are held back (nothing is written), and
 /// they go out with LSP headers if the input ends or the connection closes before that.
 ///
-/// The descriptors belong to the caller: `close()` stops the connection but leaves them open.
+/// The descriptors belong to the caller: `close()` stops the connection but leaves them open, and
+/// they must stay open until the reader has ended (`waitUntilReaderEnds`): a reader still polling a
+/// closed descriptor number would read whatever file is opened next under that number.
 public final class Connection: Sendable {
     public let input: Int32
     public let output: Int32
