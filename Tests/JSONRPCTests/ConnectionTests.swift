@@ -210,6 +210,17 @@ func withConnection(
             #expect(syntaxError.message.contains("line 2, column"))
             #expect(syntaxError.data?["line"] == 2)
             #expect(frames[2] == .response(id: .number(9), result: .success("m")))
+            let delivered = server.items.withLock { items in
+                items.map { item -> String in
+                    switch item {
+                    case .invalidPayload(let error): return "invalid \(error.code)"
+                    case .payload: return "payload"
+                    case .framingError: return "framing"
+                    case .endOfInput: return "end"
+                    }
+                }
+            }
+            #expect(delivered == ["invalid -32700", "invalid -32700", "payload"])
         }
     }
 
