@@ -60,13 +60,13 @@ struct ServeTests {
 
     @Test func aMessageSplitByteByByteIsRead() throws {
         let server = try ServerProcess()
-        let bytes = server.frame(["jsonrpc": "2.0", "id": 1, "method": "initialize", "params": ["capabilities": [:]]])
+        let bytes = server.frame(["jsonrpc": "2.0", "id": 1000, "method": "initialize", "params": ["capabilities": [:]]])
         for (i, byte) in bytes.enumerated() {
             server.write([byte])
             // Let some bytes arrive alone; pipes would otherwise merge consecutive small writes.
             if i % 4 == 0 { usleep(500) }
         }
-        let reply = try server.response(id: 1)
+        let reply = try server.response(id: 1000)
         #expect(reply["result"]?["capabilities"] != nil)
         #expect(try server.shutdownAndExit() == 0)
     }
