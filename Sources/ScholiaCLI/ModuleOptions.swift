@@ -14,9 +14,17 @@ struct ModuleOptions: ParsableArguments {
             valueName: "DIR"))
     var modulePaths: [String] = []
 
+    func loader(events: ModuleEvents) -> ModuleLoader {
+        ModuleLoader(events: events, rulePackLoader: nil)
+    }
+
     /// The registry of this run: built-ins, then `--module-path` directories, then the user's.
     func registry(events: ModuleEvents) -> ModuleRegistry {
-        ModuleLoader(events: events, rulePackLoader: nil).registry(
+        registry(loader: loader(events: events))
+    }
+
+    func registry(loader: ModuleLoader) -> ModuleRegistry {
+        loader.registry(
             builtins: BuiltinModules.annotators(),
             modulePaths: modulePaths.map(Self.absolute),
             environment: ProcessInfo.processInfo.environment)

@@ -29,6 +29,8 @@ struct ServeCommand: ParsableCommand {
     @Flag(help: "Write a log line to standard error for every message received.")
     var verbose = false
 
+    @OptionGroup var moduleOptions: ModuleOptions
+
     func validate() throws {
         guard maxMessageSize >= 1024 else { throw ValidationError("--max-message-size must be at least 1024 bytes") }
     }
@@ -42,9 +44,14 @@ struct ServeCommand: ParsableCommand {
         }
         let exitCode = Mutex<Int32?>(nil)
         let finished = DispatchSemaphore(value: 0)
+        let events = ModuleEvents()
+        let loader = moduleOptions.loader(events: events)
+        let registry = moduleOptions.registry(loader: loader)
         let server = ScholiaServer(
-            configuration: ScholiaServer.Configuration(language: language.language),
-            registry: ModuleRegistry(builtins: BuiltinModules.annotators()),
+            configuration: ScholiaServer.Configuration(
+                language: language.language,
+                loadWorkspaceModules: { root, registry in loader.addWorkspaceModules(root: root, into: &registry) }),
+            registry: registry,
             send: { outbound in
                 switch outbound {
                 case .message(let message): connection.send(message)
@@ -57,6 +64,11 @@ struct ServeCommand: ParsableCommand {
                 finished.signal()
             }
         )
+        // A module's crash is logged and shown to the user once (window/showMessage).
+        events.setHandlers(
+            log: { line in FileHandle.standardError.write(Data("scholia: \(line)\n".utf8)) },
+            alert: { level, message in server.showMessage(level: level.rawValue, message) })
+        for problem in registry.problems { FileHandle.standardError.write(Data("scholia: \(problem)\n".utf8)) }
         let verbose = self.verbose
         connection.start { item in
             switch item {
@@ -75,6 +87,8 @@ struct ServeCommand: ParsableCommand {
         // Replies already queued (the answer to `shutdown`, a last diagnostic) are written by then:
         // sends are synchronous. Close so a blocked reader does not keep the process alive.
         connection.close()
+        // Process modules end with the server (a no-op for those already stopped by `shutdown`).
+        server.shutdownModules()
         // Exit here rather than throwing ExitCode: nothing else may be written to standard output.
         Foundation.exit(exitCode.withLock { $0 } ?? 1)
     }
