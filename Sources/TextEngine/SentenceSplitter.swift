@@ -40,7 +40,7 @@ struct SentenceSplitter {
     static let starters = [
         "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "but", "and", "in", "on", "at", "this", "that",
         "these", "those", "there", "his", "her", "their", "its", "after", "before", "when", "while", "however",
-        "meanwhile", "according", "if", "as", "for", "some", "many", "officials", "last", "earlier", "on",
+        "meanwhile", "according", "if", "as", "for", "last", "earlier",
     ]
 
     let tokens: [Token]
