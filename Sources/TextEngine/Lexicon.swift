@@ -184,21 +184,88 @@ public struct Lexicon: Sendable {
 
     public let entries: [LexiconEntry]
     public let options: Options
-    /// Every form an entry or a word set uses.
-    let vocabulary: FormTable
-    /// With `foldTaMarbuta`: folded forms, and the vocabulary form each stands for.
-    let foldedVocabulary: FormTable
-    let foldedToForm: [Int32]
-    /// Trie child of the root for each vocabulary form (-1: no entry starts with it).
-    let rootChild: [Int32]
-    /// Other literal edges: `(node << 32) | form` → child.
-    let edges: [UInt64: Int32]
-    let nodes: [Node]
-    let conditions: [[CompiledCondition]]
-    let wordSets: [Set<Int32>]
-    let numbersSet: Int
-    /// Some entry allows a proclitic: only then does binding a text look at clitic splits.
-    let usesProclitics: Bool
+    /// The compiled form, behind one reference: copying a `Lexicon` (or a matcher holding one)
+    /// costs one retain, not one per table.
+    let compiled: Compiled
+
+    /// The trie and tables. Nodes are flattened into arrays (no array per node), so walking the
+    /// trie reads integers and never retains anything.
+    final class Compiled: Sendable {
+        /// Every form an entry or a word set uses.
+        let vocabulary: FormTable
+        /// With `foldTaMarbuta`: folded forms, and the vocabulary form each stands for.
+        let foldedVocabulary: FormTable
+        let foldedToForm: [Int32]
+        let foldTaMarbuta: Bool
+        /// Trie child of the root for each vocabulary form (-1: no entry starts with it).
+        let rootChild: [Int32]
+        /// Other literal edges: `(node << 32) | form` → child.
+        let edges: [UInt64: Int32]
+        /// Entries ending at node `n`: `accepting[acceptStart[n]..<acceptStart[n + 1]]`, best first.
+        let acceptStart: [Int32]
+        let accepting: [Int32]
+        /// Gaps leaving node `n`: `gaps[gapStart[n]..<gapStart[n + 1]]`.
+        let gapStart: [Int32]
+        let gaps: [Gap]
+        let conditions: [[CompiledCondition]]
+        let priorities: [Int]
+        let wordSets: [Set<Int32>]
+        let numbersSet: Int
+        /// Some entry allows a proclitic: only then does binding a text look at clitic splits.
+        let usesProclitics: Bool
+
+        init(vocabulary: FormTable, foldedVocabulary: FormTable, foldedToForm: [Int32], foldTaMarbuta: Bool,
+             rootChild: [Int32], edges: [UInt64: Int32], nodes: [Node], conditions: [[CompiledCondition]],
+             priorities: [Int], wordSets: [Set<Int32>], numbersSet: Int, usesProclitics: Bool) {
+            self.vocabulary = vocabulary
+            self.foldedVocabulary = foldedVocabulary
+            self.foldedToForm = foldedToForm
+            self.foldTaMarbuta = foldTaMarbuta
+            self.rootChild = rootChild
+            self.edges = edges
+            var acceptStart: [Int32] = [0]
+            var accepting: [Int32] = []
+            var gapStart: [Int32] = [0]
+            var gaps: [Gap] = []
+            for node in nodes {
+                accepting.append(contentsOf: node.accepting)
+                acceptStart.append(Int32(accepting.count))
+                gaps.append(contentsOf: node.gaps)
+                gapStart.append(Int32(gaps.count))
+            }
+            self.acceptStart = acceptStart
+            self.accepting = accepting
+            self.gapStart = gapStart
+            self.gaps = gaps
+            self.conditions = conditions
+            self.priorities = priorities
+            self.wordSets = wordSets
+            self.numbersSet = numbersSet
+            self.usesProclitics = usesProclitics
+        }
+
+        /// The vocabulary form for normalized bytes of a text (`hash` is `FormTable.hash` of them).
+        @inline(__always)
+        func lookup(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt32) -> Int32 {
+            if let id = vocabulary.find(bytes, hash: hash) { return id }
+            guard foldTaMarbuta else { return -1 }
+            // Only Arabic forms with ة or ه can fold to something else.
+            var hasFoldable = false
+            var i = 0
+            while i + 1 < bytes.count {
+                if (bytes[i] == 0xD8 && bytes[i + 1] == 0xA9) || (bytes[i] == 0xD9 && bytes[i + 1] == 0x87) {
+                    hasFoldable = true
+                    break
+                }
+                i += 1
+            }
+            guard hasFoldable else { return -1 }
+            let folded = Lexicon.foldTaMarbuta(Array(bytes))
+            return folded.withUnsafeBufferPointer { buffer in
+                foldedVocabulary.find(buffer, hash: FormTable.hash(buffer)).map { foldedToForm[Int($0)] } ?? -1
+            }
+        }
+    }
 
     /// Named sets every lexicon knows; a set of the same name passed to `init` replaces one.
     public static let builtinWordSets: [String: [String]] = [
@@ -374,16 +441,11 @@ public struct Lexicon: Sendable {
             }
         }
 
-        self.vocabulary = vocabulary
-        self.foldedVocabulary = folded
-        self.foldedToForm = foldedToForm
-        self.rootChild = rootChild
-        self.edges = edges
-        self.nodes = nodes
-        self.conditions = compiledConditions
-        self.wordSets = sets
-        self.numbersSet = setIndex["numbers"]!
-        self.usesProclitics = usesProclitics
+        self.compiled = Compiled(
+            vocabulary: vocabulary, foldedVocabulary: folded, foldedToForm: foldedToForm,
+            foldTaMarbuta: options.foldTaMarbuta, rootChild: rootChild, edges: edges, nodes: nodes,
+            conditions: compiledConditions, priorities: entries.map(\.priority), wordSets: sets,
+            numbersSet: setIndex["numbers"]!, usesProclitics: usesProclitics)
     }
 
     /// ة (D8 A9) → ه (D9 87), byte for byte.
@@ -398,28 +460,6 @@ public struct Lexicon: Sendable {
             i += 1
         }
         return result
-    }
-
-    /// The vocabulary form for normalized bytes of a text (`hash` is `FormTable.hash` of them).
-    @inline(__always)
-    func lookup(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt32) -> Int32 {
-        if let id = vocabulary.find(bytes, hash: hash) { return id }
-        guard options.foldTaMarbuta else { return -1 }
-        // Only Arabic forms with ة or ه can fold to something else.
-        var hasFoldable = false
-        var i = 0
-        while i + 1 < bytes.count {
-            if (bytes[i] == 0xD8 && bytes[i + 1] == 0xA9) || (bytes[i] == 0xD9 && bytes[i + 1] == 0x87) {
-                hasFoldable = true
-                break
-            }
-            i += 1
-        }
-        guard hasFoldable else { return -1 }
-        let folded = Self.foldTaMarbuta(Array(bytes))
-        return folded.withUnsafeBufferPointer { buffer in
-            foldedVocabulary.find(buffer, hash: FormTable.hash(buffer)).map { foldedToForm[Int($0)] } ?? -1
-        }
     }
 
     /// Matches of this lexicon in `text` (see `LexiconMatcher`).

@@ -5,8 +5,9 @@ public struct LexiconMatch: Sendable, Hashable {
     public let range: Range<Int>
     /// Token indices into `AnalyzedText.tokens` (gaps included).
     public let tokens: Range<Int>
-    /// The token ranges the entry's words matched (one per run of words between gaps).
-    public let segments: [Range<Int>]
+    /// The token ranges a gapped entry's gaps skipped (empty for entries without gaps, so most
+    /// matches allocate nothing for it).
+    public let gaps: [Range<Int>]
     /// Index of the entry in `Lexicon.entries`.
     public let entryIndex: Int
     public let category: String
@@ -15,6 +16,18 @@ public struct LexiconMatch: Sendable, Hashable {
     public let proclitics: Proclitics
     /// How many bytes of the first token the proclitics take: `range.lowerBound - token start`.
     public let procliticLength: Int
+
+    /// The token ranges the entry's words matched: one per run of words between gaps.
+    public var segments: [Range<Int>] {
+        var result: [Range<Int>] = []
+        var start = tokens.lowerBound
+        for gap in gaps {
+            result.append(start..<gap.lowerBound)
+            start = gap.upperBound
+        }
+        result.append(start..<tokens.upperBound)
+        return result
+    }
 }
 
 /// Finds lexicon entries in analyzed texts: one left-to-right pass over the tokens, the longest
@@ -53,29 +66,37 @@ public struct LexiconMatcher: Sendable {
         var splits: [BoundSplit] = []
         var candidates: [ArabicMorphology.FormSplit] = []
         var stem: [UInt8] = []
-        let lexicon = self.lexicon
+        let compiled = lexicon.compiled
+        let rootChild = compiled.rootChild
         text.forms.storage.withUnsafeBufferPointer { storage in
             for f in 0..<count {
                 let range = text.forms.byteRange(f)
                 let bytes = UnsafeBufferPointer(rebasing: storage[range])
-                forms[f] = lexicon.lookup(bytes, hash: text.forms.hash(ofForm: f))
-                if lexicon.usesProclitics, bytes.count >= 6, bytes[0] == 0xD8 || bytes[0] == 0xD9 {
-                    candidates.removeAll(keepingCapacity: true)
-                    ArabicMorphology.splits(of: bytes, into: &candidates)
-                    for candidate in candidates {
-                        let stemBytes = UnsafeBufferPointer(rebasing: bytes[candidate.stemBytes])
-                        let id: Int32
-                        if candidate.prependArticle {
-                            stem.removeAll(keepingCapacity: true)
-                            stem.append(contentsOf: [0xD8, 0xA7, 0xD9, 0x84])
-                            stem.append(contentsOf: stemBytes)
-                            id = stem.withUnsafeBufferPointer { lexicon.lookup($0, hash: FormTable.hash($0)) }
-                        } else {
-                            id = lexicon.lookup(stemBytes, hash: FormTable.hash(stemBytes))
-                        }
-                        if id >= 0 && lexicon.rootChild[Int(id)] >= 0 {
-                            splits.append(BoundSplit(form: id, letters: Int32(candidate.letterCount),
-                                                     proclitics: candidate.proclitics))
+                forms[f] = compiled.lookup(bytes, hash: text.forms.hash(ofForm: f))
+                // Clitic readings only for Arabic words of three letters or more that start with
+                // a proclitic letter (و ف ب ل ك ا).
+                if compiled.usesProclitics, bytes.count >= 6, bytes[0] == 0xD8 || bytes[0] == 0xD9 {
+                    let b1 = bytes[1]
+                    let proclitic = bytes[0] == 0xD9 ? (b1 == 0x88 || b1 == 0x81 || b1 == 0x84 || b1 == 0x83)
+                                                     : (b1 == 0xA8 || b1 == 0xA7)
+                    if proclitic {
+                        candidates.removeAll(keepingCapacity: true)
+                        ArabicMorphology.splits(of: bytes, into: &candidates)
+                        for candidate in candidates {
+                            let stemBytes = UnsafeBufferPointer(rebasing: bytes[candidate.stemBytes])
+                            let id: Int32
+                            if candidate.prependArticle {
+                                stem.removeAll(keepingCapacity: true)
+                                stem.append(contentsOf: [0xD8, 0xA7, 0xD9, 0x84])
+                                stem.append(contentsOf: stemBytes)
+                                id = stem.withUnsafeBufferPointer { compiled.lookup($0, hash: FormTable.hash($0)) }
+                            } else {
+                                id = compiled.lookup(stemBytes, hash: FormTable.hash(stemBytes))
+                            }
+                            if id >= 0 && rootChild[Int(id)] >= 0 {
+                                splits.append(BoundSplit(form: id, letters: Int32(candidate.letterCount),
+                                                         proclitics: candidate.proclitics))
+                            }
                         }
                     }
                 }
@@ -96,29 +117,31 @@ public struct LexiconMatcher: Sendable {
         let gapEnd: Int
     }
 
+    /// The trie walk from one position, and scratch buffers reused from one position to the next.
     struct Walk {
-        let lexicon: Lexicon
-        let binding: Binding
+        let compiled: Lexicon.Compiled
+        let forms: [Int32]
         let tokens: UnsafeBufferPointer<Token>
         var sentenceEnd = 0
         var split = -1
         var candidates: [Candidate] = []
         var gapStorage: [Int] = []
         var gapPath: [Int] = []
-
-        @inline(__always)
-        func form(at position: Int) -> Int32 { binding.forms[Int(tokens[position].form)] }
+        var choices: [(candidate: Int, entry: Int32)] = []
 
         mutating func walk(node: Int32, position: Int) {
-            let n = lexicon.nodes[Int(node)]
-            if !n.accepting.isEmpty {
+            let n = Int(node)
+            if compiled.acceptStart[n] != compiled.acceptStart[n + 1] {
                 let start = gapStorage.count
                 gapStorage.append(contentsOf: gapPath)
                 candidates.append(Candidate(node: node, end: position, split: split, gapStart: start,
                                             gapEnd: gapStorage.count))
             }
             if position < sentenceEnd { literal(from: node, at: position) }
-            for gap in n.gaps {
+            var g = Int(compiled.gapStart[n])
+            let gEnd = Int(compiled.gapStart[n + 1])
+            while g < gEnd {
+                let gap = compiled.gaps[g]
                 var skip = gap.min
                 while skip <= gap.max && position + skip < sentenceEnd {
                     gapPath.append(position)
@@ -127,47 +150,52 @@ public struct LexiconMatcher: Sendable {
                     gapPath.removeLast(2)
                     skip += 1
                 }
+                g += 1
             }
         }
 
         @inline(__always)
         mutating func literal(from node: Int32, at position: Int) {
-            let f = form(at: position)
+            let f = forms[Int(tokens[position].form)]
             guard f >= 0 else { return }
             let key = UInt64(UInt32(node)) << 32 | UInt64(UInt32(f))
-            if let child = lexicon.edges[key] { walk(node: child, position: position + 1) }
+            if let child = compiled.edges[key] { walk(node: child, position: position + 1) }
         }
     }
 
     public func matches(in text: AnalyzedText) -> [LexiconMatch] {
         let binding = bind(text)
-        let lexicon = self.lexicon
+        let compiled = lexicon.compiled
+        let rootChild = compiled.rootChild
+        let forms = binding.forms
+        let splitStart = binding.splitStart
+        let sentences = text.sentences
         var result: [LexiconMatch] = []
         text.tokens.withUnsafeBufferPointer { tokens in
-            var walk = Walk(lexicon: lexicon, binding: binding, tokens: tokens)
+            var walk = Walk(compiled: compiled, forms: forms, tokens: tokens)
             let count = tokens.count
             var i = 0
             while i < count {
-                let token = tokens[i]
-                let f = binding.forms[Int(token.form)]
-                let root = f >= 0 ? lexicon.rootChild[Int(f)] : -1
-                let splitRange = Int(binding.splitStart[Int(token.form)])..<Int(binding.splitStart[Int(token.form) + 1])
+                let form = Int(tokens[i].form)
+                let f = forms[form]
+                let root = f >= 0 ? rootChild[Int(f)] : -1
+                let splitRange = Int(splitStart[form])..<Int(splitStart[form + 1])
                 if root < 0 && splitRange.isEmpty {
                     i += 1
                     continue
                 }
                 walk.candidates.removeAll(keepingCapacity: true)
                 walk.gapStorage.removeAll(keepingCapacity: true)
-                walk.sentenceEnd = text.sentences[text.sentenceIndex(ofToken: i)].tokens.upperBound
+                walk.sentenceEnd = sentences[text.sentenceIndex(ofToken: i)].tokens.upperBound
                 if root >= 0 {
                     walk.split = -1
                     walk.walk(node: root, position: i + 1)
                 }
                 for s in splitRange {
                     walk.split = s
-                    walk.walk(node: lexicon.rootChild[Int(binding.splits[s].form)], position: i + 1)
+                    walk.walk(node: rootChild[Int(binding.splits[s].form)], position: i + 1)
                 }
-                if let match = best(walk, at: i, in: text, binding: binding) {
+                if let match = best(&walk, at: i, in: text, binding: binding) {
                     result.append(match)
                     i = overlapping ? i + 1 : match.tokens.upperBound
                 } else {
@@ -178,40 +206,40 @@ public struct LexiconMatcher: Sendable {
         return result
     }
 
-    /// The winning match among the candidates at token `start`, conditions checked.
-    func best(_ walk: Walk, at start: Int, in text: AnalyzedText, binding: Binding) -> LexiconMatch? {
+    /// The winning match among the candidates at token `start`, conditions checked: the longest,
+    /// then the whole word before clitic readings (lightest first), then priority, then the entry
+    /// listed first.
+    func best(_ walk: inout Walk, at start: Int, in text: AnalyzedText, binding: Binding) -> LexiconMatch? {
         guard !walk.candidates.isEmpty else { return nil }
-        var order = Array(walk.candidates.indices)
-        order.sort { a, b in
-            let ca = walk.candidates[a]
-            let cb = walk.candidates[b]
-            if ca.end != cb.end { return ca.end > cb.end }
-            if ca.split != cb.split { return ca.split < cb.split }  // -1, the whole word, first
-            return a < b
+        let compiled = lexicon.compiled
+        walk.choices.removeAll(keepingCapacity: true)
+        for c in walk.candidates.indices {
+            let node = Int(walk.candidates[c].node)
+            for a in Int(compiled.acceptStart[node])..<Int(compiled.acceptStart[node + 1]) {
+                walk.choices.append((c, compiled.accepting[a]))
+            }
         }
-        // Priority orders entries of equal length across nodes too.
-        var choices: [(candidate: Int, entry: Int32)] = []
-        for c in order {
-            for entry in lexicon.nodes[Int(walk.candidates[c].node)].accepting { choices.append((c, entry)) }
+        if walk.choices.count > 1 {
+            let candidates = walk.candidates
+            let priorities = compiled.priorities
+            walk.choices.sort { x, y in
+                let cx = candidates[x.candidate]
+                let cy = candidates[y.candidate]
+                if cx.end != cy.end { return cx.end > cy.end }
+                if cx.split != cy.split { return cx.split < cy.split }  // -1, the whole word, first
+                let px = priorities[Int(x.entry)]
+                let py = priorities[Int(y.entry)]
+                if px != py { return px > py }
+                return x.entry < y.entry
+            }
         }
-        choices.sort { x, y in
-            let cx = walk.candidates[x.candidate]
-            let cy = walk.candidates[y.candidate]
-            if cx.end != cy.end { return cx.end > cy.end }
-            if cx.split != cy.split { return cx.split < cy.split }
-            let px = lexicon.entries[Int(x.entry)].priority
-            let py = lexicon.entries[Int(y.entry)].priority
-            if px != py { return px > py }
-            return x.entry < y.entry
-        }
-        for (c, entryIndex) in choices {
+        for (c, entryIndex) in walk.choices {
             let candidate = walk.candidates[c]
-            let entry = lexicon.entries[Int(entryIndex)]
             var proclitics: Proclitics = []
             var rangeStart = text.tokens[start].start
             if candidate.split >= 0 {
                 let split = binding.splits[candidate.split]
-                guard split.proclitics.isSubset(of: entry.proclitics) else { continue }
+                guard split.proclitics.isSubset(of: lexicon.entries[Int(entryIndex)].proclitics) else { continue }
                 proclitics = split.proclitics
                 rangeStart = text.utf8.withUnsafeBufferPointer {
                     ArabicMorphology.offset(ofLetter: Int(split.letters), in: $0, range: text.tokens[start].range)
@@ -222,16 +250,14 @@ public struct LexiconMatcher: Sendable {
             guard conditionsHold(Int(entryIndex), tokens: tokenRange, range: range, in: text, binding: binding) else {
                 continue
             }
-            var segments: [Range<Int>] = []
-            var segmentStart = start
+            var gaps: [Range<Int>] = []
             var g = candidate.gapStart
             while g < candidate.gapEnd {
-                segments.append(segmentStart..<walk.gapStorage[g])
-                segmentStart = walk.gapStorage[g + 1]
+                gaps.append(walk.gapStorage[g]..<walk.gapStorage[g + 1])
                 g += 2
             }
-            segments.append(segmentStart..<candidate.end)
-            return LexiconMatch(range: range, tokens: tokenRange, segments: segments, entryIndex: Int(entryIndex),
+            let entry = lexicon.entries[Int(entryIndex)]
+            return LexiconMatch(range: range, tokens: tokenRange, gaps: gaps, entryIndex: Int(entryIndex),
                                 category: entry.category, attributes: entry.attributes, proclitics: proclitics,
                                 procliticLength: rangeStart - text.tokens[start].start)
         }
@@ -242,7 +268,8 @@ public struct LexiconMatcher: Sendable {
 
     func conditionsHold(_ entry: Int, tokens: Range<Int>, range: Range<Int>, in text: AnalyzedText,
                         binding: Binding) -> Bool {
-        let conditions = lexicon.conditions[entry]
+        let compiled = lexicon.compiled
+        let conditions = compiled.conditions[entry]
         guard !conditions.isEmpty else { return true }
         let sentence = text.sentences[text.sentenceIndex(ofToken: tokens.lowerBound)].tokens
         let next: Int? = tokens.upperBound < sentence.upperBound ? tokens.upperBound : nil
@@ -250,7 +277,7 @@ public struct LexiconMatcher: Sendable {
         func inSet(_ token: Int?, _ set: Int) -> Bool {
             guard let token else { return false }
             let f = binding.forms[Int(text.tokens[token].form)]
-            return f >= 0 && lexicon.wordSets[set].contains(f)
+            return f >= 0 && compiled.wordSets[set].contains(f)
         }
         for condition in conditions {
             let holds: Bool
@@ -264,7 +291,7 @@ public struct LexiconMatcher: Sendable {
                 if var n = next {
                     // One currency sign may stand between (`about $300`).
                     if text.tokens[n].kind == .symbol && n + 1 < sentence.upperBound { n += 1 }
-                    isNumber = text.tokens[n].kind == .number || inSet(n, lexicon.numbersSet)
+                    isNumber = text.tokens[n].kind == .number || inSet(n, compiled.numbersSet)
                 }
                 holds = isNumber != negated
             case .sentenceInitial(let negated):

@@ -40,39 +40,35 @@ enum ScalarClass: UInt8, Sendable {
 
 @usableFromInline
 enum Scalars {
-    /// Classes of the ASCII range, built once.
+    /// Classes of the ASCII range. A switch, not a table: a static array would be retained and
+    /// released (and its lazy initialization checked) for every scalar of every document.
+    @inline(__always)
     @usableFromInline
-    static let ascii: [ScalarClass] = {
-        var table = [ScalarClass](repeating: .symbol, count: 128)
-        for b in 0..<128 {
-            let c: ScalarClass
-            switch UInt8(b) {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): c = .letter
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): c = .digit
-            case 0x20, 0x09, 0x0B, 0x0C: c = .whitespace
-            case 0x0A, 0x0D: c = .newline
-            case UInt8(ascii: "'"): c = .apostrophe
-            case UInt8(ascii: "-"): c = .hyphen
-            case UInt8(ascii: "."): c = .period
-            case UInt8(ascii: ","): c = .numberSeparator
-            case UInt8(ascii: "%"): c = .percent
-            case UInt8(ascii: "!"), UInt8(ascii: "\""), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "*"),
-                UInt8(ascii: "/"), UInt8(ascii: ":"), UInt8(ascii: ";"), UInt8(ascii: "?"), UInt8(ascii: "["),
-                UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "@"), UInt8(ascii: "\\"),
-                UInt8(ascii: "_"), UInt8(ascii: "#"), UInt8(ascii: "&"), UInt8(ascii: "`"):
-                c = .punctuation
-            case 0..<0x20, 0x7F: c = .format
-            default: c = .symbol  // $ + < = > ^ | ~
-            }
-            table[b] = c
+    static func asciiClass(_ b: UInt8) -> ScalarClass {
+        if (b | 0x20) &- 0x61 < 26 { return .letter }
+        if b &- 0x30 < 10 { return .digit }
+        switch b {
+        case 0x20, 0x09, 0x0B, 0x0C: return .whitespace
+        case 0x0A, 0x0D: return .newline
+        case UInt8(ascii: "'"): return .apostrophe
+        case UInt8(ascii: "-"): return .hyphen
+        case UInt8(ascii: "."): return .period
+        case UInt8(ascii: ","): return .numberSeparator
+        case UInt8(ascii: "%"): return .percent
+        case UInt8(ascii: "!"), UInt8(ascii: "\""), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "*"),
+            UInt8(ascii: "/"), UInt8(ascii: ":"), UInt8(ascii: ";"), UInt8(ascii: "?"), UInt8(ascii: "["),
+            UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "@"), UInt8(ascii: "\\"),
+            UInt8(ascii: "_"), UInt8(ascii: "#"), UInt8(ascii: "&"), UInt8(ascii: "`"):
+            return .punctuation
+        case 0..<0x20, 0x7F: return .format
+        default: return .symbol  // $ + < = > ^ | ~
         }
-        return table
-    }()
+    }
 
     @inline(__always)
     @usableFromInline
     static func classify(_ v: UInt32) -> ScalarClass {
-        if v < 0x80 { return ascii[Int(v)] }
+        if v < 0x80 { return asciiClass(UInt8(v)) }
         if v >= 0x0600 && v <= 0x06FF { return arabicBlock(v) }
         if v < 0x0250 {
             switch v {

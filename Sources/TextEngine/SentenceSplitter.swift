@@ -91,8 +91,9 @@ struct SentenceSplitter {
     @inline(__always)
     func isEllipsis(_ form: Int32) -> Bool {
         let range = forms.byteRange(Int(form))
-        guard range.count >= 2 else { return false }
-        return forms.storage[range].allSatisfy { $0 == UInt8(ascii: ".") }
+        guard range.count >= 2, forms.storage[range.lowerBound] == UInt8(ascii: ".") else { return false }
+        for i in range where forms.storage[i] != UInt8(ascii: ".") { return false }
+        return true
     }
 
     /// A dotted acronym: a word token whose form ends in a full stop (`u.s.`).
