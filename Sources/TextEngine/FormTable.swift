@@ -11,14 +11,15 @@ public struct FormTable: Sendable {
     /// Form `i` is `storage[starts[i]..<starts[i + 1]]`.
     @usableFromInline var starts: [Int32] = [0]
     @usableFromInline var hashes: [UInt32] = []
-    /// -1 for an empty slot, otherwise a form id.
-    @usableFromInline var slots: [Int32]
+    /// 0 for an empty slot, otherwise `hash << 32 | (id + 1)`: the hash sits in the slot so that a
+    /// probe that misses costs one memory access, not one into `hashes` as well.
+    @usableFromInline var slots: [UInt64]
     @usableFromInline var mask: Int
 
     public init(capacity: Int = 64) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [Int32](repeating: -1, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
         storage.reserveCapacity(capacity * 8)
         starts.reserveCapacity(capacity + 1)
@@ -58,16 +59,19 @@ public struct FormTable: Sendable {
     mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt32) -> Int32 {
         var slot = Int(hash) & mask
         while true {
-            let id = slots[slot]
-            if id < 0 { break }
-            if hashes[Int(id)] == hash && equals(Int(id), bytes) { return id }
+            let entry = slots[slot]
+            if entry == 0 { break }
+            if UInt32(truncatingIfNeeded: entry >> 32) == hash {
+                let id = Int32(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                if equals(Int(id), bytes) { return id }
+            }
             slot = (slot + 1) & mask
         }
         let id = Int32(hashes.count)
         storage.append(contentsOf: bytes)
         starts.append(Int32(storage.count))
         hashes.append(hash)
-        slots[slot] = id
+        slots[slot] = UInt64(hash) << 32 | UInt64(id + 1)
         if hashes.count * 2 > slots.count { grow() }
         return id
     }
@@ -82,9 +86,12 @@ public struct FormTable: Sendable {
     func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt32) -> Int32? {
         var slot = Int(hash) & mask
         while true {
-            let id = slots[slot]
-            if id < 0 { return nil }
-            if hashes[Int(id)] == hash && equals(Int(id), bytes) { return id }
+            let entry = slots[slot]
+            if entry == 0 { return nil }
+            if UInt32(truncatingIfNeeded: entry >> 32) == hash {
+                let id = Int32(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                if equals(Int(id), bytes) { return id }
+            }
             slot = (slot + 1) & mask
         }
     }
@@ -111,12 +118,12 @@ public struct FormTable: Sendable {
 
     mutating func grow() {
         let size = slots.count * 2
-        var newSlots = [Int32](repeating: -1, count: size)
+        var newSlots = [UInt64](repeating: 0, count: size)
         let newMask = size - 1
         for id in 0..<hashes.count {
             var slot = Int(hashes[id]) & newMask
-            while newSlots[slot] >= 0 { slot = (slot + 1) & newMask }
-            newSlots[slot] = Int32(id)
+            while newSlots[slot] != 0 { slot = (slot + 1) & newMask }
+            newSlots[slot] = UInt64(hashes[id]) << 32 | UInt64(id + 1)
         }
         slots = newSlots
         mask = newMask

@@ -5,8 +5,8 @@ public struct LexiconMatch: Sendable, Hashable {
     public let range: Range<Int>
     /// Token indices into `AnalyzedText.tokens` (gaps included).
     public let tokens: Range<Int>
-    /// The token ranges a gapped entry's gaps skipped (empty for entries without gaps, so most
-    /// matches allocate nothing for it).
+    /// The token ranges a gapped entry's gaps skipped, empty ones left out (empty for entries
+    /// without gaps, so most matches allocate nothing for it).
     public let gaps: [Range<Int>]
     /// Index of the entry in `Lexicon.entries`.
     public let entryIndex: Int
@@ -144,10 +144,15 @@ public struct LexiconMatcher: Sendable {
                 let gap = compiled.gaps[g]
                 var skip = gap.min
                 while skip <= gap.max && position + skip < sentenceEnd {
-                    gapPath.append(position)
-                    gapPath.append(position + skip)
-                    literal(from: gap.target, at: position + skip)
-                    gapPath.removeLast(2)
+                    if skip == 0 {
+                        // An empty gap skips nothing: the words around it are one segment.
+                        literal(from: gap.target, at: position)
+                    } else {
+                        gapPath.append(position)
+                        gapPath.append(position + skip)
+                        literal(from: gap.target, at: position + skip)
+                        gapPath.removeLast(2)
+                    }
                     skip += 1
                 }
                 g += 1

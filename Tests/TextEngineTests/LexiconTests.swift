@@ -70,6 +70,8 @@ private func found(_ entries: [LexiconEntry], in text: String, wordSets: [String
         let matches = lexicon.matches(in: analyzed)
         #expect(matches.map { analyzed.text(in: $0.range) } == ["quoted by the agency as saying", "quoted as saying"])
         #expect(matches[0].segments.map { $0.map { analyzed.text(ofToken: $0) } } == [["quoted"], ["as", "saying"]])
+        #expect(matches[0].gaps.map { $0.map { analyzed.text(ofToken: $0) } } == [["by", "the", "agency"]])
+        #expect(matches[1].gaps.isEmpty && matches[1].segments == [matches[1].tokens])
         // A gap does not cross a sentence end.
         #expect(try found(entries, in: "He was quoted. As saying goes.").isEmpty)
     }

@@ -89,3 +89,17 @@ import Testing
         #expect(analyzed.verbAspect(ofToken: 1) == .imperfect)
     }
 }
+
+@Suite struct FormTableTests {
+    @Test func idsAreDenseAndStableAcrossGrowth() {
+        var table = FormTable(capacity: 4)
+        for i in 0..<5000 { #expect(table.intern("w\(i)") == i) }
+        #expect(table.count == 5000)
+        #expect(table.intern("w1234") == 1234)
+        #expect(table.find("w4999") == 4999)
+        #expect(table.find("nope") == nil)
+        #expect(table.string(42) == "w42")
+        #expect(table.intern("") == 5000)
+        #expect(table.find("") == 5000)
+    }
+}
