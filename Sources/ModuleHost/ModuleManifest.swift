@@ -99,6 +99,15 @@ public struct ModuleManifest: Sendable, Hashable {
             }
         }
         let runsAfter = try reader.stringArray(object, "runsAfter") ?? []
+        // The server re-annotates an edited document paragraph by paragraph only when every module
+        // says it looks no further; unknown code is assumed to read the whole document.
+        var scope = ModuleDescriptor.Scope.document
+        if let name = try reader.string(object, "scope", required: false) {
+            guard let parsed = ModuleDescriptor.Scope(rawValue: name) else {
+                throw reader.error("scope", "expected paragraph or document")
+            }
+            scope = parsed
+        }
 
         let directory = parentDirectory(of: path)
         let present = ["rules", "command", "library"].filter { object[$0] != nil }
@@ -134,7 +143,7 @@ public struct ModuleManifest: Sendable, Hashable {
         return ModuleManifest(
             descriptor: ModuleDescriptor(
                 name: name, version: version, description: description, kinds: kinds, languages: languages,
-                runsAfter: runsAfter),
+                runsAfter: runsAfter, scope: scope),
             implementation: implementation, timeoutMilliseconds: timeout, path: path, directory: directory)
     }
 

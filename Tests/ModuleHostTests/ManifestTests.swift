@@ -33,6 +33,11 @@ import Testing
         #expect(manifest.implementation == .command(argv: ["python3", "loaded.py"]))
         #expect(manifest.timeoutMilliseconds == 500)
         #expect(manifest.directory == "/x")
+        #expect(manifest.descriptor.scope == .document)
+        #expect(try parse(#"{"name": "m", "version": "1", "kinds": [{"kind": "k"}], "command": ["x"], "scope": "paragraph"}"#)
+            .descriptor.scope == .paragraph)
+        #expect(error(#"{"name": "m", "version": "1", "kinds": [{"kind": "k"}], "command": ["x"], "scope": "page"}"#)
+            == "/x/module.json: scope: expected paragraph or document")
     }
 
     @Test func resolvesPathsAgainstTheManifestsFolder() throws {
