@@ -59,7 +59,7 @@ let package = Package(
         // MARK: Edges: protocol, module hosting, evaluation, the server, the CLI.
         .target(name: "JSONRPC", dependencies: ["JSON"]),
         // The only target that loads modules from outside the binary (manifests, processes, libraries).
-        .target(name: "ModuleHost", dependencies: ["AnnotationModel", "TextEngine", "JSON", "JSONRPC", "ScholiaModuleABI"]),
+        .target(name: "ModuleHost", dependencies: ["AnnotationModel", "TextEngine", "JSON", "JSONRPC", "RulePacks", "ScholiaModuleABI"]),
         .target(name: "Evaluation", dependencies: ["AnnotationModel", "TextModel", "JSON"]),
         .target(
             name: "BuiltinModules",

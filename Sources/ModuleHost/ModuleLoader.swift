@@ -1,5 +1,6 @@
 import AnnotationModel
 import Foundation
+import RulePacks
 
 /// Finds `module.json` manifests and turns them into registered modules.
 ///
@@ -10,16 +11,30 @@ import Foundation
 /// from the command line, the environment and the workspace root: a client request never names a
 /// path or a command to load.
 public struct ModuleLoader: Sendable {
-    /// Turns a rule pack into an annotator. Set by the binary (the rule-pack engine lives outside
-    /// the module host); without it, `rules` modules are listed as failed.
-    public typealias RulePackLoader = @Sendable (_ bytes: [UInt8], _ path: String, _ manifest: ModuleManifest) throws -> any Annotator
+    /// Turns the rule packs of a `rules` module (each file's bytes and path) into an annotator.
+    public typealias RulePackLoader = @Sendable (_ packs: [(bytes: [UInt8], path: String)], _ manifest: ModuleManifest) throws -> any Annotator
 
     public var events: ModuleEvents
-    public var rulePackLoader: RulePackLoader?
+    public var rulePackLoader: RulePackLoader
 
-    public init(events: ModuleEvents = ModuleEvents(), rulePackLoader: RulePackLoader? = nil) {
+    public init(events: ModuleEvents = ModuleEvents(), rulePackLoader: @escaping RulePackLoader = ModuleLoader.rulePackAnnotator) {
         self.events = events
         self.rulePackLoader = rulePackLoader
+    }
+
+    /// A `rules` module: its packs under the manifest's name and kinds. Every pack must name the
+    /// module (the pack's own tests look for annotations of that module).
+    public static func rulePackAnnotator(packs files: [(bytes: [UInt8], path: String)], manifest: ModuleManifest) throws -> any Annotator {
+        var packs: [RulePack] = []
+        for file in files {
+            let pack = try RulePack.load(bytes: file.bytes, path: file.path)
+            guard pack.module == manifest.descriptor.name else {
+                throw ModuleLoadError("\(file.path): module: the pack is for '\(pack.module)', the manifest names '\(manifest.descriptor.name)'")
+            }
+            packs.append(pack)
+        }
+        let d = manifest.descriptor
+        return RulePackAnnotator(name: d.name, version: d.version, description: d.description, kinds: d.kinds, packs: packs)
     }
 
     /// The registry of one run: built-ins, then the modules of `modulePaths`, then the user's.
@@ -93,14 +108,15 @@ public struct ModuleLoader: Sendable {
     public func load(_ manifest: ModuleManifest, origin: ModuleOrigin) -> RegisteredModule {
         do {
             switch manifest.implementation {
-            case .rules(let path):
-                guard let rulePackLoader else {
-                    throw ModuleLoadError("rule packs are not supported by this build of scholia")
+            case .rules(let paths):
+                var packs: [(bytes: [UInt8], path: String)] = []
+                for path in paths {
+                    guard let data = FileManager.default.contents(atPath: path) else {
+                        throw ModuleLoadError("\(manifest.path): rules: cannot read \(path)")
+                    }
+                    packs.append((Array(data), path))
                 }
-                guard let data = FileManager.default.contents(atPath: path) else {
-                    throw ModuleLoadError("\(manifest.path): rules: cannot read \(path)")
-                }
-                return RegisteredModule(annotator: try rulePackLoader(Array(data), path, manifest), origin: origin)
+                return RegisteredModule(annotator: try rulePackLoader(packs, manifest), origin: origin)
             case .library(let path):
                 return RegisteredModule(
                     annotator: try NativeModule(manifest: manifest, libraryPath: path, events: events), origin: origin)

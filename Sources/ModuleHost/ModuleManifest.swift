@@ -10,13 +10,14 @@ import JSON
 ///  "command": ["python3", "loaded_words.py"], "timeoutMs": 2000}
 /// ```
 ///
-/// Exactly one of `rules`, `command` and `library` says what the module is. Relative paths (the
+/// Exactly one of `rules` (a rule pack, or an array of packs, one per language), `command` and
+/// `library` says what the module is. Relative paths (the
 /// rule pack, the library, and a command's program when it contains a slash) are resolved against
 /// the manifest's directory, so a module folder can be moved as a whole.
 public struct ModuleManifest: Sendable, Hashable {
     public enum Implementation: Sendable, Hashable {
-        /// A rule-pack JSON file, matched by the text engine in process.
-        case rules(path: String)
+        /// Rule-pack JSON files (one per language), matched by the text engine in process.
+        case rules(paths: [String])
         /// A program spoken to over its stdio (JSON-RPC 2.0, Content-Length framing).
         case command(argv: [String])
         /// A shared library exporting `scholia_module_entry` (the C ABI of scholia_module.h).
@@ -121,7 +122,15 @@ public struct ModuleManifest: Sendable, Hashable {
         let implementation: Implementation
         switch present[0] {
         case "rules":
-            implementation = .rules(path: resolve(try reader.string(object, "rules"), against: directory))
+            // One pack, or one per language: `"rules": ["loaded.en.json", "loaded.ar.json"]`.
+            let paths: [String]
+            if object["rules"]?.arrayValue != nil {
+                paths = try reader.stringArray(object, "rules") ?? []
+                guard !paths.isEmpty else { throw reader.error("rules", "expected a path or a non-empty array of paths") }
+            } else {
+                paths = [try reader.string(object, "rules")]
+            }
+            implementation = .rules(paths: paths.map { resolve($0, against: directory) })
         case "library":
             implementation = .library(path: resolve(try reader.string(object, "library"), against: directory))
         default:

@@ -15,7 +15,7 @@ struct ModuleOptions: ParsableArguments {
     var modulePaths: [String] = []
 
     func loader(events: ModuleEvents) -> ModuleLoader {
-        ModuleLoader(events: events, rulePackLoader: nil)
+        ModuleLoader(events: events)
     }
 
     /// The registry of this run: built-ins, then `--module-path` directories, then the user's.

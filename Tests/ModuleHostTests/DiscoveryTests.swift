@@ -64,19 +64,30 @@ import Testing
         #expect(registry.pipeline().moduleNames == ["quotations"])
     }
 
-    @Test func rulePacksNeedALoader() throws {
+    @Test func aRulesModuleIsItsPacks() throws {
         let root = try temporaryDirectory()
-        try write(#"{"name": "pack", "version": "1", "kinds": [{"kind": "k"}], "rules": "pack.json"}"#, to: root + "/pack/module.json")
-        let registry = ModuleLoader().registry(builtins: [], modulePaths: [root], environment: [:])
-        #expect(registry["pack"]?.status == .failed)
-        #expect(registry["pack"]?.lastError == "rule packs are not supported by this build of scholia")
-
-        let loader = ModuleLoader(rulePackLoader: { bytes, path, manifest in
-            KeywordAnnotator(name: manifest.descriptor.name, words: [String(decoding: bytes, as: UTF8.self)], kind: "k")
+        try write(#"{"name": "pack", "version": "1", "kinds": [{"kind": "k"}], "rules": ["a.json", "b.json"]}"#, to: root + "/pack/module.json")
+        try write("alpha", to: root + "/pack/a.json")
+        try write("beta", to: root + "/pack/b.json")
+        let loader = ModuleLoader(rulePackLoader: { packs, manifest in
+            KeywordAnnotator(name: manifest.descriptor.name, words: packs.map { String(decoding: $0.bytes, as: UTF8.self) }, kind: "k")
         })
-        try write("alpha", to: root + "/pack/pack.json")
         let loaded = loader.registry(builtins: [], modulePaths: [root], environment: [:])
         #expect(loaded["pack"]?.status == .loaded)
-        #expect(loaded.pipeline().run(text: "an alpha", language: .english).annotations.map(\.range) == [3..<8])
+        #expect(loaded.pipeline().run(text: "an alpha beta", language: .english).annotations.map(\.range) == [3..<8, 9..<13])
+    }
+
+    @Test func aBrokenRulePackFailsItsModuleOnly() throws {
+        let root = try temporaryDirectory()
+        try write(#"{"name": "missing", "version": "1", "kinds": [{"kind": "k"}], "rules": "nowhere.json"}"#, to: root + "/missing/module.json")
+        try write(#"{"name": "other", "version": "1", "kinds": [{"kind": "loaded"}], "rules": "pack.json"}"#, to: root + "/other/module.json")
+        try write(#"{"format": "scholia-rules/1", "module": "someone-else", "language": "en", "entries": []}"#, to: root + "/other/pack.json")
+        try write(#"{"name": "bad", "version": "1", "kinds": [{"kind": "k"}], "rules": "pack.json"}"#, to: root + "/bad/module.json")
+        try write(#"{"format": "scholia-rules/9"}"#, to: root + "/bad/pack.json")
+        let registry = ModuleLoader().registry(builtins: BuiltinModules.annotators(), modulePaths: [root], environment: [:])
+        #expect(registry["missing"]?.lastError == "\(root)/missing/module.json: rules: cannot read \(root)/missing/nowhere.json")
+        #expect(registry["other"]?.lastError == "\(root)/other/pack.json: module: the pack is for 'someone-else', the manifest names 'other'")
+        #expect(registry["bad"]?.lastError?.hasPrefix("\(root)/bad/pack.json: format") == true)
+        #expect(registry.pipeline().moduleNames == ["quotations"])
     }
 }

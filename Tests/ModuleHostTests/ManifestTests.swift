@@ -42,7 +42,9 @@ import Testing
 
     @Test func resolvesPathsAgainstTheManifestsFolder() throws {
         let base = #"{"name": "m", "version": "1", "kinds": [{"kind": "k"}], "#
-        #expect(try parse(base + #""rules": "pack.json"}"#, path: "/a/b/module.json").implementation == .rules(path: "/a/b/pack.json"))
+        #expect(try parse(base + #""rules": "pack.json"}"#, path: "/a/b/module.json").implementation == .rules(paths: ["/a/b/pack.json"]))
+        #expect(try parse(base + #""rules": ["en.json", "/p/ar.json"]}"#, path: "/a/module.json").implementation
+            == .rules(paths: ["/a/en.json", "/p/ar.json"]))
         #expect(try parse(base + #""library": "/lib/m.so"}"#).implementation == .library(path: "/lib/m.so"))
         #expect(try parse(base + #""command": ["./run", "x"]}"#, path: "/a/module.json").implementation == .command(argv: ["/a/./run", "x"]))
         #expect(try parse(base + #""command": ["node", "m.js"]}"#).timeoutMilliseconds == 2000)

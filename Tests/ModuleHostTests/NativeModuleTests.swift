@@ -69,3 +69,23 @@ import Testing
         #expect(registry["no-entry"]?.lastError == "\(jansson) does not export scholia_module_entry (see scholia_module.h)")
     }
 }
+
+@Suite struct RulePackModuleTests {
+    @Test func theExamplePackMarksEnglishAndArabicThroughTheServer() throws {
+        let (client, registry) = makeClient(modulePaths: [example("rules-loaded-words")])
+        let module = try #require(registry["rules-loaded-words"])
+        #expect(module.status == .loaded, "\(module.lastError ?? "")")
+        #expect(module.descriptor.scope == .paragraph)
+        try client.initialize(encodings: ["utf-32"])
+        let english = try client.call("scholia/annotate", ["text": #"Critics slammed the "shocking" decision."#])
+        let marked = (english["annotations"]?.arrayValue ?? []).filter { $0["module"] == "rules-loaded-words" }
+        #expect(marked.map { $0["text"]?.stringValue ?? "" } == ["slammed", "shocking"])
+        #expect(marked.first?["attributes"]?["category"] == "attack-verb")
+        #expect(kinds(english).contains("quotations:quote"))
+        let arabic = try client.call("scholia/annotate", ["text": "قال النائب إن القرار «فضيحة» وكارثة.", "language": "ar"])
+        let arabicMarked = (arabic["annotations"]?.arrayValue ?? []).filter { $0["module"] == "rules-loaded-words" }
+        // The proclitic و is not part of the span: the pack matches the word behind it.
+        #expect(arabicMarked.map { $0["text"]?.stringValue ?? "" } == ["فضيحة", "كارثة"])
+        #expect(arabicMarked.map { $0["start"]?.intValue ?? -1 } == [22, 30])
+    }
+}
