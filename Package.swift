@@ -72,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "ScholiaCLI",
             dependencies: [
-                "Server", "BuiltinModules", "ModuleHost", "Evaluation", "TextEngine", "JSON", "JSONRPC", "TextModel", "AnnotationModel",
+                "Server", "BuiltinModules", "ModuleHost", "Evaluation", "TextEngine", "JSON", "JSONRPC", "TextModel", "AnnotationModel", "RulePacks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -11,7 +11,10 @@ struct Scholia: ParsableCommand {
         discussion: "Run 'scholia serve' for the JSON-RPC server (an editor attaches over stdio), "
             + "or 'scholia annotate FILE' to annotate files from the shell.",
         version: ScholiaCLIVersion.current,
-        subcommands: [ServeCommand.self, AnnotateCommand.self, ModulesCommand.self, EvalCommand.self]
+        subcommands: [
+            ServeCommand.self, AnnotateCommand.self, ModulesCommand.self, EvalCommand.self, NewModuleCommand.self,
+            TestModuleCommand.self,
+        ]
     )
 
     static func main() {
