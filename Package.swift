@@ -96,6 +96,7 @@ let package = Package(
         .testTarget(name: "DocumentStoreTests", dependencies: ["DocumentStore", "TextModel", "ScholiaTestSupport"]),
         .testTarget(name: "TextEngineTests", dependencies: ["TextEngine", "TextModel", "ScholiaTestSupport"]),
         .testTarget(name: "MarkupTests", dependencies: ["Markup", "ScholiaTestSupport"]),
+        .testTarget(name: "RulePacksTests", dependencies: ["RulePacks", "AnnotationModel", "TextEngine"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSON"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "AnnotationModel", "JSON"]),
         .testTarget(
