@@ -108,6 +108,7 @@ public final class ProcessModule: Annotator, SupervisedModule, Sendable {
                 }
             } catch {
                 noteFailure(&state, "cannot start \(argv.joined(separator: " ")): \(error)")
+                alertStartFailure(state)
                 throw AnnotatorError("module \(descriptor.name): \(state.lastError!)")
             }
             state.child = child
@@ -119,6 +120,7 @@ public final class ProcessModule: Annotator, SupervisedModule, Sendable {
                 child.terminate()
                 state.child = nil
                 noteFailure(&state, "\(error)")
+                alertStartFailure(state)
                 throw AnnotatorError("module \(descriptor.name): \(error)")
             }
         }
@@ -149,6 +151,16 @@ public final class ProcessModule: Annotator, SupervisedModule, Sendable {
         case .exited(let reason):
             throw ModuleLoadError(reason)
         }
+    }
+
+    /// A program that does not start (not installed, wrong name in `initialize`) is as much news to
+    /// the user as one that crashes. The alert handler never calls back into this module, so it may
+    /// run under the lock.
+    private func alertStartFailure(_ state: State) {
+        events.alertOnce(
+            module: descriptor.name, level: .error,
+            "Scholia module \(descriptor.name) could not start: \(state.lastError ?? "unknown error"); "
+                + "next try in \(Self.backoff(afterCrashes: state.crashes)).")
     }
 
     private func noteFailure(_ state: inout State, _ message: String) {

@@ -118,6 +118,28 @@ import Testing
         #expect(modules["problems"] == [.string("\(fixture("missing-field"))/module.json: kinds: missing")])
     }
 
+    @Test func aProgramThatCannotStartIsReportedOnce() throws {
+        let root = try temporaryDirectory()
+        try write(#"{"name": "absent", "version": "1", "kinds": [{"kind": "fault"}], "command": ["scholia-no-such-program"]}"#,
+                  to: root + "/absent/module.json")
+        try write(#"{"name": "impostor", "version": "1", "kinds": [{"kind": "fault"}], "command": ["python3", "\#(fixture("fault_module.py"))", "someone-else", "ok"]}"#,
+                  to: root + "/impostor/module.json")
+        let (client, registry) = makeClient(modulePaths: [root])
+        defer { registry.shutdownModules() }
+        try client.initialize()
+        let answer = try client.call("scholia/annotate", ["text": .string(faultText)])
+        #expect(kinds(answer) == ["quotations:quote"])
+        let failures = (answer["failures"]?.arrayValue ?? []).compactMap { $0["message"]?.stringValue }
+        #expect(failures.contains { $0.contains("absent") && $0.contains("exited with status 127") })
+        #expect(failures.contains { $0.contains("initialize names the module 'someone-else', its manifest 'impostor'") })
+        let shown = try client.waitForNotification("window/showMessage") { $0["message"]?.stringValue?.contains("absent") == true }
+        #expect(shown["message"]?.stringValue?.hasPrefix("Scholia module absent could not start") == true)
+        // Backing off: the next document does not wait for another attempt.
+        let started = ContinuousClock.now
+        _ = try client.call("scholia/annotate", ["text": .string(faultText)])
+        #expect(ContinuousClock.now - started < .milliseconds(400))
+    }
+
     @Test func shutdownStopsTheProgram() throws {
         let manifest = try ModuleLoader.readManifest(fixture("ok/module.json"))
         let module = ProcessModule(manifest: manifest, events: ModuleEvents())
