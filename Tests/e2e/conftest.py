@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -238,18 +239,10 @@ def published_count(client: LanguageClient, uri: str) -> int:
 
 def line_starts(text: str) -> list[int]:
     """Indexes where each line starts; lines end with \\n, \\r\\n or \\r, as LSP counts them."""
-    starts = [0]
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "\r":
-            if i + 1 < n and text[i + 1] == "\n":
-                i += 1
-            starts.append(i + 1)
-        elif c == "\n":
-            starts.append(i + 1)
-        i += 1
-    return starts
+    return [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def units(s: str, encoding: str) -> int:
@@ -309,7 +302,10 @@ def apply_edit(text: str, rng: types.Range, new_text: str, encoding: str = "utf-
 
 def plain(value):
     """A diagnostic (or any lsprotocol value) as JSON-like data, for comparisons."""
-    return default_converter().unstructure(value)
+    return _CONVERTER.unstructure(value)
+
+
+_CONVERTER = default_converter()
 
 
 async def request(client: LanguageClient, method: str, params: Any = None):
