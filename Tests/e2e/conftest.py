@@ -129,9 +129,16 @@ def capabilities(
         code_lens=types.CodeLensWorkspaceClientCapabilities(refresh_support=True) if refresh else None,
     )
     general = types.GeneralClientCapabilities(
-        position_encodings=[types.PositionEncodingKind(e) for e in encodings] if encodings else None
+        position_encodings=[_encoding_kind(e) for e in encodings] if encodings else None
     )
     return types.ClientCapabilities(text_document=text_document, workspace=workspace, general=general)
+
+
+def _encoding_kind(name: str):
+    try:
+        return types.PositionEncodingKind(name)
+    except ValueError:  # an encoding LSP does not name, offered as it is
+        return name
 
 
 async def initialize(client: LanguageClient, caps: types.ClientCapabilities | None = None, options: Any = None):
@@ -310,7 +317,18 @@ _CONVERTER = default_converter()
 
 async def request(client: LanguageClient, method: str, params: Any = None):
     """A request by name (Scholia's own methods have no lsprotocol type): the raw result."""
-    return await asyncio.wait_for(client.protocol.send_request_async(method, params), TIMEOUT)
+    # JSON-RPC lets params be omitted, not null: send an empty object rather than null.
+    result = await asyncio.wait_for(client.protocol.send_request_async(method, {} if params is None else params), TIMEOUT)
+    return to_json(result)
+
+
+def to_json(value):
+    """pygls hands untyped results over as named tuples (`pygls.protocol.Object`); back to JSON data."""
+    if hasattr(value, "_asdict"):
+        return {key: to_json(item) for key, item in value._asdict().items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json(item) for item in value]
+    return value
 
 
 async def module_names(client: LanguageClient) -> list[str]:

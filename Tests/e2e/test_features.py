@@ -148,12 +148,13 @@ async def test_semantic_tokens_range_and_delta(client):
 
 
 async def test_semantic_tokens_multiline(start):
+    # Markdown: a paragraph wrapped over two lines is read as one, so the quote spans both.
     text = "Intro: “a quote\nover two lines” ends.\n"
     legend = None
     for multiline, expected in ((False, 2), (True, 1)):
         lsp_client = await start(capabilities(multiline_tokens=multiline))
         legend = lsp_client.init_result.capabilities.semantic_tokens_provider.legend
-        uri = open_document(lsp_client, text)
+        uri = open_document(lsp_client, text, "markdown")
         result = await lsp_client.text_document_semantic_tokens_full_async(types.SemanticTokensParams(text_document=doc(uri)))
         quote_tokens = [t for t in decode_tokens(result.data, legend) if t[3] == "quote"]
         assert len(quote_tokens) == expected, quote_tokens
@@ -258,9 +259,9 @@ async def test_document_highlight(client):
         if h.kind != types.DocumentHighlightKind.Text:
             assert h.kind == types.DocumentHighlightKind.Read
     outside = position_of(ENGLISH, ENGLISH.index("Talks"))
-    assert await client.text_document_document_highlight_async(
+    assert not await client.text_document_document_highlight_async(
         types.DocumentHighlightParams(text_document=doc(uri), position=outside)
-    ) in ([], None)
+    )
 
 
 async def test_document_highlight_links_speaker(client):

@@ -19,8 +19,8 @@ async def test_initialize_advertises_every_feature(client):
     assert caps.diagnostic_provider.identifier == "scholia"
     assert caps.diagnostic_provider.inter_file_dependencies is False
     legend = caps.semantic_tokens_provider.legend
-    assert legend.token_types[:4] == ["hedge", "source", "cue", "quote"]
-    assert legend.token_modifiers == ["named", "unnamed", "partial", "nested", "attributed", "unattributed", "unclosed"]
+    assert list(legend.token_types[:4]) == ["hedge", "source", "cue", "quote"]
+    assert list(legend.token_modifiers) == ["named", "unnamed", "partial", "nested", "attributed", "unattributed", "unclosed"]
     assert caps.semantic_tokens_provider.range is True
     assert caps.semantic_tokens_provider.full.delta is True
     assert caps.hover_provider is True
