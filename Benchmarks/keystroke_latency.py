@@ -134,6 +134,8 @@ def main(argv=None) -> int:
     parser.add_argument("--warmup", type=int, default=5, help="keystrokes before measuring (default 5)")
     parser.add_argument("--mode", choices=["typing", "random"], default="typing",
                         help="typing: characters typed at one cursor in the middle of the document; random: each at a random place")
+    parser.add_argument("--settings", default="{}",
+                        help='extra scholia settings as JSON, e.g. \'{"severity": {"quote": "off"}}\' to time annotation without the diagnostics payload')
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     args = parser.parse_args(argv)
     if not Path(args.bin).is_file():
@@ -148,7 +150,7 @@ def main(argv=None) -> int:
             "processId": os.getpid(),
             "capabilities": {"general": {"positionEncodings": ["utf-16"]},
                              "textDocument": {"publishDiagnostics": {"versionSupport": True}}},
-            "initializationOptions": {"scholia": {"debounceMilliseconds": 0}},
+            "initializationOptions": {"scholia": {**json.loads(args.settings), "debounceMilliseconds": 0}},
         })
         server.notify("initialized", {})
         sent = server.notify("textDocument/didOpen", {"textDocument": {
