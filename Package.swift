@@ -34,6 +34,10 @@ let package = Package(
         // Markup awareness: the prose of Markdown and HTML, with a map back to the original bytes.
         .target(name: "Markup"),
 
+        // MARK: Rule packs: the lexicon format the modules' data (and users' modules) are written in.
+        // The one place JSON meets the text engine.
+        .target(name: "RulePacks", dependencies: ["AnnotationModel", "TextEngine", "JSON"]),
+
         // MARK: The annotator modules (each folder under Plugins/ also holds its lexicons).
         .target(
             name: "QuotationsModule",

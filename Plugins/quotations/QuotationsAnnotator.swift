@@ -18,7 +18,11 @@ public struct QuotationsAnnotator: Annotator {
         description: "direct quotations in every common mark style, linked to their speaker and cue",
         kinds: [KindDescriptor(kind: .quote, defaultSeverity: .information)],
         languages: [.english, .arabic],
-        runsAfter: ["sources"])
+        runsAfter: ["sources"],
+        // A quotation ends with its paragraph unless the next one continues it, and a speaker is
+        // looked for in the previous sentence at most: paragraph-local, as incremental
+        // re-annotation requires.
+        scope: .paragraph)
 
     public init() {}
 

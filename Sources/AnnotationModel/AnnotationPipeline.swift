@@ -10,6 +10,10 @@ public struct AnnotationPipeline: Sendable {
     /// The annotators in the order they run: every module after the modules it reads.
     public let annotators: [any Annotator]
 
+    /// True when every module promises paragraph-local output, so an edit may be re-annotated
+    /// paragraph by paragraph.
+    public var isParagraphLocal: Bool { annotators.allSatisfy { $0.descriptor.scope == .paragraph } }
+
     public init(annotators: [any Annotator]) {
         self.annotators = Self.ordered(annotators)
     }

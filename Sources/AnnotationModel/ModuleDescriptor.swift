@@ -60,10 +60,25 @@ public struct ModuleDescriptor: Sendable, Hashable {
     public var languages: [Language]
     /// Modules whose annotations this one reads (`AnnotationRequest.prior`); they run first.
     public var runsAfter: [String]
+    /// How far the module looks, which decides whether an edit may be re-annotated paragraph by
+    /// paragraph (see `Scope`).
+    public var scope: Scope
+
+    /// How much text a module's output for one paragraph depends on.
+    public enum Scope: String, Sendable, Hashable {
+        /// Its annotations in a paragraph depend only on that paragraph and the paragraphs next to
+        /// it (a speaker named in the previous sentence, a quotation continued into the next
+        /// paragraph), and no annotation or link reaches further. The server may then re-annotate
+        /// only the paragraphs an edit touched, plus one neighbour on each side.
+        case paragraph
+        /// Anything in the document may matter; every edit re-annotates the whole text. The safe
+        /// default for modules the server knows nothing about.
+        case document
+    }
 
     public init(
         name: String, version: String, description: String, kinds: [KindDescriptor], languages: [Language],
-        runsAfter: [String] = []
+        runsAfter: [String] = [], scope: Scope = .document
     ) {
         self.name = name
         self.version = version
@@ -71,6 +86,7 @@ public struct ModuleDescriptor: Sendable, Hashable {
         self.kinds = kinds
         self.languages = languages
         self.runsAfter = runsAfter
+        self.scope = scope
     }
 
     /// True when the module handles the language (a module that lists none handles all).

@@ -1,7 +1,8 @@
 import CJansson
 
-/// Why a JSON text was refused, and where. `line` and `column` are 1-based as jansson reports them
-/// (the column counts characters); `byteOffset` is 0-based from the start of the input.
+/// Why a JSON text was refused, and where: `byteOffset` (0-based from the start of the input) is the
+/// byte the error is about (the offending character, or the end of the input when it ended too
+/// soon), and `line` and `column` (1-based; the column counts characters) name the same byte.
 public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Code: String, Sendable {
         case syntax
@@ -90,7 +91,7 @@ public struct JSONParser: Sendable {
         guard let root = withUnsafePointer(to: emptyByte, { empty in
             json_loadb(base ?? empty, buffer.count, Int(flags), &error)
         }) else {
-            throw Self.error(from: error)
+            throw Self.error(from: error, in: buffer)
         }
         defer { scholia_json_decref(root) }
         return Self.value(of: root)
@@ -138,7 +139,7 @@ public struct JSONParser: Sendable {
         }
     }
 
-    private static func error(from error: json_error_t) -> JSONParseError {
+    private static func error(from error: json_error_t, in buffer: UnsafeRawBufferPointer) -> JSONParseError {
         var error = error
         let message = withUnsafeBytes(of: &error.text) { raw -> String in
             let bytes = raw.prefix { $0 != 0 }
@@ -156,9 +157,31 @@ public struct JSONParser: Sendable {
         case json_error_stack_overflow: code = .nestingTooDeep
         default: code = .syntax
         }
-        return JSONParseError(
-            code: code, message: message.isEmpty ? "invalid JSON" : message,
-            line: Int(error.line), column: Int(error.column), byteOffset: Int(max(0, error.position)))
+        let offset = errorOffset(code: code, bytesRead: Int(error.position), in: buffer)
+        // Line and column are recomputed from the offset so the three always name the same byte (and
+        // agree with the depth pre-scan's): jansson's column is that of the last character it read,
+        // which for a UTF-8 error is the character before the bad byte, and 0 on empty input.
+        let (line, column) = lineAndColumn(of: offset, in: buffer)
+        var text = message.isEmpty ? "invalid JSON" : message
+        if code == .invalidUTF8 { text = "invalid UTF-8: " + text }
+        return JSONParseError(code: code, message: text, line: line, column: column, byteOffset: offset)
+    }
+
+    /// The 0-based offset of the byte an error is about. jansson reports how many bytes it had read:
+    /// that is the offset itself for invalid UTF-8 (the bad byte is refused before it is counted) and
+    /// at end of input, but one past the offending character for everything else (a bad token, a
+    /// trailing value), so there it steps back to the start of that last character.
+    static func errorOffset(code: JSONParseError.Code, bytesRead: Int, in buffer: UnsafeRawBufferPointer) -> Int {
+        var offset = min(max(0, bytesRead), buffer.count)
+        switch code {
+        case .invalidUTF8, .prematureEnd, .outOfMemory:
+            return offset
+        default:
+            guard offset > 0 else { return 0 }
+            offset -= 1
+            while offset > 0 && buffer[offset] & 0xC0 == 0x80 { offset -= 1 }
+            return offset
+        }
     }
 
     // MARK: Pre-scan

@@ -146,7 +146,12 @@ public enum Message: Sendable, Hashable {
             guard let name = method.stringValue else {
                 return .failure(InvalidMessage(id: id, error: .invalidRequest("'method' must be a string, got \(method.typeName)")))
             }
-            let params = object["params"]
+            // `"params": null` is read as no params: some clients write it for parameterless calls,
+            // and refusing `shutdown` or `exit` over it would help no one.
+            var params = object["params"]
+            // `.none`, not `nil`: JSONValue is ExpressibleByNilLiteral, and a `nil` that inference
+            // reads as a JSONValue is `.null` again.
+            if params?.isNull == true { params = .none }
             if let params, params.arrayValue == nil, params.objectValue == nil {
                 return .failure(InvalidMessage(id: id, error: .invalidRequest("'params' must be an object or an array, got \(params.typeName)")))
             }

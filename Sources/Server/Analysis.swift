@@ -122,7 +122,9 @@ extension ScholiaServer {
         let pipeline = registry.pipeline(enabled: settings.enabledModules)
         let paragraphs = Paragraphs.ranges(in: view.utf8)
         var viewAnnotations: [Annotation]?
-        if let previous = input.previous, previous.language == language, !previous.viewUTF8.isEmpty {
+        if let previous = input.previous, previous.language == language, !previous.viewUTF8.isEmpty,
+            pipeline.isParagraphLocal
+        {
             let incremental = IncrementalAnnotation(
                 oldView: previous.viewUTF8, oldParagraphs: previous.viewParagraphs,
                 oldAnnotations: previous.viewAnnotations, newView: view.utf8, newParagraphs: paragraphs)

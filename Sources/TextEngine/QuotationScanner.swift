@@ -132,7 +132,10 @@ enum QuoteMark: Equatable {
     /// `»...«` (German, Danish), straight quotes.
     var isContextualOpener: Bool {
         switch self {
-        case .rightDouble, .rightGuillemet, .rightSingleGuillemet, .straightDouble, .straightSingle: return true
+        case .rightDouble, .rightGuillemet, .rightSingleGuillemet, .straightDouble, .straightSingle,
+            .doubleStraightSingle:
+            // `''...''`: two apostrophes for double quotes, as some newspapers' archives print them.
+            return true
         default: return false
         }
     }
@@ -140,7 +143,7 @@ enum QuoteMark: Equatable {
     /// Whether the mark may close a quotation, given what stands on either side of it.
     func canClose(beforeIsSpace: Bool, afterIsWord: Bool) -> Bool {
         switch self {
-        case .rightCorner, .rightWhiteCorner, .doubleStraightSingle:
+        case .rightCorner, .rightWhiteCorner:
             // Closers by shape, never anything else.
             return true
         case .rightDouble, .rightGuillemet, .rightSingleGuillemet:
@@ -168,7 +171,7 @@ enum QuoteMark: Equatable {
         case (.lowSingle, .leftSingle), (.lowSingle, .rightSingle): return true
         case (.leftCorner, .rightCorner): return true
         case (.leftWhiteCorner, .rightWhiteCorner): return true
-        case (.doubleBacktick, .doubleStraightSingle): return true
+        case (.doubleBacktick, .doubleStraightSingle), (.doubleStraightSingle, .doubleStraightSingle): return true
         case (.rightDouble, .rightDouble), (.rightDouble, .leftDouble): return true
         case (.rightGuillemet, .leftGuillemet): return true
         case (.rightSingleGuillemet, .leftSingleGuillemet): return true

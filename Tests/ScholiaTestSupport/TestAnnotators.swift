@@ -12,7 +12,7 @@ public struct KeywordAnnotator: Annotator {
                 severity: AnnotationSeverity = .hint, languages: [Language] = ["en", "ar"]) {
         descriptor = ModuleDescriptor(
             name: name, version: "1.0.0", description: "marks fixed words (tests)",
-            kinds: [KindDescriptor(kind: kind, defaultSeverity: severity)], languages: languages)
+            kinds: [KindDescriptor(kind: kind, defaultSeverity: severity)], languages: languages, scope: .paragraph)
         self.words = words
         self.kind = kind
     }

@@ -17,7 +17,7 @@ struct AttributionAnnotator: Annotator {
     let descriptor = ModuleDescriptor(
         name: "attribution", version: "1.0.0", description: "a toy attribution grammar (tests)",
         kinds: [KindDescriptor(kind: .source), KindDescriptor(kind: .cue), KindDescriptor(kind: .quote)],
-        languages: [])
+        languages: [], scope: .paragraph)
 
     static let sources = ["officials", "Reuters", "the minister"]
 
@@ -49,13 +49,17 @@ struct AttributionAnnotator: Annotator {
         let opens = find("“"), closes = find("”")
         var quotes: [Annotation] = []
         for open in opens {
-            guard let close = closes.first(where: { $0.lowerBound > open.lowerBound }) else { continue }
+            // Paragraph-local, as its scope promises: a quote closes on its line or the next.
+            guard let close = closes.first(where: { $0.lowerBound > open.lowerBound }),
+                  withinNeighbours(open.lowerBound, close.lowerBound) else { continue }
             quotes.append(Annotation(module: "attribution", kind: .quote, range: open.lowerBound..<close.upperBound,
                                      text: "", attributes: ["partial": false, "closed": true]))
         }
+        // Nothing reaches past the next or previous paragraph (one line each here).
+        func withinNeighbours(_ a: Int, _ b: Int) -> Bool { bytes[min(a, b)..<max(a, b)].count(where: { $0 == 0x0A }) <= 1 }
         func nearest(_ candidates: [Annotation], to range: Range<Int>, within limit: Int) -> Annotation? {
-            candidates.first { $0.start >= range.upperBound && $0.start - range.upperBound <= limit }
-                ?? candidates.last { $0.end <= range.lowerBound && range.lowerBound - $0.end <= limit }
+            candidates.first { $0.start >= range.upperBound && $0.start - range.upperBound <= limit && withinNeighbours(range.upperBound, $0.start) }
+                ?? candidates.last { $0.end <= range.lowerBound && range.lowerBound - $0.end <= limit && withinNeighbours($0.end, range.lowerBound) }
         }
         for index in cues.indices {
             if let source = nearest(sources, to: cues[index].range, within: 20) {
@@ -86,7 +90,7 @@ final class CallLog: Sendable {
 struct RecordingAnnotator: Annotator {
     let descriptor = ModuleDescriptor(
         name: "recording", version: "1.0.0", description: "records its inputs (tests)",
-        kinds: [KindDescriptor(kind: .hedge, defaultSeverity: .hint)], languages: [])
+        kinds: [KindDescriptor(kind: .hedge, defaultSeverity: .hint)], languages: [], scope: .paragraph)
     let log: CallLog
 
     func annotate(_ request: AnnotationRequest) throws -> [Annotation] {

@@ -36,16 +36,17 @@ import TextModel
         let log = CallLog()
         let client = TestClient(registry: ModuleRegistry(builtins: [AttributionAnnotator(), RecordingAnnotator(log: log)]))
         try client.initializeEditor(options: ["debounceMilliseconds": 0])
-        // The quote in the first paragraph names its speaker two paragraphs down.
-        let text = "“we go”\nx\nofficials\ny\nz"
+        // The quote names its speaker in the next paragraph, which is the first paragraph of the
+        // window of an edit one paragraph further down: the link crosses the window's edge.
+        let text = "a\n“we go”\nofficials\ny\nz"
         client.open(uri: "u", text: text)
         let before = try published(client, version: 1)
         #expect(before.contains { $0["kind"] == "quote" && $0["links"]?.arrayValue?.isEmpty == false })
         log.reset()
-        let edited = "“we go”\nx\nofficials may\ny\nz"
+        let edited = "a\n“we go”\nofficials\ny may\nz"
         client.change(uri: "u", version: 2, text: edited)
         let after = try published(client, version: 2)
-        // The server ran on the whole text, not on the window "x ... y".
+        // The server ran on the whole text, not on the window "officials ... z".
         #expect(log.all == [edited])
         #expect(after == (try fullRun(client, edited)))
     }

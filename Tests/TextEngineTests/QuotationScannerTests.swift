@@ -27,6 +27,8 @@ private func expectQuotations(_ marked: String, sourceLocation: SourceLocation =
         ("彼は⟦「必ず勝つ」⟧と言った。", "「", "」"),
         ("彼は⟦『必ず勝つ』⟧と言った。", "『", "』"),
         ("He said ⟦``we will win''⟧ today.", "``", "''"),
+        // Two apostrophes for double quotes, as in some newspaper archives.
+        ("⟦''It isn't reform,''⟧ said Mr. Holtz-Eakin.", "''", "''"),
         ("قال الوزير: ⟦«سنفوز بالتأكيد»⟧.", "«", "»"),
         ("قال الوزير: ⟦“سنفوز بالتأكيد”⟧.", "“", "”"),
         ("قال الوزير: ⟦\"سنفوز بالتأكيد\"⟧.", "\"", "\""),

@@ -1,0 +1,243 @@
+/// Arabic proclitics: the one-letter conjunctions and prepositions and the article that Arabic
+/// writes glued to the next word (`وبحسب` = و + بحسب, `للمحللين` = ل + ال + محللين).
+public struct Proclitics: OptionSet, Sendable, Hashable, CustomStringConvertible {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    /// و "and"
+    public static let wa = Proclitics(rawValue: 1 << 0)
+    /// ف "so, then"
+    public static let fa = Proclitics(rawValue: 1 << 1)
+    /// ب "by, with, in"
+    public static let bi = Proclitics(rawValue: 1 << 2)
+    /// ل "for, to"
+    public static let li = Proclitics(rawValue: 1 << 3)
+    /// ك "like, as"
+    public static let ka = Proclitics(rawValue: 1 << 4)
+    /// ال the definite article
+    public static let al = Proclitics(rawValue: 1 << 5)
+
+    public static let none: Proclitics = []
+    public static let conjunctions: Proclitics = [.wa, .fa]
+    public static let prepositions: Proclitics = [.bi, .li, .ka]
+    public static let all: Proclitics = [.wa, .fa, .bi, .li, .ka, .al]
+
+    /// The proclitics in writing order, as Arabic (`و+ب+ال`).
+    public var description: String {
+        var parts: [String] = []
+        if contains(.wa) { parts.append("و") }
+        if contains(.fa) { parts.append("ف") }
+        if contains(.bi) { parts.append("ب") }
+        if contains(.li) { parts.append("ل") }
+        if contains(.ka) { parts.append("ك") }
+        if contains(.al) { parts.append("ال") }
+        return parts.isEmpty ? "∅" : parts.joined(separator: "+")
+    }
+}
+
+/// One way to read a word as proclitics + stem.
+public struct ProcliticSplit: Sendable, Hashable {
+    /// What was stripped.
+    public let proclitics: Proclitics
+    /// How many letters of the normalized word the proclitics take (`لل` of ل+ال is 2).
+    public let letterCount: Int
+    /// The normalized stem. When ل+ال is written `لل`, the split that keeps the article has the
+    /// stem `ال...` (`للمتحدث` → ل + `المتحدث`): a form the text does not spell out.
+    public let stem: String
+    /// UTF-8 offset in the original text where the stem's first letter starts (diacritics on the
+    /// proclitic stay with the proclitic).
+    public let stemStart: Int
+}
+
+/// How an Arabic verb is likely conjugated.
+public enum ArabicVerbAspect: UInt8, Sendable, Hashable {
+    /// Prefix conjugation (يكون، تكون، يمكن، نعمل، سيكون): after `قد` it means "may".
+    case imperfect
+    /// Suffix conjugation (قال، تمّ، أعلن، ذكرت): after `قد` it means "has / indeed".
+    case perfect
+    /// Not a verb by its shape (a noun with the article, a two-letter particle, a non-Arabic token).
+    case unknown
+}
+
+/// Shape-based Arabic morphology over normalized forms: no dictionary, so every answer is a
+/// likelihood the lexicon and its context conditions confirm.
+public enum ArabicMorphology {
+    // Normalized letters as their two UTF-8 bytes (every Arabic letter of the U+0600 block is two).
+    static let waw: (UInt8, UInt8) = (0xD9, 0x88)
+    static let feh: (UInt8, UInt8) = (0xD9, 0x81)
+    static let beh: (UInt8, UInt8) = (0xD8, 0xA8)
+    static let lam: (UInt8, UInt8) = (0xD9, 0x84)
+    static let kaf: (UInt8, UInt8) = (0xD9, 0x83)
+    static let alef: (UInt8, UInt8) = (0xD8, 0xA7)
+
+    /// A proclitic combination as its written letters.
+    struct Prefix {
+        let letters: [(UInt8, UInt8)]
+        let proclitics: Proclitics
+        /// For ل+ال written `لل`: the alternative reading that keeps the article on the stem.
+        let elidedArticle: Bool
+        /// Only conjunctions: the stem may be short (`وقد` = و + قد).
+        var minimumStem: Int { proclitics.isSubset(of: .conjunctions) ? 2 : 3 }
+    }
+
+    /// Every combination conjunction? preposition? article?, fewest letters first: the matcher
+    /// tries them in this order, so the lightest reading that the lexicon knows wins (`وبحسب` is
+    /// و + `بحسب` when the lexicon has `بحسب`, before و + ب + `حسب`).
+    static let prefixes: [Prefix] = {
+        var result: [Prefix] = []
+        let conjunctions: [((UInt8, UInt8)?, Proclitics)] = [(nil, []), (waw, .wa), (feh, .fa)]
+        let prepositions: [((UInt8, UInt8)?, Proclitics)] = [(nil, []), (beh, .bi), (lam, .li), (kaf, .ka)]
+        for (c, cp) in conjunctions {
+            for (pr, pp) in prepositions {
+                for article in [false, true] {
+                    var letters: [(UInt8, UInt8)] = []
+                    if let c { letters.append(c) }
+                    var proclitics = cp.union(pp)
+                    var elided = false
+                    if article {
+                        proclitics.insert(.al)
+                        if pp == .li {
+                            // ل + ال is written لل: the article's alef is not written.
+                            letters.append(lam)
+                            letters.append(lam)
+                            elided = true
+                        } else {
+                            if let pr { letters.append(pr) }
+                            letters.append(alef)
+                            letters.append(lam)
+                        }
+                    } else if let pr {
+                        letters.append(pr)
+                    }
+                    if letters.isEmpty { continue }
+                    result.append(Prefix(letters: letters, proclitics: proclitics, elidedArticle: elided))
+                }
+            }
+        }
+        return result.enumerated().sorted { a, b in
+            a.element.letters.count != b.element.letters.count
+                ? a.element.letters.count < b.element.letters.count : a.offset < b.offset
+        }.map(\.element)
+    }()
+
+    /// A candidate split of a normalized form: proclitics, how many letters they take, and the
+    /// byte range of the stem in the form (or, for the elided article, the stem to prefix with ال).
+    struct FormSplit {
+        let proclitics: Proclitics
+        let letterCount: Int
+        let stemBytes: Range<Int>
+        /// The stem is `ال` + `stemBytes` (ل + ال written `لل`, article kept on the stem).
+        let prependArticle: Bool
+    }
+
+    /// The candidate splits of a normalized Arabic form, lightest first. No split leaves a stem
+    /// shorter than two letters (three when a preposition or the article is stripped), so
+    /// `ولد` or `بان` are not cut into nothing.
+    static func splits(of form: UnsafeBufferPointer<UInt8>, into result: inout [FormSplit]) {
+        let letters = form.count / 2
+        guard letters >= 3, form.count % 2 == 0, form[0] == 0xD8 || form[0] == 0xD9 else { return }
+        for prefix in prefixes {
+            let count = prefix.letters.count
+            guard letters - count >= prefix.minimumStem else { continue }
+            var matches = true
+            for (k, letter) in prefix.letters.enumerated() where form[2 * k] != letter.0 || form[2 * k + 1] != letter.1 {
+                matches = false
+                break
+            }
+            guard matches else { continue }
+            result.append(FormSplit(proclitics: prefix.proclitics, letterCount: count, stemBytes: (2 * count)..<form.count,
+                                    prependArticle: false))
+            if prefix.elidedArticle {
+                // The same letters read as ل + (ال)stem: the stem keeps its article and starts at
+                // the second ل, which stands for it.
+                result.append(FormSplit(proclitics: prefix.proclitics.subtracting(.al), letterCount: count - 1,
+                                        stemBytes: (2 * count)..<form.count, prependArticle: true))
+            }
+        }
+    }
+
+    /// UTF-8 offset, in `utf8`, of the `letterIndex`-th Arabic letter of the word at `range`
+    /// (diacritics and tatweel are not letters: they stay with the letter before them).
+    static func offset(ofLetter letterIndex: Int, in utf8: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> Int {
+        var seen = 0
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let b0 = utf8[i]
+            let length = b0 < 0x80 ? 1 : b0 < 0xE0 ? 2 : b0 < 0xF0 ? 3 : 4
+            var v = UInt32(b0)
+            if length == 2 { v = (UInt32(b0 & 0x1F) << 6) | UInt32(utf8[i + 1] & 0x3F) }
+            else if length == 3 { v = (UInt32(b0 & 0x0F) << 12) | (UInt32(utf8[i + 1] & 0x3F) << 6) | UInt32(utf8[i + 2] & 0x3F) }
+            if Scalars.classify(v) == .arabicLetter {
+                if seen == letterIndex { return i }
+                seen += 1
+            }
+            i += length
+        }
+        return range.upperBound
+    }
+
+    // MARK: Verb aspect
+
+    /// The likely aspect of a normalized Arabic word, by its shape.
+    ///
+    /// Imperfect: ي + at least two letters; ت + two or more letters without a perfect suffix
+    /// (ت وا نا تم); ن + three or more without one; س + ي ت ن ا (future). Perfect: ت or ن words with
+    /// a perfect suffix, `تم`/`تمت`, alef-initial words (in news, أفعل is nearly always the perfect of
+    /// form IV: أعلن، أكد، أضاف — the first-person imperfect أكون is rare outside quotes), and other
+    /// three- to seven-letter words. Unknown: words with the article, one- and two-letter words.
+    /// A conjunction و/ف in front is looked through when what follows is imperfect (ويقول).
+    public static func verbAspect(ofForm form: String) -> ArabicVerbAspect {
+        var form = form
+        return form.withUTF8 { verbAspect(ofNormalized: $0) }
+    }
+
+    static func verbAspect(ofNormalized form: UnsafeBufferPointer<UInt8>) -> ArabicVerbAspect {
+        guard form.count >= 4, form.count % 2 == 0 else { return .unknown }
+        var letters: [UInt32] = []
+        letters.reserveCapacity(form.count / 2)
+        var i = 0
+        while i + 1 < form.count {
+            let b0 = form[i]
+            guard b0 == 0xD8 || b0 == 0xD9 || b0 == 0xDA || b0 == 0xDB else { return .unknown }
+            letters.append((UInt32(b0 & 0x1F) << 6) | UInt32(form[i + 1] & 0x3F))
+            i += 2
+        }
+        return verbAspect(letters: letters[...])
+    }
+
+    static func verbAspect(letters s: ArraySlice<UInt32>) -> ArabicVerbAspect {
+        let count = s.count
+        guard count >= 2 else { return .unknown }
+        let first = s[s.startIndex]
+        let second = s[s.startIndex + 1]
+        if count >= 4 && (first == Scalars.waw || first == Scalars.feh) {
+            if verbAspect(letters: s.dropFirst()) == .imperfect { return .imperfect }
+        }
+        if first == Scalars.alef && second == Scalars.lam { return .unknown }
+        if first == Scalars.teh && second == Scalars.meem && (count == 2 || (count == 3 && s.last == Scalars.teh)) {
+            return .perfect  // تمّ، تمّت
+        }
+        guard count >= 3 else { return .unknown }
+        let last = s[s.endIndex - 1]
+        let beforeLast = s[s.endIndex - 2]
+        let perfectSuffix = last == Scalars.teh
+            || (beforeLast == Scalars.waw && last == Scalars.alef)
+            || (beforeLast == Scalars.noon && last == Scalars.alef)
+            || (beforeLast == Scalars.teh && last == Scalars.meem)
+        switch first {
+        case Scalars.yeh:
+            return .imperfect
+        case Scalars.teh:
+            return perfectSuffix ? .perfect : .imperfect
+        case Scalars.noon:
+            return count >= 4 && !perfectSuffix ? .imperfect : .perfect
+        case Scalars.seen:
+            if count >= 4 && [Scalars.yeh, Scalars.teh, Scalars.noon, Scalars.alef].contains(second) { return .imperfect }
+            return count <= 7 ? .perfect : .unknown
+        case Scalars.alef:
+            return .perfect
+        default:
+            return count <= 7 ? .perfect : .unknown
+        }
+    }
+}

@@ -1,0 +1,326 @@
+/// A lexicon entry found in a text.
+public struct LexiconMatch: Sendable, Hashable {
+    /// UTF-8 range of the original text: from the stem of the first token (after any stripped
+    /// proclitic) to the end of the last token.
+    public let range: Range<Int>
+    /// Token indices into `AnalyzedText.tokens` (gaps included).
+    public let tokens: Range<Int>
+    /// The token ranges a gapped entry's gaps skipped, empty ones left out (empty for entries
+    /// without gaps, so most matches allocate nothing for it).
+    public let gaps: [Range<Int>]
+    /// Index of the entry in `Lexicon.entries`.
+    public let entryIndex: Int
+    public let category: String
+    public let attributes: [String: String]
+    /// The proclitics stripped from the first token (empty when the whole word matched).
+    public let proclitics: Proclitics
+    /// How many bytes of the first token the proclitics take: `range.lowerBound - token start`.
+    public let procliticLength: Int
+
+    /// The token ranges the entry's words matched: one per run of words between gaps.
+    public var segments: [Range<Int>] {
+        var result: [Range<Int>] = []
+        var start = tokens.lowerBound
+        for gap in gaps {
+            result.append(start..<gap.lowerBound)
+            start = gap.upperBound
+        }
+        result.append(start..<tokens.upperBound)
+        return result
+    }
+}
+
+/// Finds lexicon entries in analyzed texts: one left-to-right pass over the tokens, the longest
+/// match winning at each position (then the whole word over a clitic split, then priority, then the
+/// entry listed first), conditions checked on the winner and shorter candidates tried when they
+/// fail. Matches do not overlap unless asked to.
+public struct LexiconMatcher: Sendable {
+    public let lexicon: Lexicon
+    /// When true, a match does not consume its tokens: matching resumes at the next token.
+    public let overlapping: Bool
+
+    public init(_ lexicon: Lexicon, overlapping: Bool = false) {
+        self.lexicon = lexicon
+        self.overlapping = overlapping
+    }
+
+    /// A clitic reading of a text form whose stem starts some entry.
+    struct BoundSplit {
+        let form: Int32
+        let letters: Int32
+        let proclitics: Proclitics
+    }
+
+    /// The text's forms translated to the lexicon's vocabulary, once per text.
+    struct Binding {
+        var forms: [Int32]
+        /// Splits of form `f` are `splits[splitStart[f]..<splitStart[f + 1]]`.
+        var splitStart: [Int32]
+        var splits: [BoundSplit]
+    }
+
+    func bind(_ text: AnalyzedText) -> Binding {
+        let count = text.forms.count
+        var forms = [Int32](repeating: -1, count: count)
+        var splitStart = [Int32](repeating: 0, count: count + 1)
+        var splits: [BoundSplit] = []
+        var candidates: [ArabicMorphology.FormSplit] = []
+        var stem: [UInt8] = []
+        let compiled = lexicon.compiled
+        let rootChild = compiled.rootChild
+        text.forms.storage.withUnsafeBufferPointer { storage in
+            for f in 0..<count {
+                let range = text.forms.byteRange(f)
+                let bytes = UnsafeBufferPointer(rebasing: storage[range])
+                forms[f] = compiled.lookup(bytes, hash: text.forms.hash(ofForm: f))
+                // Clitic readings only for Arabic words of three letters or more that start with
+                // a proclitic letter (و ف ب ل ك ا).
+                if compiled.usesProclitics, bytes.count >= 6, bytes[0] == 0xD8 || bytes[0] == 0xD9 {
+                    let b1 = bytes[1]
+                    let proclitic = bytes[0] == 0xD9 ? (b1 == 0x88 || b1 == 0x81 || b1 == 0x84 || b1 == 0x83)
+                                                     : (b1 == 0xA8 || b1 == 0xA7)
+                    if proclitic {
+                        candidates.removeAll(keepingCapacity: true)
+                        ArabicMorphology.splits(of: bytes, into: &candidates)
+                        for candidate in candidates {
+                            let stemBytes = UnsafeBufferPointer(rebasing: bytes[candidate.stemBytes])
+                            let id: Int32
+                            if candidate.prependArticle {
+                                stem.removeAll(keepingCapacity: true)
+                                stem.append(contentsOf: [0xD8, 0xA7, 0xD9, 0x84])
+                                stem.append(contentsOf: stemBytes)
+                                id = stem.withUnsafeBufferPointer { compiled.lookup($0, hash: FormTable.hash($0)) }
+                            } else {
+                                id = compiled.lookup(stemBytes, hash: FormTable.hash(stemBytes))
+                            }
+                            if id >= 0 && rootChild[Int(id)] >= 0 {
+                                splits.append(BoundSplit(form: id, letters: Int32(candidate.letterCount),
+                                                         proclitics: candidate.proclitics))
+                            }
+                        }
+                    }
+                }
+                splitStart[f + 1] = Int32(splits.count)
+            }
+        }
+        return Binding(forms: forms, splitStart: splitStart, splits: splits)
+    }
+
+    /// One way a match can end: the trie node reached, the token after the last matched one,
+    /// the first-token reading (-1: the whole word, else an index into `Binding.splits`), and
+    /// the gaps skipped (`gapStorage[gapStart..<gapEnd]`, pairs of token positions).
+    struct Candidate {
+        let node: Int32
+        let end: Int
+        let split: Int
+        let gapStart: Int
+        let gapEnd: Int
+    }
+
+    /// The trie walk from one position, and scratch buffers reused from one position to the next.
+    struct Walk {
+        let compiled: Lexicon.Compiled
+        let forms: [Int32]
+        let tokens: UnsafeBufferPointer<Token>
+        var sentenceEnd = 0
+        var split = -1
+        var candidates: [Candidate] = []
+        var gapStorage: [Int] = []
+        var gapPath: [Int] = []
+        var choices: [(candidate: Int, entry: Int32)] = []
+
+        mutating func walk(node: Int32, position: Int) {
+            let n = Int(node)
+            if compiled.acceptStart[n] != compiled.acceptStart[n + 1] {
+                let start = gapStorage.count
+                gapStorage.append(contentsOf: gapPath)
+                candidates.append(Candidate(node: node, end: position, split: split, gapStart: start,
+                                            gapEnd: gapStorage.count))
+            }
+            if position < sentenceEnd { literal(from: node, at: position) }
+            var g = Int(compiled.gapStart[n])
+            let gEnd = Int(compiled.gapStart[n + 1])
+            while g < gEnd {
+                let gap = compiled.gaps[g]
+                var skip = gap.min
+                while skip <= gap.max && position + skip < sentenceEnd {
+                    if skip == 0 {
+                        // An empty gap skips nothing: the words around it are one segment.
+                        literal(from: gap.target, at: position)
+                    } else {
+                        gapPath.append(position)
+                        gapPath.append(position + skip)
+                        literal(from: gap.target, at: position + skip)
+                        gapPath.removeLast(2)
+                    }
+                    skip += 1
+                }
+                g += 1
+            }
+        }
+
+        @inline(__always)
+        mutating func literal(from node: Int32, at position: Int) {
+            let f = forms[Int(tokens[position].form)]
+            guard f >= 0 else { return }
+            let key = UInt64(UInt32(node)) << 32 | UInt64(UInt32(f))
+            if let child = compiled.edges[key] { walk(node: child, position: position + 1) }
+        }
+    }
+
+    public func matches(in text: AnalyzedText) -> [LexiconMatch] {
+        let binding = bind(text)
+        let compiled = lexicon.compiled
+        let rootChild = compiled.rootChild
+        let forms = binding.forms
+        let splitStart = binding.splitStart
+        let sentences = text.sentences
+        var result: [LexiconMatch] = []
+        text.tokens.withUnsafeBufferPointer { tokens in
+            var walk = Walk(compiled: compiled, forms: forms, tokens: tokens)
+            let count = tokens.count
+            var i = 0
+            while i < count {
+                let form = Int(tokens[i].form)
+                let f = forms[form]
+                let root = f >= 0 ? rootChild[Int(f)] : -1
+                let splitRange = Int(splitStart[form])..<Int(splitStart[form + 1])
+                if root < 0 && splitRange.isEmpty {
+                    i += 1
+                    continue
+                }
+                walk.candidates.removeAll(keepingCapacity: true)
+                walk.gapStorage.removeAll(keepingCapacity: true)
+                walk.sentenceEnd = sentences[text.sentenceIndex(ofToken: i)].tokens.upperBound
+                if root >= 0 {
+                    walk.split = -1
+                    walk.walk(node: root, position: i + 1)
+                }
+                for s in splitRange {
+                    walk.split = s
+                    walk.walk(node: rootChild[Int(binding.splits[s].form)], position: i + 1)
+                }
+                if let match = best(&walk, at: i, in: text, binding: binding) {
+                    result.append(match)
+                    i = overlapping ? i + 1 : match.tokens.upperBound
+                } else {
+                    i += 1
+                }
+            }
+        }
+        return result
+    }
+
+    /// The winning match among the candidates at token `start`, conditions checked: the longest,
+    /// then the whole word before clitic readings (lightest first), then priority, then the entry
+    /// listed first.
+    func best(_ walk: inout Walk, at start: Int, in text: AnalyzedText, binding: Binding) -> LexiconMatch? {
+        guard !walk.candidates.isEmpty else { return nil }
+        let compiled = lexicon.compiled
+        walk.choices.removeAll(keepingCapacity: true)
+        for c in walk.candidates.indices {
+            let node = Int(walk.candidates[c].node)
+            for a in Int(compiled.acceptStart[node])..<Int(compiled.acceptStart[node + 1]) {
+                walk.choices.append((c, compiled.accepting[a]))
+            }
+        }
+        if walk.choices.count > 1 {
+            let candidates = walk.candidates
+            let priorities = compiled.priorities
+            walk.choices.sort { x, y in
+                let cx = candidates[x.candidate]
+                let cy = candidates[y.candidate]
+                if cx.end != cy.end { return cx.end > cy.end }
+                if cx.split != cy.split { return cx.split < cy.split }  // -1, the whole word, first
+                let px = priorities[Int(x.entry)]
+                let py = priorities[Int(y.entry)]
+                if px != py { return px > py }
+                return x.entry < y.entry
+            }
+        }
+        for (c, entryIndex) in walk.choices {
+            let candidate = walk.candidates[c]
+            var proclitics: Proclitics = []
+            var rangeStart = text.tokens[start].start
+            if candidate.split >= 0 {
+                let split = binding.splits[candidate.split]
+                guard split.proclitics.isSubset(of: lexicon.entries[Int(entryIndex)].proclitics) else { continue }
+                proclitics = split.proclitics
+                rangeStart = text.utf8.withUnsafeBufferPointer {
+                    ArabicMorphology.offset(ofLetter: Int(split.letters), in: $0, range: text.tokens[start].range)
+                }
+            }
+            let tokenRange = start..<candidate.end
+            let range = rangeStart..<text.tokens[candidate.end - 1].end
+            guard conditionsHold(Int(entryIndex), tokens: tokenRange, range: range, in: text, binding: binding) else {
+                continue
+            }
+            var gaps: [Range<Int>] = []
+            var g = candidate.gapStart
+            while g < candidate.gapEnd {
+                gaps.append(walk.gapStorage[g]..<walk.gapStorage[g + 1])
+                g += 2
+            }
+            let entry = lexicon.entries[Int(entryIndex)]
+            return LexiconMatch(range: range, tokens: tokenRange, gaps: gaps, entryIndex: Int(entryIndex),
+                                category: entry.category, attributes: entry.attributes, proclitics: proclitics,
+                                procliticLength: rangeStart - text.tokens[start].start)
+        }
+        return nil
+    }
+
+    // MARK: Conditions
+
+    func conditionsHold(_ entry: Int, tokens: Range<Int>, range: Range<Int>, in text: AnalyzedText,
+                        binding: Binding) -> Bool {
+        let compiled = lexicon.compiled
+        let conditions = compiled.conditions[entry]
+        guard !conditions.isEmpty else { return true }
+        let sentence = text.sentences[text.sentenceIndex(ofToken: tokens.lowerBound)].tokens
+        let next: Int? = tokens.upperBound < sentence.upperBound ? tokens.upperBound : nil
+        let previous: Int? = tokens.lowerBound > sentence.lowerBound ? tokens.lowerBound - 1 : nil
+        func inSet(_ token: Int?, _ set: Int) -> Bool {
+            guard let token else { return false }
+            let f = binding.forms[Int(text.tokens[token].form)]
+            return f >= 0 && compiled.wordSets[set].contains(f)
+        }
+        for condition in conditions {
+            let holds: Bool
+            switch condition {
+            case .nextIn(let set, let negated):
+                holds = inSet(next, set) != negated
+            case .previousIn(let set, let negated):
+                holds = inSet(previous, set) != negated
+            case .nextIsNumber(let negated):
+                var isNumber = false
+                if var n = next {
+                    // One currency sign may stand between (`about $300`).
+                    if text.tokens[n].kind == .symbol && n + 1 < sentence.upperBound { n += 1 }
+                    isNumber = text.tokens[n].kind == .number || inSet(n, compiled.numbersSet)
+                }
+                holds = isNumber != negated
+            case .sentenceInitial(let negated):
+                holds = text.isSentenceInitial(token: tokens.lowerBound) != negated
+            case .surface(let strings, let negated):
+                let actual = text.utf8[range]
+                holds = strings.contains { $0.elementsEqual(actual) } != negated
+            case .capitalized(let negated):
+                holds = text.tokens[tokens.lowerBound].flags.contains(.capitalized) != negated
+            case .nextVerb(let aspect):
+                guard var n = next else {
+                    holds = false
+                    break
+                }
+                // قد لا يكون: look past the negation.
+                if text.forms.bytes(Int(text.tokens[n].form)).elementsEqual([0xD9, 0x84, 0xD8, 0xA7]),
+                   n + 1 < sentence.upperBound
+                {
+                    n += 1
+                }
+                holds = text.verbAspect(ofToken: n) == aspect
+            }
+            if !holds { return false }
+        }
+        return true
+    }
+}

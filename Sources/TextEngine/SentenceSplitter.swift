@@ -1,0 +1,215 @@
+/// Sentence, paragraph and clause segmentation over tokens.
+///
+/// Sentences end at . ! ? ؟ ۔ and at every paragraph break. A full stop does not end one after a
+/// title or month abbreviation (Mr. Gen. Sen. Jan. St. vs.), after an initial (J. Smith, the Arabic
+/// د. for "Dr."), after `No.` before a number, or when a lowercase word follows (an abbreviation the
+/// list does not know). Company and list abbreviations (Inc. Corp. Ltd. Jr. etc.) and dotted
+/// acronyms (U.S. U.N.) end a sentence only when what follows looks like a sentence start. Decimal
+/// numbers never reach here as full stops (the tokenizer keeps `3.5` whole). Closing quotation
+/// marks and brackets written right after the terminator belong to the sentence they close.
+/// Arabic ، and ؛ (like , ; :) separate clauses, not sentences.
+struct SentenceSplitter {
+    struct Result {
+        var sentences: [TextSegment] = []
+        var paragraphs: [TextSegment] = []
+        var clauseBoundaries: [Int] = []
+        var sentenceOfToken: [Int32] = []
+    }
+
+    enum Abbreviation {
+        /// Never ends a sentence (titles, months, vs.).
+        case title
+        /// Ends a sentence only before something that starts one (Inc., etc., Jr.).
+        case mayEnd
+        /// `No.` is "number" before a number.
+        case number
+        /// e.g., i.e.: never end.
+        case exempli
+    }
+
+    static let titles = [
+        "mr", "mrs", "ms", "messrs", "dr", "gen", "sen", "rep", "reps", "gov", "st", "prof", "lt", "col", "capt", "cpt",
+        "sgt", "adm", "maj", "rev", "hon", "mt", "ave", "brig", "cmdr", "supt", "pres", "amb", "fig", "vs", "v",
+        "approx", "dept", "est", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+        "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "gens", "sens", "govs",
+    ]
+    static let mayEnd = ["inc", "corp", "co", "ltd", "llc", "plc", "jr", "sr", "etc", "bros", "al", "cos", "a.m.", "p.m."]
+    static let exempli = ["e.g.", "i.e.", "cf"]
+    /// Words that start sentences; after a dotted acronym (`in the U.S. The ...`) one of these
+    /// decides that the full stop also ended the sentence.
+    static let starters = [
+        "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "but", "and", "in", "on", "at", "this", "that",
+        "these", "those", "there", "his", "her", "their", "its", "after", "before", "when", "while", "however",
+        "meanwhile", "according", "if", "as", "for", "last", "earlier",
+    ]
+
+    let tokens: [Token]
+    let forms: FormTable
+    var abbreviations: [Int32: Abbreviation] = [:]
+    var starterForms: Set<Int32> = []
+    // Ids of the punctuation forms that matter here (-1 when the text has none).
+    let period: Int32, exclamation: Int32, question: Int32, arabicQuestion: Int32, urduStop: Int32
+    var clauseSeparators: Set<Int32> = []
+    var closers: Set<Int32> = []
+
+    init(tokens: [Token], forms: FormTable) {
+        self.tokens = tokens
+        self.forms = forms
+        func id(_ s: String) -> Int32 { forms.find(s).map(Int32.init) ?? -1 }
+        period = id(".")
+        exclamation = id("!")
+        question = id("?")
+        arabicQuestion = id("؟")
+        urduStop = id("۔")
+        for s in Self.titles { if let f = forms.find(s) { abbreviations[Int32(f)] = .title } }
+        for s in Self.mayEnd { if let f = forms.find(s) { abbreviations[Int32(f)] = .mayEnd } }
+        for s in Self.exempli { if let f = forms.find(s) { abbreviations[Int32(f)] = .exempli } }
+        if let f = forms.find("no") { abbreviations[Int32(f)] = .number }
+        for s in Self.starters { if let f = forms.find(s) { starterForms.insert(Int32(f)) } }
+        for s in [",", "،", ";", "؛", ":"] { if let f = forms.find(s) { clauseSeparators.insert(Int32(f)) } }
+        for s in ["\u{201D}", "'", "\"", "\u{BB}", ")", "]", "\u{203A}"] { if let f = forms.find(s) { closers.insert(Int32(f)) } }
+    }
+
+    /// Opening punctuation: what may stand before a sentence's first word.
+    static func isOpener(_ form: ArraySlice<UInt8>) -> Bool {
+        switch Array(form) {
+        case Array("\u{201C}".utf8), Array("\u{2018}".utf8), Array("\u{AB}".utf8), Array("\u{2039}".utf8),
+            Array("\u{201E}".utf8), Array("\"".utf8), Array("'".utf8), Array("(".utf8), Array("[".utf8),
+            Array("\u{2014}".utf8), Array("\u{2013}".utf8), Array("-".utf8):
+            return true
+        default:
+            return false
+        }
+    }
+
+    @inline(__always)
+    func isTerminator(_ form: Int32) -> Bool {
+        form == period || form == exclamation || form == question || form == arabicQuestion || form == urduStop
+            || isEllipsis(form)
+    }
+
+    @inline(__always)
+    func isEllipsis(_ form: Int32) -> Bool {
+        let range = forms.byteRange(Int(form))
+        guard range.count >= 2, forms.storage[range.lowerBound] == UInt8(ascii: ".") else { return false }
+        for i in range where forms.storage[i] != UInt8(ascii: ".") { return false }
+        return true
+    }
+
+    /// A dotted acronym: a word token whose form ends in a full stop (`u.s.`).
+    @inline(__always)
+    func isDottedAcronym(_ token: Token) -> Bool {
+        guard token.kind == .word else { return false }
+        let range = forms.byteRange(Int(token.form))
+        return forms.storage[range.upperBound - 1] == UInt8(ascii: ".")
+    }
+
+    func split() -> Result {
+        var result = Result()
+        let count = tokens.count
+        result.sentenceOfToken.reserveCapacity(count)
+        var sentenceStart = 0
+        var paragraphStart = 0
+
+        func closeSentence(_ end: Int) {
+            guard end > sentenceStart else { return }
+            let index = Int32(result.sentences.count)
+            result.sentences.append(TextSegment(tokens: sentenceStart..<end,
+                                                bytes: tokens[sentenceStart].start..<tokens[end - 1].end))
+            for _ in sentenceStart..<end { result.sentenceOfToken.append(index) }
+            sentenceStart = end
+        }
+        func closeParagraph(_ end: Int) {
+            guard end > paragraphStart else { return }
+            result.paragraphs.append(TextSegment(tokens: paragraphStart..<end,
+                                                 bytes: tokens[paragraphStart].start..<tokens[end - 1].end))
+            paragraphStart = end
+        }
+
+        var k = 0
+        while k < count {
+            let token = tokens[k]
+            if k > 0 && token.flags.contains(.paragraphStart) {
+                closeSentence(k)
+                closeParagraph(k)
+            }
+            if token.kind == .punctuation && clauseSeparators.contains(token.form) {
+                result.clauseBoundaries.append(k)
+            }
+            let terminator = token.kind == .punctuation && isTerminator(token.form)
+            guard terminator || isDottedAcronym(token) else {
+                k += 1
+                continue
+            }
+            // The terminator group: more terminators (?! ...) and closing marks written solid.
+            var end = k + 1
+            while end < count {
+                let t = tokens[end]
+                guard !t.flags.contains(.paragraphStart), !t.flags.contains(.spaceBefore), t.kind == .punctuation,
+                      isTerminator(t.form) || closers.contains(t.form)
+                else { break }
+                end += 1
+            }
+            let next = end < count && !tokens[end].flags.contains(.paragraphStart) ? end : nil
+            if endsSentence(at: k, terminator: terminator, next: next) {
+                closeSentence(end)
+                k = end
+            } else {
+                k += 1
+            }
+        }
+        closeSentence(count)
+        closeParagraph(count)
+        return result
+    }
+
+    /// Whether the terminator (or dotted acronym) at `k` ends its sentence, given the token that
+    /// would start the next one (nil at a paragraph's end).
+    func endsSentence(at k: Int, terminator: Bool, next: Int?) -> Bool {
+        guard let next else { return true }
+        let token = tokens[k]
+        let following = tokens[next]
+        let nextIsLowercaseWord = following.kind == .word && !following.flags.contains(.capitalized)
+        let nextStartsSentence = following.kind == .arabicWord
+            || (following.kind == .word && following.flags.contains(.capitalized))
+            || (following.kind == .punctuation && Self.isOpener(forms.bytes(Int(following.form))))
+        if !terminator {
+            // A dotted acronym whose last dot may also be the full stop.
+            switch abbreviations[token.form] {
+            case .exempli, .title: return false
+            case .mayEnd: return nextStartsSentence && !nextIsLowercaseWord
+            default: return following.kind == .word && starterForms.contains(following.form)
+            }
+        }
+        let form = token.form
+        if form == arabicQuestion || form == urduStop { return true }
+        if form == exclamation || form == question { return !nextIsLowercaseWord }
+        if isEllipsis(form) {
+            // Arabic prose uses ... inside sentences; in Latin script a capital after it starts anew.
+            return following.kind == .word && following.flags.contains(.capitalized)
+        }
+        // The full stop.
+        if nextIsLowercaseWord { return false }
+        guard k > 0, !token.flags.contains(.spaceBefore) else { return true }
+        let previous = tokens[k - 1]
+        if previous.kind == .word {
+            switch abbreviations[previous.form] {
+            case .title, .exempli: return false
+            case .number: return following.kind != .number
+            case .mayEnd: return nextStartsSentence
+            case nil: break
+            }
+            // An initial: one capital letter.
+            if previous.flags.contains(.capitalized) && isSingleScalar(previous) { return false }
+        } else if previous.kind == .arabicWord && forms.byteRange(Int(previous.form)).count == 2 {
+            return false  // د. م. : Arabic abbreviations are one letter and a dot.
+        }
+        return true
+    }
+
+    func isSingleScalar(_ token: Token) -> Bool {
+        let length = token.end - token.start
+        return length <= 4 && forms.byteRange(Int(token.form)).count <= 4
+            && forms.bytes(Int(token.form)).filter { $0 & 0xC0 != 0x80 }.count == 1
+    }
+}

@@ -1,0 +1,387 @@
+/// Splits UTF-8 text into tokens and gives each its normalized form, in one pass over the bytes.
+///
+/// Normalization happens here, once per token, so that matching compares integer form ids and
+/// never strings. The original text is never altered: a token is a byte range of it, and its
+/// form lives in a `FormTable`.
+///
+/// Normalized forms (what `TextNormalizer` documents): case folded; ’ ʼ → ' and ‐ ‑ → - inside
+/// words; Arabic diacritics (U+064B–U+065F, U+0670, Quranic marks) and tatweel dropped; أ إ آ ٱ → ا,
+/// ى → ي (and the Persian ی ک → ي ك); Arabic-Indic digits → ASCII, ٫ → . and ٬ → , in numbers.
+/// ة stays ة: folding it to ه is a matching-time option (`Lexicon.Options.foldTaMarbuta`).
+struct Tokenizer {
+    private let p: UnsafeBufferPointer<UInt8>
+    private let n: Int
+    private(set) var tokens: [Token] = []
+    private(set) var forms: FormTable
+    /// The form being built. Raw memory, not an array: appending to an array checks uniqueness
+    /// and capacity on every byte, which showed as a tenth of tokenizing time.
+    private var scratch: UnsafeMutablePointer<UInt8>
+    private var scratchCount = 0
+    private var scratchCapacity = 256
+    /// Flags the next token gets from what came before it (white space, a line break).
+    private var pending: TokenFlags = [.spaceBefore, .paragraphStart]
+
+    private init(_ p: UnsafeBufferPointer<UInt8>) {
+        self.p = p
+        self.n = p.count
+        // News prose runs at about one token per six bytes, and its vocabulary grows far slower.
+        tokens.reserveCapacity(p.count / 5 + 16)
+        forms = FormTable(capacity: min(max(p.count / 40, 64), 1 << 20))
+        scratch = .allocate(capacity: scratchCapacity)
+    }
+
+    /// Tokens of `utf8` with their forms.
+    static func tokenize(_ utf8: [UInt8]) -> (tokens: [Token], forms: FormTable) {
+        utf8.withUnsafeBufferPointer { buffer in
+            var tokenizer = Tokenizer(buffer)
+            defer { tokenizer.scratch.deallocate() }
+            tokenizer.run()
+            return (tokenizer.tokens, tokenizer.forms)
+        }
+    }
+
+    // MARK: Decoding
+
+    /// The scalar at `i` and its length. Invalid bytes decode as U+FFFD, one byte at a time, so
+    /// a walk always ends (Swift strings are valid UTF-8, but a client's bytes need not be).
+    @inline(__always)
+    private func decode(_ i: Int) -> (UInt32, Int) {
+        let b0 = p[i]
+        if b0 < 0x80 { return (UInt32(b0), 1) }
+        if b0 >= 0xC2 && b0 < 0xE0 && i + 1 < n {
+            return ((UInt32(b0 & 0x1F) << 6) | UInt32(p[i + 1] & 0x3F), 2)
+        }
+        if b0 >= 0xE0 && b0 < 0xF0 && i + 2 < n {
+            return ((UInt32(b0 & 0x0F) << 12) | (UInt32(p[i + 1] & 0x3F) << 6) | UInt32(p[i + 2] & 0x3F), 3)
+        }
+        if b0 >= 0xF0 && i + 3 < n {
+            return ((UInt32(b0 & 0x07) << 18) | (UInt32(p[i + 1] & 0x3F) << 12) | (UInt32(p[i + 2] & 0x3F) << 6)
+                | UInt32(p[i + 3] & 0x3F), 4)
+        }
+        return (0xFFFD, 1)
+    }
+
+    @inline(__always)
+    private func classAt(_ i: Int) -> ScalarClass? {
+        guard i < n else { return nil }
+        let b = p[i]
+        if b < 0x80 { return Scalars.asciiClass(b) }
+        return Scalars.classify(decode(i).0)
+    }
+
+    @inline(__always)
+    private mutating func push(_ byte: UInt8) {
+        if scratchCount == scratchCapacity { growScratch() }
+        scratch[scratchCount] = byte
+        scratchCount += 1
+    }
+
+    private mutating func growScratch() {
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: scratchCapacity * 2)
+        bigger.update(from: scratch, count: scratchCount)
+        scratch.deallocate()
+        scratch = bigger
+        scratchCapacity *= 2
+    }
+
+    @inline(__always)
+    private mutating func append(_ v: UInt32) {
+        if v < 0x80 {
+            push(UInt8(v))
+        } else if v < 0x800 {
+            push(UInt8(0xC0 | (v >> 6)))
+            push(UInt8(0x80 | (v & 0x3F)))
+        } else if v < 0x10000 {
+            push(UInt8(0xE0 | (v >> 12)))
+            push(UInt8(0x80 | ((v >> 6) & 0x3F)))
+            push(UInt8(0x80 | (v & 0x3F)))
+        } else {
+            push(UInt8(0xF0 | (v >> 18)))
+            push(UInt8(0x80 | ((v >> 12) & 0x3F)))
+            push(UInt8(0x80 | ((v >> 6) & 0x3F)))
+            push(UInt8(0x80 | (v & 0x3F)))
+        }
+    }
+
+    @inline(__always)
+    private mutating func appendRaw(_ range: Range<Int>) {
+        for i in range { push(p[i]) }
+    }
+
+    @inline(__always)
+    private mutating func emit(_ start: Int, _ end: Int, _ kind: TokenKind, _ flags: TokenFlags = []) {
+        let form = UnsafeBufferPointer(start: scratch, count: scratchCount)
+        let id = forms.intern(form, hash: FormTable.hash(form))
+        tokens.append(Token(start: start, end: end, form: id, kind: kind, flags: flags.union(pending)))
+        pending = []
+        scratchCount = 0
+    }
+
+    // MARK: The pass
+
+    private mutating func run() {
+        var i = 0
+        while i < n {
+            // The commonest byte of all, before any decoding.
+            if p[i] == 0x20 {
+                pending.insert(.spaceBefore)
+                i += 1
+                continue
+            }
+            let (v, length) = decode(i)
+            switch Scalars.classify(v) {
+            case .whitespace:
+                pending.insert(.spaceBefore)
+                i += length
+            case .newline:
+                pending.formUnion([.spaceBefore, .paragraphStart])
+                i += length
+            case .format:
+                i += length
+            case .letter:
+                i = scanWord(i)
+            case .arabicLetter, .arabicMark:
+                i = scanArabicWord(i)
+            case .digit:
+                i = scanNumber(i)
+            case .symbol, .mark, .joiner:
+                i = scanSymbol(i)
+            case .period:
+                // A run of full stops is one token: an ellipsis is one mark, not three sentence ends.
+                var j = i + 1
+                while j < n && p[j] == UInt8(ascii: ".") { j += 1 }
+                appendRaw(i..<j)
+                emit(i, j, .punctuation)
+                i = j
+            case .apostrophe:
+                push(UInt8(ascii: "'"))
+                emit(i, i + length, .punctuation)
+                i += length
+            case .hyphen:
+                push(UInt8(ascii: "-"))
+                emit(i, i + length, .punctuation)
+                i += length
+            case .percent:
+                append(v == 0x066A ? 0x25 : v)
+                emit(i, i + length, .punctuation)
+                i += length
+            case .punctuation, .numberSeparator:
+                if v == 0x2026 {
+                    push(0x2E); push(0x2E); push(0x2E)
+                } else {
+                    appendRaw(i..<(i + length))
+                }
+                emit(i, i + length, .punctuation)
+                i += length
+            }
+        }
+    }
+
+    // MARK: Words
+
+    @inline(__always)
+    private static func isUpper(_ v: UInt32) -> Bool {
+        if v < 0x80 { return v >= 0x41 && v <= 0x5A }
+        if v >= 0xC0 && v <= 0xDE { return v != 0xD7 }
+        if v < 0x100 { return false }
+        return Unicode.Scalar(v)?.properties.isUppercase ?? false
+    }
+
+    @inline(__always)
+    private mutating func appendFolded(_ v: UInt32) {
+        if v < 0x80 {
+            push(v >= 0x41 && v <= 0x5A ? UInt8(v | 0x20) : UInt8(v))
+        } else if v >= 0xC0 && v <= 0xDE && v != 0xD7 {
+            append(v + 0x20)
+        } else if v < 0x100 {
+            append(v)
+        } else if let scalar = Unicode.Scalar(v), scalar.properties.changesWhenLowercased {
+            for s in scalar.properties.lowercaseMapping.unicodeScalars { append(s.value) }
+        } else {
+            append(v)
+        }
+    }
+
+    /// A word of a non-Arabic script.
+    private mutating func scanWord(_ start: Int) -> Int {
+        var j = start
+        var letters = 0
+        var uppers = 0
+        var firstUpper = false
+        var segmentLetters = 0  // letters since the start or the last acronym dot
+        var dots = 0
+        loop: while j < n {
+            // ASCII letters without decoding or classifying.
+            let b = p[j]
+            if (b | 0x20) &- 0x61 < 26 {
+                let upper = b < 0x61
+                if letters == 0 { firstUpper = upper }
+                if upper { uppers += 1 }
+                letters += 1
+                segmentLetters += 1
+                push(b | 0x20)
+                j += 1
+                continue
+            }
+            let (v, length) = decode(j)
+            switch Scalars.classify(v) {
+            case .letter:
+                let upper = Self.isUpper(v)
+                if letters == 0 { firstUpper = upper }
+                if upper { uppers += 1 }
+                letters += 1
+                segmentLetters += 1
+                appendFolded(v)
+                j += length
+            case .mark:
+                append(v)
+                j += length
+            case .digit:
+                append(Self.asciiDigit(v))
+                segmentLetters += 2  // `A1.` is no acronym
+                j += length
+            case .joiner:
+                guard classAt(j + length) == .letter else { break loop }
+                j += length
+            case .apostrophe:
+                guard classAt(j + length) == .letter else { break loop }
+                push(UInt8(ascii: "'"))
+                segmentLetters = 2
+                j += length
+            case .hyphen:
+                let next = classAt(j + length)
+                guard next == .letter || next == .digit else { break loop }
+                push(UInt8(ascii: "-"))
+                segmentLetters = 2
+                j += length
+            case .period:
+                // Dotted acronyms (U.S., U.N., e.g., i.e.): single letters, each followed by a dot.
+                // `J. Smith` is an initial: one letter and a dot, which the sentence splitter reads.
+                guard segmentLetters == 1 else { break loop }
+                let afterDot = j + 1
+                if classAt(afterDot) == .letter {
+                    let (_, letterLength) = decode(afterDot)
+                    guard afterDot + letterLength < n, p[afterDot + letterLength] == UInt8(ascii: ".") else { break loop }
+                } else if dots == 0 {
+                    break loop
+                }
+                push(UInt8(ascii: "."))
+                dots += 1
+                segmentLetters = 0
+                j += 1
+                if classAt(j) != .letter { break loop }
+            default:
+                break loop
+            }
+        }
+        var flags: TokenFlags = []
+        if firstUpper { flags.insert(.capitalized) }
+        if letters >= 2 && uppers == letters { flags.insert(.allCaps) }
+        emit(start, j, .word, flags)
+        return j
+    }
+
+    @inline(__always)
+    private static func asciiDigit(_ v: UInt32) -> UInt32 {
+        if v >= 0x0660 && v <= 0x0669 { return v - 0x0660 + 0x30 }
+        if v >= 0x06F0 && v <= 0x06F9 { return v - 0x06F0 + 0x30 }
+        return v
+    }
+
+    /// The normalized letter for an Arabic letter.
+    @inline(__always)
+    static func normalizeArabicLetter(_ v: UInt32) -> UInt32 {
+        switch v {
+        case 0x0622, 0x0623, 0x0625, 0x0671, 0x0672, 0x0673: return 0x0627  // آ أ إ ٱ → ا
+        case 0x0649, 0x06CC: return 0x064A  // ى ی → ي
+        case 0x06A9: return 0x0643  // ک → ك
+        default: return v
+        }
+    }
+
+    private mutating func scanArabicWord(_ start: Int) -> Int {
+        var j = start
+        var flags: TokenFlags = []
+        loop: while j < n {
+            let (v, length) = decode(j)
+            switch Scalars.classify(v) {
+            case .arabicLetter:
+                append(Self.normalizeArabicLetter(v))
+            case .arabicMark:
+                flags.insert(v == Scalars.tatweel ? .hadTatweel : .hadDiacritics)
+            case .joiner:
+                // ZWNJ inside a word (Persian spelling) keeps the word whole.
+                let next = classAt(j + length)
+                guard next == .arabicLetter || next == .arabicMark else { break loop }
+            default:
+                break loop
+            }
+            j += length
+        }
+        if scratchCount == 0 {
+            // A tatweel or a diacritic standing alone: keep it visible as a symbol.
+            appendRaw(start..<j)
+            emit(start, j, .symbol)
+        } else {
+            emit(start, j, .arabicWord, flags)
+        }
+        return j
+    }
+
+    // MARK: Numbers and symbols
+
+    private mutating func scanNumber(_ start: Int) -> Int {
+        var j = start
+        loop: while j < n {
+            let (v, length) = decode(j)
+            switch Scalars.classify(v) {
+            case .digit:
+                append(Self.asciiDigit(v))
+                j += length
+            case .period, .numberSeparator:
+                // Only between digits: `3.5`, `1,000`, `٣٫٥`; `2024.` ends the number.
+                guard classAt(j + length) == .digit else { break loop }
+                push(v == 0x2C || v == 0x066C ? UInt8(ascii: ",") : UInt8(ascii: "."))
+                j += length
+            case .percent:
+                append(v == 0x066A ? 0x25 : v)
+                j += length
+                break loop
+            case .letter where v < 0x80:
+                // A solid Latin suffix (1990s, 3rd, 10km) belongs to the number.
+                while j < n, p[j] < 0x80, Scalars.asciiClass(p[j]) == .letter {
+                    push(p[j] | 0x20)
+                    j += 1
+                }
+                break loop
+            default:
+                break loop
+            }
+        }
+        emit(start, j, .number)
+        return j
+    }
+
+    /// One visible scalar with the marks, variation selectors and ZWJ-joined scalars that make it
+    /// one glyph (👍🏽, 👨‍👩‍👧, 1️⃣'s keycap).
+    private mutating func scanSymbol(_ start: Int) -> Int {
+        var j = start + decode(start).1
+        while j < n {
+            let (v, length) = decode(j)
+            let c = Scalars.classify(v)
+            if c == .mark {
+                j += length
+            } else if v == 0x200D, j + length < n {
+                let (next, nextLength) = decode(j + length)
+                let nc = Scalars.classify(next)
+                guard nc == .symbol || nc == .mark else { break }
+                j += length + nextLength
+            } else {
+                break
+            }
+        }
+        appendRaw(start..<j)
+        emit(start, j, .symbol)
+        return j
+    }
+}

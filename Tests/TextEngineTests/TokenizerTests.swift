@@ -1,0 +1,119 @@
+import Testing
+@testable import TextEngine
+
+/// Tokens of `text` as (surface, form, kind), surfaces cut from the original bytes by offset.
+private func tokens(_ text: String) -> [(String, String, TokenKind)] {
+    let analyzed = AnalyzedText(text)
+    return analyzed.tokens.indices.map { (analyzed.text(ofToken: $0), analyzed.form(ofToken: $0), analyzed.tokens[$0].kind) }
+}
+
+private func surfaces(_ text: String) -> [String] { tokens(text).map(\.0) }
+private func forms(_ text: String) -> [String] { tokens(text).map(\.1) }
+
+@Suite struct TokenizerTests {
+    @Test func englishWordsWithApostrophesHyphensAndAcronyms() {
+        #expect(surfaces("Don't blame al-Assad’s U.S. allies, e.g. the U.K.") ==
+            ["Don't", "blame", "al-Assad’s", "U.S.", "allies", ",", "e.g.", "the", "U.K."])
+        #expect(forms("Don’t") == ["don't"])
+        // A trailing apostrophe or hyphen is punctuation: it may close a quotation.
+        #expect(surfaces("officials' 'word' well-") == ["officials", "'", "'", "word", "'", "well", "-"])
+        // An initial is a letter and a separate full stop.
+        #expect(surfaces("J. Smith") == ["J", ".", "Smith"])
+        #expect(surfaces("G7 COVID-19 F‑16") == ["G7", "COVID-19", "F‑16"])
+        #expect(forms("F‑16") == ["f-16"])
+    }
+
+    @Test func accentedAndOtherScriptsFoldCase() {
+        #expect(forms("ÉCOLE Ærø Straße ΑΘΗΝΑ Москва") == ["école", "ærø", "straße", "αθηνα", "москва"])
+        #expect(tokens("café")[0].2 == .word)
+    }
+
+    @Test func kindsAndFlags() {
+        let analyzed = AnalyzedText("The NATO chief\n\nsaid $5 😀!")
+        let kinds = analyzed.tokens.map(\.kind)
+        #expect(kinds == [.word, .word, .word, .word, .symbol, .number, .symbol, .punctuation])
+        #expect(analyzed.tokens[0].flags.contains(.capitalized))
+        #expect(analyzed.tokens[1].flags.contains(.allCaps))
+        #expect(!analyzed.tokens[2].flags.contains(.capitalized))
+        #expect(analyzed.tokens[3].flags.contains(.paragraphStart))
+        #expect(!analyzed.tokens[2].flags.contains(.paragraphStart))
+        #expect(!analyzed.tokens[7].flags.contains(.spaceBefore))
+    }
+
+    @Test func numbersInAllDigitSets() {
+        #expect(tokens("1,000.50 ٣٫٥ ١٢٬٠٠٠ ۱۲۳ 45% ٤٥٪ 1990s 2024.").map { [$0.0, $0.1] } == [
+            ["1,000.50", "1,000.50"], ["٣٫٥", "3.5"], ["١٢٬٠٠٠", "12,000"], ["۱۲۳", "123"], ["45%", "45%"],
+            ["٤٥٪", "45%"], ["1990s", "1990s"], ["2024", "2024"], [".", "."],
+        ])
+        #expect(tokens("٤٥٪")[0].2 == .number)
+    }
+
+    @Test func arabicPunctuationIsSeparate() {
+        #expect(surfaces("قال، ثم؛ لماذا؟ «نعم»") == ["قال", "،", "ثم", "؛", "لماذا", "؟", "«", "نعم", "»"])
+        #expect(tokens("،")[0].2 == .punctuation)
+    }
+
+    @Test func arabicDiacriticsAndTatweelStayInsideTheToken() {
+        let text = "قَدْ يَكُونُ الـــوزير"
+        let analyzed = AnalyzedText(text)
+        #expect(analyzed.tokens.count == 3)
+        #expect(analyzed.text(ofToken: 0) == "قَدْ")
+        #expect(analyzed.form(ofToken: 0) == "قد")
+        #expect(analyzed.form(ofToken: 1) == "يكون")
+        #expect(analyzed.text(ofToken: 2) == "الـــوزير")
+        #expect(analyzed.form(ofToken: 2) == "الوزير")
+        #expect(analyzed.tokens[0].flags.contains(.hadDiacritics))
+        #expect(analyzed.tokens[2].flags.contains(.hadTatweel))
+        #expect(analyzed.tokens.allSatisfy { $0.kind == .arabicWord })
+    }
+
+    /// Offsets are UTF-8 bytes of the original, whatever precedes: emoji (4 bytes, ZWJ sequences),
+    /// combining marks, Arabic with diacritics.
+    @Test func offsetsAreExactUTF8RangesOfTheOriginal() {
+        let text = "👨‍👩‍👧 e\u{301}te\u{301} 👍🏽 وَبِحَسَبِ ـهـ x"
+        let analyzed = AnalyzedText(text)
+        let bytes = Array(text.utf8)
+        #expect(analyzed.tokens.indices.map { analyzed.text(ofToken: $0) } == ["👨‍👩‍👧", "e\u{301}te\u{301}", "👍🏽", "وَبِحَسَبِ", "ـهـ", "x"])
+        #expect(analyzed.tokens[0].range == 0..<18)
+        #expect(analyzed.tokens[1].range == 19..<26)
+        #expect(analyzed.tokens[1].kind == .word)
+        #expect(analyzed.tokens.last!.range == (bytes.count - 1)..<bytes.count)
+        for token in analyzed.tokens {
+            // Every boundary is a scalar boundary.
+            #expect(bytes[token.start] & 0xC0 != 0x80)
+            #expect(token.end == bytes.count || bytes[token.end] & 0xC0 != 0x80)
+        }
+        #expect(analyzed.form(ofToken: 3) == "وبحسب")
+        #expect(analyzed.form(ofToken: 4) == "ه")
+    }
+
+    @Test func invalidUTF8DoesNotStopTheWalk() {
+        let analyzed = AnalyzedText(utf8: [0x61, 0xFF, 0x62, 0xD8])
+        #expect(analyzed.tokens.map(\.range) == [0..<1, 1..<2, 2..<3, 3..<4])
+    }
+
+    @Test func ellipsisIsOneToken() {
+        #expect(surfaces("Well... yes… no") == ["Well", "...", "yes", "…", "no"])
+        #expect(forms("yes…") == ["yes", "..."])
+    }
+
+    @Test func tokenLookupByOffset() {
+        let analyzed = AnalyzedText("ab  cd")
+        #expect(analyzed.tokenIndex(containing: 0) == 0)
+        #expect(analyzed.tokenIndex(containing: 1) == 0)
+        #expect(analyzed.tokenIndex(containing: 2) == nil)
+        #expect(analyzed.tokenIndex(containing: 4) == 1)
+        #expect(analyzed.tokenIndex(containing: 6) == nil)
+        #expect(analyzed.firstTokenIndex(startingAtOrAfter: 3) == 1)
+        #expect(analyzed.tokenRange(overlapping: 1..<5) == 0..<2)
+        #expect(analyzed.tokenRange(overlapping: 2..<4) == 1..<1)
+    }
+
+    @Test func emptyAndBlankTexts() {
+        #expect(AnalyzedText("").tokens.isEmpty)
+        #expect(AnalyzedText("").sentences.isEmpty)
+        let blank = AnalyzedText(" \n\u{200F}\t\r\n")
+        #expect(blank.tokens.isEmpty)
+        #expect(blank.paragraphs.isEmpty)
+    }
+}
