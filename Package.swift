@@ -45,13 +45,22 @@ let package = Package(
             path: "Plugins/quotations"
         ),
 
+        .target(
+            name: "HedgingModule",
+            dependencies: ["AnnotationModel", "TextEngine", "RulePacks"],
+            path: "Plugins/hedging",
+            // The packs are compiled into the binary (`PackageResources.hedging_en_json`): no
+            // bundle and no file IO at run time.
+            resources: [.embedInCode("hedging.en.json"), .embedInCode("hedging.ar.json")]
+        ),
+
         // MARK: Edges: protocol, module hosting, evaluation, the server, the CLI.
         .target(name: "JSONRPC", dependencies: ["JSON"]),
         .target(name: "ModuleHost", dependencies: ["AnnotationModel", "TextEngine", "JSON"]),
         .target(name: "Evaluation", dependencies: ["AnnotationModel", "TextModel", "JSON"]),
         .target(
             name: "BuiltinModules",
-            dependencies: ["ModuleHost", "QuotationsModule"]
+            dependencies: ["ModuleHost", "HedgingModule", "QuotationsModule"]
         ),
         .target(
             name: "Server",
@@ -88,7 +97,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "AnnotationModel", "JSON"]),
         .testTarget(
             name: "ModuleTests",
-            dependencies: ["QuotationsModule", "BuiltinModules", "ModuleHost", "AnnotationModel", "TextEngine", "ScholiaTestSupport"]
+            dependencies: ["QuotationsModule", "HedgingModule", "RulePacks", "BuiltinModules", "ModuleHost", "AnnotationModel", "TextEngine", "ScholiaTestSupport"]
         ),
         .testTarget(
             name: "ServerTests",
