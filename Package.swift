@@ -46,6 +46,14 @@ let package = Package(
             dependencies: ["AnnotationModel", "TextEngine"],
             path: "Plugins/quotations"
         ),
+        .target(
+            name: "HedgingModule",
+            dependencies: ["AnnotationModel", "TextEngine", "RulePacks"],
+            path: "Plugins/hedging",
+            // The packs are compiled into the binary (`PackageResources.hedging_en_json`): no
+            // bundle and no file IO at run time.
+            resources: [.embedInCode("hedging.en.json"), .embedInCode("hedging.ar.json")]
+        ),
 
         // MARK: Custom modules: the C ABI of native modules (scholia_module.h), and the examples.
         .target(name: "ScholiaModuleABI", path: "Sources/ScholiaModuleABI"),
@@ -63,7 +71,7 @@ let package = Package(
         .target(name: "Evaluation", dependencies: ["AnnotationModel", "TextModel", "JSON"]),
         .target(
             name: "BuiltinModules",
-            dependencies: ["ModuleHost", "QuotationsModule"]
+            dependencies: ["ModuleHost", "HedgingModule", "QuotationsModule"]
         ),
         .target(
             name: "Server",
@@ -101,7 +109,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "AnnotationModel", "JSON"]),
         .testTarget(
             name: "ModuleTests",
-            dependencies: ["QuotationsModule", "BuiltinModules", "ModuleHost", "AnnotationModel", "TextEngine", "ScholiaTestSupport"]
+            dependencies: ["QuotationsModule", "HedgingModule", "RulePacks", "BuiltinModules", "ModuleHost", "AnnotationModel", "TextEngine", "ScholiaTestSupport"]
         ),
         .testTarget(
             name: "ModuleHostTests",

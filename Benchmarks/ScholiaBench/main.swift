@@ -238,6 +238,27 @@ func benchAnnotators(corpus paths: [String]) {
             }
         }
         record("annotate \((path as NSString).lastPathComponent) (\(texts.count) texts, \(bytes / 1024) KiB), one core", mbps(bytes, seconds))
+        // The text engine's share: what every lexicon module pays before matching anything.
+        let utf8Texts = texts.map { Array($0.utf8) }
+        let analysis = medianSeconds(rounds: 5) {
+            for text in utf8Texts { _ = AnalyzedText(utf8: text) }
+        }
+        record("  AnalyzedText alone", mbps(bytes, analysis))
+        // What every row below pays besides its module: language detection and the pipeline itself.
+        let overhead = medianSeconds(rounds: 5) {
+            for text in texts { _ = pipeline.run(text: text, language: LanguageDetector.detect(text), modules: []) }
+        }
+        record("  detection + pipeline, no module", mbps(bytes, overhead))
+        // Each module alone (still tokenizing on its own), to see which one a slowdown comes from.
+        for annotator in BuiltinModules.annotators() {
+            let name = annotator.descriptor.name
+            let alone = medianSeconds(rounds: 5) {
+                for text in texts {
+                    _ = pipeline.run(text: text, language: LanguageDetector.detect(text), modules: [name])
+                }
+            }
+            record("  module \(name) alone", mbps(bytes, alone))
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import AnnotationModel
+import HedgingModule
 import ModuleHost
 import QuotationsModule
 
@@ -7,8 +8,9 @@ import QuotationsModule
 public enum BuiltinModules {
     /// The built-in annotators, in registration order.
     public static func annotators() -> [any Annotator] {
-        // Sources run before quotations (quotations link to their speakers through `runsAfter`).
-        [QuotationsAnnotator()]
+        // Sources run before quotations (quotations link to their speakers through `runsAfter`);
+        // hedging depends on nothing. Quotations stay last.
+        [HedgingAnnotator(), QuotationsAnnotator()]
     }
 
     /// A pipeline over every built-in module.

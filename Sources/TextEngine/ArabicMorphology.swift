@@ -232,7 +232,10 @@ public enum ArabicMorphology {
         case Scalars.noon:
             return count >= 4 && !perfectSuffix ? .imperfect : .perfect
         case Scalars.seen:
-            if count >= 4 && [Scalars.yeh, Scalars.teh, Scalars.noon, Scalars.alef].contains(second) { return .imperfect }
+            if count >= 4 && [Scalars.yeh, Scalars.teh, Scalars.noon].contains(second) { return .imperfect }
+            // سأفعل (future, first person) has five letters or more; four-letter سا words are form
+            // III perfects (ساعد، ساهم، سافر), which `قد` + perfect must not read as "may".
+            if second == Scalars.alef && count >= 5 && !perfectSuffix { return .imperfect }
             return count <= 7 ? .perfect : .unknown
         case Scalars.alef:
             return .perfect

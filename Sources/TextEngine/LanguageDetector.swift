@@ -11,7 +11,16 @@ public enum LanguageDetector {
         var decoder = UTF8ScalarCursor(utf8, limit: min(utf8.count, sampleBytes))
         while let (scalar, _) = decoder.next() {
             let value = scalar.value
-            if (0x0600...0x06FF).contains(value) || (0x0750...0x077F).contains(value)
+            if (0x0600...0x06FF).contains(value) {
+                // The main Arabic block by ranges: asking Unicode's alphabetic property of every
+                // scalar was the largest single cost of annotating an Arabic text. Letters only:
+                // not the diacritics, digits, punctuation or Quranic marks.
+                if (0x0620...0x064A).contains(value) || (0x066E...0x06D3).contains(value) || value == 0x06D5
+                    || (0x06EE...0x06EF).contains(value) || (0x06FA...0x06FF).contains(value)
+                {
+                    arabic += 1
+                }
+            } else if (0x0750...0x077F).contains(value)
                 || (0x08A0...0x08FF).contains(value) || (0xFB50...0xFDFF).contains(value)
                 || (0xFE70...0xFEFF).contains(value)
             {

@@ -76,3 +76,7 @@ func kinds(_ answer: JSONValue) -> [String] {
 
 /// A text every fault module marks ("alpha") that also holds a quotation for the built-in module.
 let faultText = #"He said: "the alpha plan will work," and left."#
+
+
+/// The names of the built-in modules, in registration order: what every registry starts with.
+let builtinNames = BuiltinModules.annotators().map(\.descriptor.name)

@@ -76,10 +76,10 @@ import Testing
     }
 
     @Test func verbAspect() {
-        for imperfect in ["يكون", "تكون", "يمكن", "نعمل", "سيكون", "ويقول", "يُعتقد", "يرى"] {
+        for imperfect in ["يكون", "تكون", "يمكن", "نعمل", "سيكون", "ويقول", "يُعتقد", "يرى", "سأكون"] {
             #expect(ArabicMorphology.verbAspect(ofForm: TextNormalizer.normalize(imperfect)) == .imperfect, "\(imperfect)")
         }
-        for perfect in ["قال", "تمّ", "تمت", "أعلن", "ذكرت", "نفى", "نقلت", "كان", "وقال", "تراجعت"] {
+        for perfect in ["قال", "تمّ", "تمت", "أعلن", "ذكرت", "نفى", "نقلت", "كان", "وقال", "تراجعت", "ساعد", "ساهم", "ساهمت"] {
             #expect(ArabicMorphology.verbAspect(ofForm: TextNormalizer.normalize(perfect)) == .perfect, "\(perfect)")
         }
         for unknown in ["الوزير", "قد", "لا", "في", "said"] {
