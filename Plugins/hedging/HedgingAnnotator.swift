@@ -21,7 +21,7 @@ public struct HedgingAnnotator: Annotator {
         name: HedgingAnnotator.name,
         version: "1.0.0",
         description: "hedges and approximators: the minimal cue of uncertainty on a claim",
-        kinds: [KindDescriptor(kind: .hedge)],
+        kinds: [KindDescriptor(kind: .hedge, defaultSeverity: .hint)],
         languages: [.english, .arabic],
         // A cue's conditions look at its neighbours in the same sentence only.
         scope: .paragraph)

@@ -48,8 +48,10 @@ local function run()
     local line = vim.api.nvim_buf_get_lines(bufnr, d.lnum, d.lnum + 1, false)[1] or ""
     local end_line = vim.api.nvim_buf_get_lines(bufnr, d.end_lnum, d.end_lnum + 1, false)[1] or ""
     -- lnum/col are 0-based, col in bytes: the text at the position is line:sub(col + 1, ...).
-    local opening = line:sub(d.col + 1, d.col + 3)
-    local before_end = end_line:sub(math.max(1, d.end_col - 2), d.end_col)
+    -- Slice whole spans only (start to end, or to the line's end), never a fixed number of bytes:
+    -- an Arabic letter is two bytes, and half of one is not text json_encode accepts.
+    local opening = line:sub(d.col + 1, d.lnum == d.end_lnum and d.end_col or #line)
+    local before_end = end_line:sub(d.lnum == d.end_lnum and d.col + 1 or 1, d.end_col)
     table.insert(result.diagnostics, {
       lnum = d.lnum, col = d.col, end_lnum = d.end_lnum, end_col = d.end_col,
       code = code or vim.NIL, severity = d.severity, source = d.source or vim.NIL,
