@@ -40,6 +40,13 @@ let package = Package(
 
         // MARK: The annotator modules (each folder under Plugins/ also holds its lexicons).
         .target(
+            name: "SourcesModule",
+            dependencies: ["AnnotationModel", "TextEngine", "RulePacks"],
+            path: "Plugins/sources",
+            // The packs are compiled in (PackageResources.sources_en_json): no file IO at run time.
+            resources: [.embedInCode("sources.en.json"), .embedInCode("sources.ar.json")]
+        ),
+        .target(
             name: "QuotationsModule",
             dependencies: ["AnnotationModel", "TextEngine"],
             path: "Plugins/quotations"
@@ -51,7 +58,7 @@ let package = Package(
         .target(name: "Evaluation", dependencies: ["AnnotationModel", "TextModel", "JSON"]),
         .target(
             name: "BuiltinModules",
-            dependencies: ["ModuleHost", "QuotationsModule"]
+            dependencies: ["ModuleHost", "SourcesModule", "QuotationsModule"]
         ),
         .target(
             name: "Server",
@@ -88,7 +95,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "AnnotationModel", "JSON"]),
         .testTarget(
             name: "ModuleTests",
-            dependencies: ["QuotationsModule", "BuiltinModules", "ModuleHost", "AnnotationModel", "TextEngine", "ScholiaTestSupport"]
+            dependencies: ["SourcesModule", "QuotationsModule", "RulePacks", "BuiltinModules", "ModuleHost", "AnnotationModel", "TextEngine", "ScholiaTestSupport"]
         ),
         .testTarget(
             name: "ServerTests",

@@ -1,6 +1,7 @@
 import AnnotationModel
 import ModuleHost
 import QuotationsModule
+import SourcesModule
 
 /// The one place that knows the concrete built-in modules (the server and the module host never
 /// import them), as sourcekit-lsp registers its language services.
@@ -8,7 +9,7 @@ public enum BuiltinModules {
     /// The built-in annotators, in registration order.
     public static func annotators() -> [any Annotator] {
         // Sources run before quotations (quotations link to their speakers through `runsAfter`).
-        [QuotationsAnnotator()]
+        [SourcesAnnotator(), QuotationsAnnotator()]
     }
 
     /// A pipeline over every built-in module.

@@ -1,0 +1,209 @@
+import TextEngine
+
+/// English cue → source: the subject to the left of a reporting verb (`officials said`, `Flynn,
+/// a Trump surrogate, said`, `he said`), the noun phrase to its right when the verb comes first
+/// (`“...,” said the minister`), after `according to` / `citing`, and inside `quoted X as saying`.
+/// Noun-phrase boundaries come from the pack's word sets: `npBreak` words are never crossed,
+/// `innerPreposition`s only between two noun-like words.
+struct EnglishAttribution {
+    let c: AttributionContext
+    let skipBeforeCue: Set<Int32>
+    let time: Set<Int32>
+    let npBreak: Set<Int32>
+    let innerPreposition: Set<Int32>
+    let leadTrim: Set<Int32>
+    let determiners: Set<Int32>
+    let pronouns: Set<Int32>
+    let titles: Set<Int32>
+    let comma: Int32
+    let openParen: Int32
+    let closeParen: Int32
+    let period: Int32
+
+    /// The longest noun phrase a source may be, in tokens.
+    static let maxPhrase = 14
+    /// The longest apposition between commas (`Flynn, a top Trump surrogate, said`).
+    static let maxApposition = 18
+
+    init(_ c: AttributionContext) {
+        self.c = c
+        skipBeforeCue = c.formSet("skipBeforeCue")
+        time = c.formSet("time")
+        npBreak = c.formSet("npBreak")
+        innerPreposition = c.formSet("innerPreposition")
+        leadTrim = c.formSet("leadTrim")
+        determiners = c.formSet("determiners")
+        pronouns = c.formSet("pronouns")
+        titles = c.formSet("titles")
+        func id(_ s: String) -> Int32 { c.text.forms.find(s).map(Int32.init) ?? -2 }
+        comma = id(",")
+        openParen = id("(")
+        closeParen = id(")")
+        period = id(".")
+    }
+
+    func find() -> [Attribution] {
+        var result: [Attribution] = []
+        for cue in c.cues {
+            let sentence = c.text.sentence(ofToken: cue.tokens.lowerBound).tokens
+            var range = cue.range
+            var source: Range<Int>?
+            switch cue.category {
+            case "prep":
+                source = rightPhrase(from: cue.tokens.upperBound, in: sentence, loose: true)
+            case "quoted":
+                // `The paper quoted officials as saying`: the voice is between `quoted` and `as`.
+                let first = cue.segments[0]
+                range = c.text.tokens[first.lowerBound].start..<c.text.tokens[first.upperBound - 1].end
+                if let gap = cue.gaps.first, !gap.isEmpty { source = gap }
+                else { source = leftSubject(before: cue.tokens.lowerBound, in: sentence) }
+            case "belief":
+                // `analysts believe`: attribution only with a subject that is not `I think` in
+                // passing... a subject is required, and no inversion.
+                source = leftSubject(before: cue.tokens.lowerBound, in: sentence)
+                if source == nil { continue }
+            default:
+                source = leftSubject(before: cue.tokens.lowerBound, in: sentence)
+                if source == nil && invertible(cueStart: cue.tokens.lowerBound, in: sentence) {
+                    source = rightPhrase(from: cue.tokens.upperBound, in: sentence, loose: false)
+                }
+                // A weak verb (`added`, `called`) without anyone doing it is not attribution.
+                if source == nil && cue.attributes["strength"] == "weak" { continue }
+            }
+            result.append(Attribution(cue: range, category: cue.category, source: source))
+        }
+        return result
+    }
+
+    /// Inversion (`“...,” said Smith`) happens after a quotation, a comma or at the sentence start,
+    /// never after a word (`the plan said to ...`).
+    private func invertible(cueStart: Int, in sentence: Range<Int>) -> Bool {
+        var b = cueStart - 1
+        while b >= sentence.lowerBound && c.text.tokens[b].kind == .word && skipBeforeCue.contains(c.form(b)) { b -= 1 }
+        return b < sentence.lowerBound || !c.text.tokens[b].kind.isWord
+    }
+
+    /// Noun-like: a capitalized word, a source noun, a number, or a word the break set does not stop.
+    private func isNounLike(_ t: Int) -> Bool {
+        let token = c.text.tokens[t]
+        if token.kind == .number { return true }
+        guard token.kind.isWord else { return false }
+        if c.cueAt[t] >= 0 { return false }
+        return !npBreak.contains(token.form) && !time.contains(token.form)
+    }
+
+    /// The subject left of a cue starting at token `cueStart`.
+    func leftSubject(before cueStart: Int, in sentence: Range<Int>) -> Range<Int>? {
+        var j = cueStart - 1
+        while j >= sentence.lowerBound, c.text.tokens[j].kind.isWord,
+              skipBeforeCue.contains(c.form(j)) || time.contains(c.form(j)) {
+            j -= 1
+        }
+        guard j >= sentence.lowerBound else { return nil }
+        let f = c.form(j)
+        if pronouns.contains(f) { return j..<(j + 1) }
+        if f == comma { return apposition(endingAt: j, in: sentence) }
+        var end = j + 1
+        if f == closeParen {
+            // `Paul Ryan (R-Wis.) said`: step over the parenthesis.
+            var k = j - 1
+            while k >= sentence.lowerBound && j - k < 8 && c.form(k) != openParen { k -= 1 }
+            guard k > sentence.lowerBound, c.form(k) == openParen else { return nil }
+            j = k - 1
+            guard j >= sentence.lowerBound else { return nil }
+        }
+        guard isNounLike(j) else { return nil }
+        let start = walkLeft(from: j, in: sentence)
+        return trimmed(start..<end)
+    }
+
+    /// `X, apposition, said`: the noun phrase before the first comma and the apposition.
+    private func apposition(endingAt secondComma: Int, in sentence: Range<Int>) -> Range<Int>? {
+        var k = secondComma - 1
+        while k > sentence.lowerBound && secondComma - k <= Self.maxApposition {
+            let token = c.text.tokens[k]
+            if token.form == comma { break }
+            // A quotation or another clause mark between the commas: not an apposition.
+            if token.kind == .punctuation && token.form != period && token.form != openParen && token.form != closeParen {
+                return nil
+            }
+            if c.cueAt[k] >= 0 { return nil }
+            k -= 1
+        }
+        guard k > sentence.lowerBound, c.form(k) == comma, secondComma - k > 1 else { return nil }
+        let head = k - 1
+        guard c.text.tokens[head].kind.isWord, isNounLike(head) || c.form(head) == closeParen,
+              c.isCapitalized(head) || c.noun(at: head) != nil
+        else { return nil }
+        let start = walkLeft(from: head, in: sentence)
+        return trimmed(start..<secondComma)
+    }
+
+    /// The first token of the noun phrase ending at `j`.
+    private func walkLeft(from j: Int, in sentence: Range<Int>) -> Int {
+        var start = j
+        while start - 1 >= sentence.lowerBound && j - start < Self.maxPhrase {
+            let k = start - 1
+            let f = c.form(k)
+            if innerPreposition.contains(f) {
+                // Only between two noun-like words: `spokesman for the campaign`.
+                guard k - 1 >= sentence.lowerBound, isNounLike(k - 1), !determiners.contains(c.form(k - 1)) else { break }
+                start = k
+                continue
+            }
+            // `Mr.`, `Sen.`: a title's full stop.
+            if f == period, k - 1 >= sentence.lowerBound, titles.contains(c.form(k - 1)) {
+                start = k
+                continue
+            }
+            guard isNounLike(k) || determiners.contains(f) else { break }
+            if pronouns.contains(f) { break }
+            start = k
+        }
+        return start
+    }
+
+    /// The noun phrase right after a cue (`according to the poll`, `said Mr. Smith`). `loose`:
+    /// after `according to` anything nominal starts it; after an inverted verb it must look like a
+    /// subject (a name, a determiner, a pronoun, a source noun).
+    func rightPhrase(from first: Int, in sentence: Range<Int>, loose: Bool) -> Range<Int>? {
+        var j = first
+        while j < sentence.upperBound, c.text.tokens[j].kind == .word, skipBeforeCue.contains(c.form(j)) { j += 1 }
+        guard j < sentence.upperBound else { return nil }
+        let f = c.form(j)
+        if pronouns.contains(f) { return j..<(j + 1) }
+        if !loose {
+            guard c.isCapitalized(j) || determiners.contains(f) || c.noun(at: j) != nil else { return nil }
+        }
+        guard isNounLike(j) || determiners.contains(f) else { return nil }
+        var end = j + 1
+        while end < sentence.upperBound && end - j < Self.maxPhrase {
+            let g = c.form(end)
+            if innerPreposition.contains(g) || (loose && g == c.text.forms.find("by").map(Int32.init)) {
+                // `of the campaign`, `by the Post`; `on Monday` ends it.
+                guard end + 1 < sentence.upperBound, isNounLike(end + 1) || determiners.contains(c.form(end + 1)),
+                      !time.contains(c.form(end + 1))
+                else { break }
+                end += 1
+                continue
+            }
+            if g == period, titles.contains(c.form(end - 1)) { end += 1; continue }
+            guard isNounLike(end) || determiners.contains(g), !pronouns.contains(g) else { break }
+            end += 1
+        }
+        return trimmed(j..<end)
+    }
+
+    private func trimmed(_ range: Range<Int>) -> Range<Int>? {
+        var start = range.lowerBound
+        var end = range.upperBound
+        while start < end && (leadTrim.contains(c.form(start)) || !c.text.tokens[start].kind.isWord && c.text.tokens[start].kind != .number) {
+            start += 1
+        }
+        while end > start && (c.text.tokens[end - 1].kind == .punctuation && c.form(end - 1) != closeParen && c.form(end - 1) != period
+                              || determiners.contains(c.form(end - 1)) || innerPreposition.contains(c.form(end - 1))) {
+            end -= 1
+        }
+        return start < end ? start..<end : nil
+    }
+}
