@@ -15,6 +15,7 @@ struct EnglishAttribution {
     let determiners: Set<Int32>
     let pronouns: Set<Int32>
     let titles: Set<Int32>
+    let complement: Set<Int32>
     let comma: Int32
     let openParen: Int32
     let closeParen: Int32
@@ -35,6 +36,7 @@ struct EnglishAttribution {
         determiners = c.formSet("determiners")
         pronouns = c.formSet("pronouns")
         titles = c.formSet("titles")
+        complement = c.formSet("complement")
         func id(_ s: String) -> Int32 { c.text.forms.find(s).map(Int32.init) ?? -2 }
         comma = id(",")
         openParen = id("(")
@@ -67,8 +69,19 @@ struct EnglishAttribution {
                 if source == nil && invertible(cueStart: cue.tokens.lowerBound, in: sentence) {
                     source = rightPhrase(from: cue.tokens.upperBound, in: sentence, loose: false)
                 }
-                // A weak verb (`added`, `called`) without anyone doing it is not attribution.
-                if source == nil && cue.attributes["strength"] == "weak" { continue }
+                // A weak verb (`added`, `called`) attributes before a complement (`added that`,
+                // `noted,`) or after a subject that names someone (`Cruz called Trump a liar`);
+                // `the company added 500 jobs` is neither.
+                if cue.attributes["strength"] == "weak" {
+                    guard let subject = source else { continue }
+                    let next = cue.tokens.upperBound
+                    let beforeComplement = next >= sentence.upperBound || complement.contains(c.form(next))
+                    let last = subject.upperBound - 1
+                    let namesSomeone = pronouns.contains(c.form(last)) || c.noun(at: last) != nil
+                        || (c.isCapitalized(last) && !c.text.isSentenceInitial(token: last))
+                        || (c.isCapitalized(last) && subject.count > 1)
+                    if !beforeComplement && !namesSomeone { continue }
+                }
             }
             result.append(Attribution(cue: range, category: cue.category, source: source))
         }
