@@ -16,6 +16,7 @@ struct EnglishAttribution {
     let pronouns: Set<Int32>
     let titles: Set<Int32>
     let complement: Set<Int32>
+    let be: Set<Int32>
     let comma: Int32
     let openParen: Int32
     let closeParen: Int32
@@ -37,6 +38,7 @@ struct EnglishAttribution {
         pronouns = c.formSet("pronouns")
         titles = c.formSet("titles")
         complement = c.formSet("complement")
+        be = c.formSet("be")
         func id(_ s: String) -> Int32 { c.text.forms.find(s).map(Int32.init) ?? -2 }
         comma = id(",")
         openParen = id("(")
@@ -50,6 +52,8 @@ struct EnglishAttribution {
             let sentence = c.text.sentence(ofToken: cue.tokens.lowerBound).tokens
             var range = cue.range
             var source: Range<Int>?
+            // `Friday's tweets`, `the president's claims`, `his plans`: a noun, not a verb.
+            if cue.category != "prep" && cue.category != "quoted" && followsDeterminer(cue.tokens.lowerBound, in: sentence) { continue }
             switch cue.category {
             case "prep":
                 source = rightPhrase(from: cue.tokens.upperBound, in: sentence, loose: true)
@@ -74,6 +78,8 @@ struct EnglishAttribution {
                 // `the company added 500 jobs` is neither.
                 if cue.attributes["strength"] == "weak" {
                     guard let subject = source else { continue }
+                    // `has been clarified`, `was charged`: a passive reports nobody's words.
+                    if isPassive(cue.tokens.lowerBound, in: sentence) { continue }
                     let next = cue.tokens.upperBound
                     let beforeComplement = next >= sentence.upperBound || complement.contains(c.form(next))
                     let last = subject.upperBound - 1
@@ -86,6 +92,20 @@ struct EnglishAttribution {
             result.append(Attribution(cue: range, category: cue.category, source: source))
         }
         return result
+    }
+
+    private func followsDeterminer(_ t: Int, in sentence: Range<Int>) -> Bool {
+        guard t - 1 >= sentence.lowerBound else { return false }
+        let f = c.form(t - 1)
+        if determiners.contains(f) && !pronouns.contains(f) { return true }
+        let bytes = c.text.forms.bytes(Int(f))
+        return c.text.tokens[t - 1].kind == .word && bytes.count > 2 && bytes.suffix(2).elementsEqual("'s".utf8)
+    }
+
+    private func isPassive(_ t: Int, in sentence: Range<Int>) -> Bool {
+        var b = t - 1
+        while b >= sentence.lowerBound && c.text.tokens[b].kind == .word && skipBeforeCue.contains(c.form(b)) && !be.contains(c.form(b)) { b -= 1 }
+        return b >= sentence.lowerBound && be.contains(c.form(b))
     }
 
     /// Inversion (`“...,” said Smith`) happens after a quotation, a comma or at the sentence start,
