@@ -17,6 +17,8 @@ struct EnglishAttribution {
     let titles: Set<Int32>
     let complement: Set<Int32>
     let be: Set<Int32>
+    let articles: Set<Int32>
+    let introducesContent: Set<Int32>
     let comma: Int32
     let openParen: Int32
     let closeParen: Int32
@@ -39,6 +41,8 @@ struct EnglishAttribution {
         titles = c.formSet("titles")
         complement = c.formSet("complement")
         be = c.formSet("be")
+        articles = c.formSet("articles")
+        introducesContent = c.formSet("introducesContent")
         func id(_ s: String) -> Int32 { c.text.forms.find(s).map(Int32.init) ?? -2 }
         comma = id(",")
         openParen = id("(")
@@ -77,7 +81,15 @@ struct EnglishAttribution {
                 // `noted,`) or after a subject that names someone (`Cruz called Trump a liar`);
                 // `the company added 500 jobs` is neither.
                 if cue.attributes["strength"] == "weak" {
-                    guard let subject = source else { continue }
+                    // `..., arguing that`, `but noted that`: the subject is elided; the
+                    // complement alone makes it attribution (a cue without a source).
+                    guard let subject = source else {
+                        let next = cue.tokens.upperBound
+                        if next < sentence.upperBound, introducesContent.contains(c.form(next)) {
+                            result.append(Attribution(cue: range, category: cue.category, source: nil))
+                        }
+                        continue
+                    }
                     // `has been clarified`, `was charged`: a passive reports nobody's words.
                     if isPassive(cue.tokens.lowerBound, in: sentence) { continue }
                     let next = cue.tokens.upperBound
@@ -104,6 +116,8 @@ struct EnglishAttribution {
 
     private func isPassive(_ t: Int, in sentence: Range<Int>) -> Bool {
         var b = t - 1
+        // `is promising` is progressive, not passive.
+        if c.text.forms.bytes(Int(c.form(t))).suffix(3).elementsEqual("ing".utf8) { return false }
         while b >= sentence.lowerBound && c.text.tokens[b].kind == .word && skipBeforeCue.contains(c.form(b)) && !be.contains(c.form(b)) { b -= 1 }
         return b >= sentence.lowerBound && be.contains(c.form(b))
     }
@@ -234,7 +248,7 @@ struct EnglishAttribution {
             start += 1
         }
         while end > start && (c.text.tokens[end - 1].kind == .punctuation && c.form(end - 1) != closeParen && c.form(end - 1) != period
-                              || determiners.contains(c.form(end - 1)) || innerPreposition.contains(c.form(end - 1))) {
+                              || articles.contains(c.form(end - 1)) || innerPreposition.contains(c.form(end - 1))) {
             end -= 1
         }
         return start < end ? start..<end : nil
