@@ -98,7 +98,10 @@ struct EnglishAttribution {
                     let namesSomeone = pronouns.contains(c.form(last)) || c.noun(at: last) != nil
                         || (c.isCapitalized(last) && !c.text.isSentenceInitial(token: last))
                         || (c.isCapitalized(last) && subject.count > 1)
-                    if !beforeComplement && !namesSomeone { continue }
+                    // `added 500 jobs`, `reported $3 billion`: a quantity is an object, not a claim.
+                    let beforeQuantity = next < sentence.upperBound
+                        && (c.text.tokens[next].kind == .number || c.text.tokens[next].kind == .symbol)
+                    if !beforeComplement && (!namesSomeone || beforeQuantity) { continue }
                 }
             }
             result.append(Attribution(cue: range, category: cue.category, source: source))
