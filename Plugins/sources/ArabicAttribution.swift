@@ -9,14 +9,14 @@ import TextEngine
 /// source.
 struct ArabicAttribution {
     let c: AttributionContext
-    let npStop: Set<Int32>
-    let places: Set<Int32>
-    let thatWords: Set<Int32>
+    let npStop: FormSet
+    let places: FormSet
+    let thatWords: FormSet
     /// The unnamed relatives (`لم تحدد هويتها`) as form-id sequences.
     let relatives: [[Int32]]
     let an: Int32
-    let demonstratives: Set<Int32>
-    let standaloneLi: Set<Int32>
+    let demonstratives: FormSet
+    let standaloneLi: FormSet
 
     /// The longest subject, in words.
     static let maxPhrase = 9
@@ -26,23 +26,10 @@ struct ArabicAttribution {
         npStop = c.formSet("npStop")
         places = c.formSet("places")
         thatWords = c.formSet("thatWords")
-        var relatives: [[Int32]] = []
-        for phrase in c.pack.wordSets["unnamedRelative"] ?? [] {
-            let ids = TextNormalizer.forms(of: phrase).map { c.text.forms.find($0).map(Int32.init) ?? -2 }
-            if !ids.contains(-2) { relatives.append(ids) }
-        }
-        self.relatives = relatives
-        an = c.text.forms.find("عن").map(Int32.init) ?? -2
-        var demonstratives: Set<Int32> = []
-        for word in ["هؤلاء", "هذا", "هذه", "بعض"] {
-            if let id = c.text.forms.find(TextNormalizer.normalize(word)) { demonstratives.insert(Int32(id)) }
-        }
-        self.demonstratives = demonstratives
-        var li: Set<Int32> = []
-        for word in ["ل", "لـ"] {
-            for form in TextNormalizer.forms(of: word) { if let id = c.text.forms.find(form) { li.insert(Int32(id)) } }
-        }
-        standaloneLi = li
+        relatives = c.formSequences("unnamedRelative")
+        an = c.formID("عن")
+        demonstratives = c.formSet("demonstratives")
+        standaloneLi = c.formSet("standaloneLi")
     }
 
     func find() -> [Attribution] {

@@ -7,22 +7,23 @@ import TextEngine
 /// `innerPreposition`s only between two noun-like words.
 struct EnglishAttribution {
     let c: AttributionContext
-    let skipBeforeCue: Set<Int32>
-    let time: Set<Int32>
-    let npBreak: Set<Int32>
-    let innerPreposition: Set<Int32>
-    let leadTrim: Set<Int32>
-    let determiners: Set<Int32>
-    let pronouns: Set<Int32>
-    let titles: Set<Int32>
-    let complement: Set<Int32>
-    let be: Set<Int32>
-    let articles: Set<Int32>
-    let introducesContent: Set<Int32>
+    let skipBeforeCue: FormSet
+    let time: FormSet
+    let npBreak: FormSet
+    let innerPreposition: FormSet
+    let leadTrim: FormSet
+    let determiners: FormSet
+    let pronouns: FormSet
+    let titles: FormSet
+    let complement: FormSet
+    let be: FormSet
+    let articles: FormSet
+    let introducesContent: FormSet
     let comma: Int32
     let openParen: Int32
     let closeParen: Int32
     let period: Int32
+    let by: Int32
 
     /// The longest noun phrase a source may be, in tokens.
     static let maxPhrase = 14
@@ -48,6 +49,7 @@ struct EnglishAttribution {
         openParen = id("(")
         closeParen = id(")")
         period = id(".")
+        by = id("by")
     }
 
     func find() -> [Attribution] {
@@ -229,7 +231,7 @@ struct EnglishAttribution {
         var end = j + 1
         while end < sentence.upperBound && end - j < Self.maxPhrase {
             let g = c.form(end)
-            if innerPreposition.contains(g) || (loose && g == c.text.forms.find("by").map(Int32.init)) {
+            if innerPreposition.contains(g) || (loose && g == by) {
                 // `of the campaign`, `by the Post`; `on Monday` ends it.
                 guard end + 1 < sentence.upperBound, isNounLike(end + 1) || determiners.contains(c.form(end + 1)),
                       !time.contains(c.form(end + 1))

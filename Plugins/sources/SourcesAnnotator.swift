@@ -42,6 +42,36 @@ public struct SourcesAnnotator: Annotator {
         }
     }()
 
+    /// Each pack's word sets, normalized once: a set word as the token forms it has in a text.
+    /// (Normalizing per request would tokenize every set word for every paragraph.)
+    static let normalizedSets: [Language: [String: [[String]]]] = {
+        guard case .success(let loaded) = packs else { return [:] }
+        var result: [Language: [String: [[String]]]] = [:]
+        for (language, pack) in loaded {
+            var sets: [String: [[String]]] = [:]
+            for (name, words) in pack.wordSets { sets[name] = words.map { TextNormalizer.forms(of: $0) } }
+            result[language] = sets
+        }
+        return result
+    }()
+
+    /// Each language's set words (single forms) with a bit per set they belong to, and the bit
+    /// of each set name: a text's forms are then tested lazily (`FormSetCache`) instead of
+    /// looking every set word up in every text.
+    static let setLayouts: [Language: SetLayout] = {
+        var result: [Language: SetLayout] = [:]
+        for (language, sets) in normalizedSets {
+            var layout = SetLayout()
+            for (index, name) in sets.keys.sorted().enumerated() where index < 31 {
+                let bit = UInt32(1) << UInt32(index)
+                layout.bitOfSet[name] = bit
+                for forms in sets[name] ?? [] where forms.count == 1 { layout.bitsOfWord[forms[0], default: 0] |= bit }
+            }
+            result[language] = layout
+        }
+        return result
+    }()
+
     /// The module's packs (for `RulePackTests` and `scholia test-module`).
     public static func rulePacks() throws -> [RulePack] {
         try packs.get().values.sorted { $0.language.rawValue < $1.language.rawValue }
@@ -56,7 +86,10 @@ public struct SourcesAnnotator: Annotator {
         guard let pack = packs[request.language] else { return [] }
         let text = AnalyzedText(utf8: request.utf8)
         if text.tokens.isEmpty { return [] }
-        let context = AttributionContext(text: text, pack: pack, extraWords: request.options["words"] ?? [])
+        let context = AttributionContext(
+            text: text, pack: pack, sets: Self.normalizedSets[request.language] ?? [:],
+            layout: Self.setLayouts[request.language] ?? SetLayout(),
+            extraWords: request.options["words"] ?? [])
         let found: [Attribution]
         if request.language == .arabic {
             found = ArabicAttribution(context).find()
@@ -79,11 +112,51 @@ struct Attribution {
     var sourceStart: Int? = nil
 }
 
+/// Which word sets each set word belongs to, one bit per set.
+struct SetLayout: Sendable {
+    var bitOfSet: [String: UInt32] = [:]
+    var bitsOfWord: [String: UInt32] = [:]
+}
+
+/// The set bits of a text's forms, found on first use: the module looks at a few tokens around
+/// each cue, far fewer than the set words.
+final class FormSetCache {
+    static let unknown: UInt32 = 1 << 31
+    let layout: SetLayout
+    let forms: FormTable
+    var bits: [UInt32]
+
+    init(layout: SetLayout, forms: FormTable) {
+        self.layout = layout
+        self.forms = forms
+        bits = [UInt32](repeating: Self.unknown, count: forms.count)
+    }
+
+    func bits(of form: Int32) -> UInt32 {
+        let index = Int(form)
+        guard index >= 0 && index < bits.count else { return 0 }
+        let known = bits[index]
+        if known != Self.unknown { return known }
+        let found = layout.bitsOfWord[forms.string(index)] ?? 0
+        bits[index] = found
+        return found
+    }
+}
+
+/// One word set of the pack, tested on form ids.
+struct FormSet {
+    let cache: FormSetCache
+    let bit: UInt32
+    @inline(__always) func contains(_ form: Int32) -> Bool { bit != 0 && cache.bits(of: form) & bit != 0 }
+}
+
 /// What both languages share: the text, the pack's matches sorted into cues and source nouns,
 /// and the pack's word sets as form-id sets of this text.
 struct AttributionContext {
     let text: AnalyzedText
     let pack: RulePack
+    /// The pack's word sets, normalized (`SourcesAnnotator.normalizedSets`).
+    let sets: [String: [[String]]]
     let cues: [LexiconMatch]
     /// The source-noun match covering each token (index into `nouns`), -1 for none.
     let nounAt: [Int32]
@@ -93,9 +166,13 @@ struct AttributionContext {
     /// Forms of the user's extra unnamed-source words (`options["words"]`).
     let extraForms: Set<Int32>
 
-    init(text: AnalyzedText, pack: RulePack, extraWords: [String]) {
+    let cache: FormSetCache
+
+    init(text: AnalyzedText, pack: RulePack, sets: [String: [[String]]], layout: SetLayout, extraWords: [String]) {
         self.text = text
         self.pack = pack
+        self.sets = sets
+        self.cache = FormSetCache(layout: layout, forms: text.forms)
         var cues: [LexiconMatch] = []
         var nouns: [LexiconMatch] = []
         var nounAt = [Int32](repeating: -1, count: text.tokens.count)
@@ -123,15 +200,24 @@ struct AttributionContext {
     }
 
     /// A word set as the form ids it has in this text (words absent from the text are left out).
-    func formSet(_ name: String, adding more: [String] = []) -> Set<Int32> {
-        var result: Set<Int32> = []
-        for word in (pack.wordSets[name] ?? []) + more {
-            for form in TextNormalizer.forms(of: word) {
-                if let id = text.forms.find(form) { result.insert(Int32(id)) }
-            }
-        }
-        return result
+    func formSet(_ name: String) -> FormSet {
+        FormSet(cache: cache, bit: cache.layout.bitOfSet[name] ?? 0)
     }
+
+    /// A set's entries as form-id sequences, leaving out those with a word absent from the text.
+    func formSequences(_ name: String) -> [[Int32]] {
+        (sets[name] ?? []).compactMap { forms in
+            var ids: [Int32] = []
+            for form in forms {
+                guard let id = text.forms.find(form) else { return nil }
+                ids.append(Int32(id))
+            }
+            return ids.isEmpty ? nil : ids
+        }
+    }
+
+    /// The form id of one normalized form in this text (-2, which no token has, when absent).
+    func formID(_ normalized: String) -> Int32 { text.forms.find(normalized).map(Int32.init) ?? -2 }
 
     @inline(__always) func form(_ token: Int) -> Int32 { text.tokens[token].form }
     @inline(__always) func isWord(_ token: Int) -> Bool { text.tokens[token].kind.isWord }
