@@ -238,6 +238,16 @@ func benchAnnotators(corpus paths: [String]) {
             }
         }
         record("annotate \((path as NSString).lastPathComponent) (\(texts.count) texts, \(bytes / 1024) KiB), one core", mbps(bytes, seconds))
+        // Each module alone (a module that runs after another gets no prior annotations here), to
+        // see which one a slow pipeline owes its time to.
+        for name in pipeline.moduleNames {
+            let alone = medianSeconds(rounds: 3) {
+                for text in texts {
+                    _ = pipeline.run(text: text, language: LanguageDetector.detect(text), modules: [name])
+                }
+            }
+            record("  \(name) alone", mbps(bytes, alone))
+        }
     }
 }
 
