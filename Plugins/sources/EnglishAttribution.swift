@@ -17,6 +17,9 @@ struct EnglishAttribution {
     let titles: FormSet
     let complement: FormSet
     let be: FormSet
+    let nounAfter: FormSet
+    let adverbNotLy: FormSet
+    let infinitive: FormSet
     let articles: FormSet
     let introducesContent: FormSet
     let comma: Int32
@@ -42,6 +45,9 @@ struct EnglishAttribution {
         titles = c.formSet("titles")
         complement = c.formSet("complement")
         be = c.formSet("be")
+        nounAfter = c.formSet("nounAfter")
+        adverbNotLy = c.formSet("adverbNotLy")
+        infinitive = c.formSet("infinitive")
         articles = c.formSet("articles")
         introducesContent = c.formSet("introducesContent")
         func id(_ s: String) -> Int32 { c.text.forms.find(s).map(Int32.init) ?? -2 }
@@ -76,7 +82,8 @@ struct EnglishAttribution {
                 if source == nil { continue }
             default:
                 source = leftSubject(before: cue.tokens.lowerBound, in: sentence)
-                if source == nil && invertible(cueStart: cue.tokens.lowerBound, in: sentence) {
+                if source == nil && !endsWith(c.form(cue.tokens.upperBound - 1), "ing")
+                    && invertible(cueStart: cue.tokens.lowerBound, in: sentence) {
                     source = rightPhrase(from: cue.tokens.upperBound, in: sentence, loose: false)
                 }
                 // A weak verb (`added`, `called`) attributes before a complement (`added that`,
@@ -92,6 +99,8 @@ struct EnglishAttribution {
                         }
                         continue
                     }
+                    // `would add`, `to announce`: not (yet) anyone's words.
+                    if cue.tokens.lowerBound > sentence.lowerBound && infinitive.contains(c.form(cue.tokens.lowerBound - 1)) { continue }
                     // `has been clarified`, `was charged`: a passive reports nobody's words.
                     if isPassive(cue.tokens.lowerBound, in: sentence) { continue }
                     let next = cue.tokens.upperBound
@@ -111,10 +120,18 @@ struct EnglishAttribution {
         return result
     }
 
+    private func endsWith(_ form: Int32, _ suffix: StaticString) -> Bool {
+        let bytes = c.text.forms.bytes(Int(form))
+        let count = suffix.utf8CodeUnitCount
+        guard bytes.count > count else { return false }
+        return suffix.withUTF8Buffer { bytes.suffix(count).elementsEqual($0) }
+    }
+
     private func followsDeterminer(_ t: Int, in sentence: Range<Int>) -> Bool {
         guard t - 1 >= sentence.lowerBound else { return false }
         let f = c.form(t - 1)
         if determiners.contains(f) && !pronouns.contains(f) { return true }
+        if nounAfter.contains(f) { return true }
         let bytes = c.text.forms.bytes(Int(f))
         return c.text.tokens[t - 1].kind == .word && bytes.count > 2 && bytes.suffix(2).elementsEqual("'s".utf8)
     }
@@ -141,14 +158,20 @@ struct EnglishAttribution {
         if token.kind == .number { return true }
         guard token.kind.isWord else { return false }
         if c.cueAt[t] >= 0 { return false }
-        return !npBreak.contains(token.form) && !time.contains(token.form)
+        if npBreak.contains(token.form) || time.contains(token.form) { return false }
+        // `actually`, `essentially`: adverbs; `isn't`, `we've`: a verb is glued on.
+        if !token.flags.contains(.capitalized) && endsWith(token.form, "ly") && !adverbNotLy.contains(token.form) { return false }
+        if endsWith(token.form, "n't") || endsWith(token.form, "'ve") || endsWith(token.form, "'re")
+            || endsWith(token.form, "'ll") || endsWith(token.form, "'d") || endsWith(token.form, "'m") { return false }
+        return true
     }
 
     /// The subject left of a cue starting at token `cueStart`.
     func leftSubject(before cueStart: Int, in sentence: Range<Int>) -> Range<Int>? {
         var j = cueStart - 1
         while j >= sentence.lowerBound, c.text.tokens[j].kind.isWord,
-              skipBeforeCue.contains(c.form(j)) || time.contains(c.form(j)) {
+              skipBeforeCue.contains(c.form(j)) || time.contains(c.form(j))
+                || (!c.isCapitalized(j) && endsWith(c.form(j), "ly") && !adverbNotLy.contains(c.form(j))) {
             j -= 1
         }
         guard j >= sentence.lowerBound else { return nil }
@@ -243,6 +266,7 @@ struct EnglishAttribution {
             guard isNounLike(end) || determiners.contains(g), !pronouns.contains(g) else { break }
             end += 1
         }
+        if !loose && end < sentence.upperBound && c.text.tokens[end].kind != .punctuation { return nil }
         return trimmed(j..<end)
     }
 
