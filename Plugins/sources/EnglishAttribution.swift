@@ -131,7 +131,8 @@ struct EnglishAttribution {
         guard t - 1 >= sentence.lowerBound else { return false }
         let f = c.form(t - 1)
         if determiners.contains(f) && !pronouns.contains(f) { return true }
-        if nounAfter.contains(f) { return true }
+        // `pointed to reports`: a noun; `by saying`: a gerund, still a cue.
+        if nounAfter.contains(f) && !endsWith(c.form(t), "ing") { return true }
         let bytes = c.text.forms.bytes(Int(f))
         return c.text.tokens[t - 1].kind == .word && bytes.count > 2 && bytes.suffix(2).elementsEqual("'s".utf8)
     }
