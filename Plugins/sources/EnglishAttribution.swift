@@ -61,7 +61,7 @@ struct EnglishAttribution {
     func find() -> [Attribution] {
         var result: [Attribution] = []
         for cue in c.cues {
-            let sentence = c.text.sentence(ofToken: cue.tokens.lowerBound).tokens
+            let sentence = effectiveSentence(of: cue.tokens.lowerBound)
             var range = cue.range
             var source: Range<Int>?
             // `Friday's tweets`, `the president's claims`, `his plans`: a noun, not a verb.
@@ -143,6 +143,23 @@ struct EnglishAttribution {
         if c.text.forms.bytes(Int(c.form(t))).suffix(3).elementsEqual("ing".utf8) { return false }
         while b >= sentence.lowerBound && c.text.tokens[b].kind == .word && skipBeforeCue.contains(c.form(b)) && !be.contains(c.form(b)) { b -= 1 }
         return b >= sentence.lowerBound && be.contains(c.form(b))
+    }
+
+    /// The sentence of a token, joined with the one before when the split was an abbreviation the
+    /// splitter took for a full stop (`Sen. Lindsey Graham (R-S.C.) told`, `McConnell, R-Ky., said`):
+    /// a real sentence does not start with a comma, a closing bracket or a lowercase word.
+    private func effectiveSentence(of t: Int) -> Range<Int> {
+        var index = c.text.sentenceIndex(ofToken: t)
+        let upper = c.text.sentences[index].tokens.upperBound
+        while index > 0 {
+            let first = c.text.sentences[index].tokens.lowerBound
+            let token = c.text.tokens[first]
+            let continues = token.form == comma || token.form == closeParen
+                || (token.kind == .word && !token.flags.contains(.capitalized) && !token.flags.contains(.paragraphStart))
+            guard continues, !token.flags.contains(.paragraphStart) else { break }
+            index -= 1
+        }
+        return c.text.sentences[index].tokens.lowerBound..<upper
     }
 
     /// Inversion (`“...,” said Smith`) happens after a quotation, a comma or at the sentence start,
