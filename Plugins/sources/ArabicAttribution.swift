@@ -56,12 +56,36 @@ struct ArabicAttribution {
                     let window = cue.tokens.upperBound..<min(sentence.upperBound, cue.tokens.upperBound + Self.maxPhrase + 2)
                     guard window.contains(where: { c.form($0) == an }) else { continue }
                 }
-                source = subject(from: cue.tokens.upperBound, in: sentence, allowStopFirst: false)
+                // A verb agreeing in the plural (قالوا، يؤكدون) carries its subject: in verb-first
+                // order the verb stays singular before a noun subject, so what follows is the object.
+                if !carriesPluralSubject(cue.tokens.upperBound - 1) {
+                    source = subject(from: cue.tokens.upperBound, in: sentence, allowStopFirst: false)
+                }
                 if source == nil && cue.attributes["needsSource"] == "true" { continue }
             }
             result.append(Attribution(cue: cue.range, category: cue.category, source: source))
         }
         return result
+    }
+
+    private func carriesPluralSubject(_ t: Int) -> Bool {
+        let bytes = c.text.forms.bytes(Int(c.form(t)))
+        guard bytes.count >= 8 else { return false }
+        let tail = Array(bytes.suffix(4))
+        // وا (D9 88 D8 A7) or ون (D9 88 D9 86)
+        return tail == [0xD9, 0x88, 0xD8, 0xA7] || tail == [0xD9, 0x88, 0xD9, 0x86]
+    }
+
+    /// Written tanween fath (ً, D9 8B) marks the accusative: an object, not a subject (`يرى حلاً`).
+    private func isAccusative(_ t: Int) -> Bool {
+        guard c.text.tokens[t].flags.contains(.hadDiacritics) else { return false }
+        let range = c.text.tokens[t].range
+        var i = range.lowerBound
+        while i + 1 < range.upperBound {
+            if c.text.utf8[i] == 0xD9 && c.text.utf8[i + 1] == 0x8B { return true }
+            i += 1
+        }
+        return false
     }
 
     private func isDefinite(_ t: Int) -> Bool {
@@ -91,6 +115,7 @@ struct ArabicAttribution {
                 // `اتهمت الولايات المتحدة كوريا`: a country after a definite phrase is the object.
                 if sawDefinite && places.contains(f) && end > first { break }
             }
+            if end == first && !allowStopFirst && isAccusative(end) { break }
             if isDefinite(end) { sawDefinite = true }
             end += 1
         }

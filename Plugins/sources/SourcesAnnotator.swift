@@ -262,11 +262,20 @@ struct AttributionContext {
             || (tokens.count > 1 && isCapitalized(tokens.lowerBound))
         if text.tokens[tokens.lowerBound].kind == .arabicWord {
             // Arabic has no capitals: a role with the article (`الوزير`) or a bare name is specific.
-            if head == nil && type == "unknown" && tokens.count <= 3 { type = "person" }
+            // A bare name (`باراك أوباما`) is a person; an unknown noun with the article
+            // (`الجامعة`) more often an organisation.
+            if head == nil && type == "unknown" {
+                type = AttributionContext.startsWithArticle(text.forms.bytes(Int(form(tokens.lowerBound)))) ? "organization" : "person"
+            }
             return (true, type)
         }
         if head == nil && capitalizedName && type == "unknown" { type = tokens.count <= 4 ? "person" : "organization" }
         return (capitalizedName, type)
+    }
+
+    static func startsWithArticle(_ bytes: ArraySlice<UInt8>) -> Bool {
+        let i = bytes.startIndex
+        return bytes.count >= 6 && bytes[i] == 0xD8 && bytes[i + 1] == 0xA7 && bytes[i + 2] == 0xD9 && bytes[i + 3] == 0x84
     }
 
     func annotations(for found: [Attribution], module: String, request: AnnotationRequest) -> [Annotation] {

@@ -183,6 +183,20 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(g.source("الحكومة")?.attributes["type"] == .string("government"))
     }
 
+    @Test func arabicPluralVerbAndAccusativeTakeNoSubject() throws {
+        let f = try found("وأعلنوا الإضراب في المصانع.")
+        #expect(f.cue("أعلنوا") != nil)
+        #expect(f.sources.isEmpty)
+        #expect(try found("يرى حلاً للأزمة.").cues.isEmpty)
+    }
+
+    @Test func arabicTypeDefaults() throws {
+        let f = try found("قالت الهيئة إن الطريق مغلق. وقال باراك أوباما إن الاتفاق قريب.")
+        #expect(f.source("الهيئة")?.attributes["type"] == .string("government"))
+        #expect(f.source("باراك أوباما")?.attributes["type"] == .string("person"))
+        #expect(f.source("باراك أوباما")?.attributes["named"] == .bool(true))
+    }
+
     // MARK: With the quotations module
 
     @Test func quotationsLinkToTheSource() throws {
