@@ -17,6 +17,7 @@ struct EnglishAttribution {
     let titles: FormSet
     let complement: FormSet
     let be: FormSet
+    let conjunctions: FormSet
     let nounAfter: FormSet
     let adverbNotLy: FormSet
     let infinitive: FormSet
@@ -45,6 +46,7 @@ struct EnglishAttribution {
         titles = c.formSet("titles")
         complement = c.formSet("complement")
         be = c.formSet("be")
+        conjunctions = c.formSet("conjunctions")
         nounAfter = c.formSet("nounAfter")
         adverbNotLy = c.formSet("adverbNotLy")
         infinitive = c.formSet("infinitive")
@@ -94,7 +96,11 @@ struct EnglishAttribution {
                     // complement alone makes it attribution (a cue without a source).
                     guard let subject = source else {
                         let next = cue.tokens.upperBound
-                        if next < sentence.upperBound, introducesContent.contains(c.form(next)) {
+                        // `..., and criticized the party`: the subject of the clause before.
+                        let afterConjunction = cue.tokens.lowerBound > sentence.lowerBound
+                            && conjunctions.contains(c.form(cue.tokens.lowerBound - 1))
+                            && endsWith(c.form(cue.tokens.upperBound - 1), "ed")
+                        if next < sentence.upperBound, introducesContent.contains(c.form(next)) || afterConjunction {
                             result.append(Attribution(cue: range, category: cue.category, source: nil))
                         }
                         continue
@@ -130,7 +136,8 @@ struct EnglishAttribution {
     private func followsDeterminer(_ t: Int, in sentence: Range<Int>) -> Bool {
         guard t - 1 >= sentence.lowerBound else { return false }
         let f = c.form(t - 1)
-        if determiners.contains(f) && !pronouns.contains(f) { return true }
+        // Articles and possessives, not quantifiers (`all agreed` is a verb).
+        if articles.contains(f) && !pronouns.contains(f) { return true }
         // `pointed to reports`: a noun; `by saying`: a gerund, still a cue.
         if nounAfter.contains(f) && !endsWith(c.form(t), "ing") { return true }
         let bytes = c.text.forms.bytes(Int(f))
