@@ -161,7 +161,8 @@ struct EnglishAttribution {
         while index > 0 {
             let first = c.text.sentences[index].tokens.lowerBound
             let token = c.text.tokens[first]
-            let continues = token.form == comma || token.form == closeParen
+            // No space before it: the split fell inside `(R-S.C.)`.
+            let continues = !token.flags.contains(.spaceBefore) || token.form == comma || token.form == closeParen
                 || (token.kind == .word && !token.flags.contains(.capitalized) && !token.flags.contains(.paragraphStart))
             guard continues, !token.flags.contains(.paragraphStart) else { break }
             index -= 1
@@ -231,9 +232,17 @@ struct EnglishAttribution {
             k -= 1
         }
         guard k > sentence.lowerBound, c.form(k) == comma, secondComma - k > 1 else { return nil }
-        let head = k - 1
-        guard c.text.tokens[head].kind.isWord, isNounLike(head) || c.form(head) == closeParen,
-              c.isCapitalized(head) || c.noun(at: head) != nil
+        var head = k - 1
+        if c.form(head) == closeParen {
+            // `Lindsey Graham (R-S.C.), a senator, said`: the name is before the parenthesis.
+            var open = head - 1
+            while open > sentence.lowerBound && head - open < 8 && c.form(open) != openParen { open -= 1 }
+            guard open > sentence.lowerBound, c.form(open) == openParen else { return nil }
+            head = open - 1
+        }
+        // The head names someone, or the apposition is the name (`one of the lawyers, Jane Roe,`).
+        guard c.text.tokens[head].kind.isWord, isNounLike(head),
+              c.isCapitalized(head) || c.noun(at: head) != nil || c.isCapitalized(k + 1)
         else { return nil }
         let start = walkLeft(from: head, in: sentence)
         return trimmed(start..<secondComma)

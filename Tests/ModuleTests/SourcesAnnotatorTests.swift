@@ -77,6 +77,13 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(f.source("Tom Harris, a senior adviser to the mayor")?.attributes["named"] == .bool(true))
     }
 
+    @Test func parenthesesAndNamedAppositions() throws {
+        let f = try found("Sen. Jane Roe (D-N.Y.) told the panel the bill would pass.")
+        #expect(f.cue("told").flatMap(f.sourceText) == "Sen. Jane Roe (D-N.Y.)")
+        let g = try found("In a statement, one of the club's lawyers, John Poe, said the vote was valid.")
+        #expect(g.cue("said").flatMap(g.sourceText) == "one of the club's lawyers, John Poe")
+    }
+
     @Test func accordingTo() throws {
         let f = try found("According to the Daily Ledger, the factory will close.")
         let cue = try #require(f.cue("According to"))
