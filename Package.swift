@@ -42,6 +42,13 @@ let package = Package(
 
         // MARK: The annotator modules (each folder under Plugins/ also holds its lexicons).
         .target(
+            name: "SourcesModule",
+            dependencies: ["AnnotationModel", "TextEngine", "RulePacks"],
+            path: "Plugins/sources",
+            // The packs are compiled in (PackageResources.sources_en_json): no file IO at run time.
+            resources: [.embedInCode("sources.en.json"), .embedInCode("sources.ar.json")]
+        ),
+        .target(
             name: "QuotationsModule",
             dependencies: ["AnnotationModel", "TextEngine"],
             path: "Plugins/quotations"
@@ -71,7 +78,7 @@ let package = Package(
         .target(name: "Evaluation", dependencies: ["AnnotationModel", "TextModel", "JSON"]),
         .target(
             name: "BuiltinModules",
-            dependencies: ["ModuleHost", "HedgingModule", "QuotationsModule"]
+            dependencies: ["ModuleHost", "SourcesModule", "HedgingModule", "QuotationsModule"]
         ),
         .target(
             name: "Server",
@@ -109,7 +116,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "AnnotationModel", "JSON"]),
         .testTarget(
             name: "ModuleTests",
-            dependencies: ["QuotationsModule", "HedgingModule", "RulePacks", "BuiltinModules", "ModuleHost", "AnnotationModel", "TextEngine", "ScholiaTestSupport"]
+            dependencies: ["SourcesModule", "QuotationsModule", "HedgingModule", "RulePacks", "BuiltinModules", "ModuleHost", "AnnotationModel", "TextEngine", "ScholiaTestSupport"]
         ),
         .testTarget(
             name: "ModuleHostTests",

@@ -49,7 +49,7 @@ public struct HedgingAnnotator: Annotator {
 
     public func annotate(_ request: AnnotationRequest) throws -> [Annotation] {
         guard let pack = Self.packsByLanguage[request.language] else { return [] }
-        let analyzed = AnalyzedText(utf8: request.utf8)
+        let analyzed = request.analyzed
         var result: [Annotation] = []
         for match in pack.lexicon.matches(in: analyzed) {
             if let requirement = match.attributes["requires"] {

@@ -30,6 +30,7 @@ public struct AnnotationPipeline: Sendable {
         let utf8 = Array(text.utf8)
         var result = PipelineResult()
         var collected: [Annotation] = []
+        let shared = SharedAnalyses()
         for annotator in annotators {
             let descriptor = annotator.descriptor
             if let modules, !modules.contains(descriptor.name) { continue }
@@ -40,7 +41,7 @@ public struct AnnotationPipeline: Sendable {
             }
             let request = AnnotationRequest(
                 text: text, utf8: utf8, language: language, prior: collected,
-                options: moduleOptions[descriptor.name] ?? [:], isCancelled: isCancelled)
+                options: moduleOptions[descriptor.name] ?? [:], shared: shared, isCancelled: isCancelled)
             let produced: [Annotation]
             do {
                 produced = try annotator.annotate(request)

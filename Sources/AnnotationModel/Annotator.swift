@@ -1,3 +1,5 @@
+import Synchronization
+
 /// What an annotator is given: the document's text, its language, and the annotations of the
 /// modules it runs after.
 public struct AnnotationRequest: Sendable {
@@ -12,10 +14,13 @@ public struct AnnotationRequest: Sendable {
     /// The user's options for this module (empty unless configured). `words`: extra lexicon entries
     /// the module should treat as its own (the server's `scholia.lexicon.<module>` setting).
     public let options: [String: [String]]
+    /// Analyses of this text shared by the modules of one run (the text engine's tokens and
+    /// sentences), so a text is tokenized once however many modules read it.
+    public let shared: SharedAnalyses
 
     public init(
         text: String, utf8: [UInt8]? = nil, language: Language, prior: [Annotation] = [],
-        options: [String: [String]] = [:],
+        options: [String: [String]] = [:], shared: SharedAnalyses = SharedAnalyses(),
         isCancelled: @escaping @Sendable () -> Bool = { false }
     ) {
         self.text = text
@@ -23,6 +28,7 @@ public struct AnnotationRequest: Sendable {
         self.language = language
         self.prior = prior
         self.options = options
+        self.shared = shared
         self.isCancelled = isCancelled
     }
 
@@ -47,4 +53,22 @@ public struct AnnotatorError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+}
+
+/// Values computed from one run's text and shared by its modules, keyed by the type that computes
+/// them. The core does not know the text engine, so it stores them opaquely; the text engine's
+/// `AnnotationRequest.analyzed` is the one user today.
+public final class SharedAnalyses: Sendable {
+    private let values = Mutex<[ObjectIdentifier: any Sendable]>([:])
+
+    public init() {}
+
+    /// The value stored for `type`, computed by `make` on first use. Modules of a run are called
+    /// one after another, so `make` runs once per run.
+    public func value<Value: Sendable>(of type: Value.Type, _ make: () -> Value) -> Value {
+        if let found = values.withLock({ $0[ObjectIdentifier(type)] }) as? Value { return found }
+        let made = make()
+        values.withLock { $0[ObjectIdentifier(type)] = made }
+        return made
+    }
 }

@@ -2,6 +2,7 @@ import AnnotationModel
 import HedgingModule
 import ModuleHost
 import QuotationsModule
+import SourcesModule
 
 /// The one place that knows the concrete built-in modules (the server and the module host never
 /// import them), as sourcekit-lsp registers its language services.
@@ -10,7 +11,7 @@ public enum BuiltinModules {
     public static func annotators() -> [any Annotator] {
         // Sources run before quotations (quotations link to their speakers through `runsAfter`);
         // hedging depends on nothing. Quotations stay last.
-        [HedgingAnnotator(), QuotationsAnnotator()]
+        [SourcesAnnotator(), HedgingAnnotator(), QuotationsAnnotator()]
     }
 
     /// A pipeline over every built-in module.

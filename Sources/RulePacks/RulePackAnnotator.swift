@@ -22,7 +22,7 @@ public struct RulePackAnnotator: Annotator {
 
     public func annotate(_ request: AnnotationRequest) throws -> [Annotation] {
         guard let pack = packs[request.language] else { return [] }
-        let analyzed = AnalyzedText(utf8: request.utf8)
+        let analyzed = request.analyzed
         return pack.matches(in: analyzed).map { match, kind in
             var attributes: [String: AttributeValue] = ["category": .string(match.category)]
             for (name, value) in match.attributes { attributes[name] = .string(value) }

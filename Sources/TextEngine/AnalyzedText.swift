@@ -1,3 +1,5 @@
+import AnnotationModel
+
 /// A span of tokens and the bytes they cover: a sentence, a paragraph, a clause.
 public struct TextSegment: Sendable, Hashable {
     /// Token indices into `AnalyzedText.tokens`.
@@ -194,5 +196,12 @@ public enum TextNormalizer {
     /// ة → ه: the alternative spelling `Lexicon.Options.foldTaMarbuta` matches.
     public static func foldTaMarbuta(_ form: String) -> String {
         String(String.UnicodeScalarView(form.unicodeScalars.map { $0 == "\u{0629}" ? "\u{0647}" : $0 }))
+    }
+}
+
+extension AnnotationRequest {
+    /// The request's text analyzed once per pipeline run and shared by every module that asks.
+    public var analyzed: AnalyzedText {
+        shared.value(of: AnalyzedText.self) { AnalyzedText(utf8: utf8) }
     }
 }

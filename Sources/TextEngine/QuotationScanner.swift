@@ -189,6 +189,10 @@ private func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
     if value < 0x80 {
         return (0x30...0x39).contains(value) || (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value)
     }
+    // Arabic letters, tatweel, harakat and digits (U+0621–U+0669) and the extended letters
+    // (U+066E–U+06D3) without the Unicode property tables, which cost a fifth of the scan on
+    // Arabic text; the answer is the same as the general test below.
+    if (0x0621...0x0669).contains(value) || (0x066E...0x06D3).contains(value) { return true }
     let properties = scalar.properties
     return properties.isAlphabetic || properties.numericType != nil || properties.generalCategory == .nonspacingMark
 }

@@ -77,6 +77,11 @@ func kinds(_ answer: JSONValue) -> [String] {
 /// A text every fault module marks ("alpha") that also holds a quotation for the built-in module.
 let faultText = #"He said: "the alpha plan will work," and left."#
 
+/// What the built-in modules alone make of `faultText` (`module:kind`, sorted): what must still
+/// arrive whatever a faulty module does.
+let builtinKindsOfFaultText: [String] = BuiltinModules.pipeline().run(text: faultText, language: .english)
+    .annotations.map { "\($0.module):\($0.kind.rawValue)" }.sorted()
+
 
 /// The names of the built-in modules, in registration order: what every registry starts with.
 let builtinNames = BuiltinModules.annotators().map(\.descriptor.name)

@@ -57,7 +57,7 @@ import Testing
         let listed = try client.call("scholia/modules")["modules"]?.arrayValue?.first { $0["name"] == "workspace-words" }
         #expect(listed?["origin"]?.stringValue == "workspace \(root)/.scholia/modules/workspace-words")
         let answer = try client.call("scholia/annotate", ["text": .string(faultText)])
-        #expect(kinds(answer) == ["quotations:quote", "workspace-words:fault"])
+        #expect(kinds(answer) == ["quotations:quote", "workspace-words:fault"])  // the settings enable these two only
         // A later configuration change cannot switch trust on or off.
         client.notify("workspace/didChangeConfiguration", ["settings": ["scholia": ["trustWorkspaceModules": false]]])
         _ = try client.call("shutdown")

@@ -1,0 +1,135 @@
+import TextEngine
+
+/// Arabic cue → source. News Arabic puts the verb first: the subject follows the cue (`قال
+/// الوزير`، `ذكرت صحيفة تشوسون إلبو`) and ends at the complementizer (`أن`، `إن`), a colon or
+/// comma, a date (`يوم الاثنين`، `مساء الأحد`), a preposition that starts the content, or the
+/// next cue (`... وأضاف`). Attribution phrases (`نقلا عن`، `وفقا`، `بحسب`) take the phrase after
+/// them, clitic and all (`وفقًا للمحللين`); `نقلت X عن Y قولهم` has two voices: X for the verb and
+/// Y, between `عن` and `قولهم`, for `قولهم`. A dropped subject (`وأضاف أن`) leaves a cue with no
+/// source.
+struct ArabicAttribution {
+    let c: AttributionContext
+    let npStop: FormSet
+    let places: FormSet
+    let thatWords: FormSet
+    /// The unnamed relatives (`لم تحدد هويتها`) as form-id sequences.
+    let relatives: [[Int32]]
+    let an: Int32
+    let demonstratives: FormSet
+    let standaloneLi: FormSet
+
+    /// The longest subject, in words.
+    static let maxPhrase = 9
+
+    init(_ c: AttributionContext) {
+        self.c = c
+        npStop = c.formSet("npStop")
+        places = c.formSet("places")
+        thatWords = c.formSet("thatWords")
+        relatives = c.formSequences("unnamedRelative")
+        an = c.formID("عن")
+        demonstratives = c.formSet("demonstratives")
+        standaloneLi = c.formSet("standaloneLi")
+    }
+
+    func find() -> [Attribution] {
+        var result: [Attribution] = []
+        for cue in c.cues {
+            let sentence = c.text.sentence(ofToken: cue.tokens.lowerBound).tokens
+            var source: Range<Int>?
+            switch cue.category {
+            case "prep":
+                var j = cue.tokens.upperBound
+                // `وفقاً لـ المحللين`: a preposition written apart.
+                if j < sentence.upperBound && standaloneLi.contains(c.form(j)) { j += 1 }
+                source = subject(from: j, in: sentence, allowStopFirst: true)
+            case "qawl":
+                // `عن مسؤولين روس قولهم`: the voice sits between `عن` and `قولهم`.
+                var k = cue.tokens.lowerBound - 1
+                while k >= sentence.lowerBound && cue.tokens.lowerBound - k <= Self.maxPhrase && c.form(k) != an { k -= 1 }
+                if k >= sentence.lowerBound, c.form(k) == an, k + 1 < cue.tokens.lowerBound {
+                    source = (k + 1)..<cue.tokens.lowerBound
+                }
+            default:
+                if cue.attributes["needsAn"] == "true" {
+                    // نقل is also "transport": attribution needs the عن of the reported voice.
+                    let window = cue.tokens.upperBound..<min(sentence.upperBound, cue.tokens.upperBound + Self.maxPhrase + 2)
+                    guard window.contains(where: { c.form($0) == an }) else { continue }
+                }
+                // A verb agreeing in the plural (قالوا، يؤكدون) carries its subject: in verb-first
+                // order the verb stays singular before a noun subject, so what follows is the object.
+                if !carriesPluralSubject(cue.tokens.upperBound - 1) {
+                    source = subject(from: cue.tokens.upperBound, in: sentence, allowStopFirst: false)
+                }
+                if source == nil && cue.attributes["needsSource"] == "true" { continue }
+            }
+            result.append(Attribution(cue: cue.range, category: cue.category, source: source))
+        }
+        return result
+    }
+
+    private func carriesPluralSubject(_ t: Int) -> Bool {
+        let bytes = c.text.forms.bytes(Int(c.form(t)))
+        guard bytes.count >= 8 else { return false }
+        let tail = Array(bytes.suffix(4))
+        // وا (D9 88 D8 A7) or ون (D9 88 D9 86)
+        return tail == [0xD9, 0x88, 0xD8, 0xA7] || tail == [0xD9, 0x88, 0xD9, 0x86]
+    }
+
+    /// Written tanween fath (ً, D9 8B) marks the accusative: an object, not a subject (`يرى حلاً`).
+    private func isAccusative(_ t: Int) -> Bool {
+        guard c.text.tokens[t].flags.contains(.hadDiacritics) else { return false }
+        let range = c.text.tokens[t].range
+        var i = range.lowerBound
+        while i + 1 < range.upperBound {
+            if c.text.utf8[i] == 0xD9 && c.text.utf8[i + 1] == 0x8B { return true }
+            i += 1
+        }
+        return false
+    }
+
+    private func isDefinite(_ t: Int) -> Bool {
+        let bytes = c.text.forms.bytes(Int(c.form(t)))
+        // ال (0xD8A7 0xD984), possibly after و (0xD988).
+        var i = bytes.startIndex
+        if bytes.count >= 6 && bytes[i] == 0xD9 && bytes[i + 1] == 0x88 { i += 2 }
+        return bytes.endIndex - i >= 4 && bytes[i] == 0xD8 && bytes[i + 1] == 0xA7 && bytes[i + 2] == 0xD9 && bytes[i + 3] == 0x84
+    }
+
+    /// The subject noun phrase starting at token `first`. `allowStopFirst`: after `وفقا`/`بحسب` the
+    /// first word may be one the stop list holds as a preposition.
+    func subject(from first: Int, in sentence: Range<Int>, allowStopFirst: Bool) -> Range<Int>? {
+        var end = first
+        var sawDefinite = false
+        while end < sentence.upperBound && end - first < Self.maxPhrase {
+            let token = c.text.tokens[end]
+            guard token.kind == .arabicWord || token.kind == .word else { break }
+            let f = token.form
+            if end > first || !allowStopFirst {
+                if c.cueAt[end] >= 0 { break }
+                if npStop.contains(f) && !(end == first && demonstratives.contains(f)) {
+                    // `مصادر ... لم تحدد هويتها`: the relative stays in.
+                    if let length = relativeLength(at: end) { end += length; break }
+                    break
+                }
+                // `اتهمت الولايات المتحدة كوريا`: a country after a definite phrase is the object.
+                if sawDefinite && places.contains(f) && end > first { break }
+            }
+            if end == first && !allowStopFirst && isAccusative(end) { break }
+            if isDefinite(end) { sawDefinite = true }
+            end += 1
+        }
+        // `ونفى المسؤولون ... هذه الاتهامات`: trailing particles are not the subject.
+        while end > first && (thatWords.contains(c.form(end - 1)) || standaloneLi.contains(c.form(end - 1))) { end -= 1 }
+        return end > first ? first..<end : nil
+    }
+
+    private func relativeLength(at t: Int) -> Int? {
+        for phrase in relatives where t + phrase.count <= c.text.tokens.count {
+            var ok = true
+            for (offset, id) in phrase.enumerated() where c.form(t + offset) != id { ok = false; break }
+            if ok { return phrase.count }
+        }
+        return nil
+    }
+}

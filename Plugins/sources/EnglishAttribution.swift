@@ -1,0 +1,319 @@
+import TextEngine
+
+/// English cue → source: the subject to the left of a reporting verb (`officials said`, `Flynn,
+/// a Trump surrogate, said`, `he said`), the noun phrase to its right when the verb comes first
+/// (`“...,” said the minister`), after `according to` / `citing`, and inside `quoted X as saying`.
+/// Noun-phrase boundaries come from the pack's word sets: `npBreak` words are never crossed,
+/// `innerPreposition`s only between two noun-like words.
+struct EnglishAttribution {
+    let c: AttributionContext
+    let skipBeforeCue: FormSet
+    let time: FormSet
+    let npBreak: FormSet
+    let innerPreposition: FormSet
+    let leadTrim: FormSet
+    let determiners: FormSet
+    let pronouns: FormSet
+    let titles: FormSet
+    let complement: FormSet
+    let be: FormSet
+    let conjunctions: FormSet
+    let nounAfter: FormSet
+    let adverbNotLy: FormSet
+    let infinitive: FormSet
+    let articles: FormSet
+    let introducesContent: FormSet
+    let comma: Int32
+    let openParen: Int32
+    let closeParen: Int32
+    let period: Int32
+    let by: Int32
+
+    /// The longest noun phrase a source may be, in tokens.
+    static let maxPhrase = 14
+    /// The longest apposition between commas (`Flynn, a top Trump surrogate, said`).
+    static let maxApposition = 18
+
+    init(_ c: AttributionContext) {
+        self.c = c
+        skipBeforeCue = c.formSet("skipBeforeCue")
+        time = c.formSet("time")
+        npBreak = c.formSet("npBreak")
+        innerPreposition = c.formSet("innerPreposition")
+        leadTrim = c.formSet("leadTrim")
+        determiners = c.formSet("determiners")
+        pronouns = c.formSet("pronouns")
+        titles = c.formSet("titles")
+        complement = c.formSet("complement")
+        be = c.formSet("be")
+        conjunctions = c.formSet("conjunctions")
+        nounAfter = c.formSet("nounAfter")
+        adverbNotLy = c.formSet("adverbNotLy")
+        infinitive = c.formSet("infinitive")
+        articles = c.formSet("articles")
+        introducesContent = c.formSet("introducesContent")
+        func id(_ s: String) -> Int32 { c.text.forms.find(s).map(Int32.init) ?? -2 }
+        comma = id(",")
+        openParen = id("(")
+        closeParen = id(")")
+        period = id(".")
+        by = id("by")
+    }
+
+    func find() -> [Attribution] {
+        var result: [Attribution] = []
+        for cue in c.cues {
+            let sentence = effectiveSentence(of: cue.tokens.lowerBound)
+            var range = cue.range
+            var source: Range<Int>?
+            // `Friday's tweets`, `the president's claims`, `his plans`: a noun, not a verb.
+            if cue.category != "prep" && cue.category != "quoted" && followsDeterminer(cue.tokens.lowerBound, in: sentence) { continue }
+            switch cue.category {
+            case "prep":
+                source = rightPhrase(from: cue.tokens.upperBound, in: sentence, loose: true)
+            case "quoted":
+                // `The paper quoted officials as saying`: the voice is between `quoted` and `as`.
+                let first = cue.segments[0]
+                range = c.text.tokens[first.lowerBound].start..<c.text.tokens[first.upperBound - 1].end
+                if let gap = cue.gaps.first, !gap.isEmpty { source = gap }
+                else { source = leftSubject(before: cue.tokens.lowerBound, in: sentence) }
+            case "belief":
+                // `analysts believe`: attribution only with a subject that is not `I think` in
+                // passing... a subject is required, and no inversion.
+                source = leftSubject(before: cue.tokens.lowerBound, in: sentence)
+                if source == nil { continue }
+            default:
+                source = leftSubject(before: cue.tokens.lowerBound, in: sentence)
+                if source == nil && !endsWith(c.form(cue.tokens.upperBound - 1), "ing")
+                    && invertible(cueStart: cue.tokens.lowerBound, in: sentence) {
+                    source = rightPhrase(from: cue.tokens.upperBound, in: sentence, loose: false)
+                }
+                // A weak verb (`added`, `called`) attributes before a complement (`added that`,
+                // `noted,`) or after a subject that names someone (`Cruz called Trump a liar`);
+                // `the company added 500 jobs` is neither.
+                if cue.attributes["strength"] == "weak" {
+                    // `..., arguing that`, `but noted that`: the subject is elided; the
+                    // complement alone makes it attribution (a cue without a source).
+                    guard let subject = source else {
+                        let next = cue.tokens.upperBound
+                        // `..., and criticized the party`: the subject of the clause before.
+                        let afterConjunction = cue.tokens.lowerBound > sentence.lowerBound
+                            && conjunctions.contains(c.form(cue.tokens.lowerBound - 1))
+                            && endsWith(c.form(cue.tokens.upperBound - 1), "ed")
+                        if next < sentence.upperBound, introducesContent.contains(c.form(next)) || afterConjunction {
+                            result.append(Attribution(cue: range, category: cue.category, source: nil))
+                        }
+                        continue
+                    }
+                    // `would add`, `to announce`: not (yet) anyone's words.
+                    if cue.tokens.lowerBound > sentence.lowerBound && infinitive.contains(c.form(cue.tokens.lowerBound - 1)) { continue }
+                    // `has been clarified`, `was charged`: a passive reports nobody's words.
+                    if isPassive(cue.tokens.lowerBound, in: sentence) { continue }
+                    let next = cue.tokens.upperBound
+                    let beforeComplement = next >= sentence.upperBound || complement.contains(c.form(next))
+                    let last = subject.upperBound - 1
+                    let namesSomeone = pronouns.contains(c.form(last)) || c.noun(at: last) != nil
+                        || (c.isCapitalized(last) && !c.text.isSentenceInitial(token: last))
+                        || (c.isCapitalized(last) && subject.count > 1)
+                    // `added 500 jobs`, `reported $3 billion`: a quantity is an object, not a claim.
+                    let beforeQuantity = next < sentence.upperBound
+                        && (c.text.tokens[next].kind == .number || c.text.tokens[next].kind == .symbol)
+                    if !beforeComplement && (!namesSomeone || beforeQuantity) { continue }
+                }
+            }
+            result.append(Attribution(cue: range, category: cue.category, source: source))
+        }
+        return result
+    }
+
+    private func endsWith(_ form: Int32, _ suffix: StaticString) -> Bool {
+        let bytes = c.text.forms.bytes(Int(form))
+        let count = suffix.utf8CodeUnitCount
+        guard bytes.count > count else { return false }
+        return suffix.withUTF8Buffer { bytes.suffix(count).elementsEqual($0) }
+    }
+
+    private func followsDeterminer(_ t: Int, in sentence: Range<Int>) -> Bool {
+        guard t - 1 >= sentence.lowerBound else { return false }
+        let f = c.form(t - 1)
+        // Articles and possessives, not quantifiers (`all agreed` is a verb).
+        if articles.contains(f) && !pronouns.contains(f) { return true }
+        // `pointed to reports`: a noun; `by saying`: a gerund, still a cue.
+        if nounAfter.contains(f) && !endsWith(c.form(t), "ing") { return true }
+        let bytes = c.text.forms.bytes(Int(f))
+        return c.text.tokens[t - 1].kind == .word && bytes.count > 2 && bytes.suffix(2).elementsEqual("'s".utf8)
+    }
+
+    private func isPassive(_ t: Int, in sentence: Range<Int>) -> Bool {
+        var b = t - 1
+        // `is promising` is progressive, not passive.
+        if c.text.forms.bytes(Int(c.form(t))).suffix(3).elementsEqual("ing".utf8) { return false }
+        while b >= sentence.lowerBound && c.text.tokens[b].kind == .word && skipBeforeCue.contains(c.form(b)) && !be.contains(c.form(b)) { b -= 1 }
+        return b >= sentence.lowerBound && be.contains(c.form(b))
+    }
+
+    /// The sentence of a token, joined with the one before when the split was an abbreviation the
+    /// splitter took for a full stop (`Sen. Lindsey Graham (R-S.C.) told`, `McConnell, R-Ky., said`):
+    /// a real sentence does not start with a comma, a closing bracket or a lowercase word.
+    private func effectiveSentence(of t: Int) -> Range<Int> {
+        var index = c.text.sentenceIndex(ofToken: t)
+        let upper = c.text.sentences[index].tokens.upperBound
+        while index > 0 {
+            let first = c.text.sentences[index].tokens.lowerBound
+            let token = c.text.tokens[first]
+            // No space before it: the split fell inside `(R-S.C.)`.
+            let continues = !token.flags.contains(.spaceBefore) || token.form == comma || token.form == closeParen
+                || (token.kind == .word && !token.flags.contains(.capitalized) && !token.flags.contains(.paragraphStart))
+            guard continues, !token.flags.contains(.paragraphStart) else { break }
+            index -= 1
+        }
+        return c.text.sentences[index].tokens.lowerBound..<upper
+    }
+
+    /// Inversion (`“...,” said Smith`) happens after a quotation, a comma or at the sentence start,
+    /// never after a word (`the plan said to ...`).
+    private func invertible(cueStart: Int, in sentence: Range<Int>) -> Bool {
+        var b = cueStart - 1
+        while b >= sentence.lowerBound && c.text.tokens[b].kind == .word && skipBeforeCue.contains(c.form(b)) { b -= 1 }
+        return b < sentence.lowerBound || !c.text.tokens[b].kind.isWord
+    }
+
+    /// Noun-like: a capitalized word, a source noun, a number, or a word the break set does not stop.
+    private func isNounLike(_ t: Int) -> Bool {
+        let token = c.text.tokens[t]
+        if token.kind == .number { return true }
+        guard token.kind.isWord else { return false }
+        if c.cueAt[t] >= 0 { return false }
+        if npBreak.contains(token.form) || time.contains(token.form) { return false }
+        // `actually`, `essentially`: adverbs; `isn't`, `we've`: a verb is glued on.
+        if !token.flags.contains(.capitalized) && endsWith(token.form, "ly") && !adverbNotLy.contains(token.form) { return false }
+        if endsWith(token.form, "n't") || endsWith(token.form, "'ve") || endsWith(token.form, "'re")
+            || endsWith(token.form, "'ll") || endsWith(token.form, "'d") || endsWith(token.form, "'m") { return false }
+        return true
+    }
+
+    /// The subject left of a cue starting at token `cueStart`.
+    func leftSubject(before cueStart: Int, in sentence: Range<Int>) -> Range<Int>? {
+        var j = cueStart - 1
+        while j >= sentence.lowerBound, c.text.tokens[j].kind.isWord,
+              skipBeforeCue.contains(c.form(j)) || time.contains(c.form(j))
+                || (!c.isCapitalized(j) && endsWith(c.form(j), "ly") && !adverbNotLy.contains(c.form(j))) {
+            j -= 1
+        }
+        guard j >= sentence.lowerBound else { return nil }
+        let f = c.form(j)
+        if pronouns.contains(f) { return j..<(j + 1) }
+        if f == comma { return apposition(endingAt: j, in: sentence) }
+        var end = j + 1
+        if f == closeParen {
+            // `Paul Ryan (R-Wis.) said`: step over the parenthesis.
+            var k = j - 1
+            while k >= sentence.lowerBound && j - k < 8 && c.form(k) != openParen { k -= 1 }
+            guard k > sentence.lowerBound, c.form(k) == openParen else { return nil }
+            j = k - 1
+            guard j >= sentence.lowerBound else { return nil }
+        }
+        guard isNounLike(j) else { return nil }
+        let start = walkLeft(from: j, in: sentence)
+        return trimmed(start..<end)
+    }
+
+    /// `X, apposition, said`: the noun phrase before the first comma and the apposition.
+    private func apposition(endingAt secondComma: Int, in sentence: Range<Int>) -> Range<Int>? {
+        var k = secondComma - 1
+        while k > sentence.lowerBound && secondComma - k <= Self.maxApposition {
+            let token = c.text.tokens[k]
+            if token.form == comma { break }
+            // A quotation or another clause mark between the commas: not an apposition.
+            if token.kind == .punctuation && token.form != period && token.form != openParen && token.form != closeParen {
+                return nil
+            }
+            if c.cueAt[k] >= 0 { return nil }
+            k -= 1
+        }
+        guard k > sentence.lowerBound, c.form(k) == comma, secondComma - k > 1 else { return nil }
+        var head = k - 1
+        if c.form(head) == closeParen {
+            // `Lindsey Graham (R-S.C.), a senator, said`: the name is before the parenthesis.
+            var open = head - 1
+            while open > sentence.lowerBound && head - open < 8 && c.form(open) != openParen { open -= 1 }
+            guard open > sentence.lowerBound, c.form(open) == openParen else { return nil }
+            head = open - 1
+        }
+        // The head names someone, or the apposition is the name (`one of the lawyers, Jane Roe,`).
+        guard c.text.tokens[head].kind.isWord, isNounLike(head),
+              c.isCapitalized(head) || c.noun(at: head) != nil || c.isCapitalized(k + 1)
+        else { return nil }
+        let start = walkLeft(from: head, in: sentence)
+        return trimmed(start..<secondComma)
+    }
+
+    /// The first token of the noun phrase ending at `j`.
+    private func walkLeft(from j: Int, in sentence: Range<Int>) -> Int {
+        var start = j
+        while start - 1 >= sentence.lowerBound && j - start < Self.maxPhrase {
+            let k = start - 1
+            let f = c.form(k)
+            if innerPreposition.contains(f) {
+                // Only between two noun-like words: `spokesman for the campaign`.
+                guard k - 1 >= sentence.lowerBound, isNounLike(k - 1), !determiners.contains(c.form(k - 1)) else { break }
+                start = k
+                continue
+            }
+            // `Mr.`, `Sen.`: a title's full stop.
+            if f == period, k - 1 >= sentence.lowerBound, titles.contains(c.form(k - 1)) {
+                start = k
+                continue
+            }
+            guard isNounLike(k) || determiners.contains(f) else { break }
+            if pronouns.contains(f) { break }
+            start = k
+        }
+        return start
+    }
+
+    /// The noun phrase right after a cue (`according to the poll`, `said Mr. Smith`). `loose`:
+    /// after `according to` anything nominal starts it; after an inverted verb it must look like a
+    /// subject (a name, a determiner, a pronoun, a source noun).
+    func rightPhrase(from first: Int, in sentence: Range<Int>, loose: Bool) -> Range<Int>? {
+        var j = first
+        while j < sentence.upperBound, c.text.tokens[j].kind == .word, skipBeforeCue.contains(c.form(j)) { j += 1 }
+        guard j < sentence.upperBound else { return nil }
+        let f = c.form(j)
+        if pronouns.contains(f) { return j..<(j + 1) }
+        if !loose {
+            guard c.isCapitalized(j) || determiners.contains(f) || c.noun(at: j) != nil else { return nil }
+        }
+        guard isNounLike(j) || determiners.contains(f) else { return nil }
+        var end = j + 1
+        while end < sentence.upperBound && end - j < Self.maxPhrase {
+            let g = c.form(end)
+            if innerPreposition.contains(g) || (loose && g == by) {
+                // `of the campaign`, `by the Post`; `on Monday` ends it.
+                guard end + 1 < sentence.upperBound, isNounLike(end + 1) || determiners.contains(c.form(end + 1)),
+                      !time.contains(c.form(end + 1))
+                else { break }
+                end += 1
+                continue
+            }
+            if g == period, titles.contains(c.form(end - 1)) { end += 1; continue }
+            guard isNounLike(end) || determiners.contains(g), !pronouns.contains(g) else { break }
+            end += 1
+        }
+        if !loose && end < sentence.upperBound && c.text.tokens[end].kind != .punctuation { return nil }
+        return trimmed(j..<end)
+    }
+
+    private func trimmed(_ range: Range<Int>) -> Range<Int>? {
+        var start = range.lowerBound
+        var end = range.upperBound
+        while start < end && (leadTrim.contains(c.form(start)) || !c.text.tokens[start].kind.isWord && c.text.tokens[start].kind != .number) {
+            start += 1
+        }
+        while end > start && (c.text.tokens[end - 1].kind == .punctuation && c.form(end - 1) != closeParen && c.form(end - 1) != period
+                              || articles.contains(c.form(end - 1)) || innerPreposition.contains(c.form(end - 1))) {
+            end -= 1
+        }
+        return start < end ? start..<end : nil
+    }
+}

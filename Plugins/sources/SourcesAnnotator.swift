@@ -1,0 +1,307 @@
+import AnnotationModel
+import RulePacks
+import TextEngine
+
+/// Marks who a claim is attributed to (`source`) and the words that say so (`cue`), in English
+/// and Arabic, and links each cue to its source (`source` link) so the quotations module, run
+/// after this one, can name the speaker of a quotation.
+///
+/// The words live in rule packs (`sources.en.json`, `sources.ar.json`, embedded in the binary):
+/// cue entries (category `verb`, `belief`, `prep`, `quoted`, `qawl`) and source nouns (kind
+/// `source`, with `named`/`type`). What the packs cannot say is where the source's noun phrase
+/// is relative to its cue and where it ends; that is `EnglishAttribution` and
+/// `ArabicAttribution`.
+///
+/// Attributes of a source: `named` (a specific person, organisation, outlet or state, versus an
+/// unnamed or vague voice or a pronoun) and `type` (person, organization, media, government,
+/// document, group, unknown). Attributes of a cue: `category` (from the pack).
+public struct SourcesAnnotator: Annotator {
+    public static let name = "sources"
+
+    public let descriptor = ModuleDescriptor(
+        name: SourcesAnnotator.name,
+        version: "1.0.0",
+        description: "sources of claims (named or not, with a type) and the cues that attribute to them",
+        kinds: [KindDescriptor(kind: .source, defaultSeverity: .information),
+                KindDescriptor(kind: .cue, defaultSeverity: .information)],
+        languages: [.english, .arabic],
+        // A cue looks for its source inside its own sentence only.
+        scope: .paragraph)
+
+    public init() {}
+
+    /// The packs, read once. A pack that does not load is a build defect; it surfaces as a module
+    /// failure on every call rather than a crash.
+    static let packs: Result<[Language: RulePack], RulePackError> = {
+        do throws(RulePackError) {
+            let english = try RulePack.load(bytes: PackageResources.sources_en_json, path: "sources.en.json")
+            let arabic = try RulePack.load(bytes: PackageResources.sources_ar_json, path: "sources.ar.json")
+            return .success([.english: english, .arabic: arabic])
+        } catch {
+            return .failure(error)
+        }
+    }()
+
+    /// Each pack's word sets, normalized once: a set word as the token forms it has in a text.
+    /// (Normalizing per request would tokenize every set word for every paragraph.)
+    static let normalizedSets: [Language: [String: [[String]]]] = {
+        guard case .success(let loaded) = packs else { return [:] }
+        var result: [Language: [String: [[String]]]] = [:]
+        for (language, pack) in loaded {
+            var sets: [String: [[String]]] = [:]
+            for (name, words) in pack.wordSets { sets[name] = words.map { TextNormalizer.forms(of: $0) } }
+            result[language] = sets
+        }
+        return result
+    }()
+
+    /// Each language's set words (single forms) with a bit per set they belong to, and the bit
+    /// of each set name: a text's forms are then tested lazily (`FormSetCache`) instead of
+    /// looking every set word up in every text.
+    static let setLayouts: [Language: SetLayout] = {
+        var result: [Language: SetLayout] = [:]
+        for (language, sets) in normalizedSets {
+            var layout = SetLayout()
+            for (index, name) in sets.keys.sorted().enumerated() where index < 31 {
+                let bit = UInt32(1) << UInt32(index)
+                layout.bitOfSet[name] = bit
+                for forms in sets[name] ?? [] where forms.count == 1 { layout.bitsOfWord[forms[0], default: 0] |= bit }
+            }
+            result[language] = layout
+        }
+        return result
+    }()
+
+    /// The module's packs (for `RulePackTests` and `scholia test-module`).
+    public static func rulePacks() throws -> [RulePack] {
+        try packs.get().values.sorted { $0.language.rawValue < $1.language.rawValue }
+    }
+
+    public func annotate(_ request: AnnotationRequest) throws -> [Annotation] {
+        let packs: [Language: RulePack]
+        switch Self.packs {
+        case .success(let loaded): packs = loaded
+        case .failure(let error): throw AnnotatorError("rule pack: \(error)")
+        }
+        guard let pack = packs[request.language] else { return [] }
+        let text = request.analyzed
+        if text.tokens.isEmpty { return [] }
+        let context = AttributionContext(
+            text: text, pack: pack, sets: Self.normalizedSets[request.language] ?? [:],
+            layout: Self.setLayouts[request.language] ?? SetLayout(),
+            extraWords: request.options["words"] ?? [])
+        let found: [Attribution]
+        if request.language == .arabic {
+            found = ArabicAttribution(context).find()
+        } else {
+            found = EnglishAttribution(context).find()
+        }
+        return context.annotations(for: found, module: descriptor.name, request: request)
+    }
+}
+
+/// One cue and what it attributes to, in tokens.
+struct Attribution {
+    /// UTF-8 range of the cue (proclitics stripped).
+    var cue: Range<Int>
+    var category: String
+    /// Tokens of the source's noun phrase, nil when the text gives none (Arabic dropped subject).
+    var source: Range<Int>?
+    /// UTF-8 start of the source when it is not its first token's start (a stripped proclitic:
+    /// none today, kept for `وفقا للمحللين` where the clitic stays in).
+    var sourceStart: Int? = nil
+}
+
+/// Which word sets each set word belongs to, one bit per set.
+struct SetLayout: Sendable {
+    var bitOfSet: [String: UInt32] = [:]
+    var bitsOfWord: [String: UInt32] = [:]
+}
+
+/// The set bits of a text's forms, found on first use: the module looks at a few tokens around
+/// each cue, far fewer than the set words.
+final class FormSetCache {
+    static let unknown: UInt32 = 1 << 31
+    let layout: SetLayout
+    let forms: FormTable
+    var bits: [UInt32]
+
+    init(layout: SetLayout, forms: FormTable) {
+        self.layout = layout
+        self.forms = forms
+        bits = [UInt32](repeating: Self.unknown, count: forms.count)
+    }
+
+    func bits(of form: Int32) -> UInt32 {
+        let index = Int(form)
+        guard index >= 0 && index < bits.count else { return 0 }
+        let known = bits[index]
+        if known != Self.unknown { return known }
+        let found = layout.bitsOfWord[forms.string(index)] ?? 0
+        bits[index] = found
+        return found
+    }
+}
+
+/// One word set of the pack, tested on form ids.
+struct FormSet {
+    let cache: FormSetCache
+    let bit: UInt32
+    @inline(__always) func contains(_ form: Int32) -> Bool { bit != 0 && cache.bits(of: form) & bit != 0 }
+}
+
+/// What both languages share: the text, the pack's matches sorted into cues and source nouns,
+/// and the pack's word sets as form-id sets of this text.
+struct AttributionContext {
+    let text: AnalyzedText
+    let pack: RulePack
+    /// The pack's word sets, normalized (`SourcesAnnotator.normalizedSets`).
+    let sets: [String: [[String]]]
+    let cues: [LexiconMatch]
+    /// The source-noun match covering each token (index into `nouns`), -1 for none.
+    let nounAt: [Int32]
+    let nouns: [LexiconMatch]
+    /// Token index → the cue match starting there (index into `cues`), -1 for none.
+    let cueAt: [Int32]
+    /// Forms of the user's extra unnamed-source words (`options["words"]`).
+    let extraForms: Set<Int32>
+
+    let cache: FormSetCache
+
+    init(text: AnalyzedText, pack: RulePack, sets: [String: [[String]]], layout: SetLayout, extraWords: [String]) {
+        self.text = text
+        self.pack = pack
+        self.sets = sets
+        self.cache = FormSetCache(layout: layout, forms: text.forms)
+        var cues: [LexiconMatch] = []
+        var nouns: [LexiconMatch] = []
+        var nounAt = [Int32](repeating: -1, count: text.tokens.count)
+        var cueAt = [Int32](repeating: -1, count: text.tokens.count)
+        for (match, kind) in pack.matches(in: text) {
+            if kind == .cue {
+                cueAt[match.tokens.lowerBound] = Int32(cues.count)
+                cues.append(match)
+            } else {
+                for t in match.tokens { nounAt[t] = Int32(nouns.count) }
+                nouns.append(match)
+            }
+        }
+        self.cues = cues
+        self.nouns = nouns
+        self.nounAt = nounAt
+        self.cueAt = cueAt
+        var extra: Set<Int32> = []
+        for word in extraWords {
+            for form in TextNormalizer.forms(of: word) {
+                if let id = text.forms.find(form) { extra.insert(Int32(id)) }
+            }
+        }
+        extraForms = extra
+    }
+
+    /// A word set as the form ids it has in this text (words absent from the text are left out).
+    func formSet(_ name: String) -> FormSet {
+        FormSet(cache: cache, bit: cache.layout.bitOfSet[name] ?? 0)
+    }
+
+    /// A set's entries as form-id sequences, leaving out those with a word absent from the text.
+    func formSequences(_ name: String) -> [[Int32]] {
+        (sets[name] ?? []).compactMap { forms in
+            var ids: [Int32] = []
+            for form in forms {
+                guard let id = text.forms.find(form) else { return nil }
+                ids.append(Int32(id))
+            }
+            return ids.isEmpty ? nil : ids
+        }
+    }
+
+    /// The form id of one normalized form in this text (-2, which no token has, when absent).
+    func formID(_ normalized: String) -> Int32 { text.forms.find(normalized).map(Int32.init) ?? -2 }
+
+    @inline(__always) func form(_ token: Int) -> Int32 { text.tokens[token].form }
+    @inline(__always) func isWord(_ token: Int) -> Bool { text.tokens[token].kind.isWord }
+    @inline(__always) func isCapitalized(_ token: Int) -> Bool { text.tokens[token].flags.contains(.capitalized) }
+    func noun(at token: Int) -> LexiconMatch? {
+        let index = nounAt[token]
+        return index < 0 ? nil : nouns[Int(index)]
+    }
+
+    /// `named` and `type` of a source noun phrase. `headFirst`: Arabic puts the head noun first
+    /// (مصادر حكومية), English last (Russian officials).
+    func classify(_ tokens: Range<Int>, headFirst: Bool) -> (named: Bool, type: String) {
+        var seen: [LexiconMatch] = []
+        var index = tokens.lowerBound
+        while index < tokens.upperBound {
+            if let match = noun(at: index) {
+                seen.append(match)
+                index = max(index + 1, match.tokens.upperBound)
+            } else {
+                index += 1
+            }
+        }
+        let heads = seen.filter { $0.category != "modifier" }
+        let modifierType = seen.last { $0.category == "modifier" }?.attributes["type"]
+        let hasExtra = tokens.contains { extraForms.contains(form($0)) }
+        if hasExtra { return (false, modifierType ?? "group") }
+        // A pronoun alone is unnamed until linked to its antecedent.
+        if tokens.count == 1, let only = heads.first, only.category == "pronoun" {
+            return (false, only.attributes["type"] ?? "person")
+        }
+        // An unnamed noun anywhere makes the voice vague (`senior Russian officials`), except
+        // after a named head in Arabic (`وكالة يونهاب ووسائل إعلام أخرى`: the agency is named).
+        let head = headFirst ? heads.first : (heads.last { $0.attributes["named"] == "false" } ?? heads.last)
+        var type = head?.attributes["type"] ?? "unknown"
+        if type == "unknown" || head == nil, let modifierType { type = modifierType }
+        if let named = head?.attributes["named"] {
+            return (named == "true", type)
+        }
+        // A role noun (spokesman, الوزير) or no known noun: named when a name is written out.
+        let capitalizedName = tokens.dropFirst().contains { isCapitalized($0) }
+            || (tokens.count > 0 && isCapitalized(tokens.lowerBound) && !text.isSentenceInitial(token: tokens.lowerBound))
+            || (tokens.count > 1 && isCapitalized(tokens.lowerBound))
+        if text.tokens[tokens.lowerBound].kind == .arabicWord {
+            // Arabic has no capitals: a role with the article (`الوزير`) or a bare name is specific.
+            // A bare name (`باراك أوباما`) is a person; an unknown noun with the article
+            // (`الجامعة`) more often an organisation.
+            if head == nil && type == "unknown" {
+                type = AttributionContext.startsWithArticle(text.forms.bytes(Int(form(tokens.lowerBound)))) ? "organization" : "person"
+            }
+            return (true, type)
+        }
+        if head == nil && capitalizedName && type == "unknown" { type = tokens.count <= 4 ? "person" : "organization" }
+        return (capitalizedName, type)
+    }
+
+    static func startsWithArticle(_ bytes: ArraySlice<UInt8>) -> Bool {
+        let i = bytes.startIndex
+        return bytes.count >= 6 && bytes[i] == 0xD8 && bytes[i + 1] == 0xA7 && bytes[i + 2] == 0xD9 && bytes[i + 3] == 0x84
+    }
+
+    func annotations(for found: [Attribution], module: String, request: AnnotationRequest) -> [Annotation] {
+        var result: [Annotation] = []
+        var sourceIDs: [Range<Int>: String] = [:]
+        for attribution in found {
+            var links: [AnnotationLink] = []
+            if let tokens = attribution.source, !tokens.isEmpty {
+                let start = attribution.sourceStart ?? text.tokens[tokens.lowerBound].start
+                let range = start..<text.tokens[tokens.upperBound - 1].end
+                if let id = sourceIDs[range] {
+                    links.append(AnnotationLink(rel: AnnotationLink.source, target: id))
+                } else {
+                    let (named, type) = classify(tokens, headFirst: text.tokens[tokens.lowerBound].kind == .arabicWord)
+                    let source = Annotation(
+                        module: module, kind: .source, range: range, text: request.text(in: range),
+                        attributes: ["named": .bool(named), "type": .string(type)])
+                    sourceIDs[range] = source.id
+                    result.append(source)
+                    links.append(AnnotationLink(rel: AnnotationLink.source, target: source.id))
+                }
+            }
+            result.append(Annotation(
+                module: module, kind: .cue, range: attribution.cue, text: request.text(in: attribution.cue),
+                attributes: ["category": .string(attribution.category)], links: links))
+        }
+        return result
+    }
+}

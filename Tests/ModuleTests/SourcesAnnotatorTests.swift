@@ -1,0 +1,216 @@
+import AnnotationModel
+import BuiltinModules
+import RulePacks
+import SourcesModule
+import Testing
+
+/// The sources module on fixture sentences written for these tests: spans, `named`, `type` and
+/// the cue → source links the quotations module relies on.
+private func annotate(_ text: String, options: [String: [String]] = [:]) throws -> [Annotation] {
+    let language: Language = text.unicodeScalars.contains { (0x0600...0x06FF).contains($0.value) } ? .arabic : .english
+    return try SourcesAnnotator().annotate(AnnotationRequest(text: text, language: language, options: options))
+}
+
+private struct Found {
+    let all: [Annotation]
+    var cues: [Annotation] { all.filter { $0.kind == .cue } }
+    var sources: [Annotation] { all.filter { $0.kind == .source } }
+    func cue(_ text: String) -> Annotation? { cues.first { $0.text == text } }
+    func source(_ text: String) -> Annotation? { sources.first { $0.text == text } }
+    /// The source text a cue links to.
+    func sourceText(of cue: Annotation) -> String? {
+        guard let id = cue.link(AnnotationLink.source) else { return nil }
+        return all.first { $0.id == id }?.text
+    }
+}
+
+private func found(_ text: String, options: [String: [String]] = [:]) throws -> Found {
+    Found(all: try annotate(text, options: options))
+}
+
+@Suite struct SourcesAnnotatorTests {
+    @Test func descriptor() {
+        let descriptor = SourcesAnnotator().descriptor
+        #expect(descriptor.name == "sources")
+        #expect(Set(descriptor.kinds.map(\.kind)) == [.source, .cue])
+        #expect(descriptor.languages == [.english, .arabic])
+        #expect(descriptor.scope == .paragraph)
+        #expect(BuiltinModules.annotators().first?.descriptor.name == "sources")
+    }
+
+    @Test func packTestsPass() throws {
+        let (failures, count) = RulePackTests.run(try SourcesAnnotator.rulePacks(), pipeline: BuiltinModules.pipeline())
+        #expect(count >= 8)
+        #expect(failures.isEmpty, "\(failures)")
+    }
+
+    // MARK: English
+
+    @Test func subjectBeforeVerb() throws {
+        let f = try found("Officials said the talks had stalled.")
+        let cue = try #require(f.cue("said"))
+        #expect(f.sourceText(of: cue) == "Officials")
+        let source = try #require(f.source("Officials"))
+        #expect(source.attributes["named"] == .bool(false))
+        #expect(source.attributes["type"] == .string("government"))
+    }
+
+    @Test func subjectAfterQuotation() throws {
+        let f = try found("“We will not retreat,” the minister said on Monday.")
+        let cue = try #require(f.cue("said"))
+        #expect(f.sourceText(of: cue) == "the minister")
+        #expect(f.source("the minister")?.attributes["named"] == .bool(false))
+        #expect(f.source("the minister")?.attributes["type"] == .string("person"))
+    }
+
+    @Test func invertedVerb() throws {
+        let f = try found("“It is over,” said Maria Lopez, a spokeswoman for the club.")
+        let cue = try #require(f.cue("said"))
+        #expect(f.sourceText(of: cue) == "Maria Lopez")
+        #expect(f.source("Maria Lopez")?.attributes["named"] == .bool(true))
+    }
+
+    @Test func apposition() throws {
+        let f = try found("Tom Harris, a senior adviser to the mayor, said the budget was balanced.")
+        let cue = try #require(f.cue("said"))
+        #expect(f.sourceText(of: cue) == "Tom Harris, a senior adviser to the mayor")
+        #expect(f.source("Tom Harris, a senior adviser to the mayor")?.attributes["named"] == .bool(true))
+    }
+
+    @Test func parenthesesAndNamedAppositions() throws {
+        let f = try found("Sen. Jane Roe (D-N.Y.) told the panel the bill would pass.")
+        #expect(f.cue("told").flatMap(f.sourceText) == "Sen. Jane Roe (D-N.Y.)")
+        let g = try found("In a statement, one of the club's lawyers, John Poe, said the vote was valid.")
+        #expect(g.cue("said").flatMap(g.sourceText) == "one of the club's lawyers, John Poe")
+    }
+
+    @Test func accordingTo() throws {
+        let f = try found("According to the Daily Ledger, the factory will close.")
+        let cue = try #require(f.cue("According to"))
+        #expect(f.sourceText(of: cue) == "the Daily Ledger")
+        #expect(f.source("the Daily Ledger")?.attributes["type"] == .string("media"))
+        #expect(f.source("the Daily Ledger")?.attributes["named"] == .bool(true))
+    }
+
+    @Test func citingAndQuoted() throws {
+        let f = try found("The paper ran the story on Tuesday, citing unnamed officials. The agency quoted a diplomat as saying the embassy would reopen.")
+        #expect(f.cue("citing").flatMap(f.sourceText) == "unnamed officials")
+        #expect(f.source("unnamed officials")?.attributes["named"] == .bool(false))
+        #expect(f.cue("quoted").flatMap(f.sourceText) == "a diplomat")
+    }
+
+    @Test func pronounAndPossessiveSubjects() throws {
+        let f = try found("He said he would resign. The mayor's spokeswoman told reporters the road would reopen.")
+        #expect(f.cue("said").flatMap(f.sourceText) == "He")
+        #expect(f.source("He")?.attributes["named"] == .bool(false))
+        #expect(f.source("He")?.attributes["type"] == .string("person"))
+        #expect(f.cue("told reporters").flatMap(f.sourceText) == "The mayor's spokeswoman")
+    }
+
+    @Test func weakVerbsNeedAVoice() throws {
+        #expect(try found("The company added 500 jobs.").cues.isEmpty)
+        #expect(try found("Her plans were announced.").cues.isEmpty)
+        let f = try found("The minister added that talks would resume. Smith called the deal a disgrace.")
+        #expect(f.cue("added").flatMap(f.sourceText) == "The minister")
+        #expect(f.cue("called").flatMap(f.sourceText) == "Smith")
+    }
+
+    @Test func beliefWithSubject() throws {
+        let f = try found("Analysts believe the rate will rise.")
+        #expect(f.cue("believe").flatMap(f.sourceText) == "Analysts")
+        #expect(f.source("Analysts")?.attributes["type"] == .string("group"))
+    }
+
+    @Test func extraUnnamedWords() throws {
+        let f = try found("Bloggers said the site was down.", options: ["words": ["bloggers"]])
+        #expect(f.source("Bloggers")?.attributes["named"] == .bool(false))
+    }
+
+    // MARK: Arabic
+
+    @Test func arabicVerbSubject() throws {
+        let f = try found("قال الوزير إن المحادثات ستستأنف.")
+        #expect(f.cue("قال").flatMap(f.sourceText) == "الوزير")
+        #expect(f.source("الوزير")?.attributes["named"] == .bool(true))
+        #expect(f.source("الوزير")?.attributes["type"] == .string("person"))
+    }
+
+    @Test func arabicSubjectEndsAtDate() throws {
+        let f = try found("ذكرت صحيفة الأفق اليومية يوم الأحد أن المصنع سيغلق.")
+        #expect(f.cue("ذكرت").flatMap(f.sourceText) == "صحيفة الأفق اليومية")
+        #expect(f.source("صحيفة الأفق اليومية")?.attributes["type"] == .string("media"))
+        #expect(f.source("صحيفة الأفق اليومية")?.attributes["named"] == .bool(true))
+    }
+
+    @Test func arabicDroppedSubject() throws {
+        let f = try found("وأضاف أن الخطة جاهزة.")
+        let cue = try #require(f.cue("أضاف"))
+        #expect(cue.links.isEmpty)
+        #expect(f.sources.isEmpty)
+    }
+
+    @Test func arabicAttributionPhraseAndRelative() throws {
+        let f = try found("نقلاً عن مصادر أمنية لم تحدد هويتها، قالت الإذاعة إن الطريق مغلق.")
+        #expect(f.cue("نقلاً عن").flatMap(f.sourceText) == "مصادر أمنية لم تحدد هويتها")
+        let source = try #require(f.source("مصادر أمنية لم تحدد هويتها"))
+        #expect(source.attributes["named"] == .bool(false))
+        #expect(source.attributes["type"] == .string("government"))
+        #expect(f.cue("قالت").flatMap(f.sourceText) == "الإذاعة")
+    }
+
+    @Test func arabicTwoVoices() throws {
+        let f = try found("ونقلت الوكالة عن دبلوماسيين غربيين قولهم إن الاتفاق قريب.")
+        #expect(f.cue("نقلت").flatMap(f.sourceText) == "الوكالة")
+        #expect(f.cue("قولهم").flatMap(f.sourceText) == "دبلوماسيين غربيين")
+        #expect(f.source("دبلوماسيين غربيين")?.attributes["named"] == .bool(false))
+    }
+
+    @Test func arabicAccordingToWithClitic() throws {
+        let f = try found("ارتفعت الأسعار، وفقًا للخبراء.")
+        #expect(f.cue("وفقًا").flatMap(f.sourceText) == "للخبراء")
+        #expect(f.source("للخبراء")?.attributes["named"] == .bool(false))
+        #expect(f.source("للخبراء")?.attributes["type"] == .string("group"))
+    }
+
+    @Test func arabicBeliefNeedsSubject() throws {
+        let f = try found("ويعتقد بعض المراقبين أن الأزمة ستطول.")
+        #expect(f.cue("يعتقد").flatMap(f.sourceText) == "بعض المراقبين")
+        #expect(try found("يعتقد أنه غادر البلاد.").cues.isEmpty)
+    }
+
+    @Test func arabicNegatedVerbIsNotACue() throws {
+        #expect(try found("ولم يؤكد المكتب الخبر.").cues.isEmpty)
+    }
+
+    @Test func arabicCueAfterContentAndObject() throws {
+        let f = try found("الأسعار سترتفع. وقال هؤلاء الخبراء.")
+        #expect(f.cue("قال").flatMap(f.sourceText) == "هؤلاء الخبراء")
+        let g = try found("واتهمت الحكومة إيران بدعم المتمردين.")
+        #expect(g.cue("اتهمت").flatMap(g.sourceText) == "الحكومة")
+        #expect(g.source("الحكومة")?.attributes["type"] == .string("government"))
+    }
+
+    @Test func arabicPluralVerbAndAccusativeTakeNoSubject() throws {
+        let f = try found("وأعلنوا الإضراب في المصانع.")
+        #expect(f.cue("أعلنوا") != nil)
+        #expect(f.sources.isEmpty)
+        #expect(try found("يرى حلاً للأزمة.").cues.isEmpty)
+    }
+
+    @Test func arabicTypeDefaults() throws {
+        let f = try found("قالت الهيئة إن الطريق مغلق. وقال باراك أوباما إن الاتفاق قريب.")
+        #expect(f.source("الهيئة")?.attributes["type"] == .string("government"))
+        #expect(f.source("باراك أوباما")?.attributes["type"] == .string("person"))
+        #expect(f.source("باراك أوباما")?.attributes["named"] == .bool(true))
+    }
+
+    // MARK: With the quotations module
+
+    @Test func quotationsLinkToTheSource() throws {
+        let result = BuiltinModules.pipeline().run(text: "“We will win,” the coach said.", language: .english)
+        let quote = try #require(result.annotations.first { $0.kind == .quote })
+        let source = try #require(result.annotations.first { $0.kind == .source })
+        #expect(source.text == "the coach")
+        #expect(quote.link(AnnotationLink.speaker) == source.id)
+    }
+}
