@@ -109,14 +109,8 @@ public struct ModuleLoader: Sendable {
         do {
             switch manifest.implementation {
             case .rules(let paths):
-                var packs: [(bytes: [UInt8], path: String)] = []
-                for path in paths {
-                    guard let data = FileManager.default.contents(atPath: path) else {
-                        throw ModuleLoadError("\(manifest.path): rules: cannot read \(path)")
-                    }
-                    packs.append((Array(data), path))
-                }
-                return RegisteredModule(annotator: try rulePackLoader(packs, manifest), origin: origin)
+                let module = try ReloadingRulePackModule(manifest: manifest, paths: paths, events: events, build: rulePackLoader)
+                return RegisteredModule(annotator: module, origin: origin)
             case .library(let path):
                 return RegisteredModule(
                     annotator: try NativeModule(manifest: manifest, libraryPath: path, events: events), origin: origin)
