@@ -193,6 +193,11 @@ public final class Connection: Sendable {
         write(body: serializer.serialize(message.json))
     }
 
+    /// Writes one message already serialized as compact JSON (no raw newline), as it is.
+    public func send(serialized body: [UInt8]) {
+        write(body: body)
+    }
+
     /// Writes a batch's answers as one JSON array. An empty batch writes nothing (a batch of
     /// notifications only gets no answer).
     public func send(batch messages: [Message]) {

@@ -56,6 +56,7 @@ struct ServeCommand: ParsableCommand {
                 switch outbound {
                 case .message(let message): connection.send(message)
                 case .batch(let messages): connection.send(batch: messages)
+                case .serialized(let body): connection.send(serialized: body)
                 }
             },
             log: { line in FileHandle.standardError.write(Data("scholia: \(line)\n".utf8)) },

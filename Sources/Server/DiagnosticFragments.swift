@@ -1,0 +1,313 @@
+import AnnotationModel
+import JSON
+import JSONRPC
+import Synchronization
+import TextModel
+
+/// Pre-serialized diagnostics, so a keystroke does not rebuild and re-serialize every diagnostic of
+/// the document.
+///
+/// A diagnostic's JSON (made by `DiagnosticBuilder`, serialized by jansson) depends on the
+/// annotation, its related annotations and where they are. Most of that survives an edit elsewhere;
+/// what moves is the numbers that count from the start of the document (line numbers, `data.start`
+/// and `data.end`) and the ids (numbered in document order, so one new annotation renumbers every
+/// later one). So each diagnostic is serialized once with sentinel numbers in those places, the
+/// output cut at the sentinels into a template, and the template kept under a key of everything
+/// else it depends on (`DiagnosticShape`: positions relative to its own first line). A publish
+/// looks each diagnostic up and splices the current numbers and ids into its template; only new
+/// shapes go through jansson. Ids go in as jansson writes them (`DiagnosticFragments.idBytes`).
+final class DiagnosticFragmentCache: Sendable {
+    let uri: String
+    private let entries = Mutex<[DiagnosticShape: DiagnosticTemplate]>([:])
+
+    init(uri: String) { self.uri = uri }
+
+    var count: Int { entries.withLock { $0.count } }
+
+    /// The whole `textDocument/publishDiagnostics` message body, as compact JSON.
+    func publishBody(
+        version: Int, annotations: [Annotation], graph: AnnotationGraph, lineIndex: LineIndex,
+        encoding: PositionEncoding, severity: @escaping (AnnotationKind) -> AnnotationSeverity?
+    ) -> [UInt8] {
+        let builder = DiagnosticBuilder(
+            uri: uri, encoder: AnnotationJSONEncoder(lineIndex: lineIndex, encoding: encoding), severity: severity)
+        let known = entries.withLock { $0 }
+        var added: [DiagnosticShape: DiagnosticTemplate] = [:]
+        var used = 0
+        let envelope = DiagnosticFragments.envelope(uri: uri, version: version)
+        var out = envelope.head
+        out.reserveCapacity(out.count + annotations.count * 600 + envelope.tail.count)
+        var first = true
+        var slots: [Int] = []
+        var ids: [String] = []
+        for annotation in annotations {
+            guard let level = severity(annotation.kind) else { continue }
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            let shape = DiagnosticShape(
+                annotation, severity: level, graph: graph, lineIndex: lineIndex, encoding: encoding,
+                slots: &slots, ids: &ids)
+            used += 1
+            var template = known[shape] ?? added[shape]
+            if template == nil {
+                template = DiagnosticTemplate(
+                    builder.diagnostic(for: annotation, severity: level, graph: graph), slotCount: slots.count)
+                added[shape] = template
+            }
+            if let template = template!.parts.isEmpty ? nil : template {
+                template.render(slots: slots, ids: ids, into: &out)
+            } else {
+                // Sentinels clash with the text: serialized whole, not cached.
+                out.append(contentsOf: DiagnosticFragments.serializer.serialize(
+                    builder.diagnostic(for: annotation, severity: level, graph: graph)))
+            }
+        }
+        out.append(contentsOf: envelope.tail)
+        if !added.isEmpty || known.count > 2 * used + 1024 {
+            entries.withLock { entries in
+                entries.merge(added) { old, _ in old }
+                // Shapes of earlier versions pile up; start over when they outnumber the live ones.
+                if entries.count > 4 * used + 1024 { entries = added }
+            }
+        }
+        return out
+    }
+}
+
+/// Everything a diagnostic's JSON depends on except the template's slots (line numbers, offsets
+/// from the document start, ids), which `init` writes into `slots` and `ids` in a fixed order.
+struct DiagnosticShape: Hashable {
+    struct Related: Hashable {
+        var label: String
+        var kind: AnnotationKind
+        var text: String
+        var range: TextRange
+    }
+
+    var kind: AnnotationKind
+    var module: String
+    var text: String
+    var attributes: [String: AttributeValue]
+    var linkRels: [String]
+    var severity: AnnotationSeverity
+    /// Lines relative to the annotation's first line.
+    var range: TextRange
+    /// The text of the annotation the message names (a source's cue, a cue's source, a quote's speaker).
+    var named: String?
+    var related: [Related]
+
+    /// Slot order: range start line, range end line, data.start, data.end, data.range start line,
+    /// data.range end line, each related range's start and end lines; ids: data.id, then each
+    /// link target.
+    init(
+        _ annotation: Annotation, severity: AnnotationSeverity, graph: AnnotationGraph, lineIndex: LineIndex,
+        encoding: PositionEncoding, slots: inout [Int], ids: inout [String]
+    ) {
+        let absolute = lineIndex.range(ofUTF8: annotation.range, in: encoding)
+        let base = absolute.start.line
+        slots.removeAll(keepingCapacity: true)
+        ids.removeAll(keepingCapacity: true)
+        slots.append(absolute.start.line)
+        slots.append(absolute.end.line)
+        slots.append(lineIndex.offset(fromUTF8: annotation.start, to: encoding))
+        slots.append(lineIndex.offset(fromUTF8: annotation.end, to: encoding))
+        slots.append(absolute.start.line)
+        slots.append(absolute.end.line)
+        ids.append(annotation.id)
+        for link in annotation.links { ids.append(link.target) }
+        kind = annotation.kind
+        module = annotation.module
+        text = annotation.text
+        attributes = annotation.attributes
+        linkRels = annotation.links.map(\.rel)
+        self.severity = severity
+        range = Self.relative(absolute, to: base)
+        switch annotation.kind {
+        case .source: named = graph.cue(ofSource: annotation)?.text
+        case .cue: named = graph.target(of: annotation, AnnotationLink.source)?.text
+        case .quote: named = graph.target(of: annotation, AnnotationLink.speaker)?.text
+        default: named = nil
+        }
+        related = graph.related(annotation).map { relation in
+            let range = lineIndex.range(ofUTF8: relation.annotation.range, in: encoding)
+            slots.append(range.start.line)
+            slots.append(range.end.line)
+            return Related(
+                label: relation.label, kind: relation.annotation.kind, text: relation.annotation.text,
+                range: Self.relative(range, to: base))
+        }
+    }
+
+    static func relative(_ range: TextRange, to line: Int) -> TextRange {
+        TextRange(
+            start: TextPosition(line: range.start.line - line, character: range.start.character),
+            end: TextPosition(line: range.end.line - line, character: range.end.character))
+    }
+}
+
+/// A diagnostic's compact JSON cut where the slots go: `parts.count == order.count + 1`. Empty
+/// `parts` when the sentinels could not be found exactly once each (the diagnostic is then
+/// serialized whole every time).
+struct DiagnosticTemplate: Sendable {
+    enum Slot: Sendable {
+        case number(Int)
+        case id(Int)
+    }
+
+    var parts: [[UInt8]]
+    var order: [Slot]
+
+    /// `diagnostic` as `DiagnosticBuilder` makes it; `slotCount` numbers (see `DiagnosticShape`).
+    init(_ diagnostic: JSONValue, slotCount: Int) {
+        var slotIndex = 0
+        var idIndex = 0
+        var sentinels: [(bytes: [UInt8], slot: Slot)] = []
+        func sentinel(_ slot: Slot) -> JSONValue {
+            let value = DiagnosticFragments.sentinelBase - Int64(sentinels.count)
+            sentinels.append((Array(String(value).utf8), slot))
+            return .integer(value)
+        }
+        func number() -> JSONValue {
+            defer { slotIndex += 1 }
+            return sentinel(.number(slotIndex))
+        }
+        func id() -> JSONValue {
+            defer { idIndex += 1 }
+            return sentinel(.id(idIndex))
+        }
+        func lines(_ range: JSONValue?) -> JSONValue? {
+            guard var range = range?.objectValue, var start = range["start"]?.objectValue,
+                var end = range["end"]?.objectValue
+            else { return range }
+            start["line"] = number()
+            end["line"] = number()
+            range["start"] = .object(start)
+            range["end"] = .object(end)
+            return .object(range)
+        }
+        guard var object = diagnostic.objectValue, var data = object["data"]?.objectValue else {
+            parts = []
+            order = []
+            return
+        }
+        object["range"] = lines(object["range"])
+        data["start"] = number()
+        data["end"] = number()
+        data["range"] = lines(data["range"])
+        data["id"] = id()
+        if let links = data["links"]?.arrayValue {
+            data["links"] = .array(links.map { link in
+                guard var link = link.objectValue else { return link }
+                link["target"] = id()
+                return .object(link)
+            })
+        }
+        if let related = object["relatedInformation"]?.arrayValue {
+            object["relatedInformation"] = .array(related.map { item in
+                guard var item = item.objectValue, var location = item["location"]?.objectValue else { return item }
+                location["range"] = lines(location["range"])
+                item["location"] = .object(location)
+                return .object(item)
+            })
+        }
+        object["data"] = .object(data)
+        let bytes = DiagnosticFragments.serializer.serialize(.object(object))
+        guard slotIndex == slotCount, let cut = Self.cut(bytes, at: sentinels) else {
+            parts = []
+            order = []
+            return
+        }
+        parts = cut.parts
+        order = cut.order
+    }
+
+    /// Splits `bytes` at each sentinel, which must occur exactly once.
+    static func cut(_ bytes: [UInt8], at sentinels: [(bytes: [UInt8], slot: Slot)]) -> (parts: [[UInt8]], order: [Slot])? {
+        var found: [(at: Int, length: Int, slot: Slot)] = []
+        for sentinel in sentinels {
+            var hits = 0
+            var at = 0
+            var i = 0
+            let needle = sentinel.bytes
+            while i + needle.count <= bytes.count {
+                if bytes[i] == needle[0] && bytes[i..<(i + needle.count)].elementsEqual(needle) {
+                    hits += 1
+                    at = i
+                    i += needle.count
+                } else {
+                    i += 1
+                }
+            }
+            guard hits == 1 else { return nil }
+            found.append((at, needle.count, sentinel.slot))
+        }
+        found.sort { $0.at < $1.at }
+        var parts: [[UInt8]] = []
+        var position = 0
+        for hit in found {
+            parts.append(Array(bytes[position..<hit.at]))
+            position = hit.at + hit.length
+        }
+        parts.append(Array(bytes[position...]))
+        return (parts, found.map(\.slot))
+    }
+
+    func render(slots: [Int], ids: [String], into out: inout [UInt8]) {
+        for (index, slot) in order.enumerated() {
+            out.append(contentsOf: parts[index])
+            switch slot {
+            case .number(let i): DiagnosticFragments.appendDecimal(slots[i], to: &out)
+            case .id(let i): DiagnosticFragments.appendID(ids[i], to: &out)
+            }
+        }
+        out.append(contentsOf: parts[order.count])
+    }
+}
+
+enum DiagnosticFragments {
+    static let serializer = JSONSerializer()
+    /// Sentinels count down from here; all have the same number of digits, so none is a prefix of another.
+    static let sentinelBase: Int64 = -876_543_210_987_000_000
+
+    /// The notification around the diagnostics array, cut where the array goes.
+    static func envelope(uri: String, version: Int) -> (head: [UInt8], tail: [UInt8]) {
+        let message = Message.notification(
+            method: "textDocument/publishDiagnostics",
+            params: ["uri": .string(uri), "version": .integer(Int64(version)), "diagnostics": .integer(sentinelBase)])
+        let bytes = serializer.serialize(message.json)
+        let needle = Array(String(sentinelBase).utf8)
+        // The uri is a JSON string, so the sentinel can only be found once, at the array's place:
+        // searched from the end, where `diagnostics` is.
+        var i = bytes.count - needle.count
+        while i >= 0 && !bytes[i..<(i + needle.count)].elementsEqual(needle) { i -= 1 }
+        precondition(i >= 0, "publishDiagnostics envelope without its sentinel")
+        return (Array(bytes[..<i]) + [UInt8(ascii: "[")], [UInt8(ascii: "]")] + Array(bytes[(i + needle.count)...]))
+    }
+
+    static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        if value >= 0 && value < 10 {
+            out.append(UInt8(ascii: "0") + UInt8(value))
+        } else {
+            out.append(contentsOf: String(value).utf8)
+        }
+    }
+
+    /// An id as a JSON string. Ids are ASCII names (`quote-12`), which JSON writes as they are; any
+    /// other goes through jansson.
+    static func appendID(_ id: String, to out: inout [UInt8]) {
+        var plain = true
+        for byte in id.utf8 where byte < 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+            || byte == UInt8(ascii: "/")
+        {
+            plain = false
+            break
+        }
+        if plain {
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: id.utf8)
+            out.append(UInt8(ascii: "\""))
+        } else {
+            out.append(contentsOf: serializer.serialize(.string(id)))
+        }
+    }
+}
