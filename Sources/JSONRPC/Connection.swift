@@ -228,7 +228,12 @@ public final class Connection: Sendable {
                 state.pending.append(body)
                 return
             }
-            if !Self.writeAll(FrameWriter(mode: mode).frame(body: body), to: output) { state.outputFailed = true }
+            let envelope = FrameWriter(mode: mode).envelope(bodyCount: body.count)
+            if !Self.writeAll(envelope.head, to: output) || !Self.writeAll(body, to: output)
+                || !Self.writeAll(envelope.tail, to: output)
+            {
+                state.outputFailed = true
+            }
         }
     }
 

@@ -80,20 +80,41 @@ struct DiagnosticShape: Hashable {
     struct Related: Hashable {
         var label: String
         var kind: AnnotationKind
-        var text: String
+        var text: Bytes
         var range: TextRange
+    }
+
+    /// A string compared and hashed by its UTF-8 bytes: what is written is the bytes (String's
+    /// own `==` would take canonically equivalent texts for equal), and it is faster on non-ASCII.
+    struct Bytes: Hashable {
+        var string: String
+        init(_ string: String) { self.string = string }
+        init?(_ string: String?) {
+            guard let string else { return nil }
+            self.string = string
+        }
+
+        static func == (a: Bytes, b: Bytes) -> Bool { a.string.utf8.elementsEqual(b.string.utf8) }
+
+        func hash(into hasher: inout Hasher) {
+            var string = string
+            string.withUTF8 { bytes in
+                hasher.combine(bytes.count)
+                hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
+            }
+        }
     }
 
     var kind: AnnotationKind
     var module: String
-    var text: String
+    var text: Bytes
     var attributes: [String: AttributeValue]
     var linkRels: [String]
     var severity: AnnotationSeverity
     /// Lines relative to the annotation's first line.
     var range: TextRange
     /// The text of the annotation the message names (a source's cue, a cue's source, a quote's speaker).
-    var named: String?
+    var named: Bytes?
     var related: [Related]
 
     /// Slot order: range start line, range end line, data.start, data.end, data.range start line,
@@ -117,15 +138,15 @@ struct DiagnosticShape: Hashable {
         for link in annotation.links { ids.append(link.target) }
         kind = annotation.kind
         module = annotation.module
-        text = annotation.text
+        text = Bytes(annotation.text)
         attributes = annotation.attributes
         linkRels = annotation.links.map(\.rel)
         self.severity = severity
         range = Self.relative(absolute, to: base)
         switch annotation.kind {
-        case .source: named = graph.cue(ofSource: annotation)?.text
-        case .cue: named = graph.target(of: annotation, AnnotationLink.source)?.text
-        case .quote: named = graph.target(of: annotation, AnnotationLink.speaker)?.text
+        case .source: named = Bytes(graph.cue(ofSource: annotation)?.text)
+        case .cue: named = Bytes(graph.target(of: annotation, AnnotationLink.source)?.text)
+        case .quote: named = Bytes(graph.target(of: annotation, AnnotationLink.speaker)?.text)
         default: named = nil
         }
         related = graph.related(annotation).map { relation in
@@ -133,7 +154,7 @@ struct DiagnosticShape: Hashable {
             slots.append(range.start.line)
             slots.append(range.end.line)
             return Related(
-                label: relation.label, kind: relation.annotation.kind, text: relation.annotation.text,
+                label: relation.label, kind: relation.annotation.kind, text: Bytes(relation.annotation.text),
                 range: Self.relative(range, to: base))
         }
     }

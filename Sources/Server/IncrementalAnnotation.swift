@@ -119,7 +119,14 @@ struct IncrementalAnnotation {
     /// in the same paragraph by its place, to one elsewhere only by its kind).
     private func signature(of annotations: [Annotation], in paragraph: Range<Int>) -> Set<String> {
         let here = annotations.filter { paragraph.contains($0.start) }
-        let byID = Dictionary(annotations.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        // Only the link targets are looked up: one pass over the rest, no index of the whole document.
+        let wanted = Set(here.flatMap { $0.links.map(\.target) })
+        var byID: [String: Annotation] = [:]
+        if !wanted.isEmpty {
+            for annotation in annotations where wanted.contains(annotation.id) && byID[annotation.id] == nil {
+                byID[annotation.id] = annotation
+            }
+        }
         return Set(here.map { annotation in
             let links = annotation.links.map { link -> String in
                 guard let target = byID[link.target] else { return "\(link.rel)>?" }
