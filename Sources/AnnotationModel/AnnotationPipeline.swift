@@ -89,11 +89,16 @@ public struct AnnotationPipeline: Sendable {
 
     /// Sorts by position, drops exact repeats, numbers per kind and rewrites links.
     public static func finalize(_ annotations: [Annotation]) -> [Annotation] {
-        var seen = Set<String>()
+        struct Key: Hashable {
+            var module: String
+            var kind: AnnotationKind
+            var range: Range<Int>
+        }
+        var seen = Set<Key>(minimumCapacity: annotations.count)
         var unique: [Annotation] = []
         unique.reserveCapacity(annotations.count)
         for annotation in annotations {
-            let key = "\(annotation.module)\u{1F}\(annotation.kind.rawValue)\u{1F}\(annotation.range.lowerBound)\u{1F}\(annotation.range.upperBound)"
+            let key = Key(module: annotation.module, kind: annotation.kind, range: annotation.range)
             if seen.insert(key).inserted { unique.append(annotation) }
         }
         unique.sort { a, b in
@@ -104,6 +109,7 @@ public struct AnnotationPipeline: Sendable {
         }
         var counters: [AnnotationKind: Int] = [:]
         var renamed: [String: String] = [:]
+        renamed.reserveCapacity(unique.count)
         for index in unique.indices {
             let kind = unique[index].kind
             let number = (counters[kind] ?? 0) + 1

@@ -159,6 +159,16 @@ struct DiagnosticShape: Hashable {
         }
     }
 
+    /// A cheap hash of the parts that tell shapes apart most (`==` still compares everything).
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(text)
+        hasher.combine(range)
+        hasher.combine(kind)
+        hasher.combine(severity)
+        hasher.combine(related.count)
+        hasher.combine(named)
+    }
+
     static func relative(_ range: TextRange, to line: Int) -> TextRange {
         TextRange(
             start: TextPosition(line: range.start.line - line, character: range.start.character),
