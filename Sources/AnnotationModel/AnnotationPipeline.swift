@@ -101,27 +101,40 @@ public struct AnnotationPipeline: Sendable {
             let key = Key(module: annotation.module, kind: annotation.kind, range: annotation.range)
             if seen.insert(key).inserted { unique.append(annotation) }
         }
-        unique.sort { a, b in
+        let inOrder: (Annotation, Annotation) -> Bool = { a, b in
             if a.range.lowerBound != b.range.lowerBound { return a.range.lowerBound < b.range.lowerBound }
             if a.range.upperBound != b.range.upperBound { return a.range.upperBound > b.range.upperBound }
             if a.kind != b.kind { return a.kind < b.kind }
             return a.module < b.module
         }
+        // Merged incremental results usually come in order already: checking is linear.
+        if zip(unique, unique.dropFirst()).contains(where: { pair in inOrder(pair.1, pair.0) }) {
+            unique.sort(by: inOrder)
+        }
+        // Only ids that links point at need to be looked up under their new name.
+        var targets = Set<String>()
+        for annotation in unique where !annotation.links.isEmpty {
+            for link in annotation.links { targets.insert(link.target) }
+        }
         var counters: [AnnotationKind: Int] = [:]
         var renamed: [String: String] = [:]
-        renamed.reserveCapacity(unique.count)
+        renamed.reserveCapacity(targets.count)
         for index in unique.indices {
             let kind = unique[index].kind
             let number = (counters[kind] ?? 0) + 1
             counters[kind] = number
             let newID = "\(kind.rawValue)-\(number)"
             // The first annotation to carry an id keeps the link target when two share one.
-            if renamed[unique[index].id] == nil { renamed[unique[index].id] = newID }
+            if !targets.isEmpty && targets.contains(unique[index].id) && renamed[unique[index].id] == nil {
+                renamed[unique[index].id] = newID
+            }
             unique[index].id = newID
         }
-        for index in unique.indices {
-            unique[index].links = unique[index].links.compactMap { link in
-                renamed[link.target].map { AnnotationLink(rel: link.rel, target: $0) }
+        if !targets.isEmpty {
+            for index in unique.indices where !unique[index].links.isEmpty {
+                unique[index].links = unique[index].links.compactMap { link in
+                    renamed[link.target].map { AnnotationLink(rel: link.rel, target: $0) }
+                }
             }
         }
         return unique

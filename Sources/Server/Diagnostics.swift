@@ -108,11 +108,19 @@ struct AnnotationGraph: Sendable {
     let incoming: [String: [(rel: String, from: Annotation)]]
 
     init(_ annotations: [Annotation]) {
-        byID = Dictionary(annotations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var incoming: [String: [(rel: String, from: Annotation)]] = [:]
-        for annotation in annotations {
+        for annotation in annotations where !annotation.links.isEmpty {
             for link in annotation.links { incoming[link.target, default: []].append((link.rel, annotation)) }
         }
+        // Only link targets are ever looked up by id: no index of every annotation.
+        var byID: [String: Annotation] = [:]
+        if !incoming.isEmpty {
+            byID.reserveCapacity(incoming.count)
+            for annotation in annotations where byID[annotation.id] == nil && incoming[annotation.id] != nil {
+                byID[annotation.id] = annotation
+            }
+        }
+        self.byID = byID
         self.incoming = incoming
     }
 

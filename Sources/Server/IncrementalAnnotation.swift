@@ -97,14 +97,17 @@ struct IncrementalAnnotation {
         // 4. Merge under distinct ids, then number everything in document order.
         var merged: [Annotation] = []
         merged.reserveCapacity(oldAnnotations.count + fresh.count)
-        for annotation in oldAnnotations where !oldWindow.contains(annotation.start) {
-            var kept = renamed(annotation, prefix: "old:")
-            if annotation.start >= oldWindow.upperBound {
-                kept.range = (annotation.start + delta)..<(annotation.end + delta)
-            }
-            merged.append(kept)
+        // In document order (before, window, after), so `finalize` need not sort.
+        for annotation in oldAnnotations where annotation.start < oldWindow.lowerBound {
+            merged.append(renamed(annotation, prefix: "old:"))
         }
         for annotation in fresh { merged.append(renamed(annotation, prefix: "new:")) }
+        for annotation in oldAnnotations where annotation.start >= oldWindow.upperBound {
+            var kept = renamed(annotation, prefix: "old:")
+            kept.range = (annotation.start + delta)..<(annotation.end + delta)
+            merged.append(kept)
+        }
+
         return Outcome(annotations: AnnotationPipeline.finalize(merged), result: result, window: window)
     }
 
