@@ -1,5 +1,6 @@
 import AnnotationModel
 import JSON
+import TextEngine
 import JSONRPC
 import Synchronization
 import TextModel
@@ -24,30 +25,156 @@ final class DiagnosticFragmentCache: Sendable {
 
     var count: Int { entries.withLock { $0.count } }
 
+    /// What the last publish wrote, per annotation, so the next one can copy what an edit did not
+    /// touch: the annotations before the first changed byte come out byte for byte the same, and
+    /// those after the change, when their line is not the edited one, differ only in their slots.
+    struct Published {
+        var generation: Int
+        var version: Int
+        var encoding: PositionEncoding
+        var lineIndex: LineIndex
+        var annotations: [Annotation]
+        var body: [UInt8]
+        /// Per annotation: its diagnostic's bytes in `body` (empty when it has none or is linked),
+        /// its template (nil when none or not templated), and where its slots start in `slots`.
+        var byteRanges: [Range<Int>]
+        var templates: [DiagnosticTemplate?]
+        var slotStarts: [Int]
+        var slots: [Int]
+    }
+
+    private let published = Mutex<Published?>(nil)
+
     /// The whole `textDocument/publishDiagnostics` message body, as compact JSON.
     func publishBody(
         version: Int, annotations: [Annotation], graph: AnnotationGraph, lineIndex: LineIndex,
-        encoding: PositionEncoding, severity: @escaping (AnnotationKind) -> AnnotationSeverity?
+        encoding: PositionEncoding, generation: Int = 0,
+        severity: @escaping (AnnotationKind) -> AnnotationSeverity?
     ) -> [UInt8] {
         let builder = DiagnosticBuilder(
             uri: uri, encoder: AnnotationJSONEncoder(lineIndex: lineIndex, encoding: encoding), severity: severity)
         let known = entries.withLock { $0 }
+        let previous = published.withLock { $0 }.flatMap { previous in
+            previous.generation == generation && previous.encoding == encoding ? previous : nil
+        }
         var added: [DiagnosticShape: DiagnosticTemplate] = [:]
         var used = 0
         let envelope = DiagnosticFragments.envelope(uri: uri, version: version)
         var out = envelope.head
-        out.reserveCapacity(out.count + annotations.count * 600 + envelope.tail.count)
+        out.reserveCapacity(out.count + (previous?.body.count ?? annotations.count * 600) + 4096)
         var first = true
         var slots: [Int] = []
         var ids: [String] = []
-        for annotation in annotations {
-            guard let level = severity(annotation.kind) else { continue }
+        var record = Published(
+            generation: generation, version: version, encoding: encoding, lineIndex: lineIndex,
+            annotations: annotations, body: [], byteRanges: [], templates: [], slotStarts: [], slots: [])
+        record.byteRanges.reserveCapacity(annotations.count)
+        record.templates.reserveCapacity(annotations.count)
+        record.slotStarts.reserveCapacity(annotations.count)
+        record.slots.reserveCapacity(annotations.count * 6)
+
+        // Where the text changed since the previous publish, and how things after it moved.
+        var prefixEnd = -1  // annotations below this index are equal to the previous ones and end before the change
+        var suffixStart = Int.max  // annotations from this index on are the previous ones, shifted
+        var indexShift = 0, byteShift = 0, lineShift = 0, unitShift = 0
+        if let previous {
+            let (common, commonEnd) = Paragraphs.commonEnds(previous.lineIndex.utf8, lineIndex.utf8)
+            let changedEnd = lineIndex.utf8.count - commonEnd
+            var i = 0
+            let limit = min(annotations.count, previous.annotations.count)
+            while i < limit && annotations[i].end < common && annotations[i] == previous.annotations[i] { i += 1 }
+            prefixEnd = i
+            indexShift = annotations.count - previous.annotations.count
+            byteShift = lineIndex.utf8.count - previous.lineIndex.utf8.count
+            lineShift = lineIndex.lineCount - previous.lineIndex.lineCount
+            unitShift = lineIndex.length(in: encoding) - previous.lineIndex.length(in: encoding)
+            // Positions keep their characters from the line after the changed one on.
+            let changedLine = lineIndex.line(containing: changedEnd)
+            let safeStart = changedLine + 1 < lineIndex.lineCount ? lineIndex.lineStarts[changedLine + 1] : Int.max
+            var j = annotations.count - 1
+            while j >= max(prefixEnd, 0) && j - indexShift >= max(prefixEnd, 0) {
+                let now = annotations[j], before = previous.annotations[j - indexShift]
+                guard now.start >= safeStart, now.start - byteShift == before.start, now.end - byteShift == before.end,
+                    now.id == before.id, now.kind == before.kind, now.module == before.module,
+                    now.links == before.links, now.attributes == before.attributes,
+                    now.text.utf8.elementsEqual(before.text.utf8)
+                else { break }
+                j -= 1
+            }
+            suffixStart = j + 1
+        }
+
+        // A run of bytes of the previous body being copied (contiguous diagnostics, commas between).
+        var run: Range<Int>? = nil
+        func flush() {
+            if let pending = run, let previous {
+                out.append(contentsOf: previous.body[pending])
+                run = nil
+            }
+        }
+        for (index, annotation) in annotations.enumerated() {
+            guard let level = severity(annotation.kind) else {
+                record.byteRanges.append(0..<0)
+                record.templates.append(nil)
+                record.slotStarts.append(-1)
+                continue
+            }
+            used += 1
+            let linked = !annotation.links.isEmpty || graph.incoming[annotation.id] != nil
+            if !linked, let previous, index < prefixEnd, !previous.byteRanges[index].isEmpty {
+                // Unchanged, before the edit: the same bytes as last time.
+                let range = previous.byteRanges[index]
+                if !first {
+                    if let pending = run, pending.upperBound + 1 == range.lowerBound {
+                        run = pending.lowerBound..<range.upperBound
+                    } else {
+                        flush()
+                        out.append(UInt8(ascii: ","))
+                        run = range
+                    }
+                } else {
+                    run = range
+                }
+                first = false
+                // Its place in this body: where the run puts it.
+                let at = out.count + (run!.upperBound - run!.lowerBound) - range.count
+                record.byteRanges.append(at..<(at + range.count))
+                record.templates.append(previous.templates[index])
+                let start = previous.slotStarts[index]
+                record.slotStarts.append(start < 0 ? -1 : record.slots.count)
+                if start >= 0, let template = previous.templates[index] {
+                    record.slots.append(contentsOf: previous.slots[start..<(start + template.slotCount)])
+                }
+                continue
+            }
+            flush()
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
+            let begin = out.count
+            if !linked, let previous, index >= suffixStart, let template = previous.templates[index - indexShift],
+                previous.slotStarts[index - indexShift] >= 0
+            {
+                // Unchanged but moved: last time's slots, shifted.
+                let start = previous.slotStarts[index - indexShift]
+                slots.removeAll(keepingCapacity: true)
+                slots.append(contentsOf: previous.slots[start..<(start + template.slotCount)])
+                for k in [0, 1, 4, 5] where k < slots.count { slots[k] += lineShift }
+                if slots.count > 3 {
+                    slots[2] += unitShift
+                    slots[3] += unitShift
+                }
+                ids.removeAll(keepingCapacity: true)
+                ids.append(annotation.id)
+                template.render(slots: slots, ids: ids, into: &out)
+                record.byteRanges.append(begin..<out.count)
+                record.templates.append(template)
+                record.slotStarts.append(record.slots.count)
+                record.slots.append(contentsOf: slots)
+                continue
+            }
             let shape = DiagnosticShape(
                 annotation, severity: level, graph: graph, lineIndex: lineIndex, encoding: encoding,
                 slots: &slots, ids: &ids)
-            used += 1
             var template = known[shape] ?? added[shape]
             if template == nil {
                 template = DiagnosticTemplate(
@@ -56,12 +183,19 @@ final class DiagnosticFragmentCache: Sendable {
             }
             if let template = template!.parts.isEmpty ? nil : template {
                 template.render(slots: slots, ids: ids, into: &out)
+                record.templates.append(linked ? nil : template)
+                record.slotStarts.append(linked ? -1 : record.slots.count)
+                if !linked { record.slots.append(contentsOf: slots) }
             } else {
                 // Sentinels clash with the text: serialized whole, not cached.
                 out.append(contentsOf: DiagnosticFragments.serializer.serialize(
                     builder.diagnostic(for: annotation, severity: level, graph: graph)))
+                record.templates.append(nil)
+                record.slotStarts.append(-1)
             }
+            record.byteRanges.append(linked ? 0..<0 : begin..<out.count)
         }
+        flush()
         out.append(contentsOf: envelope.tail)
         if !added.isEmpty || known.count > 2 * used + 1024 {
             entries.withLock { entries in
@@ -69,6 +203,10 @@ final class DiagnosticFragmentCache: Sendable {
                 // Shapes of earlier versions pile up; start over when they outnumber the live ones.
                 if entries.count > 4 * used + 1024 { entries = added }
             }
+        }
+        record.body = out
+        published.withLock { published in
+            if published == nil || published!.version <= version { published = record }
         }
         return out
     }
@@ -187,6 +325,8 @@ struct DiagnosticTemplate: Sendable {
 
     var parts: [[UInt8]]
     var order: [Slot]
+    /// How many numbers the slots take (ids not counted).
+    var slotCount = 0
 
     /// `diagnostic` as `DiagnosticBuilder` makes it; `slotCount` numbers (see `DiagnosticShape`).
     init(_ diagnostic: JSONValue, slotCount: Int) {
@@ -250,6 +390,7 @@ struct DiagnosticTemplate: Sendable {
         }
         parts = cut.parts
         order = cut.order
+        self.slotCount = slotCount
     }
 
     /// Splits `bytes` at each sentinel, which must occur exactly once.

@@ -114,7 +114,8 @@ extension ScholiaServer {
     func publishBody(for analysis: DocumentAnalysis, context: EditorContext, cache: DiagnosticFragmentCache) -> [UInt8] {
         cache.publishBody(
             version: analysis.snapshot.version, annotations: analysis.annotations, graph: analysis.graph,
-            lineIndex: analysis.snapshot.lineIndex, encoding: context.encoding, severity: context.severity(of:))
+            lineIndex: analysis.snapshot.lineIndex, encoding: context.encoding, generation: analysis.generation,
+            severity: context.severity(of:))
     }
 
     /// Tells the client about modules that failed and annotations that were refused.

@@ -70,7 +70,7 @@ public enum Paragraphs {
     }
 
     /// Lengths of the longest common prefix and the longest common suffix that does not overlap it.
-    static func commonEnds(_ a: [UInt8], _ b: [UInt8]) -> (prefix: Int, suffix: Int) {
+    public static func commonEnds(_ a: [UInt8], _ b: [UInt8]) -> (prefix: Int, suffix: Int) {
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
                 let limit = min(a.count, b.count)
