@@ -98,12 +98,14 @@ struct IncrementalAnnotation {
         var merged: [Annotation] = []
         merged.reserveCapacity(oldAnnotations.count + fresh.count)
         // In document order (before, window, after), so `finalize` need not sort.
+        // Old ids (`kind-N`, unique) stay; the window's get a prefix no numbered id has, so the two
+        // never collide (renaming every old annotation would cost a copy of each per keystroke).
         for annotation in oldAnnotations where annotation.start < oldWindow.lowerBound {
-            merged.append(renamed(annotation, prefix: "old:"))
+            merged.append(annotation)
         }
-        for annotation in fresh { merged.append(renamed(annotation, prefix: "new:")) }
+        for annotation in fresh { merged.append(renamed(annotation, prefix: "\u{0}new:")) }
         for annotation in oldAnnotations where annotation.start >= oldWindow.upperBound {
-            var kept = renamed(annotation, prefix: "old:")
+            var kept = annotation
             kept.range = (annotation.start + delta)..<(annotation.end + delta)
             merged.append(kept)
         }
