@@ -40,7 +40,7 @@ struct IncrementalAnnotation {
         guard oldCount > 0, newCount > 0 else { return nil }
         var prefix = 0
         while prefix < min(oldCount, newCount) && oldParagraphs[prefix] == newParagraphs[prefix]
-            && oldView[oldParagraphs[prefix]].elementsEqual(newView[newParagraphs[prefix]])
+            && Paragraphs.bytesEqual(oldView, oldParagraphs[prefix], newView, newParagraphs[prefix])
         {
             prefix += 1
         }
@@ -48,10 +48,10 @@ struct IncrementalAnnotation {
         var suffix = 0
         while suffix < min(oldCount, newCount) - prefix {
             let old = oldParagraphs[oldCount - 1 - suffix], new = newParagraphs[newCount - 1 - suffix]
-            guard new.lowerBound - old.lowerBound == delta, oldView[old].elementsEqual(newView[new]) else { break }
+            guard new.lowerBound - old.lowerBound == delta, Paragraphs.bytesEqual(oldView, old, newView, new) else { break }
             suffix += 1
         }
-        if prefix == oldCount && prefix == newCount && delta == 0 && oldView == newView {
+        if prefix == oldCount && prefix == newCount && delta == 0 && Paragraphs.bytesEqual(oldView, oldView.indices, newView, newView.indices) {
             // Nothing changed in the prose (an edit inside masked markup): the old result stands.
             return Outcome(annotations: oldAnnotations, result: PipelineResult(), window: 0..<0)
         }

@@ -74,11 +74,51 @@ public enum Paragraphs {
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
                 let limit = min(a.count, b.count)
+                guard limit > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return (0, 0) }
+                let ra = UnsafeRawPointer(pa), rb = UnsafeRawPointer(pb)
                 var prefix = 0
+                // Eight bytes at a time, then byte by byte.
+                while prefix + 8 <= limit
+                    && ra.loadUnaligned(fromByteOffset: prefix, as: UInt64.self)
+                        == rb.loadUnaligned(fromByteOffset: prefix, as: UInt64.self)
+                {
+                    prefix += 8
+                }
                 while prefix < limit && a[prefix] == b[prefix] { prefix += 1 }
                 var suffix = 0
-                while suffix < limit - prefix && a[a.count - 1 - suffix] == b[b.count - 1 - suffix] { suffix += 1 }
+                let room = limit - prefix
+                while suffix + 8 <= room
+                    && ra.loadUnaligned(fromByteOffset: a.count - suffix - 8, as: UInt64.self)
+                        == rb.loadUnaligned(fromByteOffset: b.count - suffix - 8, as: UInt64.self)
+                {
+                    suffix += 8
+                }
+                while suffix < room && a[a.count - 1 - suffix] == b[b.count - 1 - suffix] { suffix += 1 }
                 return (prefix, suffix)
+            }
+        }
+    }
+
+    /// Whether two byte ranges hold the same bytes (eight at a time).
+    public static func bytesEqual(_ a: [UInt8], _ ra: Range<Int>, _ b: [UInt8], _ rb: Range<Int>) -> Bool {
+        guard ra.count == rb.count else { return false }
+        return a.withUnsafeBytes { a in
+            b.withUnsafeBytes { b in
+                var i = 0
+                let count = ra.count
+                while i + 8 <= count {
+                    if a.loadUnaligned(fromByteOffset: ra.lowerBound + i, as: UInt64.self)
+                        != b.loadUnaligned(fromByteOffset: rb.lowerBound + i, as: UInt64.self)
+                    {
+                        return false
+                    }
+                    i += 8
+                }
+                while i < count {
+                    if a[ra.lowerBound + i] != b[rb.lowerBound + i] { return false }
+                    i += 1
+                }
+                return true
             }
         }
     }
