@@ -88,14 +88,15 @@ final class DiagnosticFragmentCache: Sendable {
             byteShift = lineIndex.utf8.count - previous.lineIndex.utf8.count
             lineShift = lineIndex.lineCount - previous.lineIndex.lineCount
             unitShift = lineIndex.length(in: encoding) - previous.lineIndex.length(in: encoding)
-            // Positions keep their characters from the line after the changed one on.
+            // Positions keep their characters from the line after the changed one on. Ids may have
+            // been renumbered (an annotation added before): they are slots, written anew.
             let changedLine = lineIndex.line(containing: changedEnd)
             let safeStart = changedLine + 1 < lineIndex.lineCount ? lineIndex.lineStarts[changedLine + 1] : Int.max
             var j = annotations.count - 1
             while j >= max(prefixEnd, 0) && j - indexShift >= max(prefixEnd, 0) {
                 let now = annotations[j], before = previous.annotations[j - indexShift]
                 guard now.start >= safeStart, now.start - byteShift == before.start, now.end - byteShift == before.end,
-                    now.id == before.id, now.kind == before.kind, now.module == before.module,
+                    now.kind == before.kind, now.module == before.module,
                     now.links == before.links, now.attributes == before.attributes,
                     now.text.utf8.elementsEqual(before.text.utf8)
                 else { break }
