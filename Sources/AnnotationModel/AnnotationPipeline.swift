@@ -88,18 +88,25 @@ public struct AnnotationPipeline: Sendable {
     // MARK: Ordering and numbering
 
     /// Sorts by position, drops exact repeats, numbers per kind and rewrites links.
-    public static func finalize(_ annotations: [Annotation]) -> [Annotation] {
+    /// `distinct`: the caller knows no two annotations share module, kind and span (merged results
+    /// that were each finalized), so repeats are not looked for.
+    public static func finalize(_ annotations: [Annotation], distinct: Bool = false) -> [Annotation] {
         struct Key: Hashable {
             var module: String
             var kind: AnnotationKind
             var range: Range<Int>
         }
-        var seen = Set<Key>(minimumCapacity: annotations.count)
-        var unique: [Annotation] = []
-        unique.reserveCapacity(annotations.count)
-        for annotation in annotations {
-            let key = Key(module: annotation.module, kind: annotation.kind, range: annotation.range)
-            if seen.insert(key).inserted { unique.append(annotation) }
+        var unique: [Annotation]
+        if distinct {
+            unique = annotations
+        } else {
+            var seen = Set<Key>(minimumCapacity: annotations.count)
+            unique = []
+            unique.reserveCapacity(annotations.count)
+            for annotation in annotations {
+                let key = Key(module: annotation.module, kind: annotation.kind, range: annotation.range)
+                if seen.insert(key).inserted { unique.append(annotation) }
+            }
         }
         let inOrder: (Annotation, Annotation) -> Bool = { a, b in
             if a.range.lowerBound != b.range.lowerBound { return a.range.lowerBound < b.range.lowerBound }

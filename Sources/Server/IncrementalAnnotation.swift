@@ -70,8 +70,10 @@ struct IncrementalAnnotation {
             let crosses = (annotation.start < oldWindow.lowerBound && annotation.end > oldWindow.lowerBound)
                 || (annotation.start < oldWindow.upperBound && annotation.end > oldWindow.upperBound)
             if crosses { return nil }
-            let isInside = inside.contains(annotation.id)
-            if annotation.links.contains(where: { inside.contains($0.target) != isInside }) { return nil }
+            if !annotation.links.isEmpty {
+                let isInside = inside.contains(annotation.id)
+                if annotation.links.contains(where: { inside.contains($0.target) != isInside }) { return nil }
+            }
         }
 
         let text = String(decoding: newView[window], as: UTF8.self)
@@ -110,7 +112,9 @@ struct IncrementalAnnotation {
             merged.append(kept)
         }
 
-        return Outcome(annotations: AnnotationPipeline.finalize(merged), result: result, window: window)
+        // Old and fresh are each finalized, and their starts lie on either side of the window's
+        // edges, so no two share module, kind and span: no duplicates to look for.
+        return Outcome(annotations: AnnotationPipeline.finalize(merged, distinct: true), result: result, window: window)
     }
 
     private func renamed(_ annotation: Annotation, prefix: String) -> Annotation {
