@@ -89,34 +89,60 @@ public struct AnnotationPipeline: Sendable {
     // MARK: Ordering and numbering
 
     /// Sorts by position, drops exact repeats, numbers per kind and rewrites links.
-    public static func finalize(_ annotations: [Annotation]) -> [Annotation] {
-        var seen = Set<String>()
-        var unique: [Annotation] = []
-        unique.reserveCapacity(annotations.count)
-        for annotation in annotations {
-            let key = "\(annotation.module)\u{1F}\(annotation.kind.rawValue)\u{1F}\(annotation.range.lowerBound)\u{1F}\(annotation.range.upperBound)"
-            if seen.insert(key).inserted { unique.append(annotation) }
+    /// `distinct`: the caller knows no two annotations share module, kind and span (merged results
+    /// that were each finalized), so repeats are not looked for.
+    public static func finalize(_ annotations: [Annotation], distinct: Bool = false) -> [Annotation] {
+        struct Key: Hashable {
+            var module: String
+            var kind: AnnotationKind
+            var range: Range<Int>
         }
-        unique.sort { a, b in
+        var unique: [Annotation]
+        if distinct {
+            unique = annotations
+        } else {
+            var seen = Set<Key>(minimumCapacity: annotations.count)
+            unique = []
+            unique.reserveCapacity(annotations.count)
+            for annotation in annotations {
+                let key = Key(module: annotation.module, kind: annotation.kind, range: annotation.range)
+                if seen.insert(key).inserted { unique.append(annotation) }
+            }
+        }
+        let inOrder: (Annotation, Annotation) -> Bool = { a, b in
             if a.range.lowerBound != b.range.lowerBound { return a.range.lowerBound < b.range.lowerBound }
             if a.range.upperBound != b.range.upperBound { return a.range.upperBound > b.range.upperBound }
             if a.kind != b.kind { return a.kind < b.kind }
             return a.module < b.module
         }
+        // Merged incremental results usually come in order already: checking is linear.
+        if zip(unique, unique.dropFirst()).contains(where: { pair in inOrder(pair.1, pair.0) }) {
+            unique.sort(by: inOrder)
+        }
+        // Only ids that links point at need to be looked up under their new name.
+        var targets = Set<String>()
+        for annotation in unique where !annotation.links.isEmpty {
+            for link in annotation.links { targets.insert(link.target) }
+        }
         var counters: [AnnotationKind: Int] = [:]
         var renamed: [String: String] = [:]
+        renamed.reserveCapacity(targets.count)
         for index in unique.indices {
             let kind = unique[index].kind
             let number = (counters[kind] ?? 0) + 1
             counters[kind] = number
             let newID = "\(kind.rawValue)-\(number)"
             // The first annotation to carry an id keeps the link target when two share one.
-            if renamed[unique[index].id] == nil { renamed[unique[index].id] = newID }
+            if !targets.isEmpty && targets.contains(unique[index].id) && renamed[unique[index].id] == nil {
+                renamed[unique[index].id] = newID
+            }
             unique[index].id = newID
         }
-        for index in unique.indices {
-            unique[index].links = unique[index].links.compactMap { link in
-                renamed[link.target].map { AnnotationLink(rel: link.rel, target: $0) }
+        if !targets.isEmpty {
+            for index in unique.indices where !unique[index].links.isEmpty {
+                unique[index].links = unique[index].links.compactMap { link in
+                    renamed[link.target].map { AnnotationLink(rel: link.rel, target: $0) }
+                }
             }
         }
         return unique

@@ -26,6 +26,14 @@ public struct DocumentSnapshot: Sendable {
         self.lineIndex = LineIndex(utf8: utf8)
     }
 
+    init(uri: String, languageID: String, version: Int, lineIndex: LineIndex) {
+        self.uri = uri
+        self.languageID = languageID
+        self.version = version
+        self.text = String(decoding: lineIndex.utf8, as: UTF8.self)
+        self.lineIndex = lineIndex
+    }
+
     public var utf8: [UInt8] { lineIndex.utf8 }
 }
 

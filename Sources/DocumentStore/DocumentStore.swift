@@ -61,10 +61,11 @@ public struct DocumentStore: Sendable {
             } else {
                 edit = TextEdit(range: 0..<index.utf8.count, replacement: change.text)
             }
-            index = LineIndex(utf8: edit.apply(to: index.utf8))
+            // Only the lines the edit touches are scanned again.
+            index = index.replacing(edit.range, with: Array(edit.replacement.utf8))
             edits.append(edit)
         }
-        let after = DocumentSnapshot(uri: uri, languageID: before.languageID, version: version, utf8: index.utf8)
+        let after = DocumentSnapshot(uri: uri, languageID: before.languageID, version: version, lineIndex: index)
         documents[uri] = after
         return DocumentUpdate(before: before, after: after, edits: edits)
     }

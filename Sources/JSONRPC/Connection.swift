@@ -193,6 +193,11 @@ public final class Connection: Sendable {
         write(body: serializer.serialize(message.json))
     }
 
+    /// Writes one message already serialized as compact JSON (no raw newline), as it is.
+    public func send(serialized body: [UInt8]) {
+        write(body: body)
+    }
+
     /// Writes a batch's answers as one JSON array. An empty batch writes nothing (a batch of
     /// notifications only gets no answer).
     public func send(batch messages: [Message]) {
@@ -223,7 +228,12 @@ public final class Connection: Sendable {
                 state.pending.append(body)
                 return
             }
-            if !Self.writeAll(FrameWriter(mode: mode).frame(body: body), to: output) { state.outputFailed = true }
+            let envelope = FrameWriter(mode: mode).envelope(bodyCount: body.count)
+            if !Self.writeAll(envelope.head, to: output) || !Self.writeAll(body, to: output)
+                || !Self.writeAll(envelope.tail, to: output)
+            {
+                state.outputFailed = true
+            }
         }
     }
 

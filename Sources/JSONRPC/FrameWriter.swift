@@ -29,6 +29,15 @@ public struct FrameWriter: Sendable {
         frame(body: serializer.serialize(json))
     }
 
+    /// What goes before and after a body in a frame: written around the body rather than copied
+    /// together with it (a publish of many diagnostics is megabytes).
+    public func envelope(bodyCount: Int) -> (head: [UInt8], tail: [UInt8]) {
+        switch mode {
+        case .contentLength: return (Array("Content-Length: \(bodyCount)\r\n\r\n".utf8), [])
+        case .newlineDelimited: return ([], [0x0A])
+        }
+    }
+
     /// Wraps an already serialized, compact JSON text.
     public func frame(body: [UInt8]) -> [UInt8] {
         switch mode {

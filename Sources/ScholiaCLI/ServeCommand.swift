@@ -36,6 +36,12 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
+        #if os(Linux)
+        // A publish of a large document's diagnostics is megabytes: a 1 MiB pipe (the unprivileged
+        // limit) instead of 64 KiB lets it through in a few writes, not dozens of round trips with
+        // the reader. F_SETPIPE_SZ is 1031; it fails harmlessly when the output is not a pipe.
+        _ = fcntl(STDOUT_FILENO, 1031, Int32(1 << 20))
+        #endif
         let connection: Connection
         do {
             connection = try Connection(input: STDIN_FILENO, output: STDOUT_FILENO, maxMessageSize: maxMessageSize)
@@ -56,6 +62,7 @@ struct ServeCommand: ParsableCommand {
                 switch outbound {
                 case .message(let message): connection.send(message)
                 case .batch(let messages): connection.send(batch: messages)
+                case .serialized(let body): connection.send(serialized: body)
                 }
             },
             log: { line in FileHandle.standardError.write(Data("scholia: \(line)\n".utf8)) },

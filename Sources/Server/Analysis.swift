@@ -120,7 +120,14 @@ extension ScholiaServer {
         let view = ProseView(snapshot.utf8, format: format)
         let language = settings.language ?? LanguageDetector.detect(view.utf8)
         let pipeline = registry.pipeline(enabled: settings.enabledModules)
-        let paragraphs = Paragraphs.ranges(in: view.utf8)
+        let paragraphs: [Range<Int>]
+        if let previous = input.previous, !previous.viewUTF8.isEmpty {
+            // Only the lines around the edit are split again.
+            paragraphs = Paragraphs.ranges(
+                in: view.utf8, editedFrom: previous.viewUTF8, oldRanges: previous.viewParagraphs)
+        } else {
+            paragraphs = Paragraphs.ranges(in: view.utf8)
+        }
         var viewAnnotations: [Annotation]?
         if let previous = input.previous, previous.language == language, !previous.viewUTF8.isEmpty,
             pipeline.isParagraphLocal

@@ -12,28 +12,33 @@ struct DiagnosticBuilder {
     /// The severity of a kind, or nil when the user turned that kind's diagnostics off.
     let severity: (AnnotationKind) -> AnnotationSeverity?
 
-    func diagnostics(for annotations: [Annotation]) -> [JSONValue] {
-        let graph = AnnotationGraph(annotations)
+    func diagnostics(for annotations: [Annotation], graph: AnnotationGraph? = nil) -> [JSONValue] {
+        let graph = graph ?? AnnotationGraph(annotations)
         return annotations.compactMap { annotation in
             guard let severity = severity(annotation.kind) else { return nil }
-            var object = JSONObject()
-            object["range"] = encoder.range(annotation.range)
-            object["severity"] = .integer(Int64(severity.rawValue))
-            object["code"] = .string(annotation.kind.rawValue)
-            object["source"] = "scholia"
-            object["message"] = .string(Self.message(for: annotation, graph: graph))
-            let related = graph.related(annotation)
-            if !related.isEmpty {
-                object["relatedInformation"] = .array(related.map { relation in
-                    [
-                        "location": ["uri": .string(uri), "range": encoder.range(relation.annotation.range)],
-                        "message": .string("\(relation.label): \(Self.display(relation.annotation))"),
-                    ]
-                })
-            }
-            object["data"] = encoder.json(annotation)
-            return .object(object)
+            return diagnostic(for: annotation, severity: severity, graph: graph)
         }
+    }
+
+    /// One annotation's diagnostic.
+    func diagnostic(for annotation: Annotation, severity: AnnotationSeverity, graph: AnnotationGraph) -> JSONValue {
+        var object = JSONObject()
+        object["range"] = encoder.range(annotation.range)
+        object["severity"] = .integer(Int64(severity.rawValue))
+        object["code"] = .string(annotation.kind.rawValue)
+        object["source"] = "scholia"
+        object["message"] = .string(Self.message(for: annotation, graph: graph))
+        let related = graph.related(annotation)
+        if !related.isEmpty {
+            object["relatedInformation"] = .array(related.map { relation in
+                [
+                    "location": ["uri": .string(uri), "range": encoder.range(relation.annotation.range)],
+                    "message": .string("\(relation.label): \(Self.display(relation.annotation))"),
+                ]
+            })
+        }
+        object["data"] = encoder.json(annotation)
+        return .object(object)
     }
 
     static func message(for annotation: Annotation, graph: AnnotationGraph) -> String {
@@ -103,11 +108,19 @@ struct AnnotationGraph: Sendable {
     let incoming: [String: [(rel: String, from: Annotation)]]
 
     init(_ annotations: [Annotation]) {
-        byID = Dictionary(annotations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var incoming: [String: [(rel: String, from: Annotation)]] = [:]
-        for annotation in annotations {
+        for annotation in annotations where !annotation.links.isEmpty {
             for link in annotation.links { incoming[link.target, default: []].append((link.rel, annotation)) }
         }
+        // Only link targets are ever looked up by id: no index of every annotation.
+        var byID: [String: Annotation] = [:]
+        if !incoming.isEmpty {
+            byID.reserveCapacity(incoming.count)
+            for annotation in annotations where byID[annotation.id] == nil && incoming[annotation.id] != nil {
+                byID[annotation.id] = annotation
+            }
+        }
+        self.byID = byID
         self.incoming = incoming
     }
 

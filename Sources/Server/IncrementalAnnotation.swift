@@ -40,7 +40,7 @@ struct IncrementalAnnotation {
         guard oldCount > 0, newCount > 0 else { return nil }
         var prefix = 0
         while prefix < min(oldCount, newCount) && oldParagraphs[prefix] == newParagraphs[prefix]
-            && oldView[oldParagraphs[prefix]].elementsEqual(newView[newParagraphs[prefix]])
+            && Paragraphs.bytesEqual(oldView, oldParagraphs[prefix], newView, newParagraphs[prefix])
         {
             prefix += 1
         }
@@ -48,10 +48,10 @@ struct IncrementalAnnotation {
         var suffix = 0
         while suffix < min(oldCount, newCount) - prefix {
             let old = oldParagraphs[oldCount - 1 - suffix], new = newParagraphs[newCount - 1 - suffix]
-            guard new.lowerBound - old.lowerBound == delta, oldView[old].elementsEqual(newView[new]) else { break }
+            guard new.lowerBound - old.lowerBound == delta, Paragraphs.bytesEqual(oldView, old, newView, new) else { break }
             suffix += 1
         }
-        if prefix == oldCount && prefix == newCount && delta == 0 && oldView == newView {
+        if prefix == oldCount && prefix == newCount && delta == 0 && Paragraphs.bytesEqual(oldView, oldView.indices, newView, newView.indices) {
             // Nothing changed in the prose (an edit inside masked markup): the old result stands.
             return Outcome(annotations: oldAnnotations, result: PipelineResult(), window: 0..<0)
         }
@@ -70,8 +70,10 @@ struct IncrementalAnnotation {
             let crosses = (annotation.start < oldWindow.lowerBound && annotation.end > oldWindow.lowerBound)
                 || (annotation.start < oldWindow.upperBound && annotation.end > oldWindow.upperBound)
             if crosses { return nil }
-            let isInside = inside.contains(annotation.id)
-            if annotation.links.contains(where: { inside.contains($0.target) != isInside }) { return nil }
+            if !annotation.links.isEmpty {
+                let isInside = inside.contains(annotation.id)
+                if annotation.links.contains(where: { inside.contains($0.target) != isInside }) { return nil }
+            }
         }
 
         let text = String(decoding: newView[window], as: UTF8.self)
@@ -97,15 +99,22 @@ struct IncrementalAnnotation {
         // 4. Merge under distinct ids, then number everything in document order.
         var merged: [Annotation] = []
         merged.reserveCapacity(oldAnnotations.count + fresh.count)
-        for annotation in oldAnnotations where !oldWindow.contains(annotation.start) {
-            var kept = renamed(annotation, prefix: "old:")
-            if annotation.start >= oldWindow.upperBound {
-                kept.range = (annotation.start + delta)..<(annotation.end + delta)
-            }
+        // In document order (before, window, after), so `finalize` need not sort.
+        // Old ids (`kind-N`, unique) stay; the window's get a prefix no numbered id has, so the two
+        // never collide (renaming every old annotation would cost a copy of each per keystroke).
+        for annotation in oldAnnotations where annotation.start < oldWindow.lowerBound {
+            merged.append(annotation)
+        }
+        for annotation in fresh { merged.append(renamed(annotation, prefix: "\u{0}new:")) }
+        for annotation in oldAnnotations where annotation.start >= oldWindow.upperBound {
+            var kept = annotation
+            kept.range = (annotation.start + delta)..<(annotation.end + delta)
             merged.append(kept)
         }
-        for annotation in fresh { merged.append(renamed(annotation, prefix: "new:")) }
-        return Outcome(annotations: AnnotationPipeline.finalize(merged), result: result, window: window)
+
+        // Old and fresh are each finalized, and their starts lie on either side of the window's
+        // edges, so no two share module, kind and span: no duplicates to look for.
+        return Outcome(annotations: AnnotationPipeline.finalize(merged, distinct: true), result: result, window: window)
     }
 
     private func renamed(_ annotation: Annotation, prefix: String) -> Annotation {
@@ -119,7 +128,14 @@ struct IncrementalAnnotation {
     /// in the same paragraph by its place, to one elsewhere only by its kind).
     private func signature(of annotations: [Annotation], in paragraph: Range<Int>) -> Set<String> {
         let here = annotations.filter { paragraph.contains($0.start) }
-        let byID = Dictionary(annotations.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        // Only the link targets are looked up: one pass over the rest, no index of the whole document.
+        let wanted = Set(here.flatMap { $0.links.map(\.target) })
+        var byID: [String: Annotation] = [:]
+        if !wanted.isEmpty {
+            for annotation in annotations where wanted.contains(annotation.id) && byID[annotation.id] == nil {
+                byID[annotation.id] = annotation
+            }
+        }
         return Set(here.map { annotation in
             let links = annotation.links.map { link -> String in
                 guard let target = byID[link.target] else { return "\(link.rel)>?" }

@@ -12,6 +12,9 @@ import TextModel
 public enum Outbound: Sendable {
     case message(Message)
     case batch([Message])
+    /// One message already serialized: compact JSON, written as it is (a publish of many
+    /// diagnostics is spliced from cached pieces, see `DiagnosticFragmentCache`).
+    case serialized([UInt8])
 }
 
 /// The Scholia language server: lifecycle, documents, and the requests of protocol.md.
@@ -64,6 +67,8 @@ public final class ScholiaServer: Sendable {
         var client = ClientFeatures()
         /// The latest analysis of each open document (reused by every feature that reads it).
         var analyses: [String: DocumentAnalysis] = [:]
+        /// Each open document's serialized diagnostics, reused from publish to publish.
+        var diagnosticCaches: [String: DiagnosticFragmentCache] = [:]
         /// Bumped on every `didOpen`, so a reopened document never repeats an old result id.
         var openCount = 0
         var openSerials: [String: Int] = [:]

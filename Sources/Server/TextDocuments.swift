@@ -18,6 +18,7 @@ extension ScholiaServer {
             state.openSerials[uri] = state.openCount
             state.analyses[uri] = nil
             state.semanticTokens[uri] = nil
+            state.diagnosticCaches[uri] = DiagnosticFragmentCache(uri: uri)
             return state.documents.open(uri: uri, languageID: languageID, version: version, text: text)
         }
         scheduleDiagnostics(for: snapshot, debounce: false)
@@ -59,6 +60,7 @@ extension ScholiaServer {
             state.analyses[uri] = nil
             state.semanticTokens[uri] = nil
             state.openSerials[uri] = nil
+            state.diagnosticCaches[uri] = nil
             // A client that pulls diagnostics clears them itself.
             if state.client.pullDiagnostics { return }
             // Cleared while holding the lock, so no late result of this document can follow it.
@@ -80,17 +82,15 @@ extension ScholiaServer {
             let stale: @Sendable () -> Bool = { [self] in isStale(input) }
             if stale() { return }
             guard let analysis = analysis(for: input, isCancelled: stale) else { return }
-            let diagnostics = diagnostics(for: analysis, context: input.context)
+            let cache = state.withLock { $0.diagnosticCaches[snapshot.uri] } ?? DiagnosticFragmentCache(uri: snapshot.uri)
+            let body = publishBody(for: analysis, context: input.context, cache: cache)
             state.withLock { state in
                 // Checked and sent under the lock: a newer version's diagnostics can never be
                 // overtaken by these.
                 guard state.documents[snapshot.uri]?.version == snapshot.version,
                       state.settingsGeneration == input.generation
                 else { return }
-                send(.message(.notification(
-                    method: "textDocument/publishDiagnostics",
-                    params: ["uri": .string(snapshot.uri), "version": .integer(Int64(snapshot.version)),
-                             "diagnostics": .array(diagnostics)])))
+                send(.serialized(body))
             }
         }
         let delay = debounce ? input.context.settings.debounceMilliseconds : 0
@@ -106,7 +106,16 @@ extension ScholiaServer {
             uri: analysis.snapshot.uri,
             encoder: AnnotationJSONEncoder(lineIndex: analysis.snapshot.lineIndex, encoding: context.encoding),
             severity: context.severity(of:)
-        ).diagnostics(for: analysis.annotations)
+        ).diagnostics(for: analysis.annotations, graph: analysis.graph)
+    }
+
+    /// The `publishDiagnostics` notification of an analysis, serialized: the same JSON as
+    /// `diagnostics(for:context:)` in a notification, spliced from the cache's pieces.
+    func publishBody(for analysis: DocumentAnalysis, context: EditorContext, cache: DiagnosticFragmentCache) -> [UInt8] {
+        cache.publishBody(
+            version: analysis.snapshot.version, annotations: analysis.annotations, graph: analysis.graph,
+            lineIndex: analysis.snapshot.lineIndex, encoding: context.encoding, generation: analysis.generation,
+            severity: context.severity(of:))
     }
 
     /// Tells the client about modules that failed and annotations that were refused.

@@ -22,6 +22,107 @@ public enum Paragraphs {
         return result
     }
 
+    /// The paragraphs of `utf8`, an edited version of `old` whose paragraphs were `oldRanges`:
+    /// equal to `ranges(in: utf8)`, but only the lines between the first and the last byte that
+    /// differ are read again; the paragraphs before are kept and those after shifted.
+    public static func ranges(in utf8: [UInt8], editedFrom old: [UInt8], oldRanges: [Range<Int>]) -> [Range<Int>] {
+        let (prefix, suffix) = commonEnds(old, utf8)
+        if prefix == old.count && prefix == utf8.count { return oldRanges }
+        let delta = utf8.count - old.count
+        // From just after the last line break before the first difference (paragraphs start and
+        // end on lines, and the lines before are the same)...
+        var start = prefix
+        while start > 0 && utf8[start - 1] != 0x0A && utf8[start - 1] != 0x0D { start -= 1 }
+        // ...to the first line break in the common end (the lines after it are the same, shifted).
+        var end = utf8.count - suffix
+        while end < utf8.count && utf8[end] != 0x0A && utf8[end] != 0x0D { end += 1 }
+        var result: [Range<Int>] = []
+        result.reserveCapacity(oldRanges.count + 8)
+        var index = 0
+        while index < oldRanges.count && oldRanges[index].lowerBound < start {
+            result.append(oldRanges[index])
+            index += 1
+        }
+        scanLines(utf8, from: start, to: end, into: &result)
+        if end < utf8.count {
+            let oldEnd = end - delta
+            for range in oldRanges[index...] where range.lowerBound > oldEnd {
+                result.append((range.lowerBound + delta)..<(range.upperBound + delta))
+            }
+        }
+        return result
+    }
+
+    /// The paragraphs of the lines in `start..<end`: `start` is 0 or just after a line break,
+    /// `end` is the text's end or at a line break.
+    static func scanLines(_ utf8: [UInt8], from start: Int, to end: Int, into result: inout [Range<Int>]) {
+        var lineStart = start
+        var i = start
+        let count = utf8.count
+        while i <= end {
+            if i == end || utf8[i] == 0x0A || utf8[i] == 0x0D {
+                if let trimmed = trim(lineStart..<i, in: utf8) { result.append(trimmed) }
+                if i < end && utf8[i] == 0x0D && i + 1 < count && utf8[i + 1] == 0x0A { i += 1 }
+                lineStart = i + 1
+            }
+            i += 1
+        }
+    }
+
+    /// Lengths of the longest common prefix and the longest common suffix that does not overlap it.
+    public static func commonEnds(_ a: [UInt8], _ b: [UInt8]) -> (prefix: Int, suffix: Int) {
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                let limit = min(a.count, b.count)
+                guard limit > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return (0, 0) }
+                let ra = UnsafeRawPointer(pa), rb = UnsafeRawPointer(pb)
+                var prefix = 0
+                // Eight bytes at a time, then byte by byte.
+                while prefix + 8 <= limit
+                    && ra.loadUnaligned(fromByteOffset: prefix, as: UInt64.self)
+                        == rb.loadUnaligned(fromByteOffset: prefix, as: UInt64.self)
+                {
+                    prefix += 8
+                }
+                while prefix < limit && a[prefix] == b[prefix] { prefix += 1 }
+                var suffix = 0
+                let room = limit - prefix
+                while suffix + 8 <= room
+                    && ra.loadUnaligned(fromByteOffset: a.count - suffix - 8, as: UInt64.self)
+                        == rb.loadUnaligned(fromByteOffset: b.count - suffix - 8, as: UInt64.self)
+                {
+                    suffix += 8
+                }
+                while suffix < room && a[a.count - 1 - suffix] == b[b.count - 1 - suffix] { suffix += 1 }
+                return (prefix, suffix)
+            }
+        }
+    }
+
+    /// Whether two byte ranges hold the same bytes (eight at a time).
+    public static func bytesEqual(_ a: [UInt8], _ ra: Range<Int>, _ b: [UInt8], _ rb: Range<Int>) -> Bool {
+        guard ra.count == rb.count else { return false }
+        return a.withUnsafeBytes { a in
+            b.withUnsafeBytes { b in
+                var i = 0
+                let count = ra.count
+                while i + 8 <= count {
+                    if a.loadUnaligned(fromByteOffset: ra.lowerBound + i, as: UInt64.self)
+                        != b.loadUnaligned(fromByteOffset: rb.lowerBound + i, as: UInt64.self)
+                    {
+                        return false
+                    }
+                    i += 8
+                }
+                while i < count {
+                    if a[ra.lowerBound + i] != b[rb.lowerBound + i] { return false }
+                    i += 1
+                }
+                return true
+            }
+        }
+    }
+
     /// The range without the white space at either end, or nil when nothing else is left.
     static func trim(_ range: Range<Int>, in utf8: [UInt8]) -> Range<Int>? {
         var start = range.lowerBound

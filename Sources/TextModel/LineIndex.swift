@@ -102,6 +102,90 @@ public struct LineIndex: Sendable {
         self.totals = Checkpoint(utf8: count, utf16: utf16, utf32: utf32)
     }
 
+    private init(utf8: [UInt8], lineStarts: [Int], checkpoints: [Checkpoint], totals: Checkpoint) {
+        self.utf8 = utf8
+        self.lineStarts = lineStarts
+        self.checkpoints = checkpoints
+        self.totals = totals
+    }
+
+    /// The index of the text with the UTF-8 `range` replaced by `replacement` (valid UTF-8, at
+    /// scalar boundaries), without scanning the whole text again: only the lines the edit touches
+    /// are read; line starts and checkpoints after them are shifted. Equal to
+    /// `LineIndex(utf8: newBytes)` in every answer it gives.
+    public func replacing(_ range: Range<Int>, with replacement: [UInt8]) -> LineIndex {
+        let old = utf8
+        precondition(range.lowerBound >= 0 && range.upperBound <= old.count, "edit outside the text")
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(old.count - range.count + replacement.count)
+        bytes.append(contentsOf: old[..<range.lowerBound])
+        bytes.append(contentsOf: replacement)
+        bytes.append(contentsOf: old[range.upperBound...])
+        let delta = replacement.count - range.count
+        // Scan from the start of the line before the edit (a clean state: no CR pending)...
+        let firstLine = line(containing: max(range.lowerBound - 1, 0))
+        let start = lineStarts[firstLine]
+        // ...to the start of the line after it, which the old text and the new share (shifted).
+        let lastLine = line(containing: range.upperBound)
+        let oldEnd = lastLine + 1 < lineStarts.count ? lineStarts[lastLine + 1] : old.count
+        let end = oldEnd + delta
+
+        var newLineStarts = Array(lineStarts[...firstLine])
+        let kept = checkpointIndex { $0.utf8 <= start }
+        // Those before `start` stay (the one at 0 always), then one exactly at `start`.
+        var newCheckpoints = Array(checkpoints[..<(checkpoints[kept].utf8 < start ? kept + 1 : kept)])
+        newCheckpoints.append(Checkpoint(
+            utf8: start, utf16: offset(fromUTF8: start, to: .utf16), utf32: offset(fromUTF8: start, to: .utf32)))
+        var utf16 = newCheckpoints.last!.utf16
+        var utf32 = newCheckpoints.last!.utf32
+        var nextCheckpoint = start + Self.checkpointStride
+        let count = bytes.count
+        bytes.withUnsafeBufferPointer { buffer in
+            var i = start
+            while i < end {
+                let byte = buffer[i]
+                if byte & 0xC0 != 0x80 {
+                    if i >= nextCheckpoint {
+                        newCheckpoints.append(Checkpoint(utf8: i, utf16: utf16, utf32: utf32))
+                        nextCheckpoint = i + Self.checkpointStride
+                    }
+                    utf32 += 1
+                    utf16 += byte >= 0xF0 ? 2 : 1
+                }
+                if byte == 0x0A {
+                    newLineStarts.append(i + 1)
+                } else if byte == 0x0D {
+                    if i + 1 < count && buffer[i + 1] == 0x0A {
+                        utf32 += 1
+                        utf16 += 1
+                        i += 1
+                    }
+                    newLineStarts.append(i + 1)
+                }
+                i += 1
+            }
+        }
+        if end < count {
+            // The line after the edit starts at `end` in the new text, as at `oldEnd` in the old.
+            let oldAtEnd = Checkpoint(
+                utf8: oldEnd, utf16: offset(fromUTF8: oldEnd, to: .utf16), utf32: offset(fromUTF8: oldEnd, to: .utf32))
+            let d16 = utf16 - oldAtEnd.utf16, d32 = utf32 - oldAtEnd.utf32
+            if newLineStarts.last != end { newLineStarts.append(end) }
+            for lineStart in lineStarts[(lastLine + 2)...] { newLineStarts.append(lineStart + delta) }
+            newCheckpoints.append(Checkpoint(utf8: end, utf16: utf16, utf32: utf32))
+            for checkpoint in checkpoints[checkpointIndex { $0.utf8 <= oldEnd }...] where checkpoint.utf8 > oldEnd {
+                newCheckpoints.append(Checkpoint(
+                    utf8: checkpoint.utf8 + delta, utf16: checkpoint.utf16 + d16, utf32: checkpoint.utf32 + d32))
+            }
+            return LineIndex(
+                utf8: bytes, lineStarts: newLineStarts, checkpoints: newCheckpoints,
+                totals: Checkpoint(utf8: count, utf16: totals.utf16 + d16, utf32: totals.utf32 + d32))
+        }
+        return LineIndex(
+            utf8: bytes, lineStarts: newLineStarts, checkpoints: newCheckpoints,
+            totals: Checkpoint(utf8: count, utf16: utf16, utf32: utf32))
+    }
+
     public var text: String { String(decoding: utf8, as: UTF8.self) }
 
     public var lineCount: Int { lineStarts.count }

@@ -29,6 +29,13 @@ public final class TestClient: @unchecked Sendable {
         switch outbound {
         case .message(let message): outbox.append(message)
         case .batch(let messages): outbox.append(.notification(method: "$/test/batch", params: .array(messages.map(\.json))))
+        case .serialized(let body):
+            // Read back as a client would; text that is not one valid message fails the waits.
+            if case .success(.single(.success(let message))) = Payload.decode(body) {
+                outbox.append(message)
+            } else {
+                outbox.append(.notification(method: "$/test/unreadable", params: .string(String(decoding: body, as: UTF8.self))))
+            }
         }
         condition.broadcast()
         condition.unlock()

@@ -1,0 +1,96 @@
+import AnnotationModel
+import JSON
+import JSONRPC
+import ModuleHost
+import ScholiaTestSupport
+@testable import Server
+import Testing
+import TextModel
+
+/// The publish spliced from cached templates is byte for byte the notification serialized whole.
+@Suite struct DiagnosticSpliceTests {
+    let pipeline = ModuleRegistry(builtins: [KeywordAnnotator(words: ["may", "ربما"]), AttributionAnnotator()]).pipeline()
+
+    func annotations(_ text: String) -> [Annotation] {
+        pipeline.run(text: text, language: .english).annotations
+    }
+
+    func whole(_ text: String, uri: String = "file:///a b/ü.txt", _ annotations: [Annotation], encoding: PositionEncoding, version: Int,
+               severity: @escaping (AnnotationKind) -> AnnotationSeverity?) -> [UInt8] {
+        let builder = DiagnosticBuilder(
+            uri: uri, encoder: AnnotationJSONEncoder(lineIndex: LineIndex(text), encoding: encoding),
+            severity: severity)
+        let message = Message.notification(
+            method: "textDocument/publishDiagnostics",
+            params: ["uri": .string(uri), "version": .integer(Int64(version)),
+                     "diagnostics": .array(builder.diagnostics(for: annotations))])
+        return JSONSerializer().serialize(message.json)
+    }
+
+    func spliced(_ cache: DiagnosticFragmentCache, _ text: String, _ annotations: [Annotation], encoding: PositionEncoding,
+                 version: Int, severity: @escaping (AnnotationKind) -> AnnotationSeverity?) -> [UInt8] {
+        cache.publishBody(
+            version: version, annotations: annotations, graph: AnnotationGraph(annotations), lineIndex: LineIndex(text),
+            encoding: encoding, severity: severity)
+    }
+
+    @Test(arguments: [PositionEncoding.utf8, .utf16, .utf32])
+    func splicedEqualsSerializedWholeAcrossEdits(encoding: PositionEncoding) throws {
+        let edits = [
+            "officials said “we may go” today\n\nReuters may\nthe minister said\n“ok” x ربما 😀 may",
+            "X\nofficials said “we may go” today\n\nReuters may\nthe minister said\n“ok” x ربما 😀 may",
+            "X\nofficials said “we may go” today\n\nReuters said may\nthe minister said\n“ok” x ربما 😀 may",
+            "X\nofficials said “we may go” today\n\nmay Reuters said may\nthe minister said\n“ok” x ربما 😀😀 may",
+            "X\nofficials said “we may go” today\n\nmay Reuters said may\nthe minister said\n“ok” x ربما 😀😀 may may",
+            "X\nofficials said “we may go” today\n\nmay Reuters said may\n\nthe minister said\n“ok” x ربما 😀😀 may may",
+            "X\nofficials said “we may go” today\n\nmay Reuters said may\n\nthe minister said\n“ok” x ربما 😀😀 may may\nmay",
+            "officials said “-876543210987000000 may” \"q\\\" may\n\n“ok” may",
+        ]
+        let severity: (AnnotationKind) -> AnnotationSeverity? = { $0 == .cue ? nil : .information }
+        let cache = DiagnosticFragmentCache(uri: "file:///a b/ü.txt")
+        for (version, text) in edits.enumerated() {
+            let found = annotations(text)
+            #expect(!found.isEmpty)
+            let expected = whole(text, found, encoding: encoding, version: version, severity: severity)
+            // Twice: the second publish comes from the cache only.
+            for _ in 0..<2 {
+                let got = spliced(cache, text, found, encoding: encoding, version: version, severity: severity)
+                #expect(String(decoding: got, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+            }
+        }
+        #expect(cache.count > 0)
+    }
+
+    @Test(arguments: [PositionEncoding.utf8, .utf16])
+    func randomEditsSpliceAsTheWholeSerialization(encoding: PositionEncoding) {
+        let pieces = ["may", "officials said", "“we may go”", "Reuters", "the minister said", "x", "ربما", "\n", "\n\n", " ", "”", "“", "😀"]
+        var text = (0..<12).map { "p\($0) officials said “we may go” may\nReuters may ربما" }.joined(separator: "\n\n")
+        let severity: (AnnotationKind) -> AnnotationSeverity? = { _ in .warning }
+        let cache = DiagnosticFragmentCache(uri: "u")
+        var generator = SystemRandomNumberGenerator()
+        for version in 1...80 {
+            var bytes = Array(text.utf8)
+            let boundaries = (0...bytes.count).filter { $0 == bytes.count || bytes[$0] & 0xC0 != 0x80 }
+            let a = boundaries.randomElement(using: &generator)!
+            let b = min(boundaries.filter { $0 >= a }.randomElement(using: &generator)!, a + 4)
+            let end = boundaries.last { $0 <= b }!
+            bytes.replaceSubrange(a..<end, with: Array((Bool.random(using: &generator) ? pieces.randomElement(using: &generator)! : "").utf8))
+            text = String(decoding: bytes, as: UTF8.self)
+            let found = annotations(text)
+            let got = spliced(cache, text, found, encoding: encoding, version: version, severity: severity)
+            let expected = whole(text, uri: "u", found, encoding: encoding, version: version, severity: severity)
+            #expect(String(decoding: got, as: UTF8.self) == String(decoding: expected, as: UTF8.self), "\(text.debugDescription)")
+            if got != expected { return }
+        }
+    }
+
+    @Test func noDiagnosticsIsAnEmptyArray() throws {
+        let cache = DiagnosticFragmentCache(uri: "u")
+        let got = cache.publishBody(
+            version: 3, annotations: [], graph: AnnotationGraph([]), lineIndex: LineIndex(""), encoding: .utf16,
+            severity: { _ in .hint })
+        let value = try JSONParser().parse(got)
+        #expect(value["params"]?["diagnostics"] == [])
+        #expect(value["params"]?["version"] == 3)
+    }
+}

@@ -1,0 +1,28 @@
+import Testing
+import TextEngine
+
+/// Paragraphs of an edited text, reusing the old ones, equal those split from scratch.
+@Suite struct ParagraphEditTests {
+    @Test func randomEditsMatchAFreshSplit() {
+        let pieces = ["a", " ", "  x  ", "ربما", "\n", "\r", "\r\n", "\n\n", "line\nnext", "", "xyz\r", "\nq", "\u{00A0}", "\t"]
+        var generator = SystemRandomNumberGenerator()
+        var bytes = Array((0..<40).map { "para \($0) ربما \u{00A0}" + String(repeating: " w", count: $0 % 5) }
+            .joined(separator: "\n").utf8)
+        var ranges = Paragraphs.ranges(in: bytes)
+        for step in 0..<400 {
+            let boundaries = (0...bytes.count).filter { $0 == bytes.count || bytes[$0] & 0xC0 != 0x80 }
+            let a = boundaries.randomElement(using: &generator)!
+            let b = min(boundaries.filter { $0 >= a }.randomElement(using: &generator)!, a + (step % 4 == 0 ? 200 : 5))
+            let end = boundaries.last { $0 <= b }!
+            var edited = bytes
+            edited.replaceSubrange(a..<end, with: Array(pieces.randomElement(using: &generator)!.utf8))
+            let reused = Paragraphs.ranges(in: edited, editedFrom: bytes, oldRanges: ranges)
+            let fresh = Paragraphs.ranges(in: edited)
+            #expect(reused == fresh, "step \(step): \(String(decoding: edited, as: UTF8.self).debugDescription)")
+            if reused != fresh { return }
+            bytes = edited
+            ranges = fresh
+        }
+    }
+
+}
