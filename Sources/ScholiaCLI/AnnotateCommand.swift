@@ -90,7 +90,7 @@ struct AnnotateCommand: ParsableCommand {
                     print(ProfileText.render(DocumentProfile(utf8: lineIndex.utf8, annotations: result.annotations)))
                 }
             case .json, .jsonl:
-                let encoder = AnnotationJSONEncoder(lineIndex: lineIndex, encoding: positionEncoding)
+                let encoder = AnnotationJSONWriter(lineIndex: lineIndex, encoding: positionEncoding)
                 var object: JSONObject = [
                     "path": .string(document.path), "language": .string(language.rawValue),
                     "encoding": .string(positionEncoding.rawValue), "annotations": encoder.json(result.annotations),

@@ -47,7 +47,7 @@ extension ScholiaServer {
             if let version = job.version { answer["version"] = .integer(Int64(version)) }
             switch kind {
             case .annotations:
-                let encoder = AnnotationJSONEncoder(lineIndex: job.lineIndex, encoding: job.encoding)
+                let encoder = AnnotationJSONWriter(lineIndex: job.lineIndex, encoding: job.encoding)
                 answer["annotations"] = encoder.json(result.annotations)
             case .profile:
                 answer["profile"] = ProfileJSON.json(DocumentProfile(utf8: job.lineIndex.utf8, annotations: result.annotations))

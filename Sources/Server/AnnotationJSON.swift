@@ -4,7 +4,7 @@ import TextModel
 
 /// Turns annotations into the wire's JSON, with offsets and ranges in the client's encoding.
 /// The one place where the core's UTF-8 offsets become what a client counts.
-public struct AnnotationJSONEncoder: Sendable {
+public struct AnnotationJSONWriter: Sendable {
     public let lineIndex: LineIndex
     public let encoding: PositionEncoding
 

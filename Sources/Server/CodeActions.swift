@@ -75,7 +75,7 @@ extension ScholiaServer {
             return String(decoding: Array(bytes), as: UTF8.self)
         }
         let lineBreak = lineBreak(of: line) ?? lineBreak(of: line - 1) ?? "\n"
-        let start = AnnotationJSONEncoder.json(TextPosition(line: line, character: 0))
+        let start = AnnotationJSONWriter.json(TextPosition(line: line, character: 0))
         return [
             "range": ["start": start, "end": start],
             "newText": .string(String(decoding: Array(indent), as: UTF8.self) + comment + lineBreak),

@@ -52,7 +52,7 @@ final class DiagnosticFragmentCache: Sendable {
         severity: @escaping (AnnotationKind) -> AnnotationSeverity?
     ) -> [UInt8] {
         let builder = DiagnosticBuilder(
-            uri: uri, encoder: AnnotationJSONEncoder(lineIndex: lineIndex, encoding: encoding), severity: severity)
+            uri: uri, encoder: AnnotationJSONWriter(lineIndex: lineIndex, encoding: encoding), severity: severity)
         let known = entries.withLock { $0 }
         let previous = published.withLock { $0 }.flatMap { previous in
             previous.generation == generation && previous.encoding == encoding ? previous : nil

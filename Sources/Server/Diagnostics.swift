@@ -8,7 +8,7 @@ import TextModel
 /// annotations it is linked to (a quote's speaker and cue, a cue's source and content).
 struct DiagnosticBuilder {
     let uri: String
-    let encoder: AnnotationJSONEncoder
+    let encoder: AnnotationJSONWriter
     /// The severity of a kind, or nil when the user turned that kind's diagnostics off.
     let severity: (AnnotationKind) -> AnnotationSeverity?
 

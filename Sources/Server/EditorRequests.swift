@@ -64,7 +64,7 @@ extension ScholiaServer {
             let markdown = context.client.markdownHover
             let text = here.prefix(3).map { HoverText.describe($0, graph: analysis.graph, markdown: markdown) }
                 .joined(separator: markdown ? "\n\n---\n\n" : "\n\n")
-            let encoder = AnnotationJSONEncoder(lineIndex: analysis.snapshot.lineIndex, encoding: context.encoding)
+            let encoder = AnnotationJSONWriter(lineIndex: analysis.snapshot.lineIndex, encoding: context.encoding)
             return [
                 "contents": ["kind": .string(markdown ? "markdown" : "plaintext"), "value": .string(text)],
                 "range": encoder.range(innermost.range),
@@ -79,7 +79,7 @@ extension ScholiaServer {
     func documentSymbols(id: RequestID, method: String, params: Params, complete: @escaping Completion) throws(RPCError) {
         let uri = try Self.documentURI(params)
         withAnalysis(id: id, method: method, uri: uri, complete: complete) { analysis, context in
-            let encoder = AnnotationJSONEncoder(lineIndex: analysis.snapshot.lineIndex, encoding: context.encoding)
+            let encoder = AnnotationJSONWriter(lineIndex: analysis.snapshot.lineIndex, encoding: context.encoding)
             return .array(Outline(analysis: analysis, encoder: encoder).symbols)
         }
     }
@@ -111,7 +111,7 @@ extension ScholiaServer {
                     continue
                 }
                 hints.append([
-                    "position": AnnotationJSONEncoder.json(index.position(ofUTF8: annotation.end, in: context.encoding)),
+                    "position": AnnotationJSONWriter.json(index.position(ofUTF8: annotation.end, in: context.encoding)),
                     "label": .string(label), "paddingLeft": true, "tooltip": .string(tooltip),
                 ])
             }
@@ -128,7 +128,7 @@ extension ScholiaServer {
         let uri = try Self.documentURI(params)
         withAnalysis(id: id, method: method, uri: uri, complete: complete) { analysis, _ in
             let profile = DocumentProfile(utf8: analysis.snapshot.utf8, annotations: analysis.annotations)
-            let start = AnnotationJSONEncoder.json(TextPosition(line: 0, character: 0))
+            let start = AnnotationJSONWriter.json(TextPosition(line: 0, character: 0))
             return [[
                 "range": ["start": start, "end": start],
                 "command": ["title": .string(profile.summary), "command": ""],
@@ -146,7 +146,7 @@ extension ScholiaServer {
         withAnalysis(id: id, method: method, uri: uri, complete: complete) { analysis, context throws(RPCError) in
             let offset = try Self.offset(of: position, in: analysis, context: context, method: method)
             guard let innermost = analysis.annotations(at: offset).first else { return [] }
-            let encoder = AnnotationJSONEncoder(lineIndex: analysis.snapshot.lineIndex, encoding: context.encoding)
+            let encoder = AnnotationJSONWriter(lineIndex: analysis.snapshot.lineIndex, encoding: context.encoding)
             let linked = analysis.graph.component(of: innermost).sorted { $0.start < $1.start }
             // Text (1) for the span under the cursor, Read (2) for those linked to it, so a client
             // that tells kinds apart shows which is which.
@@ -213,7 +213,7 @@ enum HoverText {
 /// The document outline: one group per kind that people scan for.
 struct Outline {
     let analysis: DocumentAnalysis
-    let encoder: AnnotationJSONEncoder
+    let encoder: AnnotationJSONWriter
 
     enum SymbolKind: Int64 {
         case namespace = 3, variable = 13, constant = 14, string = 15, key = 20, event = 24

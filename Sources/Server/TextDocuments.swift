@@ -104,7 +104,7 @@ extension ScholiaServer {
     func diagnostics(for analysis: DocumentAnalysis, context: EditorContext) -> [JSONValue] {
         DiagnosticBuilder(
             uri: analysis.snapshot.uri,
-            encoder: AnnotationJSONEncoder(lineIndex: analysis.snapshot.lineIndex, encoding: context.encoding),
+            encoder: AnnotationJSONWriter(lineIndex: analysis.snapshot.lineIndex, encoding: context.encoding),
             severity: context.severity(of:)
         ).diagnostics(for: analysis.annotations, graph: analysis.graph)
     }

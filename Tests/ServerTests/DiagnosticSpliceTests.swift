@@ -18,7 +18,7 @@ import TextModel
     func whole(_ text: String, uri: String = "file:///a b/ü.txt", _ annotations: [Annotation], encoding: PositionEncoding, version: Int,
                severity: @escaping (AnnotationKind) -> AnnotationSeverity?) -> [UInt8] {
         let builder = DiagnosticBuilder(
-            uri: uri, encoder: AnnotationJSONEncoder(lineIndex: LineIndex(text), encoding: encoding),
+            uri: uri, encoder: AnnotationJSONWriter(lineIndex: LineIndex(text), encoding: encoding),
             severity: severity)
         let message = Message.notification(
             method: "textDocument/publishDiagnostics",

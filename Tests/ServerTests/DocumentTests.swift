@@ -35,7 +35,7 @@ import TextModel
         let range = index.range(ofUTF8: marked.positions[0]..<marked.positions[1], in: encoding)
         client.notify("textDocument/didChange", [
             "textDocument": ["uri": "u", "version": 2],
-            "contentChanges": [["range": AnnotationJSONEncoder.json(range), "text": "ربما 😀"]],
+            "contentChanges": [["range": AnnotationJSONWriter.json(range), "text": "ربما 😀"]],
         ])
         let diagnostics = try client.waitForDiagnostics(uri: "u", version: 2)
         #expect(diagnostics.count == 3)

@@ -140,7 +140,7 @@ extension TestClient {
     func changeRange(uri: String, version: Int, range: TextRange, text: String) {
         notify("textDocument/didChange", [
             "textDocument": ["uri": .string(uri), "version": .integer(Int64(version))],
-            "contentChanges": [["range": AnnotationJSONEncoder.json(range), "text": .string(text)]],
+            "contentChanges": [["range": AnnotationJSONWriter.json(range), "text": .string(text)]],
         ])
     }
 }

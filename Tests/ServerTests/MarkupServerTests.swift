@@ -30,7 +30,7 @@ import TextModel
         let diagnostics = try client.waitForDiagnostics(uri: "a.html", version: 1)
         let quote = try #require(diagnostics.first { $0["code"] == "quote" })
         let index = LineIndex(marked.text)
-        #expect(quote["range"] == AnnotationJSONEncoder.json(index.range(ofUTF8: marked.spans[0], in: .utf16)))
+        #expect(quote["range"] == AnnotationJSONWriter.json(index.range(ofUTF8: marked.spans[0], in: .utf16)))
         #expect(quote["data"]?["text"] == "&ldquo;we may go&rdquo;")
         #expect(quote["message"] == "Quote — officials: &ldquo;we may go&rdquo;")
         // The soft line break inside the paragraph joined "officials" and "said".
