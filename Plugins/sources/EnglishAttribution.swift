@@ -23,7 +23,12 @@ struct EnglishAttribution {
     let infinitive: FormSet
     let articles: FormSet
     let introducesContent: FormSet
+    let speakerDash: FormSet
+    let closingQuote: FormSet
+    let openingQuote: FormSet
+    let colonStop: FormSet
     let comma: Int32
+    let colon: Int32
     let openParen: Int32
     let closeParen: Int32
     let period: Int32
@@ -52,8 +57,13 @@ struct EnglishAttribution {
         infinitive = c.formSet("infinitive")
         articles = c.formSet("articles")
         introducesContent = c.formSet("introducesContent")
+        speakerDash = c.formSet("speakerDash")
+        closingQuote = c.formSet("closingQuote")
+        openingQuote = c.formSet("openingQuote")
+        colonStop = c.formSet("colonStop")
         func id(_ s: String) -> Int32 { c.text.forms.find(s).map(Int32.init) ?? -2 }
         comma = id(",")
+        colon = id(":")
         openParen = id("(")
         closeParen = id(")")
         period = id(".")
@@ -123,7 +133,52 @@ struct EnglishAttribution {
             }
             result.append(Attribution(cue: range, category: cue.category, source: source))
         }
+        let before = result.count
+        findSpeakerLines(into: &result)
+        if result.count > before { result.sort { $0.cue.lowerBound < $1.cue.lowerBound } }
         return result
+    }
+
+    /// Punctuation that names a speaker by layout alone: a line (a headline, a transcript turn)
+    /// that opens with a short name and a colon (`Pence: ...`, `"WALLACE: ...`), and a dash after a
+    /// closing quotation mark followed by a name that ends the line (`...” ― Jane Roe`).
+    private func findSpeakerLines(into result: inout [Attribution]) {
+        let tokens = c.text.tokens
+        for paragraph in c.text.paragraphs {
+            let range = paragraph.tokens
+            // `Name: text`: one to four capitalized nominal words at the line start.
+            var first = range.lowerBound
+            if first < range.upperBound && openingQuote.contains(tokens[first].form) { first += 1 }
+            var k = first
+            while k < range.upperBound && k - first < 5 && tokens[k].kind == .word && c.isCapitalized(k) && isNounLike(k) { k += 1 }
+            if k > first && k - first <= 4 && k + 1 < range.upperBound && tokens[k].form == colon
+                && !colonStop.contains(tokens[first].form) && !colonStop.contains(tokens[k - 1].form) {
+                result.append(Attribution(cue: tokens[k].range, category: "layout", source: first..<k))
+            }
+        }
+        // `” ― Name`: the dash, then a name that runs to the end of its line.
+        var t = 1
+        while t + 1 < tokens.count {
+            defer { t += 1 }
+            guard tokens[t].kind == .punctuation, speakerDash.contains(tokens[t].form),
+                  closingQuote.contains(tokens[t - 1].form), !tokens[t].flags.contains(.paragraphStart)
+            else { continue }
+            let start = t + 1
+            var end = start
+            while end < tokens.count && end - start < 7 && !tokens[end].flags.contains(.paragraphStart) {
+                let token = tokens[end]
+                if token.kind == .word && c.isCapitalized(end) { end += 1; continue }
+                // An initial's full stop (`Edwin G. Monroy`).
+                if token.form == period && end > start && c.text.forms.bytes(Int(tokens[end - 1].form)).count == 1 { end += 1; continue }
+                break
+            }
+            guard end > start else { continue }
+            // The name ends the line, or a full stop does.
+            var after = end
+            if after < tokens.count && tokens[after].form == period && !tokens[after].flags.contains(.paragraphStart) { after += 1 }
+            guard after >= tokens.count || tokens[after].flags.contains(.paragraphStart) else { continue }
+            result.append(Attribution(cue: tokens[t].range, category: "layout", source: start..<end))
+        }
     }
 
     private func endsWith(_ form: Int32, _ suffix: StaticString) -> Bool {
