@@ -23,6 +23,7 @@ struct EnglishAttribution {
     let infinitive: FormSet
     let articles: FormSet
     let introducesContent: FormSet
+    let progressive: FormSet
     let speakerDash: FormSet
     let closingQuote: FormSet
     let openingQuote: FormSet
@@ -57,6 +58,7 @@ struct EnglishAttribution {
         infinitive = c.formSet("infinitive")
         articles = c.formSet("articles")
         introducesContent = c.formSet("introducesContent")
+        progressive = c.formSet("progressive")
         speakerDash = c.formSet("speakerDash")
         closingQuote = c.formSet("closingQuote")
         openingQuote = c.formSet("openingQuote")
@@ -94,6 +96,24 @@ struct EnglishAttribution {
                 if source == nil { continue }
             default:
                 source = leftSubject(before: cue.tokens.lowerBound, in: sentence)
+                // `Trump is promising`, `Republicans are slamming`: the auxiliary joins the cue.
+                let before = cue.tokens.lowerBound - 1
+                if source == nil && before > sentence.lowerBound && progressive.contains(c.form(before))
+                    && endsWith(c.form(cue.tokens.upperBound - 1), "ing"),
+                   let subject = leftSubject(before: before, in: sentence) {
+                    source = subject
+                    range = c.text.tokens[before].start..<range.upperBound
+                }
+                // A stance (`plans`, `wants`, `polls show`): attribution only behind a subject
+                // that names someone or something that speaks.
+                if cue.attributes["strength"] == "stance" {
+                    guard let subject = source, namesSomeone(subject),
+                          !(cue.tokens.lowerBound > sentence.lowerBound && infinitive.contains(c.form(cue.tokens.lowerBound - 1))),
+                          !isPassive(cue.tokens.lowerBound, in: sentence)
+                    else { continue }
+                    result.append(Attribution(cue: range, category: cue.category, source: subject))
+                    continue
+                }
                 if source == nil && !endsWith(c.form(cue.tokens.upperBound - 1), "ing")
                     && invertible(cueStart: cue.tokens.lowerBound, in: sentence) {
                     source = rightPhrase(from: cue.tokens.upperBound, in: sentence, loose: false)
@@ -121,10 +141,7 @@ struct EnglishAttribution {
                     if isPassive(cue.tokens.lowerBound, in: sentence) { continue }
                     let next = cue.tokens.upperBound
                     let beforeComplement = next >= sentence.upperBound || complement.contains(c.form(next))
-                    let last = subject.upperBound - 1
-                    let namesSomeone = pronouns.contains(c.form(last)) || c.noun(at: last) != nil
-                        || (c.isCapitalized(last) && !c.text.isSentenceInitial(token: last))
-                        || (c.isCapitalized(last) && subject.count > 1)
+                    let namesSomeone = namesSomeone(subject)
                     // `added 500 jobs`, `reported $3 billion`: a quantity is an object, not a claim.
                     let beforeQuantity = next < sentence.upperBound
                         && (c.text.tokens[next].kind == .number || c.text.tokens[next].kind == .symbol)
@@ -179,6 +196,14 @@ struct EnglishAttribution {
             guard after >= tokens.count || tokens[after].flags.contains(.paragraphStart) else { continue }
             result.append(Attribution(cue: tokens[t].range, category: "layout", source: start..<end))
         }
+    }
+
+    /// A subject that names someone: a pronoun, a source noun, or a name.
+    private func namesSomeone(_ subject: Range<Int>) -> Bool {
+        let last = subject.upperBound - 1
+        return pronouns.contains(c.form(last)) || c.noun(at: last) != nil
+            || (c.isCapitalized(last) && !c.text.isSentenceInitial(token: last))
+            || (c.isCapitalized(last) && subject.count > 1)
     }
 
     private func endsWith(_ form: Int32, _ suffix: StaticString) -> Bool {
