@@ -76,6 +76,7 @@ struct EnglishAttribution {
         var result: [Attribution] = []
         for cue in c.cues {
             let sentence = effectiveSentence(of: cue.tokens.lowerBound)
+            let strength = cue.attributes["strength"]
             var range = cue.range
             var source: Range<Int>?
             // `Friday's tweets`, `the president's claims`, `his plans`: a noun, not a verb.
@@ -106,7 +107,7 @@ struct EnglishAttribution {
                 }
                 // A stance (`plans`, `wants`, `polls show`): attribution only behind a subject
                 // that names someone or something that speaks.
-                if cue.attributes["strength"] == "stance" {
+                if strength == "stance" {
                     guard let subject = source, namesSomeone(subject),
                           !(cue.tokens.lowerBound > sentence.lowerBound && infinitive.contains(c.form(cue.tokens.lowerBound - 1))),
                           !isPassive(cue.tokens.lowerBound, in: sentence)
@@ -121,7 +122,7 @@ struct EnglishAttribution {
                 // A weak verb (`added`, `called`) attributes before a complement (`added that`,
                 // `noted,`) or after a subject that names someone (`Cruz called Trump a liar`);
                 // `the company added 500 jobs` is neither.
-                if cue.attributes["strength"] == "weak" {
+                if strength == "weak" {
                     // `..., arguing that`, `but noted that`: the subject is elided; the
                     // complement alone makes it attribution (a cue without a source).
                     guard let subject = source else {

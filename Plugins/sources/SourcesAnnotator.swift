@@ -230,27 +230,35 @@ struct AttributionContext {
     /// `named` and `type` of a source noun phrase. `headFirst`: Arabic puts the head noun first
     /// (مصادر حكومية), English last (Russian officials).
     func classify(_ tokens: Range<Int>, headFirst: Bool) -> (named: Bool, type: String) {
-        var seen: [LexiconMatch] = []
+        // One pass over the phrase's source nouns, no intermediate arrays: the first and last
+        // head, the last unnamed head, the last modifier's type.
+        var firstHead: LexiconMatch? = nil
+        var lastHead: LexiconMatch? = nil
+        var lastUnnamedHead: LexiconMatch? = nil
+        var modifierType: String? = nil
         var index = tokens.lowerBound
         while index < tokens.upperBound {
-            if let match = noun(at: index) {
-                seen.append(match)
-                index = max(index + 1, match.tokens.upperBound)
+            let slot = nounAt[index]
+            guard slot >= 0 else { index += 1; continue }
+            let match = nouns[Int(slot)]
+            if match.category == "modifier" {
+                modifierType = match.attributes["type"]
             } else {
-                index += 1
+                if firstHead == nil { firstHead = match }
+                lastHead = match
+                if match.attributes["named"] == "false" { lastUnnamedHead = match }
             }
+            index = max(index + 1, match.tokens.upperBound)
         }
-        let heads = seen.filter { $0.category != "modifier" }
-        let modifierType = seen.last { $0.category == "modifier" }?.attributes["type"]
-        let hasExtra = tokens.contains { extraForms.contains(form($0)) }
+        let hasExtra = !extraForms.isEmpty && tokens.contains { extraForms.contains(form($0)) }
         if hasExtra { return (false, modifierType ?? "group") }
         // A pronoun alone is unnamed until linked to its antecedent.
-        if tokens.count == 1, let only = heads.first, only.category == "pronoun" {
+        if tokens.count == 1, let only = firstHead, only.category == "pronoun" {
             return (false, only.attributes["type"] ?? "person")
         }
         // An unnamed noun anywhere makes the voice vague (`senior Russian officials`), except
         // after a named head in Arabic (`وكالة يونهاب ووسائل إعلام أخرى`: the agency is named).
-        let head = headFirst ? heads.first : (heads.last { $0.attributes["named"] == "false" } ?? heads.last)
+        let head = headFirst ? firstHead : (lastUnnamedHead ?? lastHead)
         var type = head?.attributes["type"] ?? "unknown"
         if type == "unknown" || head == nil, let modifierType { type = modifierType }
         if let named = head?.attributes["named"] {
