@@ -124,19 +124,29 @@ final class FormSetCache {
     static let unknown: UInt32 = 1 << 31
     let layout: SetLayout
     let forms: FormTable
-    var bits: [UInt32]
+    /// Raw storage: a Swift array in a class would pay an exclusivity check on every test.
+    let bits: UnsafeMutablePointer<UInt32>
+    let count: Int
 
     init(layout: SetLayout, forms: FormTable) {
         self.layout = layout
         self.forms = forms
-        bits = [UInt32](repeating: Self.unknown, count: forms.count)
+        count = forms.count
+        bits = .allocate(capacity: max(count, 1))
+        bits.initialize(repeating: Self.unknown, count: max(count, 1))
     }
 
-    func bits(of form: Int32) -> UInt32 {
+    deinit { bits.deallocate() }
+
+    @inline(__always) func bits(of form: Int32) -> UInt32 {
         let index = Int(form)
-        guard index >= 0 && index < bits.count else { return 0 }
+        guard index >= 0 && index < count else { return 0 }
         let known = bits[index]
         if known != Self.unknown { return known }
+        return lookUp(index)
+    }
+
+    @inline(never) private func lookUp(_ index: Int) -> UInt32 {
         let found = layout.bitsOfWord[forms.string(index)] ?? 0
         bits[index] = found
         return found
@@ -177,8 +187,10 @@ struct AttributionContext {
         var nouns: [LexiconMatch] = []
         var nounAt = [Int32](repeating: -1, count: text.tokens.count)
         var cueAt = [Int32](repeating: -1, count: text.tokens.count)
-        for (match, kind) in pack.matches(in: text) {
-            if kind == .cue {
+        // The lexicon's matches directly (not `pack.matches`, which copies each into a tuple).
+        let entries = pack.entries
+        for match in pack.lexicon.matches(in: text) {
+            if entries[match.entryIndex].kind == .cue {
                 cueAt[match.tokens.lowerBound] = Int32(cues.count)
                 cues.append(match)
             } else {
