@@ -100,7 +100,7 @@ struct EnglishAttribution {
                 // `Trump is promising`, `Republicans are slamming`: the auxiliary joins the cue.
                 let before = cue.tokens.lowerBound - 1
                 if source == nil && before > sentence.lowerBound && progressive.contains(c.form(before))
-                    && endsWith(c.form(cue.tokens.upperBound - 1), "ing"),
+                    && endsWith(c.form(cue.tokens.upperBound - 1), .ing),
                    let subject = leftSubject(before: before, in: sentence) {
                     source = subject
                     range = c.text.tokens[before].start..<range.upperBound
@@ -115,7 +115,7 @@ struct EnglishAttribution {
                     result.append(Attribution(cue: range, category: cue.category, source: subject))
                     continue
                 }
-                if source == nil && !endsWith(c.form(cue.tokens.upperBound - 1), "ing")
+                if source == nil && !endsWith(c.form(cue.tokens.upperBound - 1), .ing)
                     && invertible(cueStart: cue.tokens.lowerBound, in: sentence) {
                     source = rightPhrase(from: cue.tokens.upperBound, in: sentence, loose: false)
                 }
@@ -130,7 +130,7 @@ struct EnglishAttribution {
                         // `..., and criticized the party`: the subject of the clause before.
                         let afterConjunction = cue.tokens.lowerBound > sentence.lowerBound
                             && conjunctions.contains(c.form(cue.tokens.lowerBound - 1))
-                            && endsWith(c.form(cue.tokens.upperBound - 1), "ed")
+                            && endsWith(c.form(cue.tokens.upperBound - 1), .ed)
                         if next < sentence.upperBound, introducesContent.contains(c.form(next)) || afterConjunction {
                             result.append(Attribution(cue: range, category: cue.category, source: nil))
                         }
@@ -207,6 +207,11 @@ struct EnglishAttribution {
             || (c.isCapitalized(last) && subject.count > 1)
     }
 
+    /// A suffix test on a form, from the per-text shape cache for the suffixes the rules ask about.
+    @inline(__always) private func endsWith(_ form: Int32, _ shape: FormShapeCache.Shape) -> Bool {
+        c.shapes.shape(of: form).contains(shape)
+    }
+
     private func endsWith(_ form: Int32, _ suffix: StaticString) -> Bool {
         let bytes = c.text.forms.bytes(Int(form))
         let count = suffix.utf8CodeUnitCount
@@ -220,9 +225,8 @@ struct EnglishAttribution {
         // Articles and possessives, not quantifiers (`all agreed` is a verb).
         if articles.contains(f) && !pronouns.contains(f) { return true }
         // `pointed to reports`: a noun; `by saying`: a gerund, still a cue.
-        if nounAfter.contains(f) && !endsWith(c.form(t), "ing") { return true }
-        let bytes = c.text.forms.bytes(Int(f))
-        return c.text.tokens[t - 1].kind == .word && bytes.count > 2 && bytes.suffix(2).elementsEqual("'s".utf8)
+        if nounAfter.contains(f) && !endsWith(c.form(t), .ing) { return true }
+        return c.text.tokens[t - 1].kind == .word && endsWith(f, .possessive)
     }
 
     private func isPassive(_ t: Int, in sentence: Range<Int>) -> Bool {
@@ -267,9 +271,8 @@ struct EnglishAttribution {
         if c.cueAt[t] >= 0 { return false }
         if npBreak.contains(token.form) || time.contains(token.form) { return false }
         // `actually`, `essentially`: adverbs; `isn't`, `we've`: a verb is glued on.
-        if !token.flags.contains(.capitalized) && endsWith(token.form, "ly") && !adverbNotLy.contains(token.form) { return false }
-        if endsWith(token.form, "n't") || endsWith(token.form, "'ve") || endsWith(token.form, "'re")
-            || endsWith(token.form, "'ll") || endsWith(token.form, "'d") || endsWith(token.form, "'m") { return false }
+        if !token.flags.contains(.capitalized) && endsWith(token.form, .ly) && !adverbNotLy.contains(token.form) { return false }
+        if endsWith(token.form, .clitic) { return false }
         return true
     }
 
@@ -278,7 +281,7 @@ struct EnglishAttribution {
         var j = cueStart - 1
         while j >= sentence.lowerBound, c.text.tokens[j].kind.isWord,
               skipBeforeCue.contains(c.form(j)) || time.contains(c.form(j))
-                || (!c.isCapitalized(j) && endsWith(c.form(j), "ly") && !adverbNotLy.contains(c.form(j))) {
+                || (!c.isCapitalized(j) && endsWith(c.form(j), .ly) && !adverbNotLy.contains(c.form(j))) {
             j -= 1
         }
         guard j >= sentence.lowerBound else { return nil }

@@ -153,6 +153,61 @@ final class FormSetCache {
     }
 }
 
+/// The suffixes of a text's forms that the English rules test (`-ing`, `-ly`, `n't`...), found
+/// on first use, so a form's bytes are read once per text rather than once per test.
+final class FormShapeCache {
+    struct Shape: OptionSet {
+        let rawValue: UInt8
+        static let ing = Shape(rawValue: 1 << 0)
+        static let ed = Shape(rawValue: 1 << 1)
+        static let ly = Shape(rawValue: 1 << 2)
+        /// `n't`, `'ve`, `'re`, `'ll`, `'d`, `'m`: a verb glued on.
+        static let clitic = Shape(rawValue: 1 << 3)
+        /// `'s` after at least one letter.
+        static let possessive = Shape(rawValue: 1 << 4)
+        static let known = Shape(rawValue: 1 << 7)
+    }
+
+    let forms: FormTable
+    let shapes: UnsafeMutablePointer<UInt8>
+    let count: Int
+
+    init(forms: FormTable) {
+        self.forms = forms
+        count = forms.count
+        shapes = .allocate(capacity: max(count, 1))
+        shapes.initialize(repeating: 0, count: max(count, 1))
+    }
+
+    deinit { shapes.deallocate() }
+
+    @inline(__always) func shape(of form: Int32) -> Shape {
+        let index = Int(form)
+        guard index >= 0 && index < count else { return [] }
+        let known = shapes[index]
+        if known != 0 { return Shape(rawValue: known) }
+        return compute(index)
+    }
+
+    @inline(never) private func compute(_ index: Int) -> Shape {
+        let bytes = forms.bytes(index)
+        // Strictly longer than the suffix, as `endsWith` always required.
+        func ends(_ suffix: StaticString) -> Bool {
+            let n = suffix.utf8CodeUnitCount
+            guard bytes.count > n else { return false }
+            return suffix.withUTF8Buffer { bytes.suffix(n).elementsEqual($0) }
+        }
+        var shape: Shape = .known
+        if ends("ing") { shape.insert(.ing) }
+        if ends("ed") { shape.insert(.ed) }
+        if ends("ly") { shape.insert(.ly) }
+        if ends("n't") || ends("'ve") || ends("'re") || ends("'ll") || ends("'d") || ends("'m") { shape.insert(.clitic) }
+        if ends("'s") { shape.insert(.possessive) }
+        shapes[index] = shape.rawValue
+        return shape
+    }
+}
+
 /// One word set of the pack, tested on form ids.
 struct FormSet {
     let cache: FormSetCache
@@ -177,12 +232,14 @@ struct AttributionContext {
     let extraForms: Set<Int32>
 
     let cache: FormSetCache
+    let shapes: FormShapeCache
 
     init(text: AnalyzedText, pack: RulePack, sets: [String: [[String]]], layout: SetLayout, extraWords: [String]) {
         self.text = text
         self.pack = pack
         self.sets = sets
         self.cache = FormSetCache(layout: layout, forms: text.forms)
+        self.shapes = FormShapeCache(forms: text.forms)
         var cues: [LexiconMatch] = []
         var nouns: [LexiconMatch] = []
         var nounAt = [Int32](repeating: -1, count: text.tokens.count)
