@@ -208,6 +208,40 @@ final class FormShapeCache {
     }
 }
 
+/// Forms the text writes as names: capitalized inside a sentence somewhere and never in
+/// lowercase (`Trump` is a name; `Prices` at a sentence start is not). Found in one pass over
+/// the tokens, on first use.
+final class NameForms {
+    let text: AnalyzedText
+    private var flags: [UInt8] = []
+
+    init(text: AnalyzedText) { self.text = text }
+
+    func isName(_ form: Int32) -> Bool {
+        if flags.isEmpty { build() }
+        let index = Int(form)
+        return index >= 0 && index < flags.count && flags[index] == 1
+    }
+
+    private func build() {
+        var flags = [UInt8](repeating: 0, count: max(text.forms.count, 1))
+        let tokens = text.tokens
+        var previousWord = false
+        for i in tokens.indices {
+            let token = tokens[i]
+            guard token.kind == .word else { previousWord = token.kind == .number; continue }
+            let index = Int(token.form)
+            if !token.flags.contains(.capitalized) {
+                flags[index] = 2
+            } else if previousWord && !token.flags.contains(.paragraphStart) && flags[index] == 0 {
+                flags[index] = 1
+            }
+            previousWord = true
+        }
+        self.flags = flags
+    }
+}
+
 /// One word set of the pack, tested on form ids.
 struct FormSet {
     let cache: FormSetCache
@@ -233,6 +267,7 @@ struct AttributionContext {
 
     let cache: FormSetCache
     let shapes: FormShapeCache
+    let names: NameForms
 
     init(text: AnalyzedText, pack: RulePack, sets: [String: [[String]]], layout: SetLayout, extraWords: [String]) {
         self.text = text
@@ -240,6 +275,7 @@ struct AttributionContext {
         self.sets = sets
         self.cache = FormSetCache(layout: layout, forms: text.forms)
         self.shapes = FormShapeCache(forms: text.forms)
+        self.names = NameForms(text: text)
         var cues: [LexiconMatch] = []
         var nouns: [LexiconMatch] = []
         var nounAt = [Int32](repeating: -1, count: text.tokens.count)

@@ -232,4 +232,11 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         let progressive = try found("Yesterday Governor Reed is promising lower fares.")
         #expect(progressive.sourceText(of: try #require(progressive.cue("is promising"))) == "Governor Reed")
     }
+
+    @Test func aSentenceInitialNameWrittenAsANameElsewhere() throws {
+        let text = try found("Supporters of Lopez cheered. Lopez called for new elections.")
+        #expect(text.sourceText(of: try #require(text.cue("called for"))) == "Lopez")
+        let common = try found("Prices called for caution. The prices rose.")
+        #expect(common.cue("called for") == nil)
+    }
 }
