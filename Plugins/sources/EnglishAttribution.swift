@@ -23,7 +23,13 @@ struct EnglishAttribution {
     let infinitive: FormSet
     let articles: FormSet
     let introducesContent: FormSet
+    let progressive: FormSet
+    let speakerDash: FormSet
+    let closingQuote: FormSet
+    let openingQuote: FormSet
+    let colonStop: FormSet
     let comma: Int32
+    let colon: Int32
     let openParen: Int32
     let closeParen: Int32
     let period: Int32
@@ -52,8 +58,14 @@ struct EnglishAttribution {
         infinitive = c.formSet("infinitive")
         articles = c.formSet("articles")
         introducesContent = c.formSet("introducesContent")
+        progressive = c.formSet("progressive")
+        speakerDash = c.formSet("speakerDash")
+        closingQuote = c.formSet("closingQuote")
+        openingQuote = c.formSet("openingQuote")
+        colonStop = c.formSet("colonStop")
         func id(_ s: String) -> Int32 { c.text.forms.find(s).map(Int32.init) ?? -2 }
         comma = id(",")
+        colon = id(":")
         openParen = id("(")
         closeParen = id(")")
         period = id(".")
@@ -64,6 +76,7 @@ struct EnglishAttribution {
         var result: [Attribution] = []
         for cue in c.cues {
             let sentence = effectiveSentence(of: cue.tokens.lowerBound)
+            let strength = cue.attributes["strength"]
             var range = cue.range
             var source: Range<Int>?
             // `Friday's tweets`, `the president's claims`, `his plans`: a noun, not a verb.
@@ -84,14 +97,32 @@ struct EnglishAttribution {
                 if source == nil { continue }
             default:
                 source = leftSubject(before: cue.tokens.lowerBound, in: sentence)
-                if source == nil && !endsWith(c.form(cue.tokens.upperBound - 1), "ing")
+                // `Trump is promising`, `Republicans are slamming`: the auxiliary joins the cue.
+                let before = cue.tokens.lowerBound - 1
+                if source == nil && before > sentence.lowerBound && progressive.contains(c.form(before))
+                    && endsWith(c.form(cue.tokens.upperBound - 1), .ing),
+                   let subject = leftSubject(before: before, in: sentence) {
+                    source = subject
+                    range = c.text.tokens[before].start..<range.upperBound
+                }
+                // A stance (`plans`, `wants`, `polls show`): attribution only behind a subject
+                // that names someone or something that speaks.
+                if strength == "stance" {
+                    guard let subject = source, namesSomeone(subject),
+                          !(cue.tokens.lowerBound > sentence.lowerBound && infinitive.contains(c.form(cue.tokens.lowerBound - 1))),
+                          !isPassive(cue.tokens.lowerBound, in: sentence)
+                    else { continue }
+                    result.append(Attribution(cue: range, category: cue.category, source: subject))
+                    continue
+                }
+                if source == nil && !endsWith(c.form(cue.tokens.upperBound - 1), .ing)
                     && invertible(cueStart: cue.tokens.lowerBound, in: sentence) {
                     source = rightPhrase(from: cue.tokens.upperBound, in: sentence, loose: false)
                 }
                 // A weak verb (`added`, `called`) attributes before a complement (`added that`,
                 // `noted,`) or after a subject that names someone (`Cruz called Trump a liar`);
                 // `the company added 500 jobs` is neither.
-                if cue.attributes["strength"] == "weak" {
+                if strength == "weak" {
                     // `..., arguing that`, `but noted that`: the subject is elided; the
                     // complement alone makes it attribution (a cue without a source).
                     guard let subject = source else {
@@ -99,7 +130,7 @@ struct EnglishAttribution {
                         // `..., and criticized the party`: the subject of the clause before.
                         let afterConjunction = cue.tokens.lowerBound > sentence.lowerBound
                             && conjunctions.contains(c.form(cue.tokens.lowerBound - 1))
-                            && endsWith(c.form(cue.tokens.upperBound - 1), "ed")
+                            && endsWith(c.form(cue.tokens.upperBound - 1), .ed)
                         if next < sentence.upperBound, introducesContent.contains(c.form(next)) || afterConjunction {
                             result.append(Attribution(cue: range, category: cue.category, source: nil))
                         }
@@ -111,10 +142,7 @@ struct EnglishAttribution {
                     if isPassive(cue.tokens.lowerBound, in: sentence) { continue }
                     let next = cue.tokens.upperBound
                     let beforeComplement = next >= sentence.upperBound || complement.contains(c.form(next))
-                    let last = subject.upperBound - 1
-                    let namesSomeone = pronouns.contains(c.form(last)) || c.noun(at: last) != nil
-                        || (c.isCapitalized(last) && !c.text.isSentenceInitial(token: last))
-                        || (c.isCapitalized(last) && subject.count > 1)
+                    let namesSomeone = namesSomeone(subject)
                     // `added 500 jobs`, `reported $3 billion`: a quantity is an object, not a claim.
                     let beforeQuantity = next < sentence.upperBound
                         && (c.text.tokens[next].kind == .number || c.text.tokens[next].kind == .symbol)
@@ -123,7 +151,66 @@ struct EnglishAttribution {
             }
             result.append(Attribution(cue: range, category: cue.category, source: source))
         }
+        let before = result.count
+        findSpeakerLines(into: &result)
+        if result.count > before { result.sort { $0.cue.lowerBound < $1.cue.lowerBound } }
         return result
+    }
+
+    /// Punctuation that names a speaker by layout alone: a line (a headline, a transcript turn)
+    /// that opens with a short name and a colon (`Pence: ...`, `"WALLACE: ...`), and a dash after a
+    /// closing quotation mark followed by a name that ends the line (`...” ― Jane Roe`).
+    private func findSpeakerLines(into result: inout [Attribution]) {
+        let tokens = c.text.tokens
+        for paragraph in c.text.paragraphs {
+            let range = paragraph.tokens
+            // `Name: text`: one to four capitalized nominal words at the line start.
+            var first = range.lowerBound
+            if first < range.upperBound && openingQuote.contains(tokens[first].form) { first += 1 }
+            var k = first
+            while k < range.upperBound && k - first < 5 && tokens[k].kind == .word && c.isCapitalized(k) && isNounLike(k) { k += 1 }
+            if k > first && k - first <= 4 && k + 1 < range.upperBound && tokens[k].form == colon
+                && !colonStop.contains(tokens[first].form) && !colonStop.contains(tokens[k - 1].form) {
+                result.append(Attribution(cue: tokens[k].range, category: "layout", source: first..<k))
+            }
+        }
+        // `” ― Name`: the dash, then a name that runs to the end of its line.
+        var t = 1
+        while t + 1 < tokens.count {
+            defer { t += 1 }
+            guard tokens[t].kind == .punctuation, speakerDash.contains(tokens[t].form),
+                  closingQuote.contains(tokens[t - 1].form), !tokens[t].flags.contains(.paragraphStart)
+            else { continue }
+            let start = t + 1
+            var end = start
+            while end < tokens.count && end - start < 7 && !tokens[end].flags.contains(.paragraphStart) {
+                let token = tokens[end]
+                if token.kind == .word && c.isCapitalized(end) { end += 1; continue }
+                // An initial's full stop (`Edwin G. Monroy`).
+                if token.form == period && end > start && c.text.forms.bytes(Int(tokens[end - 1].form)).count == 1 { end += 1; continue }
+                break
+            }
+            guard end > start else { continue }
+            // The name ends the line, or a full stop does.
+            var after = end
+            if after < tokens.count && tokens[after].form == period && !tokens[after].flags.contains(.paragraphStart) { after += 1 }
+            guard after >= tokens.count || tokens[after].flags.contains(.paragraphStart) else { continue }
+            result.append(Attribution(cue: tokens[t].range, category: "layout", source: start..<end))
+        }
+    }
+
+    /// A subject that names someone: a pronoun, a source noun, or a name.
+    private func namesSomeone(_ subject: Range<Int>) -> Bool {
+        let last = subject.upperBound - 1
+        return pronouns.contains(c.form(last)) || c.noun(at: last) != nil
+            || (c.isCapitalized(last) && !c.text.isSentenceInitial(token: last))
+            || (c.isCapitalized(last) && subject.count > 1)
+            || (c.isCapitalized(last) && c.names.isName(c.form(last)))
+    }
+
+    /// A suffix test on a form, from the per-text shape cache for the suffixes the rules ask about.
+    @inline(__always) private func endsWith(_ form: Int32, _ shape: FormShapeCache.Shape) -> Bool {
+        c.shapes.shape(of: form).contains(shape)
     }
 
     private func endsWith(_ form: Int32, _ suffix: StaticString) -> Bool {
@@ -139,9 +226,8 @@ struct EnglishAttribution {
         // Articles and possessives, not quantifiers (`all agreed` is a verb).
         if articles.contains(f) && !pronouns.contains(f) { return true }
         // `pointed to reports`: a noun; `by saying`: a gerund, still a cue.
-        if nounAfter.contains(f) && !endsWith(c.form(t), "ing") { return true }
-        let bytes = c.text.forms.bytes(Int(f))
-        return c.text.tokens[t - 1].kind == .word && bytes.count > 2 && bytes.suffix(2).elementsEqual("'s".utf8)
+        if nounAfter.contains(f) && !endsWith(c.form(t), .ing) { return true }
+        return c.text.tokens[t - 1].kind == .word && endsWith(f, .possessive)
     }
 
     private func isPassive(_ t: Int, in sentence: Range<Int>) -> Bool {
@@ -186,9 +272,8 @@ struct EnglishAttribution {
         if c.cueAt[t] >= 0 { return false }
         if npBreak.contains(token.form) || time.contains(token.form) { return false }
         // `actually`, `essentially`: adverbs; `isn't`, `we've`: a verb is glued on.
-        if !token.flags.contains(.capitalized) && endsWith(token.form, "ly") && !adverbNotLy.contains(token.form) { return false }
-        if endsWith(token.form, "n't") || endsWith(token.form, "'ve") || endsWith(token.form, "'re")
-            || endsWith(token.form, "'ll") || endsWith(token.form, "'d") || endsWith(token.form, "'m") { return false }
+        if !token.flags.contains(.capitalized) && endsWith(token.form, .ly) && !adverbNotLy.contains(token.form) { return false }
+        if endsWith(token.form, .clitic) { return false }
         return true
     }
 
@@ -197,7 +282,7 @@ struct EnglishAttribution {
         var j = cueStart - 1
         while j >= sentence.lowerBound, c.text.tokens[j].kind.isWord,
               skipBeforeCue.contains(c.form(j)) || time.contains(c.form(j))
-                || (!c.isCapitalized(j) && endsWith(c.form(j), "ly") && !adverbNotLy.contains(c.form(j))) {
+                || (!c.isCapitalized(j) && endsWith(c.form(j), .ly) && !adverbNotLy.contains(c.form(j))) {
             j -= 1
         }
         guard j >= sentence.lowerBound else { return nil }

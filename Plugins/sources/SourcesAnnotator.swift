@@ -124,22 +124,121 @@ final class FormSetCache {
     static let unknown: UInt32 = 1 << 31
     let layout: SetLayout
     let forms: FormTable
-    var bits: [UInt32]
+    /// Raw storage: a Swift array in a class would pay an exclusivity check on every test.
+    let bits: UnsafeMutablePointer<UInt32>
+    let count: Int
 
     init(layout: SetLayout, forms: FormTable) {
         self.layout = layout
         self.forms = forms
-        bits = [UInt32](repeating: Self.unknown, count: forms.count)
+        count = forms.count
+        bits = .allocate(capacity: max(count, 1))
+        bits.initialize(repeating: Self.unknown, count: max(count, 1))
     }
 
-    func bits(of form: Int32) -> UInt32 {
+    deinit { bits.deallocate() }
+
+    @inline(__always) func bits(of form: Int32) -> UInt32 {
         let index = Int(form)
-        guard index >= 0 && index < bits.count else { return 0 }
+        guard index >= 0 && index < count else { return 0 }
         let known = bits[index]
         if known != Self.unknown { return known }
+        return lookUp(index)
+    }
+
+    @inline(never) private func lookUp(_ index: Int) -> UInt32 {
         let found = layout.bitsOfWord[forms.string(index)] ?? 0
         bits[index] = found
         return found
+    }
+}
+
+/// The suffixes of a text's forms that the English rules test (`-ing`, `-ly`, `n't`...), found
+/// on first use, so a form's bytes are read once per text rather than once per test.
+final class FormShapeCache {
+    struct Shape: OptionSet {
+        let rawValue: UInt8
+        static let ing = Shape(rawValue: 1 << 0)
+        static let ed = Shape(rawValue: 1 << 1)
+        static let ly = Shape(rawValue: 1 << 2)
+        /// `n't`, `'ve`, `'re`, `'ll`, `'d`, `'m`: a verb glued on.
+        static let clitic = Shape(rawValue: 1 << 3)
+        /// `'s` after at least one letter.
+        static let possessive = Shape(rawValue: 1 << 4)
+        static let known = Shape(rawValue: 1 << 7)
+    }
+
+    let forms: FormTable
+    let shapes: UnsafeMutablePointer<UInt8>
+    let count: Int
+
+    init(forms: FormTable) {
+        self.forms = forms
+        count = forms.count
+        shapes = .allocate(capacity: max(count, 1))
+        shapes.initialize(repeating: 0, count: max(count, 1))
+    }
+
+    deinit { shapes.deallocate() }
+
+    @inline(__always) func shape(of form: Int32) -> Shape {
+        let index = Int(form)
+        guard index >= 0 && index < count else { return [] }
+        let known = shapes[index]
+        if known != 0 { return Shape(rawValue: known) }
+        return compute(index)
+    }
+
+    @inline(never) private func compute(_ index: Int) -> Shape {
+        let bytes = forms.bytes(index)
+        // Strictly longer than the suffix, as `endsWith` always required.
+        func ends(_ suffix: StaticString) -> Bool {
+            let n = suffix.utf8CodeUnitCount
+            guard bytes.count > n else { return false }
+            return suffix.withUTF8Buffer { bytes.suffix(n).elementsEqual($0) }
+        }
+        var shape: Shape = .known
+        if ends("ing") { shape.insert(.ing) }
+        if ends("ed") { shape.insert(.ed) }
+        if ends("ly") { shape.insert(.ly) }
+        if ends("n't") || ends("'ve") || ends("'re") || ends("'ll") || ends("'d") || ends("'m") { shape.insert(.clitic) }
+        if ends("'s") { shape.insert(.possessive) }
+        shapes[index] = shape.rawValue
+        return shape
+    }
+}
+
+/// Forms the text writes as names: capitalized inside a sentence somewhere and never in
+/// lowercase (`Trump` is a name; `Prices` at a sentence start is not). Found in one pass over
+/// the tokens, on first use.
+final class NameForms {
+    let text: AnalyzedText
+    private var flags: [UInt8] = []
+
+    init(text: AnalyzedText) { self.text = text }
+
+    func isName(_ form: Int32) -> Bool {
+        if flags.isEmpty { build() }
+        let index = Int(form)
+        return index >= 0 && index < flags.count && flags[index] == 1
+    }
+
+    private func build() {
+        var flags = [UInt8](repeating: 0, count: max(text.forms.count, 1))
+        let tokens = text.tokens
+        var previousWord = false
+        for i in tokens.indices {
+            let token = tokens[i]
+            guard token.kind == .word else { previousWord = token.kind == .number; continue }
+            let index = Int(token.form)
+            if !token.flags.contains(.capitalized) {
+                flags[index] = 2
+            } else if previousWord && !token.flags.contains(.paragraphStart) && flags[index] == 0 {
+                flags[index] = 1
+            }
+            previousWord = true
+        }
+        self.flags = flags
     }
 }
 
@@ -167,18 +266,24 @@ struct AttributionContext {
     let extraForms: Set<Int32>
 
     let cache: FormSetCache
+    let shapes: FormShapeCache
+    let names: NameForms
 
     init(text: AnalyzedText, pack: RulePack, sets: [String: [[String]]], layout: SetLayout, extraWords: [String]) {
         self.text = text
         self.pack = pack
         self.sets = sets
         self.cache = FormSetCache(layout: layout, forms: text.forms)
+        self.shapes = FormShapeCache(forms: text.forms)
+        self.names = NameForms(text: text)
         var cues: [LexiconMatch] = []
         var nouns: [LexiconMatch] = []
         var nounAt = [Int32](repeating: -1, count: text.tokens.count)
         var cueAt = [Int32](repeating: -1, count: text.tokens.count)
-        for (match, kind) in pack.matches(in: text) {
-            if kind == .cue {
+        // The lexicon's matches directly (not `pack.matches`, which copies each into a tuple).
+        let entries = pack.entries
+        for match in pack.lexicon.matches(in: text) {
+            if entries[match.entryIndex].kind == .cue {
                 cueAt[match.tokens.lowerBound] = Int32(cues.count)
                 cues.append(match)
             } else {
@@ -230,27 +335,35 @@ struct AttributionContext {
     /// `named` and `type` of a source noun phrase. `headFirst`: Arabic puts the head noun first
     /// (مصادر حكومية), English last (Russian officials).
     func classify(_ tokens: Range<Int>, headFirst: Bool) -> (named: Bool, type: String) {
-        var seen: [LexiconMatch] = []
+        // One pass over the phrase's source nouns, no intermediate arrays: the first and last
+        // head, the last unnamed head, the last modifier's type.
+        var firstHead: LexiconMatch? = nil
+        var lastHead: LexiconMatch? = nil
+        var lastUnnamedHead: LexiconMatch? = nil
+        var modifierType: String? = nil
         var index = tokens.lowerBound
         while index < tokens.upperBound {
-            if let match = noun(at: index) {
-                seen.append(match)
-                index = max(index + 1, match.tokens.upperBound)
+            let slot = nounAt[index]
+            guard slot >= 0 else { index += 1; continue }
+            let match = nouns[Int(slot)]
+            if match.category == "modifier" {
+                modifierType = match.attributes["type"]
             } else {
-                index += 1
+                if firstHead == nil { firstHead = match }
+                lastHead = match
+                if match.attributes["named"] == "false" { lastUnnamedHead = match }
             }
+            index = max(index + 1, match.tokens.upperBound)
         }
-        let heads = seen.filter { $0.category != "modifier" }
-        let modifierType = seen.last { $0.category == "modifier" }?.attributes["type"]
-        let hasExtra = tokens.contains { extraForms.contains(form($0)) }
+        let hasExtra = !extraForms.isEmpty && tokens.contains { extraForms.contains(form($0)) }
         if hasExtra { return (false, modifierType ?? "group") }
         // A pronoun alone is unnamed until linked to its antecedent.
-        if tokens.count == 1, let only = heads.first, only.category == "pronoun" {
+        if tokens.count == 1, let only = firstHead, only.category == "pronoun" {
             return (false, only.attributes["type"] ?? "person")
         }
         // An unnamed noun anywhere makes the voice vague (`senior Russian officials`), except
         // after a named head in Arabic (`وكالة يونهاب ووسائل إعلام أخرى`: the agency is named).
-        let head = headFirst ? heads.first : (heads.last { $0.attributes["named"] == "false" } ?? heads.last)
+        let head = headFirst ? firstHead : (lastUnnamedHead ?? lastHead)
         var type = head?.attributes["type"] ?? "unknown"
         if type == "unknown" || head == nil, let modifierType { type = modifierType }
         if let named = head?.attributes["named"] {

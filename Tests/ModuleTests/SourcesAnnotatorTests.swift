@@ -213,4 +213,30 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(source.text == "the coach")
         #expect(quote.link(AnnotationLink.speaker) == source.id)
     }
+
+    @Test func layoutCuesNameTheSpeaker() throws {
+        let headline = try found("Maria Lopez: Budget Talks Will Resume Next Week\n\nThe Latest: markets rose.")
+        let colon = try #require(headline.cue(":"))
+        #expect(headline.sourceText(of: colon) == "Maria Lopez")
+        #expect(headline.cues.count == 1)
+        let dash = try found("“We deserve better schools for our children.” ― Ana B. Ortiz\n“Next line.”")
+        let cue = try #require(dash.cue("―"))
+        #expect(dash.sourceText(of: cue) == "Ana B. Ortiz")
+    }
+
+    @Test func stanceVerbsNeedANamingSubject() throws {
+        let named = try found("The senator plans to introduce the bill in March.")
+        #expect(named.sourceText(of: try #require(named.cue("plans"))) == "The senator")
+        let unnamed = try found("The old bridge seems safe enough.")
+        #expect(unnamed.cue("seems") == nil)
+        let progressive = try found("Yesterday Governor Reed is promising lower fares.")
+        #expect(progressive.sourceText(of: try #require(progressive.cue("is promising"))) == "Governor Reed")
+    }
+
+    @Test func aSentenceInitialNameWrittenAsANameElsewhere() throws {
+        let text = try found("Supporters of Lopez cheered. Lopez called for new elections.")
+        #expect(text.sourceText(of: try #require(text.cue("called for"))) == "Lopez")
+        let common = try found("Prices called for caution. The prices rose.")
+        #expect(common.cue("called for") == nil)
+    }
 }
