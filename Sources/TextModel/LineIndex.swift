@@ -71,30 +71,8 @@ public struct LineIndex: Sendable {
         var nextCheckpoint = Self.checkpointStride
         let count = bytes.count
         bytes.withUnsafeBufferPointer { buffer in
-            var i = 0
-            while i < count {
-                let byte = buffer[i]
-                if byte & 0xC0 != 0x80 {
-                    if i >= nextCheckpoint {
-                        checkpoints.append(Checkpoint(utf8: i, utf16: utf16, utf32: utf32))
-                        nextCheckpoint = i + Self.checkpointStride
-                    }
-                    utf32 += 1
-                    utf16 += byte >= 0xF0 ? 2 : 1
-                }
-                if byte == 0x0A {
-                    lineStarts.append(i + 1)
-                } else if byte == 0x0D {
-                    if i + 1 < count && buffer[i + 1] == 0x0A {
-                        // CRLF is one line break; the line starts after the LF.
-                        utf32 += 1
-                        utf16 += 1
-                        i += 1
-                    }
-                    lineStarts.append(i + 1)
-                }
-                i += 1
-            }
+            Self.scan(buffer, from: 0, to: count, utf16: &utf16, utf32: &utf32, nextCheckpoint: &nextCheckpoint,
+                      lineStarts: &lineStarts, checkpoints: &checkpoints)
         }
         self.utf8 = bytes
         self.lineStarts = lineStarts
@@ -141,29 +119,8 @@ public struct LineIndex: Sendable {
         var nextCheckpoint = start + Self.checkpointStride
         let count = bytes.count
         bytes.withUnsafeBufferPointer { buffer in
-            var i = start
-            while i < end {
-                let byte = buffer[i]
-                if byte & 0xC0 != 0x80 {
-                    if i >= nextCheckpoint {
-                        newCheckpoints.append(Checkpoint(utf8: i, utf16: utf16, utf32: utf32))
-                        nextCheckpoint = i + Self.checkpointStride
-                    }
-                    utf32 += 1
-                    utf16 += byte >= 0xF0 ? 2 : 1
-                }
-                if byte == 0x0A {
-                    newLineStarts.append(i + 1)
-                } else if byte == 0x0D {
-                    if i + 1 < count && buffer[i + 1] == 0x0A {
-                        utf32 += 1
-                        utf16 += 1
-                        i += 1
-                    }
-                    newLineStarts.append(i + 1)
-                }
-                i += 1
-            }
+            Self.scan(buffer, from: start, to: end, utf16: &utf16, utf32: &utf32, nextCheckpoint: &nextCheckpoint,
+                      lineStarts: &newLineStarts, checkpoints: &newCheckpoints)
         }
         if end < count {
             // The line after the edit starts at `end` in the new text, as at `oldEnd` in the old.
@@ -184,6 +141,40 @@ public struct LineIndex: Sendable {
         return LineIndex(
             utf8: bytes, lineStarts: newLineStarts, checkpoints: newCheckpoints,
             totals: Checkpoint(utf8: count, utf16: utf16, utf32: utf32))
+    }
+
+    /// Scans `buffer[start..<end]` (starting on a line start, so no CR is pending), appending the
+    /// line starts and checkpoints it passes and counting UTF-16 units and code points on from the
+    /// given totals. One loop for building an index and for patching one after an edit.
+    private static func scan(
+        _ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, utf16: inout Int, utf32: inout Int,
+        nextCheckpoint: inout Int, lineStarts: inout [Int], checkpoints: inout [Checkpoint]
+    ) {
+        let count = buffer.count
+        var i = start
+        while i < end {
+            let byte = buffer[i]
+            if byte & 0xC0 != 0x80 {
+                if i >= nextCheckpoint {
+                    checkpoints.append(Checkpoint(utf8: i, utf16: utf16, utf32: utf32))
+                    nextCheckpoint = i + checkpointStride
+                }
+                utf32 += 1
+                utf16 += byte >= 0xF0 ? 2 : 1
+            }
+            if byte == 0x0A {
+                lineStarts.append(i + 1)
+            } else if byte == 0x0D {
+                if i + 1 < count && buffer[i + 1] == 0x0A {
+                    // CRLF is one line break; the line starts after the LF.
+                    utf32 += 1
+                    utf16 += 1
+                    i += 1
+                }
+                lineStarts.append(i + 1)
+            }
+            i += 1
+        }
     }
 
     public var text: String { String(decoding: utf8, as: UTF8.self) }
