@@ -286,14 +286,20 @@ extension MarkupScanner {
 
     /// The `]` that closes the `[` at `open`, within the paragraph.
     func matchingBracket(from open: Int) -> Int? {
+        matchingClose(from: open, opener: 0x5B, closer: 0x5D)
+    }
+
+    /// The `closer` that balances the `opener` at `open`, within the paragraph, skipping
+    /// backslash-escaped bytes.
+    func matchingClose(from open: Int, opener: UInt8, closer: UInt8) -> Int? {
         let limit = paragraphLimit(from: open)
         var depth = 0
         var i = open
         while i < limit {
             switch bytes[i] {
             case 0x5C: i += 1
-            case 0x5B: depth += 1
-            case 0x5D:
+            case opener: depth += 1
+            case closer:
                 depth -= 1
                 if depth == 0 { return i }
             default: break
@@ -309,21 +315,7 @@ extension MarkupScanner {
         let next = close + 1
         guard next < count else { return nil }
         if bytes[next] == 0x28 {  // '('
-            let limit = paragraphLimit(from: next)
-            var depth = 0
-            var i = next
-            while i < limit {
-                switch bytes[i] {
-                case 0x5C: i += 1
-                case 0x28: depth += 1
-                case 0x29:
-                    depth -= 1
-                    if depth == 0 { return i + 1 }
-                default: break
-                }
-                i += 1
-            }
-            return nil
+            return matchingClose(from: next, opener: 0x28, closer: 0x29).map { $0 + 1 }
         }
         if bytes[next] == 0x5B, let end = matchingBracket(from: next) { return end + 1 }
         return nil
