@@ -14,6 +14,8 @@ struct EnglishAttribution {
     let leadTrim: FormSet
     let determiners: FormSet
     let pronouns: FormSet
+    /// `he's`, `they've`: a pronoun subject with its auxiliary in one token (`He’s claiming`).
+    let contractedPronouns: FormSet
     let titles: FormSet
     let complement: FormSet
     let be: FormSet
@@ -49,6 +51,7 @@ struct EnglishAttribution {
         leadTrim = c.formSet("leadTrim")
         determiners = c.formSet("determiners")
         pronouns = c.formSet("pronouns")
+        contractedPronouns = c.formSet("contractedPronouns")
         titles = c.formSet("titles")
         complement = c.formSet("complement")
         be = c.formSet("be")
@@ -74,8 +77,19 @@ struct EnglishAttribution {
 
     func find() -> [Attribution] {
         var result: [Attribution] = []
+        // Where the last reporting verb of a sentence ends (`Stein said`): a stance or belief
+        // behind it in the same sentence (`Stein said she plans to ...`) is part of what was
+        // said, the content, and not an attribution of its own.
+        var lastReport: (sentenceStart: Int, end: Int) = (-1, -1)
         for cue in c.cues {
             let sentence = effectiveSentence(of: cue.tokens.lowerBound)
+            let insideReportedContent = lastReport.sentenceStart == sentence.lowerBound
+            defer {
+                if let last = result.last, last.cue.lowerBound >= c.text.tokens[cue.tokens.lowerBound].start,
+                   last.category == "verb", cue.attributes["strength"] == "strong" {
+                    lastReport = (sentence.lowerBound, cue.tokens.upperBound)
+                }
+            }
             let strength = cue.attributes["strength"]
             var range = cue.range
             var source: Range<Int>?
@@ -95,6 +109,7 @@ struct EnglishAttribution {
                 // passing... a subject is required, and no inversion.
                 source = leftSubject(before: cue.tokens.lowerBound, in: sentence)
                 if source == nil { continue }
+                if insideReportedContent && source!.lowerBound >= lastReport.end { continue }
             default:
                 source = leftSubject(before: cue.tokens.lowerBound, in: sentence)
                 // `Trump is promising`, `Republicans are slamming`: the auxiliary joins the cue.
@@ -109,6 +124,7 @@ struct EnglishAttribution {
                 // that names someone or something that speaks.
                 if strength == "stance" {
                     guard let subject = source, namesSomeone(subject),
+                          !(insideReportedContent && subject.lowerBound >= lastReport.end),
                           !(cue.tokens.lowerBound > sentence.lowerBound && infinitive.contains(c.form(cue.tokens.lowerBound - 1))),
                           !isPassive(cue.tokens.lowerBound, in: sentence)
                     else { continue }
@@ -125,6 +141,8 @@ struct EnglishAttribution {
                 if strength == "weak" {
                     // `..., arguing that`, `but noted that`: the subject is elided; the
                     // complement alone makes it attribution (a cue without a source).
+                    // `He said he believes ...`: a verb of the content, not a new voice.
+                    if let subject = source, insideReportedContent && subject.lowerBound >= lastReport.end { continue }
                     guard let subject = source else {
                         let next = cue.tokens.upperBound
                         // `..., and criticized the party`: the subject of the clause before.
@@ -227,7 +245,8 @@ struct EnglishAttribution {
         if articles.contains(f) && !pronouns.contains(f) { return true }
         // `pointed to reports`: a noun; `by saying`: a gerund, still a cue.
         if nounAfter.contains(f) && !endsWith(c.form(t), .ing) { return true }
-        return c.text.tokens[t - 1].kind == .word && endsWith(f, .possessive)
+        // `Trump's claims` is a noun; `he's claimed` is a pronoun and its auxiliary.
+        return c.text.tokens[t - 1].kind == .word && endsWith(f, .possessive) && !contractedPronouns.contains(f)
     }
 
     private func isPassive(_ t: Int, in sentence: Range<Int>) -> Bool {
@@ -287,7 +306,7 @@ struct EnglishAttribution {
         }
         guard j >= sentence.lowerBound else { return nil }
         let f = c.form(j)
-        if pronouns.contains(f) { return j..<(j + 1) }
+        if pronouns.contains(f) || contractedPronouns.contains(f) { return j..<(j + 1) }
         if f == comma { return apposition(endingAt: j, in: sentence) }
         var end = j + 1
         if f == closeParen {

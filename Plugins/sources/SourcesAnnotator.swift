@@ -366,13 +366,19 @@ struct AttributionContext {
         let head = headFirst ? firstHead : (lastUnnamedHead ?? lastHead)
         var type = head?.attributes["type"] ?? "unknown"
         if type == "unknown" || head == nil, let modifierType { type = modifierType }
-        if let named = head?.attributes["named"] {
+        if let head, let named = head.attributes["named"] {
+            // A common source noun written as part of a name (`The New York Post`, `the Post`):
+            // the text writes it capitalized mid-sentence and never in lowercase.
+            let last = head.tokens.upperBound - 1
+            if named == "false" && !headFirst && isCapitalized(last) && names.isName(form(last)) { return (true, type) }
             return (named == "true", type)
         }
         // A role noun (spokesman, الوزير) or no known noun: named when a name is written out.
         let capitalizedName = tokens.dropFirst().contains { isCapitalized($0) }
             || (tokens.count > 0 && isCapitalized(tokens.lowerBound) && !text.isSentenceInitial(token: tokens.lowerBound))
             || (tokens.count > 1 && isCapitalized(tokens.lowerBound))
+            // `Stein said` at a sentence start: a name if the text writes it as one elsewhere.
+            || (isCapitalized(tokens.lowerBound) && names.isName(form(tokens.lowerBound)))
         if text.tokens[tokens.lowerBound].kind == .arabicWord {
             // Arabic has no capitals: a role with the article (`الوزير`) or a bare name is specific.
             // A bare name (`باراك أوباما`) is a person; an unknown noun with the article
@@ -386,6 +392,17 @@ struct AttributionContext {
         return (capitalizedName, type)
     }
 
+    /// The UTF-8 offset of the first apostrophe (`'` or `’`) in `start..<end`, if any.
+    static func apostrophe(in utf8: [UInt8], from start: Int, to end: Int) -> Int? {
+        var offset = start
+        while offset < end {
+            if utf8[offset] == 0x27 { return offset }
+            if utf8[offset] == 0xE2 && offset + 2 < end && utf8[offset + 1] == 0x80 && utf8[offset + 2] == 0x99 { return offset }
+            offset += 1
+        }
+        return nil
+    }
+
     static func startsWithArticle(_ bytes: ArraySlice<UInt8>) -> Bool {
         let i = bytes.startIndex
         return bytes.count >= 6 && bytes[i] == 0xD8 && bytes[i + 1] == 0xA7 && bytes[i + 2] == 0xD9 && bytes[i + 3] == 0x84
@@ -394,11 +411,17 @@ struct AttributionContext {
     func annotations(for found: [Attribution], module: String, request: AnnotationRequest) -> [Annotation] {
         var result: [Annotation] = []
         var sourceIDs: [Range<Int>: String] = [:]
+        let contracted = formSet("contractedPronouns")
         for attribution in found {
             var links: [AnnotationLink] = []
             if let tokens = attribution.source, !tokens.isEmpty {
                 let start = attribution.sourceStart ?? text.tokens[tokens.lowerBound].start
-                let range = start..<text.tokens[tokens.upperBound - 1].end
+                var end = text.tokens[tokens.upperBound - 1].end
+                // `He’s claiming`: the source is `He`, the auxiliary belongs to the verb.
+                if tokens.count == 1 && contracted.contains(form(tokens.lowerBound)) {
+                    end = Self.apostrophe(in: request.utf8, from: start, to: end) ?? end
+                }
+                let range = start..<end
                 if let id = sourceIDs[range] {
                     links.append(AnnotationLink(rel: AnnotationLink.source, target: id))
                 } else {

@@ -55,6 +55,38 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(source.attributes["type"] == .string("government"))
     }
 
+    @Test func aNameAtTheSentenceStartIsNamedWhenTheTextWritesItAsOne() throws {
+        // `Stein` opens the sentence, so its capital proves nothing by itself; the text writes
+        // it capitalized mid-sentence too (`Jill Stein`) and never in lowercase.
+        let f = try found("Green Party candidate Jill Stein was escorted out. Stein said she was not arrested.")
+        #expect(f.source("Stein")?.attributes["named"] == .bool(true))
+        // `Prices` at a sentence start is not a name: the text writes it in lowercase too.
+        let g = try found("Prices said little. The prices said more.")
+        #expect(g.source("Prices") == nil || g.source("Prices")?.attributes["named"] == .bool(false))
+    }
+
+    @Test func aSourceNounInsideANameIsNamed() throws {
+        let f = try found("The New York Post reports that the visit was cut short. The Post has learned more.")
+        #expect(f.source("The New York Post")?.attributes["named"] == .bool(true))
+    }
+
+    @Test func aStanceInsideReportedContentIsNotANewAttribution() throws {
+        let f = try found("Clinton now says she opposes the deal, and he said he believes it failed.")
+        #expect(f.cue("says") != nil)
+        #expect(f.cue("opposes") == nil)
+        #expect(f.cue("believes") == nil)
+        // On its own the same stance is an attribution.
+        let g = try found("Clinton opposes the deal.")
+        #expect(g.cue("opposes") != nil)
+    }
+
+    @Test func aContractedPronounIsTheSubjectWithoutItsAuxiliary() throws {
+        let f = try found("They’ve denounced the ruling, and she's argued that it was unfair.")
+        let cue = try #require(f.cue("denounced"))
+        #expect(f.sourceText(of: cue) == "They")
+        #expect(f.sourceText(of: try #require(f.cue("argued"))) == "she")
+    }
+
     @Test func subjectAfterQuotation() throws {
         let f = try found("“We will not retreat,” the minister said on Monday.")
         let cue = try #require(f.cue("said"))
