@@ -27,7 +27,7 @@ public struct QuotationsAnnotator: Annotator {
     public init() {}
 
     public func annotate(_ request: AnnotationRequest) throws -> [Annotation] {
-        let quotations = QuotationScanner.scan(request.utf8)
+        let quotations = request.quotations
         if quotations.isEmpty || request.isCancelled() { return [] }
         let linker = SpeakerLinker(utf8: request.utf8, quotations: quotations, prior: request.prior)
         let attributions = linker.attributions()

@@ -90,13 +90,34 @@ public struct SourcesAnnotator: Annotator {
             text: text, pack: pack, sets: Self.normalizedSets[request.language] ?? [:],
             layout: Self.setLayouts[request.language] ?? SetLayout(),
             extraWords: request.options["words"] ?? [])
-        let found: [Attribution]
+        var found: [Attribution]
         if request.language == .arabic {
             found = ArabicAttribution(context).find()
         } else {
             found = EnglishAttribution(context).find()
         }
+        // `He says: “I wonder why. They want me out.”`: a voice inside a direct quotation is part
+        // of the quoted words, not the article's attribution (PARC/PolNeAR mark the outer one).
+        // A transcript turn (`WALLACE: ...`) inside a long quotation is still a speaker.
+        let quotations = request.quotations.filter { $0.isClosed && !$0.isShort && !$0.isNested }
+        if !quotations.isEmpty {
+            found.removeAll { attribution in
+                guard attribution.category != "layout" else { return false }
+                let at = attribution.source.map { text.tokens[$0.lowerBound].start } ?? attribution.cue.lowerBound
+                return Self.isInside(at, quotations)
+            }
+        }
         return context.annotations(for: found, module: descriptor.name, request: request)
+    }
+
+    /// Whether `offset` lies between the marks of one of `quotations` (sorted, not nested).
+    static func isInside(_ offset: Int, _ quotations: [Quotation]) -> Bool {
+        var low = 0, high = quotations.count
+        while low < high {
+            let mid = (low + high) / 2
+            if quotations[mid].range.lowerBound <= offset { low = mid + 1 } else { high = mid }
+        }
+        return low > 0 && quotations[low - 1].contentRange.contains(offset)
     }
 }
 

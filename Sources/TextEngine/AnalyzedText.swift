@@ -205,3 +205,15 @@ extension AnnotationRequest {
         shared.value(of: AnalyzedText.self) { AnalyzedText(utf8: utf8) }
     }
 }
+
+/// The direct quotations of a run's text, scanned once and shared (the sources module skips
+/// attributions inside them; the quotations module annotates them).
+public struct ScannedQuotations: Sendable {
+    public let all: [Quotation]
+}
+
+extension AnnotationRequest {
+    public var quotations: [Quotation] {
+        shared.value(of: ScannedQuotations.self) { ScannedQuotations(all: QuotationScanner.scan(utf8)) }.all
+    }
+}
