@@ -16,6 +16,8 @@ struct EnglishAttribution {
     let pronouns: FormSet
     /// `he's`, `they've`: a pronoun subject with its auxiliary in one token (`He’s claiming`).
     let contractedPronouns: FormSet
+    /// Verbs that are not past forms yet put their subject after them (`says Jones`, `told`).
+    let inverting: FormSet
     let titles: FormSet
     let complement: FormSet
     let be: FormSet
@@ -52,6 +54,7 @@ struct EnglishAttribution {
         determiners = c.formSet("determiners")
         pronouns = c.formSet("pronouns")
         contractedPronouns = c.formSet("contractedPronouns")
+        inverting = c.formSet("inverting")
         titles = c.formSet("titles")
         complement = c.formSet("complement")
         be = c.formSet("be")
@@ -132,6 +135,7 @@ struct EnglishAttribution {
                     continue
                 }
                 if source == nil && !endsWith(c.form(cue.tokens.upperBound - 1), .ing)
+                    && invertsWithItsSubject(c.form(cue.tokens.upperBound - 1))
                     && invertible(cueStart: cue.tokens.lowerBound, in: sentence) {
                     source = rightPhrase(from: cue.tokens.upperBound, in: sentence, loose: false)
                 }
@@ -277,6 +281,13 @@ struct EnglishAttribution {
 
     /// Inversion (`“...,” said Smith`) happens after a quotation, a comma or at the sentence start,
     /// never after a word (`the plan said to ...`).
+    /// English puts the subject after verbs of saying (`said Smith`, `added the minister`,
+    /// `says Jones`), never after a stance in the present (`..., shows Democratic groups
+    /// outpacing`): a past form or one of the pack's `inverting` verbs.
+    private func invertsWithItsSubject(_ form: Int32) -> Bool {
+        inverting.contains(form) || endsWith(form, .ed)
+    }
+
     private func invertible(cueStart: Int, in sentence: Range<Int>) -> Bool {
         var b = cueStart - 1
         while b >= sentence.lowerBound && c.text.tokens[b].kind == .word && skipBeforeCue.contains(c.form(b)) { b -= 1 }
