@@ -15,8 +15,17 @@ struct ArabicAttribution {
     /// The unnamed relatives (`لم تحدد هويتها`) as form-id sequences.
     let relatives: [[Int32]]
     let an: Int32
+    let ila: Int32
     let demonstratives: FormSet
     let standaloneLi: FormSet
+    /// `التي`، `الذي`...: a verb right after one has the relative as its subject.
+    let relativePronouns: FormSet
+    /// A cue after one of these is a verbal noun (`على ذكر اسمه`), not a verb.
+    let prepositionsBeforeNoun: FormSet
+    /// `بحسب ما ذكرت الصحيفة`: the voice is the subject of the verb after `ما`.
+    let whatWords: FormSet
+    /// Quotation marks around a name inside a source (`شبكة "فوكس نيوز" الإخبارية`).
+    let quoteMarks: FormSet
 
     /// The longest subject, in words.
     static let maxPhrase = 9
@@ -28,8 +37,13 @@ struct ArabicAttribution {
         thatWords = c.formSet("thatWords")
         relatives = c.formSequences("unnamedRelative")
         an = c.formID("عن")
+        ila = c.formID("الي")
         demonstratives = c.formSet("demonstratives")
         standaloneLi = c.formSet("standaloneLi")
+        relativePronouns = c.formSet("relativePronouns")
+        prepositionsBeforeNoun = c.formSet("prepositionsBeforeNoun")
+        whatWords = c.formSet("whatWords")
+        quoteMarks = c.formSet("quoteMarks")
     }
 
     func find() -> [Attribution] {
@@ -42,6 +56,14 @@ struct ArabicAttribution {
                 var j = cue.tokens.upperBound
                 // `وفقاً لـ المحللين`: a preposition written apart.
                 if j < sentence.upperBound && standaloneLi.contains(c.form(j)) { j += 1 }
+                if j + 1 < sentence.upperBound && whatWords.contains(c.form(j)) {
+                    // `بحسب ما ذكرت الصحيفة`: when the verb after `ما` is a cue it carries the
+                    // attribution itself; otherwise (`وفقا لما ذكره البيت الأبيض`) its subject is
+                    // the voice.
+                    if c.cueAt[j + 1] >= 0 { continue }
+                    source = subject(from: j + 2, in: sentence, allowStopFirst: false)
+                    break
+                }
                 source = subject(from: j, in: sentence, allowStopFirst: true)
             case "qawl":
                 // `عن مسؤولين روس قولهم`: the voice sits between `عن` and `قولهم`.
@@ -51,6 +73,18 @@ struct ArabicAttribution {
                     source = (k + 1)..<cue.tokens.lowerBound
                 }
             default:
+                // `على ذكر اسمه`: after a preposition the word is a verbal noun.
+                let before = cue.tokens.lowerBound - 1
+                if before >= sentence.lowerBound && prepositionsBeforeNoun.contains(c.form(before)) { continue }
+                // `اللوحات التي توضح المناطق`: the relative is the subject, what follows the
+                // object. A report (`الذي أشار إلى أن`) keeps its cue, without a source here.
+                if before >= sentence.lowerBound && relativePronouns.contains(c.form(before)) {
+                    var next = cue.tokens.upperBound
+                    if next < sentence.upperBound && c.form(next) == ila { next += 1 }
+                    guard next < sentence.upperBound, thatWords.contains(c.form(next)) else { continue }
+                    result.append(Attribution(cue: cue.range, category: cue.category, source: nil))
+                    continue
+                }
                 if cue.attributes["needsAn"] == "true" {
                     // نقل is also "transport": attribution needs the عن of the reported voice.
                     let window = cue.tokens.upperBound..<min(sentence.upperBound, cue.tokens.upperBound + Self.maxPhrase + 2)
@@ -103,6 +137,14 @@ struct ArabicAttribution {
         var sawDefinite = false
         while end < sentence.upperBound && end - first < Self.maxPhrase {
             let token = c.text.tokens[end]
+            // `شبكة "فوكس نيوز" الإخبارية`: a quoted name inside the phrase, closed within a few words.
+            if end > first && quoteMarks.contains(token.form) {
+                var close = end + 1
+                while close < sentence.upperBound && close - end <= 5 && !quoteMarks.contains(c.form(close)) { close += 1 }
+                guard close < sentence.upperBound, close - end <= 5, quoteMarks.contains(c.form(close)), close > end + 1 else { break }
+                end = close + 1
+                continue
+            }
             guard token.kind == .arabicWord || token.kind == .word else { break }
             let f = token.form
             if end > first || !allowStopFirst {
@@ -115,7 +157,10 @@ struct ArabicAttribution {
                 // `اتهمت الولايات المتحدة كوريا`: a country after a definite phrase is the object.
                 if sawDefinite && places.contains(f) && end > first { break }
             }
-            if end == first && !allowStopFirst && isAccusative(end) { break }
+            // Written tanween fath: the accusative of an object or a circumstance (`وقال زوج
+            // المعلمة متحفظاً`), never the nominative subject.
+            if (end > first || !allowStopFirst) && isAccusative(end) { break }
+
             if isDefinite(end) { sawDefinite = true }
             end += 1
         }

@@ -87,6 +87,40 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(f.sourceText(of: try #require(f.cue("argued"))) == "she")
     }
 
+    @Test func arabicVerbAfterARelativePronounHasNoSourceAfterIt() throws {
+        // `اللوحات التي توضح المناطق`: the relative is the subject; what follows is the object.
+        let f = try found("وطالب بقراءة التعليمات على اللوحات التي توضح المناطق المخصصة للسباحة.")
+        #expect(f.source("المناطق المخصصة للسباحة") == nil)
+        // A report keeps its cue: `الذي أكد أن ...`.
+        let g = try found("وزار الوزير الذي أكد أن المشروع سيكتمل قريبا.")
+        let cue = try #require(g.cue("أكد"))
+        #expect(g.sourceText(of: cue) == nil)
+    }
+
+    @Test func arabicSubjectStopsAtAnAccusativeAndAfterBiAnna() throws {
+        let f = try found("وقال زوج المعلمة متحفظاً على ذكر اسمه إن ابنته متفوقة.")
+        #expect(f.sourceText(of: try #require(f.cue("قال"))) == "زوج المعلمة")
+        // `على ذكر اسمه`: a verbal noun after a preposition, not a cue.
+        #expect(f.cue("ذكر") == nil)
+        let g = try found("صرح المتحدث الأمني بوزارة الداخلية بأنه تم القبض على المتهم.")
+        #expect(g.sourceText(of: try #require(g.cue("صرح"))) == "المتحدث الأمني بوزارة الداخلية")
+    }
+
+    @Test func arabicAccordingToWhatSomeoneSaid() throws {
+        // The verb after `ما` is a cue: it carries the voice, `بحسب` adds none.
+        let f = try found("الجلود هشة بحسب ما ذكرت صحيفة دايلي ميل البريطانية.")
+        #expect(f.cue("بحسب") == nil)
+        #expect(f.sourceText(of: try #require(f.cue("ذكرت"))) == "صحيفة دايلي ميل البريطانية")
+        // Not a cue (ذكره, with its object pronoun): the subject after it is the voice.
+        let g = try found("ستبدأ العمليات الشهر المقبل، وفقا لما ذكره البيت الأبيض.")
+        #expect(g.sourceText(of: try #require(g.cue("وفقا"))) == "البيت الأبيض")
+    }
+
+    @Test func arabicSourceKeepsAQuotedName() throws {
+        let f = try found("وذكرت شبكة \"فوكس نيوز\" الإخبارية الأمريكية، أن القوات اعتقلت 150 شخصا.")
+        #expect(f.sourceText(of: try #require(f.cue("ذكرت"))) == "شبكة \"فوكس نيوز\" الإخبارية الأمريكية")
+    }
+
     @Test func subjectAfterQuotation() throws {
         let f = try found("“We will not retreat,” the minister said on Monday.")
         let cue = try #require(f.cue("said"))
