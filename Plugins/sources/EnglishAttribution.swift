@@ -18,6 +18,9 @@ struct EnglishAttribution {
     let contractedPronouns: FormSet
     /// Verbs that are not past forms yet put their subject after them (`says Jones`, `told`).
     let inverting: FormSet
+    /// Words after which a cue's form is a noun (`no doubt`, `more details`) or no new voice
+    /// (`Having said that`).
+    let nounMarkers: FormSet
     let titles: FormSet
     let complement: FormSet
     let be: FormSet
@@ -55,6 +58,7 @@ struct EnglishAttribution {
         pronouns = c.formSet("pronouns")
         contractedPronouns = c.formSet("contractedPronouns")
         inverting = c.formSet("inverting")
+        nounMarkers = c.formSet("nounMarkers")
         titles = c.formSet("titles")
         complement = c.formSet("complement")
         be = c.formSet("be")
@@ -249,6 +253,10 @@ struct EnglishAttribution {
         if articles.contains(f) && !pronouns.contains(f) { return true }
         // `pointed to reports`: a noun; `by saying`: a gerund, still a cue.
         if nounAfter.contains(f) && !endsWith(c.form(t), .ing) { return true }
+        // `no doubt`, `more details`, `Having said that`.
+        if nounMarkers.contains(f) { return true }
+        // `early-morning tweets`, `long-standing ideas`: a compound adjective before a noun.
+        if c.text.tokens[t - 1].kind == .word && !c.isCapitalized(t - 1) && c.text.forms.bytes(Int(f)).contains(0x2D) { return true }
         // `Trump's claims` is a noun; `he's claimed` is a pronoun and its auxiliary.
         return c.text.tokens[t - 1].kind == .word && endsWith(f, .possessive) && !contractedPronouns.contains(f)
     }
