@@ -92,8 +92,11 @@ struct EnglishAttribution {
             let sentence = effectiveSentence(of: cue.tokens.lowerBound)
             let insideReportedContent = lastReport.sentenceStart == sentence.lowerBound
             defer {
+                // Only a voice before its verb (`Stein said she ...`) opens a content after it;
+                // after `said Mr. Kamin, who ...` comes a relative clause, not what was said.
                 if let last = result.last, last.cue.lowerBound >= c.text.tokens[cue.tokens.lowerBound].start,
-                   last.category == "verb", cue.attributes["strength"] == "strong" {
+                   last.category == "verb", cue.attributes["strength"] == "strong",
+                   (last.source?.upperBound ?? 0) <= cue.tokens.lowerBound {
                     lastReport = (sentence.lowerBound, cue.tokens.upperBound)
                 }
             }
@@ -147,10 +150,20 @@ struct EnglishAttribution {
                 // `noted,`) or after a subject that names someone (`Cruz called Trump a liar`);
                 // `the company added 500 jobs` is neither.
                 if strength == "weak" {
-                    // `..., arguing that`, `but noted that`: the subject is elided; the
-                    // complement alone makes it attribution (a cue without a source).
+                    if isPassive(cue.tokens.lowerBound, in: sentence) {
+                        // `has been clarified`, `was charged`: a passive reports nobody's words;
+                        // `was first reported by The Washington Post`: the agent is the voice.
+                        let after = cue.tokens.upperBound
+                        if after + 1 < sentence.upperBound && c.form(after) == by,
+                           let agent = rightPhrase(from: after + 1, in: sentence, loose: false), namesSomeone(agent) {
+                            result.append(Attribution(cue: range, category: cue.category, source: agent))
+                        }
+                        continue
+                    }
                     // `He said he believes ...`: a verb of the content, not a new voice.
                     if let subject = source, insideReportedContent && subject.lowerBound >= lastReport.end { continue }
+                    // `..., arguing that`, `but noted that`: the subject is elided; the
+                    // complement alone makes it attribution (a cue without a source).
                     guard let subject = source else {
                         let next = cue.tokens.upperBound
                         // `..., and criticized the party`: the subject of the clause before.
@@ -164,8 +177,6 @@ struct EnglishAttribution {
                     }
                     // `would add`, `to announce`: not (yet) anyone's words.
                     if cue.tokens.lowerBound > sentence.lowerBound && infinitive.contains(c.form(cue.tokens.lowerBound - 1)) { continue }
-                    // `has been clarified`, `was charged`: a passive reports nobody's words.
-                    if isPassive(cue.tokens.lowerBound, in: sentence) { continue }
                     let next = cue.tokens.upperBound
                     let beforeComplement = next >= sentence.upperBound || complement.contains(c.form(next))
                     let namesSomeone = namesSomeone(subject)

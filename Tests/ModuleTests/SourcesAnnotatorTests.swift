@@ -121,6 +121,19 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(f.sourceText(of: try #require(f.cue("ذكرت"))) == "شبكة \"فوكس نيوز\" الإخبارية الأمريكية")
     }
 
+    @Test func aPassiveWithItsAgentAttributesToTheAgent() throws {
+        let f = try found("The registration issue was first reported by The Washington Post.")
+        #expect(f.sourceText(of: try #require(f.cue("reported"))) == "The Washington Post")
+        // Without an agent a passive reports nobody's words.
+        let g = try found("The first sentence has been clarified.")
+        #expect(g.cue("clarified") == nil)
+    }
+
+    @Test func aRelativeClauseAfterAnInvertedVoiceIsNotContent() throws {
+        let f = try found("“It is simple,” said Mr. Kamin, who emphasized that the returns would be short.")
+        #expect(f.sourceText(of: try #require(f.cue("emphasized"))) == "who")
+    }
+
     @Test func subjectAfterQuotation() throws {
         let f = try found("“We will not retreat,” the minister said on Monday.")
         let cue = try #require(f.cue("said"))
