@@ -41,6 +41,10 @@ struct EnglishAttribution {
     let closeParen: Int32
     let period: Int32
     let by: Int32
+    let what: Int32
+    let into: Int32
+    let know: Int32
+    let questionAuxiliaries: FormSet
 
     /// The longest noun phrase a source may be, in tokens.
     static let maxPhrase = 14
@@ -80,6 +84,10 @@ struct EnglishAttribution {
         closeParen = id(")")
         period = id(".")
         by = id("by")
+        what = id("what")
+        into = id("into")
+        know = id("know")
+        questionAuxiliaries = c.formSet("questionAuxiliaries")
     }
 
     func find() -> [Attribution] {
@@ -103,6 +111,13 @@ struct EnglishAttribution {
             let strength = cue.attributes["strength"]
             var range = cue.range
             var source: Range<Int>?
+            // `she called into the radio show`: a telephone call, not words reported.
+            if cue.tokens.upperBound < sentence.upperBound && c.form(cue.tokens.upperBound) == into { continue }
+            // `Do you know where ...?`, `you know,`: a question or a filler, not a claim.
+            if isQuestionOrFiller(cue, in: sentence) { continue }
+            // `(Reporting by Jane Roe; Editing by ...)`: a credit line, not an attribution.
+            if cue.tokens.upperBound < sentence.upperBound && c.form(cue.tokens.upperBound) == by
+                && endsWith(c.form(cue.tokens.upperBound - 1), .ing) { continue }
             // `Friday's tweets`, `the president's claims`, `his plans`: a noun, not a verb.
             if cue.category != "prep" && cue.category != "quoted" && followsDeterminer(cue.tokens.lowerBound, in: sentence) { continue }
             switch cue.category {
@@ -150,6 +165,11 @@ struct EnglishAttribution {
                 // `noted,`) or after a subject that names someone (`Cruz called Trump a liar`);
                 // `the company added 500 jobs` is neither.
                 if strength == "weak" {
+                    // `condemned what he called a “brazen breach”`: the writer's naming of a thing,
+                    // with the words as a label, not a claim attributed to him.
+                    if let subject = source,
+                       (subject.lowerBound > sentence.lowerBound && c.form(subject.lowerBound - 1) == what)
+                        || subject.contains(where: { c.form($0) == what }) { continue }
                     if isPassive(cue.tokens.lowerBound, in: sentence) {
                         // `has been clarified`, `was charged`: a passive reports nobody's words;
                         // `was first reported by The Washington Post`: the agent is the voice.
@@ -300,6 +320,15 @@ struct EnglishAttribution {
 
     /// Inversion (`“...,” said Smith`) happens after a quotation, a comma or at the sentence start,
     /// never after a word (`the plan said to ...`).
+    /// `Do you know ...?` (an auxiliary before the subject asks) and `you know,` (a filler).
+    private func isQuestionOrFiller(_ cue: LexiconMatch, in sentence: Range<Int>) -> Bool {
+        let subject = cue.tokens.lowerBound - 1
+        guard cue.tokens.count == 1, subject >= sentence.lowerBound, pronouns.contains(c.form(subject)) else { return false }
+        if subject - 1 >= sentence.lowerBound && questionAuxiliaries.contains(c.form(subject - 1)) { return true }
+        let next = cue.tokens.upperBound
+        return c.form(cue.tokens.lowerBound) == know && next < sentence.upperBound && c.form(next) == comma
+    }
+
     /// English puts the subject after verbs of saying (`said Smith`, `added the minister`,
     /// `says Jones`), never after a stance in the present (`..., shows Democratic groups
     /// outpacing`): a past form or one of the pack's `inverting` verbs.

@@ -134,6 +134,18 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(f.sourceText(of: try #require(f.cue("emphasized"))) == "who")
     }
 
+    @Test func thingsThatLookLikeReportingButAreNot() throws {
+        // A credit line, a telephone call, a filler, a question, the writer's naming of a thing.
+        let f = try found("(Reporting by Valerie Volcovici; Editing by Will Dunham.)")
+        #expect(f.cue("Reporting") == nil)
+        #expect(try found("She recently called into a radio program.").cue("called") == nil)
+        #expect(try found("“And, you know, I don't think so,” Axelrod said.").cue("know") == nil)
+        #expect(try found("Do you know where the returns are?").cue("know") == nil)
+        #expect(try found("Ban Ki-moon condemned what he called a brazen breach of the resolutions.").cue("called") == nil)
+        // The same verbs reporting a voice still do.
+        #expect(try found("He called the plan a disaster.").cue("called") != nil)
+    }
+
     @Test func subjectAfterQuotation() throws {
         let f = try found("“We will not retreat,” the minister said on Monday.")
         let cue = try #require(f.cue("said"))
