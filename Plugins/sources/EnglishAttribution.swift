@@ -44,6 +44,7 @@ struct EnglishAttribution {
     let what: Int32
     let into: Int32
     let know: Int32
+    let compoundNounHeads: FormSet
     let questionAuxiliaries: FormSet
 
     /// The longest noun phrase a source may be, in tokens.
@@ -87,6 +88,7 @@ struct EnglishAttribution {
         what = id("what")
         into = id("into")
         know = id("know")
+        compoundNounHeads = c.formSet("compoundNounHeads")
         questionAuxiliaries = c.formSet("questionAuxiliaries")
     }
 
@@ -111,6 +113,8 @@ struct EnglishAttribution {
             let strength = cue.attributes["strength"]
             var range = cue.range
             var source: Range<Int>?
+            // `a liberal think tank`, `a think piece`: the first half of a compound noun.
+            if cue.tokens.upperBound < sentence.upperBound && compoundNounHeads.contains(c.form(cue.tokens.upperBound)) { continue }
             // `she called into the radio show`: a telephone call, not words reported.
             if cue.tokens.upperBound < sentence.upperBound && c.form(cue.tokens.upperBound) == into { continue }
             // `Do you know where ...?`, `you know,`: a question or a filler, not a claim.
