@@ -37,7 +37,6 @@ public struct QuotationsAnnotator: Annotator {
         result.reserveCapacity(quotations.count)
         for (index, quotation) in quotations.enumerated() {
             let attribution = attributions[index]
-            let content = Array(request.utf8[quotation.contentRange])
             var links: [AnnotationLink] = []
             if let speaker = attribution.speaker { links.append(AnnotationLink(rel: AnnotationLink.speaker, target: speaker)) }
             if let cue = attribution.cue { links.append(AnnotationLink(rel: AnnotationLink.cue, target: cue)) }
@@ -52,7 +51,7 @@ public struct QuotationsAnnotator: Annotator {
                     "paragraphs": .integer(quotation.paragraphCount),
                     // “Yes,” he said / he said: “No.” are one-word utterances, not scare quotes.
                     "partial": .bool(quotation.isShort && !attribution.standsAsUtterance),
-                    "language": .string(LanguageDetector.detect(content).rawValue),
+                    "language": .string(LanguageDetector.detect(request.utf8, in: quotation.contentRange).rawValue),
                 ],
                 links: links))
         }

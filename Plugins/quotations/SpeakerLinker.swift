@@ -293,7 +293,20 @@ enum SentenceEnds {
         var ends: [Int] = []
         var i = 0
         let count = utf8.count
+        // Bit `b` set for the ASCII bytes the switch below looks at: \n \r . ! ?
+        let interestingASCII: UInt64 = 1 << 0x0A | 1 << 0x0D | 1 << 0x2E | 1 << 0x21 | 1 << 0x3F
         while i < count {
+            // Most bytes are none of the ones the switch looks at: skip them with one test each.
+            i = utf8.withUnsafeBufferPointer { p in
+                var j = i
+                while j < count {
+                    let b = p[j]
+                    if b < 0x40 ? (interestingASCII >> UInt64(b)) & 1 != 0 : (b == 0xD8 || b == 0xE2 || b == 0xE3) { break }
+                    j += 1
+                }
+                return j
+            }
+            guard i < count else { break }
             let byte = utf8[i]
             var terminatorLength = 0
             switch byte {
@@ -319,14 +332,14 @@ enum SentenceEnds {
                 end += length
             }
             i = end
-            guard end == count || UTF8ScalarCursor.decode(utf8, at: end).0.properties.isWhitespace else { continue }
+            guard end == count || isWhitespace(UTF8ScalarCursor.decode(utf8, at: end).0) else { continue }
             var next = end
             while next < count {
                 let (scalar, length) = UTF8ScalarCursor.decode(utf8, at: next)
-                guard scalar.properties.isWhitespace, scalar != "\n", scalar != "\r" else { break }
+                guard isWhitespace(scalar), scalar != "\n", scalar != "\r" else { break }
                 next += length
             }
-            if next < count, UTF8ScalarCursor.decode(utf8, at: next).0.properties.isLowercase { continue }
+            if next < count, isLowercase(UTF8ScalarCursor.decode(utf8, at: next).0) { continue }
             ends.append(end)
         }
         // Ends inside a quotation (line breaks of one continued over paragraphs too) are not the
@@ -336,6 +349,27 @@ enum SentenceEnds {
             while quotation < quotations.count && quotations[quotation].upperBound <= end { quotation += 1 }
             return !(quotation < quotations.count && quotations[quotation].lowerBound < end)
         }
+    }
+
+    /// `abbreviations` packed one byte a letter into integers (all are ASCII and at most six long).
+    static let abbreviationKeys: [UInt64] = abbreviations.map { word in
+        word.utf8.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    }
+
+    /// `properties.isWhitespace`, ASCII answered without the property tables.
+    @inline(__always)
+    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if value < 0x80 { return value == 0x20 || (0x09...0x0D).contains(value) }
+        return scalar.properties.isWhitespace
+    }
+
+    /// `properties.isLowercase`, ASCII answered without the property tables.
+    @inline(__always)
+    static func isLowercase(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if value < 0x80 { return (0x61...0x7A).contains(value) }
+        return scalar.properties.isLowercase
     }
 
     static func isClosingPunctuation(_ scalar: Unicode.Scalar) -> Bool {
@@ -354,7 +388,11 @@ enum SentenceEnds {
         let word = utf8[start..<dot]
         if word.isEmpty { return false }
         if word.count == 1 && (0x41...0x5A).contains(word.first!) { return true }
-        return word.count <= 6 && abbreviations.contains(String(decoding: word, as: UTF8.self).lowercased())
+        guard word.count <= 6 else { return false }
+        // ASCII letters only, so lowercasing is setting one bit.
+        var key: UInt64 = 0
+        for byte in word.reversed() { key = key << 8 | UInt64(byte | 0x20) }
+        return abbreviationKeys.contains(key)
     }
 
     @inline(__always)

@@ -96,6 +96,12 @@ public struct AnnotationPipeline: Sendable {
             var module: String
             var kind: AnnotationKind
             var range: Range<Int>
+
+            // Spans almost always differ; hashing the strings too cost more than the check saves.
+            func hash(into hasher: inout Hasher) {
+                hasher.combine(range.lowerBound)
+                hasher.combine(range.upperBound)
+            }
         }
         var unique: [Annotation]
         if distinct {
@@ -124,14 +130,23 @@ public struct AnnotationPipeline: Sendable {
         for annotation in unique where !annotation.links.isEmpty {
             for link in annotation.links { targets.insert(link.target) }
         }
-        var counters: [AnnotationKind: Int] = [:]
+        // A result has a handful of kinds: a list searched in order beats hashing each kind's name.
+        var counterKinds: [AnnotationKind] = []
+        var counters: [Int] = []
         var renamed: [String: String] = [:]
         renamed.reserveCapacity(targets.count)
         for index in unique.indices {
             let kind = unique[index].kind
-            let number = (counters[kind] ?? 0) + 1
-            counters[kind] = number
-            let newID = "\(kind.rawValue)-\(number)"
+            let number: Int
+            if let slot = counterKinds.firstIndex(of: kind) {
+                counters[slot] += 1
+                number = counters[slot]
+            } else {
+                counterKinds.append(kind)
+                counters.append(1)
+                number = 1
+            }
+            let newID = IDText.make(kind.rawValue, UInt8(ascii: "-"), number)
             // The first annotation to carry an id keeps the link target when two share one.
             if !targets.isEmpty && targets.contains(unique[index].id) && renamed[unique[index].id] == nil {
                 renamed[unique[index].id] = newID
