@@ -36,7 +36,8 @@ struct SpeakerLinker {
     let topLevel: [Int]
     let cues: [Annotation]
     let sources: [Annotation]
-    let priorByID: [String: Annotation]
+    /// The span of each prior annotation by id (only whether an id exists, and where, is asked).
+    let priorByID: [String: Range<Int>]
     let sentenceEnds: [Int]
     /// What each cue's `content` link covers, sorted by start.
     let contents: [(range: Range<Int>, cue: Annotation)]
@@ -50,15 +51,17 @@ struct SpeakerLinker {
         let outside = { (annotation: Annotation) in !Self.overlapsAny(annotation.range, sortedRanges: topRanges) }
         cues = prior.filter { $0.kind == .cue && outside($0) }.sorted { $0.range.lowerBound < $1.range.lowerBound }
         sources = prior.filter { $0.kind == .source && outside($0) }.sorted { $0.range.lowerBound < $1.range.lowerBound }
-        var byID: [String: Annotation] = [:]
-        for annotation in prior where byID[annotation.id] == nil { byID[annotation.id] = annotation }
+        // The first annotation of an id wins: written last, going backwards.
+        var byID: [String: Range<Int>] = [:]
+        byID.reserveCapacity(prior.count)
+        for annotation in prior.reversed() { byID[annotation.id] = annotation.range }
         priorByID = byID
         sentenceEnds = SentenceEnds.find(in: utf8, excluding: topRanges)
         var contents: [(range: Range<Int>, cue: Annotation)] = []
         for cue in cues {
             for link in cue.links where link.rel == AnnotationLink.content {
                 if let target = byID[link.target] {
-                    contents.append((target.range, cue))
+                    contents.append((target, cue))
                 } else if let range = Self.quoteRange(provisionalID: link.target) {
                     // Our own quote, named by the id it will have (`quote:120-186`).
                     contents.append((range, cue))

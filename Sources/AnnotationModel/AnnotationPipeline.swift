@@ -92,49 +92,43 @@ public struct AnnotationPipeline: Sendable {
     /// `distinct`: the caller knows no two annotations share module, kind and span (merged results
     /// that were each finalized), so repeats are not looked for.
     public static func finalize(_ annotations: [Annotation], distinct: Bool = false) -> [Annotation] {
-        struct Key: Hashable {
-            var module: String
-            var kind: AnnotationKind
-            var range: Range<Int>
-
-            // Spans almost always differ; hashing the strings too cost more than the check saves.
-            func hash(into hasher: inout Hasher) {
-                hasher.combine(range.lowerBound)
-                hasher.combine(range.upperBound)
-            }
-        }
-        var unique: [Annotation]
-        if distinct {
-            unique = annotations
-        } else {
-            var seen = Set<Key>(minimumCapacity: annotations.count)
-            unique = []
-            unique.reserveCapacity(annotations.count)
-            for annotation in annotations {
-                let key = Key(module: annotation.module, kind: annotation.kind, range: annotation.range)
-                if seen.insert(key).inserted { unique.append(annotation) }
-            }
-        }
         let inOrder: (Annotation, Annotation) -> Bool = { a, b in
             if a.range.lowerBound != b.range.lowerBound { return a.range.lowerBound < b.range.lowerBound }
             if a.range.upperBound != b.range.upperBound { return a.range.upperBound > b.range.upperBound }
             if a.kind != b.kind { return a.kind < b.kind }
             return a.module < b.module
         }
+        var unique = annotations
         // Merged incremental results usually come in order already: checking is linear.
         if zip(unique, unique.dropFirst()).contains(where: { pair in inOrder(pair.1, pair.0) }) {
             unique.sort(by: inOrder)
         }
+        // Repeats (same module, kind and span) are exactly what the order leaves tied, and the sort
+        // is stable: each lands right after the first of its kind, which is the one kept. Sorting
+        // first finds them without hashing anything.
+        if !distinct && unique.count > 1 {
+            var kept = 1
+            for index in 1..<unique.count {
+                let previous = kept - 1
+                if unique[index].range == unique[previous].range && unique[index].kind == unique[previous].kind
+                    && unique[index].module == unique[previous].module
+                {
+                    continue
+                }
+                if kept != index { unique.swapAt(kept, index) }
+                kept += 1
+            }
+            if kept < unique.count { unique.removeSubrange(kept...) }
+        }
         // Only ids that links point at need to be looked up under their new name.
-        var targets = Set<String>()
+        var targets = IDTable()
         for annotation in unique where !annotation.links.isEmpty {
             for link in annotation.links { targets.insert(link.target) }
         }
+        var renamed = [String?](repeating: nil, count: targets.count)
         // A result has a handful of kinds: a list searched in order beats hashing each kind's name.
         var counterKinds: [AnnotationKind] = []
         var counters: [Int] = []
-        var renamed: [String: String] = [:]
-        renamed.reserveCapacity(targets.count)
         for index in unique.indices {
             let kind = unique[index].kind
             let number: Int
@@ -148,15 +142,15 @@ public struct AnnotationPipeline: Sendable {
             }
             let newID = IDText.make(kind.rawValue, UInt8(ascii: "-"), number)
             // The first annotation to carry an id keeps the link target when two share one.
-            if !targets.isEmpty && targets.contains(unique[index].id) && renamed[unique[index].id] == nil {
-                renamed[unique[index].id] = newID
+            if targets.count > 0, let target = targets.find(unique[index].id), renamed[target] == nil {
+                renamed[target] = newID
             }
             unique[index].id = newID
         }
-        if !targets.isEmpty {
+        if targets.count > 0 {
             for index in unique.indices where !unique[index].links.isEmpty {
                 unique[index].links = unique[index].links.compactMap { link in
-                    renamed[link.target].map { AnnotationLink(rel: link.rel, target: $0) }
+                    targets.find(link.target).flatMap { renamed[$0] }.map { AnnotationLink(rel: link.rel, target: $0) }
                 }
             }
         }
@@ -218,5 +212,68 @@ public struct DroppedAnnotation: Sendable, Hashable {
         self.module = module
         self.id = id
         self.reason = reason
+    }
+}
+
+/// A set of ids, each given a dense index: open addressing over FNV-1a of the UTF-8 bytes, which
+/// for ids of a dozen bytes costs a fraction of `Hasher` (finalizing a result looks every
+/// annotation's id up).
+struct IDTable {
+    private(set) var keys: [String] = []
+    private var hashes: [UInt32] = []
+    /// 0 for an empty slot, else index + 1.
+    private var slots = [Int32](repeating: 0, count: 16)
+
+    var count: Int { keys.count }
+
+    @inline(__always)
+    private static func hash(_ id: String) -> UInt32 {
+        @inline(__always) func fnv(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
+            var h: UInt32 = 2_166_136_261
+            for byte in bytes { h = (h ^ UInt32(byte)) &* 16_777_619 }
+            return h
+        }
+        if let h = id.utf8.withContiguousStorageIfAvailable(fnv) { return h }
+        return Array(id.utf8).withUnsafeBufferPointer(fnv)
+    }
+
+    /// The index of `id`, or nil.
+    func find(_ id: String) -> Int? {
+        guard !keys.isEmpty else { return nil }
+        let h = Self.hash(id)
+        let mask = slots.count - 1
+        var slot = Int(h) & mask
+        while true {
+            let entry = Int(slots[slot])
+            if entry == 0 { return nil }
+            if hashes[entry - 1] == h && keys[entry - 1] == id { return entry - 1 }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// Adds `id` unless present.
+    mutating func insert(_ id: String) {
+        let h = Self.hash(id)
+        var mask = slots.count - 1
+        var slot = Int(h) & mask
+        while true {
+            let entry = Int(slots[slot])
+            if entry == 0 { break }
+            if hashes[entry - 1] == h && keys[entry - 1] == id { return }
+            slot = (slot + 1) & mask
+        }
+        keys.append(id)
+        hashes.append(h)
+        slots[slot] = Int32(keys.count)
+        if keys.count * 2 > slots.count {
+            var bigger = [Int32](repeating: 0, count: slots.count * 2)
+            mask = bigger.count - 1
+            for (index, hash) in hashes.enumerated() {
+                var s = Int(hash) & mask
+                while bigger[s] != 0 { s = (s + 1) & mask }
+                bigger[s] = Int32(index + 1)
+            }
+            slots = bigger
+        }
     }
 }

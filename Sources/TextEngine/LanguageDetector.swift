@@ -28,6 +28,20 @@ public enum LanguageDetector {
         let limit = min(bytes.count, sampleBytes)
         var offset = 0
         while offset < limit {
+            // Eight ASCII bytes at a time: a byte is a Latin letter when, with bit 5 set
+            // (lowercase), it lies in a...z; with every high bit clear the additions below
+            // carry into no neighbouring byte.
+            if offset + 8 <= limit {
+                let chunk = UnsafeRawPointer(bytes.baseAddress! + offset).loadUnaligned(as: UInt64.self)
+                if chunk & 0x8080_8080_8080_8080 == 0 {
+                    let folded = chunk | 0x2020_2020_2020_2020
+                    let atLeastA = folded &+ 0x1F1F_1F1F_1F1F_1F1F  // high bit: >= 0x61
+                    let pastZ = folded &+ 0x0505_0505_0505_0505  // high bit: >= 0x7B
+                    latin += (atLeastA & ~pastZ & 0x8080_8080_8080_8080).nonzeroBitCount
+                    offset += 8
+                    continue
+                }
+            }
             let b0 = bytes[offset]
             if b0 < 0x80 {
                 if (b0 | 0x20) &- 0x61 < 26 { latin += 1 }

@@ -76,6 +76,12 @@ struct Tokenizer {
         scratchCount += 1
     }
 
+    /// Room for `count` more bytes of form.
+    @inline(__always)
+    private mutating func reserveScratch(_ count: Int) {
+        while scratchCount + count > scratchCapacity { growScratch() }
+    }
+
     private mutating func growScratch() {
         let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: scratchCapacity * 2)
         bigger.update(from: scratch, count: scratchCount)
@@ -214,13 +220,24 @@ struct Tokenizer {
             // ASCII letters without decoding or classifying.
             let b = p[j]
             if (b | 0x20) &- 0x61 < 26 {
-                let upper = b < 0x61
-                if letters == 0 { firstUpper = upper }
-                if upper { uppers += 1 }
-                letters += 1
-                segmentLetters += 1
-                push(b | 0x20)
-                j += 1
+                // A run of them at once, counted and copied (folded) in local variables: the
+                // commonest path of all, kept out of `self` until the run ends.
+                if letters == 0 { firstUpper = b < 0x61 }
+                var k = j
+                var runUppers = 0
+                repeat {
+                    if p[k] < 0x61 { runUppers += 1 }
+                    k += 1
+                } while k < n && (p[k] | 0x20) &- 0x61 < 26
+                let run = k - j
+                uppers += runUppers
+                letters += run
+                segmentLetters += run
+                reserveScratch(run)
+                let destination = scratch + scratchCount
+                for t in 0..<run { destination[t] = p[j + t] | 0x20 }
+                scratchCount += run
+                j = k
                 continue
             }
             let (v, length) = decode(j)
