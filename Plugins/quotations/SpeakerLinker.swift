@@ -49,8 +49,8 @@ struct SpeakerLinker {
         self.topLevel = topLevel
         let topRanges = topLevel.map { quotations[$0].range }
         let outside = { (annotation: Annotation) in !Self.overlapsAny(annotation.range, sortedRanges: topRanges) }
-        cues = prior.filter { $0.kind == .cue && outside($0) }.sorted { $0.range.lowerBound < $1.range.lowerBound }
-        sources = prior.filter { $0.kind == .source && outside($0) }.sorted { $0.range.lowerBound < $1.range.lowerBound }
+        cues = Self.sortedByStart(prior.filter { $0.kind == .cue && outside($0) })
+        sources = Self.sortedByStart(prior.filter { $0.kind == .source && outside($0) })
         // The first annotation of an id wins: written last, going backwards.
         var byID: [String: Range<Int>] = [:]
         byID.reserveCapacity(prior.count)
@@ -69,6 +69,19 @@ struct SpeakerLinker {
             }
         }
         self.contents = contents.sorted { $0.range.lowerBound < $1.range.lowerBound }
+    }
+
+    /// Sorted by start as a stable sort would, in place and only when not in order already.
+    private static func sortedByStart(_ annotations: consuming [Annotation]) -> [Annotation] {
+        var annotations = annotations
+        var ordered = true
+        var index = 1
+        while ordered && index < annotations.count {
+            if annotations[index].range.lowerBound < annotations[index - 1].range.lowerBound { ordered = false }
+            index += 1
+        }
+        if !ordered { annotations.sort { $0.range.lowerBound < $1.range.lowerBound } }
+        return annotations
     }
 
     func attributions() -> [Attribution] {

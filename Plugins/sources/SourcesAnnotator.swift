@@ -190,19 +190,29 @@ final class FormShapeCache {
     }
 
     @inline(never) private func compute(_ index: Int) -> Shape {
-        let bytes = forms.bytes(index)
-        // Strictly longer than the suffix, as `endsWith` always required.
-        func ends(_ suffix: StaticString) -> Bool {
-            let n = suffix.utf8CodeUnitCount
-            guard bytes.count > n else { return false }
-            return suffix.withUTF8Buffer { bytes.suffix(n).elementsEqual($0) }
+        let shape = forms.bytes(index).withUnsafeBufferPointer { bytes in
+            let count = bytes.count
+            // Strictly longer than the suffix, as `endsWith` always required. Suffixes are ASCII.
+            @inline(__always) func ends(_ a: UInt8, _ b: UInt8) -> Bool {
+                count > 2 && bytes[count - 2] == a && bytes[count - 1] == b
+            }
+            @inline(__always) func ends(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> Bool {
+                count > 3 && bytes[count - 3] == a && bytes[count - 2] == b && bytes[count - 1] == c
+            }
+            let quote = UInt8(ascii: "'")
+            var shape: Shape = .known
+            if ends(0x69, 0x6E, 0x67) { shape.insert(.ing) }  // ing
+            if ends(0x65, 0x64) { shape.insert(.ed) }  // ed
+            if ends(0x6C, 0x79) { shape.insert(.ly) }  // ly
+            // n't 've 're 'll 'd 'm
+            if ends(0x6E, quote, 0x74) || ends(quote, 0x76, 0x65) || ends(quote, 0x72, 0x65) || ends(quote, 0x6C, 0x6C)
+                || ends(quote, 0x64) || ends(quote, 0x6D)
+            {
+                shape.insert(.clitic)
+            }
+            if ends(quote, 0x73) { shape.insert(.possessive) }  // 's
+            return shape
         }
-        var shape: Shape = .known
-        if ends("ing") { shape.insert(.ing) }
-        if ends("ed") { shape.insert(.ed) }
-        if ends("ly") { shape.insert(.ly) }
-        if ends("n't") || ends("'ve") || ends("'re") || ends("'ll") || ends("'d") || ends("'m") { shape.insert(.clitic) }
-        if ends("'s") { shape.insert(.possessive) }
         shapes[index] = shape.rawValue
         return shape
     }

@@ -39,30 +39,60 @@ public struct AnnotationPipeline: Sendable {
                 result.cancelled = true
                 return result
             }
-            let request = AnnotationRequest(
-                text: text, utf8: utf8, language: language, prior: collected,
-                options: moduleOptions[descriptor.name] ?? [:], shared: shared, isCancelled: isCancelled)
-            let produced: [Annotation]
+            var produced: [Annotation]
             do {
-                produced = try annotator.annotate(request)
+                // The request (which shares `collected` as its `prior`) ends with the call, so
+                // appending below does not copy every annotation collected so far.
+                produced = try Self.call(
+                    annotator, AnnotationRequest(
+                        text: text, utf8: utf8, language: language, prior: collected,
+                        options: moduleOptions[descriptor.name] ?? [:], shared: shared, isCancelled: isCancelled))
             } catch {
                 result.failures.append(ModuleFailure(module: descriptor.name, message: "\(error)"))
                 continue
             }
             let declaredKinds = Set(descriptor.kinds.map(\.kind))
-            for var annotation in produced {
-                if let reason = Self.problem(with: annotation, in: utf8, declaredKinds: declaredKinds) {
-                    result.dropped.append(DroppedAnnotation(module: descriptor.name, id: annotation.id, reason: reason))
+            // Checked and completed in place; the kept ones move to the front.
+            var kept = 0
+            for index in produced.indices {
+                if let reason = Self.problem(with: produced[index], in: utf8, declaredKinds: declaredKinds) {
+                    result.dropped.append(DroppedAnnotation(module: descriptor.name, id: produced[index].id, reason: reason))
                     continue
                 }
-                annotation.module = descriptor.name
-                annotation.text = request.text(in: annotation.range)
-                collected.append(annotation)
+                produced[index].module = descriptor.name
+                let range = produced[index].range
+                if !Self.hasText(produced[index].text, utf8: utf8, range: range) {
+                    produced[index].text = String(decoding: utf8[range], as: UTF8.self)
+                }
+                if kept != index { produced.swapAt(kept, index) }
+                kept += 1
+            }
+            if kept < produced.count { produced.removeSubrange(kept...) }
+            if collected.isEmpty {
+                collected = produced
+            } else {
+                collected.append(contentsOf: produced)
             }
         }
         if isCancelled() { result.cancelled = true }
-        result.annotations = Self.finalize(collected)
+        result.annotations = Self.finalize(consume collected)
         return result
+    }
+
+    @inline(never)
+    private static func call(_ annotator: any Annotator, _ request: consuming AnnotationRequest) throws -> [Annotation] {
+        try annotator.annotate(request)
+    }
+
+    /// Whether `text` is already exactly the document's bytes in `range` (what a module usually
+    /// gives), so that no new string need be made.
+    private static func hasText(_ text: String, utf8: [UInt8], range: Range<Int>) -> Bool {
+        guard text.utf8.count == range.count else { return false }
+        return text.utf8.withContiguousStorageIfAvailable { given in
+            utf8.withUnsafeBufferPointer { document in
+                given.elementsEqual(UnsafeBufferPointer(rebasing: document[range]))
+            }
+        } ?? false
     }
 
     // MARK: Validation
@@ -91,7 +121,7 @@ public struct AnnotationPipeline: Sendable {
     /// Sorts by position, drops exact repeats, numbers per kind and rewrites links.
     /// `distinct`: the caller knows no two annotations share module, kind and span (merged results
     /// that were each finalized), so repeats are not looked for.
-    public static func finalize(_ annotations: [Annotation], distinct: Bool = false) -> [Annotation] {
+    public static func finalize(_ annotations: consuming [Annotation], distinct: Bool = false) -> [Annotation] {
         let inOrder: (Annotation, Annotation) -> Bool = { a, b in
             if a.range.lowerBound != b.range.lowerBound { return a.range.lowerBound < b.range.lowerBound }
             if a.range.upperBound != b.range.upperBound { return a.range.upperBound > b.range.upperBound }
@@ -100,9 +130,13 @@ public struct AnnotationPipeline: Sendable {
         }
         var unique = annotations
         // Merged incremental results usually come in order already: checking is linear.
-        if zip(unique, unique.dropFirst()).contains(where: { pair in inOrder(pair.1, pair.0) }) {
-            unique.sort(by: inOrder)
+        var ordered = true
+        var index = 1
+        while ordered && index < unique.count {
+            if inOrder(unique[index], unique[index - 1]) { ordered = false }
+            index += 1
         }
+        if !ordered { unique.sort(by: inOrder) }
         // Repeats (same module, kind and span) are exactly what the order leaves tied, and the sort
         // is stable: each lands right after the first of its kind, which is the one kept. Sorting
         // first finds them without hashing anything.
