@@ -51,11 +51,12 @@ public struct AnnotationPipeline: Sendable {
                 result.failures.append(ModuleFailure(module: descriptor.name, message: "\(error)"))
                 continue
             }
-            let declaredKinds = Set(descriptor.kinds.map(\.kind))
+            let declaredKinds = descriptor.kinds.map(\.kind)
             // Checked and completed in place; the kept ones move to the front.
             var kept = 0
             for index in produced.indices {
-                if let reason = Self.problem(with: produced[index], in: utf8, declaredKinds: declaredKinds) {
+                if let reason = Self.problem(range: produced[index].range, kind: produced[index].kind, in: utf8,
+                                             declaredKinds: declaredKinds) {
                     result.dropped.append(DroppedAnnotation(module: descriptor.name, id: produced[index].id, reason: reason))
                     continue
                 }
@@ -90,7 +91,13 @@ public struct AnnotationPipeline: Sendable {
         guard text.utf8.count == range.count else { return false }
         return text.utf8.withContiguousStorageIfAvailable { given in
             utf8.withUnsafeBufferPointer { document in
-                given.elementsEqual(UnsafeBufferPointer(rebasing: document[range]))
+                var offset = 0
+                let start = range.lowerBound
+                while offset < given.count {
+                    if given[offset] != document[start + offset] { return false }
+                    offset += 1
+                }
+                return true
             }
         } ?? false
     }
@@ -98,7 +105,12 @@ public struct AnnotationPipeline: Sendable {
     // MARK: Validation
 
     static func problem(with annotation: Annotation, in utf8: [UInt8], declaredKinds: Set<AnnotationKind>) -> String? {
-        let range = annotation.range
+        problem(range: annotation.range, kind: annotation.kind, in: utf8, declaredKinds: Array(declaredKinds))
+    }
+
+    /// Why an annotation of `kind` over `range` is refused, or nil. `declaredKinds`: a module
+    /// declares a few, so a list is searched (no hashing of kind names per annotation).
+    static func problem(range: Range<Int>, kind: AnnotationKind, in utf8: [UInt8], declaredKinds: [AnnotationKind]) -> String? {
         if range.lowerBound < 0 || range.upperBound > utf8.count {
             return "span \(range.lowerBound)..<\(range.upperBound) lies outside the text (\(utf8.count) bytes)"
         }
@@ -106,8 +118,8 @@ public struct AnnotationPipeline: Sendable {
         if !isBoundary(range.lowerBound, in: utf8) || !isBoundary(range.upperBound, in: utf8) {
             return "span \(range.lowerBound)..<\(range.upperBound) does not fall on character boundaries"
         }
-        if !declaredKinds.isEmpty && !declaredKinds.contains(annotation.kind) {
-            return "kind '\(annotation.kind)' is not one the module declares"
+        if !declaredKinds.isEmpty && !declaredKinds.contains(kind) {
+            return "kind '\(kind)' is not one the module declares"
         }
         return nil
     }
