@@ -190,7 +190,13 @@ struct Tokenizer {
         if v < 0x80 { return v >= 0x41 && v <= 0x5A }
         if v >= 0xC0 && v <= 0xDE { return v != 0xD7 }
         if v < 0x100 { return false }
-        return Unicode.Scalar(v)?.properties.isUppercase ?? false
+        return isUpperOutsideLatin1(v)
+    }
+
+    /// Kept out of line: inlined, the property lookup made every word pay for setting it up.
+    @inline(never)
+    private static func isUpperOutsideLatin1(_ v: UInt32) -> Bool {
+        Unicode.Scalar(v)?.properties.isUppercase ?? false
     }
 
     @inline(__always)
@@ -201,7 +207,15 @@ struct Tokenizer {
             append(v + 0x20)
         } else if v < 0x100 {
             append(v)
-        } else if let scalar = Unicode.Scalar(v), scalar.properties.changesWhenLowercased {
+        } else {
+            appendFoldedOutsideLatin1(v)
+        }
+    }
+
+    /// Kept out of line, as `isUpperOutsideLatin1`.
+    @inline(never)
+    private mutating func appendFoldedOutsideLatin1(_ v: UInt32) {
+        if let scalar = Unicode.Scalar(v), scalar.properties.changesWhenLowercased {
             for s in scalar.properties.lowercaseMapping.unicodeScalars { append(s.value) }
         } else {
             append(v)
