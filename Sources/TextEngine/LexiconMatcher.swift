@@ -57,6 +57,9 @@ public struct LexiconMatcher: Sendable {
         /// Splits of form `f` are `splits[splitStart[f]..<splitStart[f + 1]]`.
         var splitStart: [Int32]
         var splits: [BoundSplit]
+        /// 1 for a form some entry may start with (a whole-word first word or a clitic reading),
+        /// so that the pass over the tokens skips the rest with one load.
+        var startsEntry: [UInt8]
     }
 
     func bind(_ text: AnalyzedText) -> Binding {
@@ -103,7 +106,11 @@ public struct LexiconMatcher: Sendable {
                 splitStart[f + 1] = Int32(splits.count)
             }
         }
-        return Binding(forms: forms, splitStart: splitStart, splits: splits)
+        var startsEntry = [UInt8](repeating: 0, count: count)
+        for f in 0..<count where (forms[f] >= 0 && rootChild[Int(forms[f])] >= 0) || splitStart[f] != splitStart[f + 1] {
+            startsEntry[f] = 1
+        }
+        return Binding(forms: forms, splitStart: splitStart, splits: splits, startsEntry: startsEntry)
     }
 
     /// One way a match can end: the trie node reached, the token after the last matched one,
@@ -133,7 +140,7 @@ public struct LexiconMatcher: Sendable {
             let n = Int(node)
             if compiled.acceptStart[n] != compiled.acceptStart[n + 1] {
                 let start = gapStorage.count
-                gapStorage.append(contentsOf: gapPath)
+                if !gapPath.isEmpty { gapStorage.append(contentsOf: gapPath) }
                 candidates.append(Candidate(node: node, end: position, split: split, gapStart: start,
                                             gapEnd: gapStorage.count))
             }
@@ -176,11 +183,19 @@ public struct LexiconMatcher: Sendable {
         let splitStart = binding.splitStart
         let sentences = text.sentences
         var result: [LexiconMatch] = []
+        let startsEntry = binding.startsEntry
         text.tokens.withUnsafeBufferPointer { tokens in
             var walk = Walk(compiled: compiled, forms: forms, tokens: tokens)
             let count = tokens.count
             var i = 0
             while i < count {
+                // Most tokens start no entry.
+                i = startsEntry.withUnsafeBufferPointer { starts in
+                    var j = i
+                    while j < count && starts[Int(tokens[j].form)] == 0 { j += 1 }
+                    return j
+                }
+                guard i < count else { break }
                 let form = Int(tokens[i].form)
                 let f = forms[form]
                 let root = f >= 0 ? rootChild[Int(f)] : -1
@@ -189,8 +204,8 @@ public struct LexiconMatcher: Sendable {
                     i += 1
                     continue
                 }
-                walk.candidates.removeAll(keepingCapacity: true)
-                walk.gapStorage.removeAll(keepingCapacity: true)
+                if !walk.candidates.isEmpty { walk.candidates.removeAll(keepingCapacity: true) }
+                if !walk.gapStorage.isEmpty { walk.gapStorage.removeAll(keepingCapacity: true) }
                 walk.sentenceEnd = sentences[text.sentenceIndex(ofToken: i)].tokens.upperBound
                 if root >= 0 {
                     walk.split = -1
@@ -217,7 +232,7 @@ public struct LexiconMatcher: Sendable {
     func best(_ walk: inout Walk, at start: Int, in text: AnalyzedText, binding: Binding) -> LexiconMatch? {
         guard !walk.candidates.isEmpty else { return nil }
         let compiled = lexicon.compiled
-        walk.choices.removeAll(keepingCapacity: true)
+        if !walk.choices.isEmpty { walk.choices.removeAll(keepingCapacity: true) }
         for c in walk.candidates.indices {
             let node = Int(walk.candidates[c].node)
             for a in Int(compiled.acceptStart[node])..<Int(compiled.acceptStart[node + 1]) {
