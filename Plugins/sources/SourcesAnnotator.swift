@@ -67,6 +67,7 @@ public struct SourcesAnnotator: Annotator {
                 layout.bitOfSet[name] = bit
                 for forms in sets[name] ?? [] where forms.count == 1 { layout.bitsOfWord[forms[0], default: 0] |= bit }
             }
+            layout.indexASCIIWords()
             result[language] = layout
         }
         return result
@@ -116,6 +117,28 @@ struct Attribution {
 struct SetLayout: Sendable {
     var bitOfSet: [String: UInt32] = [:]
     var bitsOfWord: [String: UInt32] = [:]
+    /// The ASCII set words as a form table and their bits by id there, so that an ASCII form of a
+    /// text is looked up by its bytes and stored hash, without making a string. Exact: ASCII
+    /// strings are equal when their bytes are, and no other set word can equal an ASCII string
+    /// (nil when one could: only U+037E, U+1FEF and U+212A decompose canonically to ASCII).
+    var asciiWords: FormTable? = nil
+    var asciiBits: [UInt32] = []
+
+    mutating func indexASCIIWords() {
+        let decomposingToASCII: Set<UInt32> = [0x037E, 0x1FEF, 0x212A]
+        var table = FormTable(capacity: bitsOfWord.count)
+        var bits: [UInt32] = []
+        for (word, wordBits) in bitsOfWord {
+            let other = word.unicodeScalars.filter { $0.value >= 0x80 }
+            if other.isEmpty {
+                if table.intern(word) == bits.count { bits.append(wordBits) }
+            } else if other.allSatisfy({ decomposingToASCII.contains($0.value) }) {
+                return
+            }
+        }
+        asciiWords = table
+        asciiBits = bits
+    }
 }
 
 /// The set bits of a text's forms, found on first use: the module looks at a few tokens around
@@ -147,7 +170,13 @@ final class FormSetCache {
     }
 
     @inline(never) private func lookUp(_ index: Int) -> UInt32 {
-        let found = layout.bitsOfWord[forms.string(index)] ?? 0
+        let found: UInt32
+        if let words = layout.asciiWords, forms.isASCII(index) {
+            // Both sides ASCII: equal bytes are equal strings.
+            found = words.find(formOf: index, in: forms).map { layout.asciiBits[$0] } ?? 0
+        } else {
+            found = layout.bitsOfWord[forms.string(index)] ?? 0
+        }
         bits[index] = found
         return found
     }

@@ -67,8 +67,6 @@ public struct LexiconMatcher: Sendable {
         var forms = [Int32](repeating: -1, count: count)
         var splitStart = [Int32](repeating: 0, count: count + 1)
         var splits: [BoundSplit] = []
-        var candidates: [ArabicMorphology.FormSplit] = []
-        var stem: [UInt8] = []
         let compiled = lexicon.compiled
         let rootChild = compiled.rootChild
         text.forms.storage.withUnsafeBufferPointer { storage in
@@ -76,34 +74,25 @@ public struct LexiconMatcher: Sendable {
                 let range = text.forms.byteRange(f)
                 let bytes = UnsafeBufferPointer(rebasing: storage[range])
                 forms[f] = compiled.lookup(bytes, hash: text.forms.hash(ofForm: f))
-                // Clitic readings only for Arabic words of three letters or more that start with
-                // a proclitic letter (و ف ب ل ك ا).
-                if compiled.usesProclitics, bytes.count >= 6, bytes[0] == 0xD8 || bytes[0] == 0xD9 {
-                    let b1 = bytes[1]
-                    let proclitic = bytes[0] == 0xD9 ? (b1 == 0x88 || b1 == 0x81 || b1 == 0x84 || b1 == 0x83)
-                                                     : (b1 == 0xA8 || b1 == 0xA7)
-                    if proclitic {
-                        candidates.removeAll(keepingCapacity: true)
-                        ArabicMorphology.splits(of: bytes, into: &candidates)
-                        for candidate in candidates {
-                            let stemBytes = UnsafeBufferPointer(rebasing: bytes[candidate.stemBytes])
-                            let id: Int32
-                            if candidate.prependArticle {
-                                stem.removeAll(keepingCapacity: true)
-                                stem.append(contentsOf: [0xD8, 0xA7, 0xD9, 0x84])
-                                stem.append(contentsOf: stemBytes)
-                                id = stem.withUnsafeBufferPointer { compiled.lookup($0, hash: FormTable.hash($0)) }
-                            } else {
-                                id = compiled.lookup(stemBytes, hash: FormTable.hash(stemBytes))
-                            }
-                            if id >= 0 && rootChild[Int(id)] >= 0 {
-                                splits.append(BoundSplit(form: id, letters: Int32(candidate.letterCount),
-                                                         proclitics: candidate.proclitics))
-                            }
+            }
+        }
+        // Clitic readings (made once per text, whichever lexicon asks first) whose stem starts
+        // some entry of this lexicon.
+        if compiled.usesProclitics {
+            let readings = text.cache.cliticReadings(of: text.forms)
+            readings.stems.withUnsafeBufferPointer { stems in
+                for f in 0..<count {
+                    for s in Int(readings.start[f])..<Int(readings.start[f + 1]) {
+                        let stem = UnsafeBufferPointer(rebasing: stems[Int(readings.stemStart[s])..<Int(readings.stemStart[s + 1])])
+                        let id = compiled.lookup(stem, hash: readings.stemHashes[s])
+                        if id >= 0 && rootChild[Int(id)] >= 0 {
+                            let candidate = readings.splits[s]
+                            splits.append(BoundSplit(form: id, letters: Int32(candidate.letterCount),
+                                                     proclitics: candidate.proclitics))
                         }
                     }
+                    splitStart[f + 1] = Int32(splits.count)
                 }
-                splitStart[f + 1] = Int32(splits.count)
             }
         }
         var startsEntry = [UInt8](repeating: 0, count: count)
