@@ -37,7 +37,9 @@ struct SpeakerLinker {
     let cues: [Annotation]
     let sources: [Annotation]
     /// The span of each prior annotation by id (only whether an id exists, and where, is asked).
-    let priorByID: [String: Range<Int>]
+    let priorByID: IDTable
+    /// The span of the prior annotation `priorByID` numbers `i` (the first of its id).
+    let priorRanges: [Range<Int>]
     let sentenceEnds: [Int]
     /// What each cue's `content` link covers, sorted by start.
     let contents: [(range: Range<Int>, cue: Annotation)]
@@ -51,17 +53,22 @@ struct SpeakerLinker {
         let outside = { (annotation: Annotation) in !Self.overlapsAny(annotation.range, sortedRanges: topRanges) }
         cues = Self.sortedByStart(prior.filter { $0.kind == .cue && outside($0) })
         sources = Self.sortedByStart(prior.filter { $0.kind == .source && outside($0) })
-        // The first annotation of an id wins: written last, going backwards.
-        var byID: [String: Range<Int>] = [:]
-        byID.reserveCapacity(prior.count)
-        for annotation in prior.reversed() { byID[annotation.id] = annotation.range }
+        // The first annotation of an id wins.
+        var byID = IDTable()
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(prior.count)
+        for annotation in prior {
+            byID.insert(annotation.id)
+            if byID.count > ranges.count { ranges.append(annotation.range) }
+        }
         priorByID = byID
+        priorRanges = ranges
         sentenceEnds = SentenceEnds.find(in: utf8, excluding: topRanges)
         var contents: [(range: Range<Int>, cue: Annotation)] = []
         for cue in cues {
             for link in cue.links where link.rel == AnnotationLink.content {
-                if let target = byID[link.target] {
-                    contents.append((target, cue))
+                if let target = byID.find(link.target) {
+                    contents.append((ranges[target], cue))
                 } else if let range = Self.quoteRange(provisionalID: link.target) {
                     // Our own quote, named by the id it will have (`quote:120-186`).
                     contents.append((range, cue))
@@ -172,7 +179,7 @@ struct SpeakerLinker {
     /// The cue's own `source` link, else the source nearest the cue in its sentence (outside the
     /// quotation), within `maxGapWords` of it.
     private func speaker(of cue: Annotation, within sentence: Range<Int>, excluding quotation: Range<Int>) -> String? {
-        if let target = cue.link(AnnotationLink.source), priorByID[target] != nil { return target }
+        if let target = cue.link(AnnotationLink.source), priorByID.find(target) != nil { return target }
         var best: (id: String, distance: Int)?
         for source in sources[Self.startingIn(sentence, sources)] {
             guard !source.range.overlaps(quotation) else { continue }
@@ -192,7 +199,7 @@ struct SpeakerLinker {
     /// speaker of a quotation that ends it.
     private func speakerNamed(in sentence: Range<Int>, earlier: [Attribution]) -> String? {
         let cuesInside = cues[Self.startingIn(sentence, cues)]
-        if let target = cuesInside.reversed().lazy.compactMap({ $0.link(AnnotationLink.source) }).first(where: { priorByID[$0] != nil }) {
+        if let target = cuesInside.reversed().lazy.compactMap({ $0.link(AnnotationLink.source) }).first(where: { priorByID.find($0) != nil }) {
             return target
         }
         if let source = sources[Self.startingIn(sentence, sources)].last { return source.id }

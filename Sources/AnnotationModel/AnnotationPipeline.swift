@@ -264,13 +264,15 @@ public struct DroppedAnnotation: Sendable, Hashable {
 /// A set of ids, each given a dense index: open addressing over FNV-1a of the UTF-8 bytes, which
 /// for ids of a dozen bytes costs a fraction of `Hasher` (finalizing a result looks every
 /// annotation's id up).
-struct IDTable {
-    private(set) var keys: [String] = []
+public struct IDTable: Sendable {
+    public private(set) var keys: [String] = []
     private var hashes: [UInt32] = []
     /// 0 for an empty slot, else index + 1.
     private var slots = [Int32](repeating: 0, count: 16)
 
-    var count: Int { keys.count }
+    public init() {}
+
+    public var count: Int { keys.count }
 
     @inline(__always)
     private static func hash(_ id: String) -> UInt32 {
@@ -284,7 +286,7 @@ struct IDTable {
     }
 
     /// The index of `id`, or nil.
-    func find(_ id: String) -> Int? {
+    public func find(_ id: String) -> Int? {
         guard !keys.isEmpty else { return nil }
         let h = Self.hash(id)
         let mask = slots.count - 1
@@ -297,8 +299,8 @@ struct IDTable {
         }
     }
 
-    /// Adds `id` unless present.
-    mutating func insert(_ id: String) {
+    /// Adds `id` unless present; its index is `count - 1` when it was new.
+    public mutating func insert(_ id: String) {
         let h = Self.hash(id)
         var mask = slots.count - 1
         var slot = Int(h) & mask

@@ -115,9 +115,10 @@ struct Tokenizer {
     }
 
     @inline(__always)
-    private mutating func emit(_ start: Int, _ end: Int, _ kind: TokenKind, _ flags: TokenFlags = []) {
+    private mutating func emit(_ start: Int, _ end: Int, _ kind: TokenKind, _ flags: TokenFlags = [],
+                               hash knownHash: UInt32? = nil) {
         let form = UnsafeBufferPointer(start: scratch, count: scratchCount)
-        let id = forms.intern(form, hash: FormTable.hash(form))
+        let id = forms.intern(form, hash: knownHash ?? FormTable.hash(form))
         tokens.append(Token(start: start, end: end, form: id, kind: kind, flags: flags.union(pending)))
         pending = []
         scratchCount = 0
@@ -230,29 +231,47 @@ struct Tokenizer {
         var firstUpper = false
         var segmentLetters = 0  // letters since the start or the last acronym dot
         var dots = 0
+        // FNV-1a of the form's first `hashed` bytes, kept up while only ASCII letter runs are
+        // appended, so that a plain word is hashed as it is copied.
+        var hash: UInt32 = 2_166_136_261
+        var hashed = 0
         loop: while j < n {
             // ASCII letters without decoding or classifying.
             let b = p[j]
             if (b | 0x20) &- 0x61 < 26 {
-                // A run of them at once, counted and copied (folded) in local variables: the
-                // commonest path of all, kept out of `self` until the run ends.
+                // A run of them at once, counted, copied (folded) and hashed in local variables:
+                // the commonest path of all, kept out of `self` until the run ends.
                 if letters == 0 { firstUpper = b < 0x61 }
-                var k = j
+                var run = 1
+                while j + run < n && (p[j + run] | 0x20) &- 0x61 < 26 { run += 1 }
+                reserveScratch(run)
+                let source = p.baseAddress! + j
+                let destination = scratch + scratchCount
                 var runUppers = 0
-                repeat {
-                    if p[k] < 0x61 { runUppers += 1 }
-                    k += 1
-                } while k < n && (p[k] | 0x20) &- 0x61 < 26
-                let run = k - j
+                let hashing = hashed == scratchCount
+                var h = hash
+                for t in 0..<run {
+                    let byte = source[t]
+                    if byte < 0x61 { runUppers += 1 }
+                    let folded = byte | 0x20
+                    destination[t] = folded
+                    h = (h ^ UInt32(folded)) &* 16_777_619
+                }
+                if hashing {
+                    hash = h
+                    hashed += run
+                }
                 uppers += runUppers
                 letters += run
                 segmentLetters += run
-                reserveScratch(run)
-                let destination = scratch + scratchCount
-                for t in 0..<run { destination[t] = p[j + t] | 0x20 }
                 scratchCount += run
-                j = k
+                j += run
                 continue
+            }
+            // What may go on a word after its letters: other letters, marks, digits, joiners,
+            // apostrophes, hyphens, dots. Any other ASCII byte ends it, without classifying.
+            if b < 0x80 && b &- 0x30 >= 10 && b != UInt8(ascii: "'") && b != UInt8(ascii: "-") && b != UInt8(ascii: ".") {
+                break loop
             }
             let (v, length) = decode(j)
             switch Scalars.classify(v) {
@@ -308,7 +327,7 @@ struct Tokenizer {
         var flags: TokenFlags = []
         if firstUpper { flags.insert(.capitalized) }
         if letters >= 2 && uppers == letters { flags.insert(.allCaps) }
-        emit(start, j, .word, flags)
+        emit(start, j, .word, flags, hash: hashed == scratchCount ? hash : nil)
         return j
     }
 
