@@ -376,24 +376,28 @@ struct AttributionContext {
     func classify(_ tokens: Range<Int>, headFirst: Bool) -> (named: Bool, type: String) {
         // One pass over the phrase's source nouns, no intermediate arrays: the first and last
         // head, the last unnamed head, the last modifier's type.
-        var firstHead: LexiconMatch? = nil
-        var lastHead: LexiconMatch? = nil
-        var lastUnnamedHead: LexiconMatch? = nil
+        // Indices into `nouns`, not copies of the matches.
+        var firstHeadIndex: Int? = nil
+        var lastHeadIndex: Int? = nil
+        var lastUnnamedHeadIndex: Int? = nil
         var modifierType: String? = nil
         var index = tokens.lowerBound
         while index < tokens.upperBound {
             let slot = nounAt[index]
             guard slot >= 0 else { index += 1; continue }
-            let match = nouns[Int(slot)]
-            if match.category == "modifier" {
-                modifierType = match.attributes["type"]
+            let matchIndex = Int(slot)
+            if nouns[matchIndex].category == "modifier" {
+                modifierType = nouns[matchIndex].attributes["type"]
             } else {
-                if firstHead == nil { firstHead = match }
-                lastHead = match
-                if match.attributes["named"] == "false" { lastUnnamedHead = match }
+                if firstHeadIndex == nil { firstHeadIndex = matchIndex }
+                lastHeadIndex = matchIndex
+                if nouns[matchIndex].attributes["named"] == "false" { lastUnnamedHeadIndex = matchIndex }
             }
-            index = max(index + 1, match.tokens.upperBound)
+            index = max(index + 1, nouns[matchIndex].tokens.upperBound)
         }
+        let firstHead = firstHeadIndex.map { nouns[$0] }
+        let lastHead = lastHeadIndex.map { nouns[$0] }
+        let lastUnnamedHead = lastUnnamedHeadIndex.map { nouns[$0] }
         let hasExtra = !extraForms.isEmpty && tokens.contains { extraForms.contains(form($0)) }
         if hasExtra { return (false, modifierType ?? "group") }
         // A pronoun alone is unnamed until linked to its antecedent.
@@ -432,27 +436,46 @@ struct AttributionContext {
 
     func annotations(for found: [Attribution], module: String, request: AnnotationRequest) -> [Annotation] {
         var result: [Annotation] = []
-        var sourceIDs: [Range<Int>: String] = [:]
+        result.reserveCapacity(found.count * 2)
+        // A source's id is its provisional id, a function of its span: the ids made so far say
+        // which spans already have one.
+        var sourceIDs = IDTable()
+        // A text has a handful of distinct attribute sets: each dictionary is built once and
+        // shared (copy on write), not hashed together again for every annotation.
+        var cueAttributes: [(category: String, attributes: [String: AttributeValue])] = []
+        var sourceAttributes: [(named: Bool, type: String, attributes: [String: AttributeValue])] = []
         for attribution in found {
             var links: [AnnotationLink] = []
             if let tokens = attribution.source, !tokens.isEmpty {
                 let start = attribution.sourceStart ?? text.tokens[tokens.lowerBound].start
                 let range = start..<text.tokens[tokens.upperBound - 1].end
-                if let id = sourceIDs[range] {
-                    links.append(AnnotationLink(rel: AnnotationLink.source, target: id))
-                } else {
+                let id = Annotation.provisionalID(kind: .source, range: range)
+                if sourceIDs.find(id) == nil {
                     let (named, type) = classify(tokens, headFirst: text.tokens[tokens.lowerBound].kind == .arabicWord)
-                    let source = Annotation(
-                        module: module, kind: .source, range: range, text: request.text(in: range),
-                        attributes: ["named": .bool(named), "type": .string(type)])
-                    sourceIDs[range] = source.id
-                    result.append(source)
-                    links.append(AnnotationLink(rel: AnnotationLink.source, target: source.id))
+                    let attributes: [String: AttributeValue]
+                    if let known = sourceAttributes.first(where: { $0.named == named && $0.type == type }) {
+                        attributes = known.attributes
+                    } else {
+                        attributes = ["named": .bool(named), "type": .string(type)]
+                        sourceAttributes.append((named, type, attributes))
+                    }
+                    sourceIDs.insert(id)
+                    result.append(Annotation(
+                        id: id, module: module, kind: .source, range: range, text: request.text(in: range),
+                        attributes: attributes))
                 }
+                links.append(AnnotationLink(rel: AnnotationLink.source, target: id))
+            }
+            let attributes: [String: AttributeValue]
+            if let known = cueAttributes.first(where: { $0.category == attribution.category }) {
+                attributes = known.attributes
+            } else {
+                attributes = ["category": .string(attribution.category)]
+                cueAttributes.append((attribution.category, attributes))
             }
             result.append(Annotation(
                 module: module, kind: .cue, range: attribution.cue, text: request.text(in: attribution.cue),
-                attributes: ["category": .string(attribution.category)], links: links))
+                attributes: attributes, links: links))
         }
         return result
     }
