@@ -324,7 +324,15 @@ enum SentenceEnds {
                 var j = i
                 while j < count {
                     let b = p[j]
-                    if b < 0x40 ? (interestingASCII >> UInt64(b)) & 1 != 0 : (b == 0xD8 || b == 0xE2 || b == 0xE3) { break }
+                    if b < 0x40 {
+                        if (interestingASCII >> UInt64(b)) & 1 != 0 { break }
+                    } else if b >= 0xD8 {
+                        // Only the lead bytes of ؟ … 。 matter, and only when they start one (in
+                        // Arabic text 0xD8 leads every other letter).
+                        if b == 0xD8 && j + 1 < count && p[j + 1] == 0x9F { break }
+                        if b == 0xE2 && j + 2 < count && p[j + 1] == 0x80 && p[j + 2] == 0xA6 { break }
+                        if b == 0xE3 && j + 2 < count && p[j + 1] == 0x80 && p[j + 2] == 0x82 { break }
+                    }
                     j += 1
                 }
                 return j
@@ -424,6 +432,17 @@ enum SentenceEnds {
         if value < 0x80 {
             return (0x30...0x39).contains(value) || (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value)
         }
-        return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+        // The Arabic block as the properties below answer it (a test checks every scalar of it),
+        // without the property tables: Arabic letters, tatweel, the harakat that are
+        // Other_Alphabetic (U+0658 is not), Arabic-Indic digits.
+        if value >= 0x0600 && value <= 0x06FF {
+            return (0x0621...0x0657).contains(value) || (0x0659...0x0669).contains(value) || (0x066E...0x06D3).contains(value)
+                || isWordScalarByProperties(scalar)
+        }
+        return isWordScalarByProperties(scalar)
+    }
+
+    static func isWordScalarByProperties(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isAlphabetic || scalar.properties.numericType != nil
     }
 }
