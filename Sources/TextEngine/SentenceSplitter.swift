@@ -161,7 +161,7 @@ struct SentenceSplitter {
             let index = Int32(result.sentences.count)
             result.sentences.append(TextSegment(tokens: sentenceStart..<end,
                                                 bytes: tokens[sentenceStart].start..<tokens[end - 1].end))
-            for _ in sentenceStart..<end { result.sentenceOfToken.append(index) }
+            result.sentenceOfToken.append(contentsOf: repeatElement(index, count: end - sentenceStart))
             sentenceStart = end
         }
         func closeParagraph(_ end: Int) {
