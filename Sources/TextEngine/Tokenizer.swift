@@ -223,8 +223,45 @@ struct Tokenizer {
         }
     }
 
-    /// A word of a non-Arabic script.
+    /// A word of a non-Arabic script. Most are ASCII letters ended by a space or punctuation
+    /// that cannot continue a word: those are cut, folded, hashed and emitted here; the rest (and
+    /// everything that starts with another letter) go to `scanWordGeneral`.
+    @inline(__always)
     private mutating func scanWord(_ start: Int) -> Int {
+        var end = start
+        while end < n && (p[end] | 0x20) &- 0x61 < 26 { end += 1 }
+        if end == start { return scanWordGeneral(start) }
+        if end < n {
+            // What `scanWordGeneral` would go on with: another letter (non-ASCII), marks, digits,
+            // joiners, apostrophes, hyphens, dots.
+            let b = p[end]
+            if b >= 0x80 || b &- 0x30 < 10 || b == UInt8(ascii: "'") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".") {
+                return scanWordGeneral(start)
+            }
+        }
+        let run = end - start
+        reserveScratch(run)
+        let source = p.baseAddress! + start
+        var uppers = 0
+        var h: UInt32 = 2_166_136_261
+        for t in 0..<run {
+            let byte = source[t]
+            if byte < 0x61 { uppers += 1 }
+            let folded = byte | 0x20
+            scratch[t] = folded
+            h = (h ^ UInt32(folded)) &* 16_777_619
+        }
+        scratchCount = run
+        var flags: TokenFlags = []
+        if source[0] < 0x61 { flags.insert(.capitalized) }
+        if run >= 2 && uppers == run { flags.insert(.allCaps) }
+        emit(start, end, .word, flags, hash: h)
+        return end
+    }
+
+    /// A word of a non-Arabic script, in general.
+    @inline(never)
+    private mutating func scanWordGeneral(_ start: Int) -> Int {
         var j = start
         var letters = 0
         var uppers = 0
