@@ -51,11 +51,22 @@ public struct HedgingAnnotator: Annotator {
         guard let pack = Self.packsByLanguage[request.language] else { return [] }
         let analyzed = request.analyzed
         var result: [Annotation] = []
+        // Attributes depend on the entry alone: built once per entry a text uses.
+        var entryAttributes: [(entry: Int, attributes: [String: AttributeValue])] = []
         for match in pack.lexicon.matches(in: analyzed) {
             if let requirement = match.attributes["requires"] {
                 guard Self.holds(requirement, after: match, in: analyzed) else { continue }
             }
-            result.append(annotation(match, request: request, dropping: "requires"))
+            let attributes: [String: AttributeValue]
+            if let known = entryAttributes.first(where: { $0.entry == match.entryIndex }) {
+                attributes = known.attributes
+            } else {
+                attributes = Self.attributes(of: match, dropping: "requires")
+                entryAttributes.append((match.entryIndex, attributes))
+            }
+            result.append(Annotation(
+                module: descriptor.name, kind: .hedge, range: match.range,
+                text: request.text(in: match.range), attributes: attributes))
         }
         if let words = request.options["words"], !words.isEmpty {
             result += try configured(words, in: analyzed, request: request, taken: result)
@@ -64,11 +75,15 @@ public struct HedgingAnnotator: Annotator {
     }
 
     func annotation(_ match: LexiconMatch, request: AnnotationRequest, dropping hidden: String) -> Annotation {
+        Annotation(
+            module: descriptor.name, kind: .hedge, range: match.range,
+            text: request.text(in: match.range), attributes: Self.attributes(of: match, dropping: hidden))
+    }
+
+    static func attributes(of match: LexiconMatch, dropping hidden: String) -> [String: AttributeValue] {
         var attributes: [String: AttributeValue] = ["category": .string(match.category)]
         for (name, value) in match.attributes where name != hidden { attributes[name] = .string(value) }
-        return Annotation(
-            module: descriptor.name, kind: .hedge, range: match.range,
-            text: request.text(in: match.range), attributes: attributes)
+        return attributes
     }
 
     /// Extra words from the configuration (`scholia.lexicon.hedging`), compiled per request: the

@@ -26,6 +26,16 @@ public struct QuotationsAnnotator: Annotator {
 
     public init() {}
 
+    /// What a quotation's attributes are made from.
+    struct AttributeKey: Equatable {
+        var openingMark: String
+        var closingMark: String?
+        var nested: Bool
+        var paragraphs: Int
+        var partial: Bool
+        var language: Language
+    }
+
     public func annotate(_ request: AnnotationRequest) throws -> [Annotation] {
         let quotations = request.quotations
         if quotations.isEmpty || request.isCancelled() { return [] }
@@ -35,25 +45,38 @@ public struct QuotationsAnnotator: Annotator {
 
         var result: [Annotation] = []
         result.reserveCapacity(quotations.count)
+        // Quotations of a text share a few attribute sets: each dictionary is built once.
+        var attributeSets: [(key: AttributeKey, attributes: [String: AttributeValue])] = []
         for (index, quotation) in quotations.enumerated() {
             let attribution = attributions[index]
-            let content = Array(request.utf8[quotation.contentRange])
             var links: [AnnotationLink] = []
             if let speaker = attribution.speaker { links.append(AnnotationLink(rel: AnnotationLink.speaker, target: speaker)) }
             if let cue = attribution.cue { links.append(AnnotationLink(rel: AnnotationLink.cue, target: cue)) }
             if let parent = quotation.parent { links.append(AnnotationLink(rel: "parent", target: ids[parent])) }
+            let key = AttributeKey(
+                openingMark: quotation.openingMark, closingMark: quotation.closingMark, nested: quotation.isNested,
+                paragraphs: quotation.paragraphCount,
+                // “Yes,” he said / he said: “No.” are one-word utterances, not scare quotes.
+                partial: quotation.isShort && !attribution.standsAsUtterance,
+                language: LanguageDetector.detect(request.utf8, in: quotation.contentRange))
+            let attributes: [String: AttributeValue]
+            if let known = attributeSets.first(where: { $0.key == key }) {
+                attributes = known.attributes
+            } else {
+                attributes = [
+                    "marks": .string(key.openingMark + (key.closingMark ?? "")),
+                    "closed": .bool(key.closingMark != nil),
+                    "nested": .bool(key.nested),
+                    "paragraphs": .integer(key.paragraphs),
+                    "partial": .bool(key.partial),
+                    "language": .string(key.language.rawValue),
+                ]
+                attributeSets.append((key, attributes))
+            }
             result.append(Annotation(
                 id: ids[index], module: descriptor.name, kind: .quote, range: quotation.range,
                 text: request.text(in: quotation.range),
-                attributes: [
-                    "marks": .string(quotation.openingMark + (quotation.closingMark ?? "")),
-                    "closed": .bool(quotation.isClosed),
-                    "nested": .bool(quotation.isNested),
-                    "paragraphs": .integer(quotation.paragraphCount),
-                    // “Yes,” he said / he said: “No.” are one-word utterances, not scare quotes.
-                    "partial": .bool(quotation.isShort && !attribution.standsAsUtterance),
-                    "language": .string(LanguageDetector.detect(content).rawValue),
-                ],
+                attributes: attributes,
                 links: links))
         }
         return result

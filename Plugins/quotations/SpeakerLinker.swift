@@ -36,7 +36,10 @@ struct SpeakerLinker {
     let topLevel: [Int]
     let cues: [Annotation]
     let sources: [Annotation]
-    let priorByID: [String: Annotation]
+    /// The span of each prior annotation by id (only whether an id exists, and where, is asked).
+    let priorByID: IDTable
+    /// The span of the prior annotation `priorByID` numbers `i` (the first of its id).
+    let priorRanges: [Range<Int>]
     let sentenceEnds: [Int]
     /// What each cue's `content` link covers, sorted by start.
     let contents: [(range: Range<Int>, cue: Annotation)]
@@ -48,17 +51,24 @@ struct SpeakerLinker {
         self.topLevel = topLevel
         let topRanges = topLevel.map { quotations[$0].range }
         let outside = { (annotation: Annotation) in !Self.overlapsAny(annotation.range, sortedRanges: topRanges) }
-        cues = prior.filter { $0.kind == .cue && outside($0) }.sorted { $0.range.lowerBound < $1.range.lowerBound }
-        sources = prior.filter { $0.kind == .source && outside($0) }.sorted { $0.range.lowerBound < $1.range.lowerBound }
-        var byID: [String: Annotation] = [:]
-        for annotation in prior where byID[annotation.id] == nil { byID[annotation.id] = annotation }
+        cues = Self.sortedByStart(prior.filter { $0.kind == .cue && outside($0) })
+        sources = Self.sortedByStart(prior.filter { $0.kind == .source && outside($0) })
+        // The first annotation of an id wins.
+        var byID = IDTable()
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(prior.count)
+        for annotation in prior {
+            byID.insert(annotation.id)
+            if byID.count > ranges.count { ranges.append(annotation.range) }
+        }
         priorByID = byID
+        priorRanges = ranges
         sentenceEnds = SentenceEnds.find(in: utf8, excluding: topRanges)
         var contents: [(range: Range<Int>, cue: Annotation)] = []
         for cue in cues {
             for link in cue.links where link.rel == AnnotationLink.content {
-                if let target = byID[link.target] {
-                    contents.append((target.range, cue))
+                if let target = byID.find(link.target) {
+                    contents.append((ranges[target], cue))
                 } else if let range = Self.quoteRange(provisionalID: link.target) {
                     // Our own quote, named by the id it will have (`quote:120-186`).
                     contents.append((range, cue))
@@ -66,6 +76,19 @@ struct SpeakerLinker {
             }
         }
         self.contents = contents.sorted { $0.range.lowerBound < $1.range.lowerBound }
+    }
+
+    /// Sorted by start as a stable sort would, in place and only when not in order already.
+    private static func sortedByStart(_ annotations: consuming [Annotation]) -> [Annotation] {
+        var annotations = annotations
+        var ordered = true
+        var index = 1
+        while ordered && index < annotations.count {
+            if annotations[index].range.lowerBound < annotations[index - 1].range.lowerBound { ordered = false }
+            index += 1
+        }
+        if !ordered { annotations.sort { $0.range.lowerBound < $1.range.lowerBound } }
+        return annotations
     }
 
     func attributions() -> [Attribution] {
@@ -156,7 +179,7 @@ struct SpeakerLinker {
     /// The cue's own `source` link, else the source nearest the cue in its sentence (outside the
     /// quotation), within `maxGapWords` of it.
     private func speaker(of cue: Annotation, within sentence: Range<Int>, excluding quotation: Range<Int>) -> String? {
-        if let target = cue.link(AnnotationLink.source), priorByID[target] != nil { return target }
+        if let target = cue.link(AnnotationLink.source), priorByID.find(target) != nil { return target }
         var best: (id: String, distance: Int)?
         for source in sources[Self.startingIn(sentence, sources)] {
             guard !source.range.overlaps(quotation) else { continue }
@@ -176,7 +199,7 @@ struct SpeakerLinker {
     /// speaker of a quotation that ends it.
     private func speakerNamed(in sentence: Range<Int>, earlier: [Attribution]) -> String? {
         let cuesInside = cues[Self.startingIn(sentence, cues)]
-        if let target = cuesInside.reversed().lazy.compactMap({ $0.link(AnnotationLink.source) }).first(where: { priorByID[$0] != nil }) {
+        if let target = cuesInside.reversed().lazy.compactMap({ $0.link(AnnotationLink.source) }).first(where: { priorByID.find($0) != nil }) {
             return target
         }
         if let source = sources[Self.startingIn(sentence, sources)].last { return source.id }
@@ -293,7 +316,28 @@ enum SentenceEnds {
         var ends: [Int] = []
         var i = 0
         let count = utf8.count
+        // Bit `b` set for the ASCII bytes the switch below looks at: \n \r . ! ?
+        let interestingASCII: UInt64 = 1 << 0x0A | 1 << 0x0D | 1 << 0x2E | 1 << 0x21 | 1 << 0x3F
         while i < count {
+            // Most bytes are none of the ones the switch looks at: skip them with one test each.
+            i = utf8.withUnsafeBufferPointer { p in
+                var j = i
+                while j < count {
+                    let b = p[j]
+                    if b < 0x40 {
+                        if (interestingASCII >> UInt64(b)) & 1 != 0 { break }
+                    } else if b >= 0xD8 {
+                        // Only the lead bytes of ؟ … 。 matter, and only when they start one (in
+                        // Arabic text 0xD8 leads every other letter).
+                        if b == 0xD8 && j + 1 < count && p[j + 1] == 0x9F { break }
+                        if b == 0xE2 && j + 2 < count && p[j + 1] == 0x80 && p[j + 2] == 0xA6 { break }
+                        if b == 0xE3 && j + 2 < count && p[j + 1] == 0x80 && p[j + 2] == 0x82 { break }
+                    }
+                    j += 1
+                }
+                return j
+            }
+            guard i < count else { break }
             let byte = utf8[i]
             var terminatorLength = 0
             switch byte {
@@ -319,14 +363,14 @@ enum SentenceEnds {
                 end += length
             }
             i = end
-            guard end == count || UTF8ScalarCursor.decode(utf8, at: end).0.properties.isWhitespace else { continue }
+            guard end == count || isWhitespace(UTF8ScalarCursor.decode(utf8, at: end).0) else { continue }
             var next = end
             while next < count {
                 let (scalar, length) = UTF8ScalarCursor.decode(utf8, at: next)
-                guard scalar.properties.isWhitespace, scalar != "\n", scalar != "\r" else { break }
+                guard isWhitespace(scalar), scalar != "\n", scalar != "\r" else { break }
                 next += length
             }
-            if next < count, UTF8ScalarCursor.decode(utf8, at: next).0.properties.isLowercase { continue }
+            if next < count, isLowercase(UTF8ScalarCursor.decode(utf8, at: next).0) { continue }
             ends.append(end)
         }
         // Ends inside a quotation (line breaks of one continued over paragraphs too) are not the
@@ -336,6 +380,27 @@ enum SentenceEnds {
             while quotation < quotations.count && quotations[quotation].upperBound <= end { quotation += 1 }
             return !(quotation < quotations.count && quotations[quotation].lowerBound < end)
         }
+    }
+
+    /// `abbreviations` packed one byte a letter into integers (all are ASCII and at most six long).
+    static let abbreviationKeys: [UInt64] = abbreviations.map { word in
+        word.utf8.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    }
+
+    /// `properties.isWhitespace`, ASCII answered without the property tables.
+    @inline(__always)
+    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if value < 0x80 { return value == 0x20 || (0x09...0x0D).contains(value) }
+        return scalar.properties.isWhitespace
+    }
+
+    /// `properties.isLowercase`, ASCII answered without the property tables.
+    @inline(__always)
+    static func isLowercase(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if value < 0x80 { return (0x61...0x7A).contains(value) }
+        return scalar.properties.isLowercase
     }
 
     static func isClosingPunctuation(_ scalar: Unicode.Scalar) -> Bool {
@@ -354,7 +419,11 @@ enum SentenceEnds {
         let word = utf8[start..<dot]
         if word.isEmpty { return false }
         if word.count == 1 && (0x41...0x5A).contains(word.first!) { return true }
-        return word.count <= 6 && abbreviations.contains(String(decoding: word, as: UTF8.self).lowercased())
+        guard word.count <= 6 else { return false }
+        // ASCII letters only, so lowercasing is setting one bit.
+        var key: UInt64 = 0
+        for byte in word.reversed() { key = key << 8 | UInt64(byte | 0x20) }
+        return abbreviationKeys.contains(key)
     }
 
     @inline(__always)
@@ -363,6 +432,17 @@ enum SentenceEnds {
         if value < 0x80 {
             return (0x30...0x39).contains(value) || (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value)
         }
-        return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+        // The Arabic block as the properties below answer it (a test checks every scalar of it),
+        // without the property tables: Arabic letters, tatweel, the harakat that are
+        // Other_Alphabetic (U+0658 is not), Arabic-Indic digits.
+        if value >= 0x0600 && value <= 0x06FF {
+            return (0x0621...0x0657).contains(value) || (0x0659...0x0669).contains(value) || (0x066E...0x06D3).contains(value)
+                || isWordScalarByProperties(scalar)
+        }
+        return isWordScalarByProperties(scalar)
+    }
+
+    static func isWordScalarByProperties(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isAlphabetic || scalar.properties.numericType != nil
     }
 }

@@ -67,6 +67,7 @@ public struct SourcesAnnotator: Annotator {
                 layout.bitOfSet[name] = bit
                 for forms in sets[name] ?? [] where forms.count == 1 { layout.bitsOfWord[forms[0], default: 0] |= bit }
             }
+            layout.indexASCIIWords()
             result[language] = layout
         }
         return result
@@ -137,6 +138,28 @@ struct Attribution {
 struct SetLayout: Sendable {
     var bitOfSet: [String: UInt32] = [:]
     var bitsOfWord: [String: UInt32] = [:]
+    /// The ASCII set words as a form table and their bits by id there, so that an ASCII form of a
+    /// text is looked up by its bytes and stored hash, without making a string. Exact: ASCII
+    /// strings are equal when their bytes are, and no other set word can equal an ASCII string
+    /// (nil when one could: only U+037E, U+1FEF and U+212A decompose canonically to ASCII).
+    var asciiWords: FormTable? = nil
+    var asciiBits: [UInt32] = []
+
+    mutating func indexASCIIWords() {
+        let decomposingToASCII: Set<UInt32> = [0x037E, 0x1FEF, 0x212A]
+        var table = FormTable(capacity: bitsOfWord.count)
+        var bits: [UInt32] = []
+        for (word, wordBits) in bitsOfWord {
+            let other = word.unicodeScalars.filter { $0.value >= 0x80 }
+            if other.isEmpty {
+                if table.intern(word) == bits.count { bits.append(wordBits) }
+            } else if other.allSatisfy({ decomposingToASCII.contains($0.value) }) {
+                return
+            }
+        }
+        asciiWords = table
+        asciiBits = bits
+    }
 }
 
 /// The set bits of a text's forms, found on first use: the module looks at a few tokens around
@@ -168,7 +191,13 @@ final class FormSetCache {
     }
 
     @inline(never) private func lookUp(_ index: Int) -> UInt32 {
-        let found = layout.bitsOfWord[forms.string(index)] ?? 0
+        let found: UInt32
+        if let words = layout.asciiWords, forms.isASCII(index) {
+            // Both sides ASCII: equal bytes are equal strings.
+            found = words.find(formOf: index, in: forms).map { layout.asciiBits[$0] } ?? 0
+        } else {
+            found = layout.bitsOfWord[forms.string(index)] ?? 0
+        }
         bits[index] = found
         return found
     }
@@ -211,19 +240,29 @@ final class FormShapeCache {
     }
 
     @inline(never) private func compute(_ index: Int) -> Shape {
-        let bytes = forms.bytes(index)
-        // Strictly longer than the suffix, as `endsWith` always required.
-        func ends(_ suffix: StaticString) -> Bool {
-            let n = suffix.utf8CodeUnitCount
-            guard bytes.count > n else { return false }
-            return suffix.withUTF8Buffer { bytes.suffix(n).elementsEqual($0) }
+        let shape = forms.bytes(index).withUnsafeBufferPointer { bytes in
+            let count = bytes.count
+            // Strictly longer than the suffix, as `endsWith` always required. Suffixes are ASCII.
+            @inline(__always) func ends(_ a: UInt8, _ b: UInt8) -> Bool {
+                count > 2 && bytes[count - 2] == a && bytes[count - 1] == b
+            }
+            @inline(__always) func ends(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> Bool {
+                count > 3 && bytes[count - 3] == a && bytes[count - 2] == b && bytes[count - 1] == c
+            }
+            let quote = UInt8(ascii: "'")
+            var shape: Shape = .known
+            if ends(0x69, 0x6E, 0x67) { shape.insert(.ing) }  // ing
+            if ends(0x65, 0x64) { shape.insert(.ed) }  // ed
+            if ends(0x6C, 0x79) { shape.insert(.ly) }  // ly
+            // n't 've 're 'll 'd 'm
+            if ends(0x6E, quote, 0x74) || ends(quote, 0x76, 0x65) || ends(quote, 0x72, 0x65) || ends(quote, 0x6C, 0x6C)
+                || ends(quote, 0x64) || ends(quote, 0x6D)
+            {
+                shape.insert(.clitic)
+            }
+            if ends(quote, 0x73) { shape.insert(.possessive) }  // 's
+            return shape
         }
-        var shape: Shape = .known
-        if ends("ing") { shape.insert(.ing) }
-        if ends("ed") { shape.insert(.ed) }
-        if ends("ly") { shape.insert(.ly) }
-        if ends("n't") || ends("'ve") || ends("'re") || ends("'ll") || ends("'d") || ends("'m") { shape.insert(.clitic) }
-        if ends("'s") { shape.insert(.possessive) }
         shapes[index] = shape.rawValue
         return shape
     }
@@ -358,24 +397,28 @@ struct AttributionContext {
     func classify(_ tokens: Range<Int>, headFirst: Bool) -> (named: Bool, type: String) {
         // One pass over the phrase's source nouns, no intermediate arrays: the first and last
         // head, the last unnamed head, the last modifier's type.
-        var firstHead: LexiconMatch? = nil
-        var lastHead: LexiconMatch? = nil
-        var lastUnnamedHead: LexiconMatch? = nil
+        // Indices into `nouns`, not copies of the matches.
+        var firstHeadIndex: Int? = nil
+        var lastHeadIndex: Int? = nil
+        var lastUnnamedHeadIndex: Int? = nil
         var modifierType: String? = nil
         var index = tokens.lowerBound
         while index < tokens.upperBound {
             let slot = nounAt[index]
             guard slot >= 0 else { index += 1; continue }
-            let match = nouns[Int(slot)]
-            if match.category == "modifier" {
-                modifierType = match.attributes["type"]
+            let matchIndex = Int(slot)
+            if nouns[matchIndex].category == "modifier" {
+                modifierType = nouns[matchIndex].attributes["type"]
             } else {
-                if firstHead == nil { firstHead = match }
-                lastHead = match
-                if match.attributes["named"] == "false" { lastUnnamedHead = match }
+                if firstHeadIndex == nil { firstHeadIndex = matchIndex }
+                lastHeadIndex = matchIndex
+                if nouns[matchIndex].attributes["named"] == "false" { lastUnnamedHeadIndex = matchIndex }
             }
-            index = max(index + 1, match.tokens.upperBound)
+            index = max(index + 1, nouns[matchIndex].tokens.upperBound)
         }
+        let firstHead = firstHeadIndex.map { nouns[$0] }
+        let lastHead = lastHeadIndex.map { nouns[$0] }
+        let lastUnnamedHead = lastUnnamedHeadIndex.map { nouns[$0] }
         let hasExtra = !extraForms.isEmpty && tokens.contains { extraForms.contains(form($0)) }
         if hasExtra { return (false, modifierType ?? "group") }
         // A pronoun alone is unnamed until linked to its antecedent.
@@ -431,7 +474,14 @@ struct AttributionContext {
 
     func annotations(for found: [Attribution], module: String, request: AnnotationRequest) -> [Annotation] {
         var result: [Annotation] = []
-        var sourceIDs: [Range<Int>: String] = [:]
+        result.reserveCapacity(found.count * 2)
+        // A source's id is its provisional id, a function of its span: the ids made so far say
+        // which spans already have one.
+        var sourceIDs = IDTable()
+        // A text has a handful of distinct attribute sets: each dictionary is built once and
+        // shared (copy on write), not hashed together again for every annotation.
+        var cueAttributes: [(category: String, attributes: [String: AttributeValue])] = []
+        var sourceAttributes: [(named: Bool, type: String, attributes: [String: AttributeValue])] = []
         let contracted = formSet("contractedPronouns")
         for attribution in found {
             var links: [AnnotationLink] = []
@@ -443,21 +493,33 @@ struct AttributionContext {
                     end = Self.apostrophe(in: request.utf8, from: start, to: end) ?? end
                 }
                 let range = start..<end
-                if let id = sourceIDs[range] {
-                    links.append(AnnotationLink(rel: AnnotationLink.source, target: id))
-                } else {
+                let id = Annotation.provisionalID(kind: .source, range: range)
+                if sourceIDs.find(id) == nil {
                     let (named, type) = classify(tokens, headFirst: text.tokens[tokens.lowerBound].kind == .arabicWord)
-                    let source = Annotation(
-                        module: module, kind: .source, range: range, text: request.text(in: range),
-                        attributes: ["named": .bool(named), "type": .string(type)])
-                    sourceIDs[range] = source.id
-                    result.append(source)
-                    links.append(AnnotationLink(rel: AnnotationLink.source, target: source.id))
+                    let attributes: [String: AttributeValue]
+                    if let known = sourceAttributes.first(where: { $0.named == named && $0.type == type }) {
+                        attributes = known.attributes
+                    } else {
+                        attributes = ["named": .bool(named), "type": .string(type)]
+                        sourceAttributes.append((named, type, attributes))
+                    }
+                    sourceIDs.insert(id)
+                    result.append(Annotation(
+                        id: id, module: module, kind: .source, range: range, text: request.text(in: range),
+                        attributes: attributes))
                 }
+                links.append(AnnotationLink(rel: AnnotationLink.source, target: id))
+            }
+            let attributes: [String: AttributeValue]
+            if let known = cueAttributes.first(where: { $0.category == attribution.category }) {
+                attributes = known.attributes
+            } else {
+                attributes = ["category": .string(attribution.category)]
+                cueAttributes.append((attribution.category, attributes))
             }
             result.append(Annotation(
                 module: module, kind: .cue, range: attribution.cue, text: request.text(in: attribution.cue),
-                attributes: ["category": .string(attribution.category)], links: links))
+                attributes: attributes, links: links))
         }
         return result
     }

@@ -39,36 +39,78 @@ public struct AnnotationPipeline: Sendable {
                 result.cancelled = true
                 return result
             }
-            let request = AnnotationRequest(
-                text: text, utf8: utf8, language: language, prior: collected,
-                options: moduleOptions[descriptor.name] ?? [:], shared: shared, isCancelled: isCancelled)
-            let produced: [Annotation]
+            var produced: [Annotation]
             do {
-                produced = try annotator.annotate(request)
+                // The request (which shares `collected` as its `prior`) ends with the call, so
+                // appending below does not copy every annotation collected so far.
+                produced = try Self.call(
+                    annotator, AnnotationRequest(
+                        text: text, utf8: utf8, language: language, prior: collected,
+                        options: moduleOptions[descriptor.name] ?? [:], shared: shared, isCancelled: isCancelled))
             } catch {
                 result.failures.append(ModuleFailure(module: descriptor.name, message: "\(error)"))
                 continue
             }
-            let declaredKinds = Set(descriptor.kinds.map(\.kind))
-            for var annotation in produced {
-                if let reason = Self.problem(with: annotation, in: utf8, declaredKinds: declaredKinds) {
-                    result.dropped.append(DroppedAnnotation(module: descriptor.name, id: annotation.id, reason: reason))
+            let declaredKinds = descriptor.kinds.map(\.kind)
+            // Checked and completed in place; the kept ones move to the front.
+            var kept = 0
+            for index in produced.indices {
+                if let reason = Self.problem(range: produced[index].range, kind: produced[index].kind, in: utf8,
+                                             declaredKinds: declaredKinds) {
+                    result.dropped.append(DroppedAnnotation(module: descriptor.name, id: produced[index].id, reason: reason))
                     continue
                 }
-                annotation.module = descriptor.name
-                annotation.text = request.text(in: annotation.range)
-                collected.append(annotation)
+                produced[index].module = descriptor.name
+                let range = produced[index].range
+                if !Self.hasText(produced[index].text, utf8: utf8, range: range) {
+                    produced[index].text = String(decoding: utf8[range], as: UTF8.self)
+                }
+                if kept != index { produced.swapAt(kept, index) }
+                kept += 1
+            }
+            if kept < produced.count { produced.removeSubrange(kept...) }
+            if collected.isEmpty {
+                collected = produced
+            } else {
+                collected.append(contentsOf: produced)
             }
         }
         if isCancelled() { result.cancelled = true }
-        result.annotations = Self.finalize(collected)
+        result.annotations = Self.finalize(consume collected)
         return result
+    }
+
+    @inline(never)
+    private static func call(_ annotator: any Annotator, _ request: consuming AnnotationRequest) throws -> [Annotation] {
+        try annotator.annotate(request)
+    }
+
+    /// Whether `text` is already exactly the document's bytes in `range` (what a module usually
+    /// gives), so that no new string need be made.
+    private static func hasText(_ text: String, utf8: [UInt8], range: Range<Int>) -> Bool {
+        guard text.utf8.count == range.count else { return false }
+        return text.utf8.withContiguousStorageIfAvailable { given in
+            utf8.withUnsafeBufferPointer { document in
+                var offset = 0
+                let start = range.lowerBound
+                while offset < given.count {
+                    if given[offset] != document[start + offset] { return false }
+                    offset += 1
+                }
+                return true
+            }
+        } ?? false
     }
 
     // MARK: Validation
 
     static func problem(with annotation: Annotation, in utf8: [UInt8], declaredKinds: Set<AnnotationKind>) -> String? {
-        let range = annotation.range
+        problem(range: annotation.range, kind: annotation.kind, in: utf8, declaredKinds: Array(declaredKinds))
+    }
+
+    /// Why an annotation of `kind` over `range` is refused, or nil. `declaredKinds`: a module
+    /// declares a few, so a list is searched (no hashing of kind names per annotation).
+    static func problem(range: Range<Int>, kind: AnnotationKind, in utf8: [UInt8], declaredKinds: [AnnotationKind]) -> String? {
         if range.lowerBound < 0 || range.upperBound > utf8.count {
             return "span \(range.lowerBound)..<\(range.upperBound) lies outside the text (\(utf8.count) bytes)"
         }
@@ -76,8 +118,8 @@ public struct AnnotationPipeline: Sendable {
         if !isBoundary(range.lowerBound, in: utf8) || !isBoundary(range.upperBound, in: utf8) {
             return "span \(range.lowerBound)..<\(range.upperBound) does not fall on character boundaries"
         }
-        if !declaredKinds.isEmpty && !declaredKinds.contains(annotation.kind) {
-            return "kind '\(annotation.kind)' is not one the module declares"
+        if !declaredKinds.isEmpty && !declaredKinds.contains(kind) {
+            return "kind '\(kind)' is not one the module declares"
         }
         return nil
     }
@@ -91,57 +133,70 @@ public struct AnnotationPipeline: Sendable {
     /// Sorts by position, drops exact repeats, numbers per kind and rewrites links.
     /// `distinct`: the caller knows no two annotations share module, kind and span (merged results
     /// that were each finalized), so repeats are not looked for.
-    public static func finalize(_ annotations: [Annotation], distinct: Bool = false) -> [Annotation] {
-        struct Key: Hashable {
-            var module: String
-            var kind: AnnotationKind
-            var range: Range<Int>
-        }
-        var unique: [Annotation]
-        if distinct {
-            unique = annotations
-        } else {
-            var seen = Set<Key>(minimumCapacity: annotations.count)
-            unique = []
-            unique.reserveCapacity(annotations.count)
-            for annotation in annotations {
-                let key = Key(module: annotation.module, kind: annotation.kind, range: annotation.range)
-                if seen.insert(key).inserted { unique.append(annotation) }
-            }
-        }
+    public static func finalize(_ annotations: consuming [Annotation], distinct: Bool = false) -> [Annotation] {
         let inOrder: (Annotation, Annotation) -> Bool = { a, b in
             if a.range.lowerBound != b.range.lowerBound { return a.range.lowerBound < b.range.lowerBound }
             if a.range.upperBound != b.range.upperBound { return a.range.upperBound > b.range.upperBound }
             if a.kind != b.kind { return a.kind < b.kind }
             return a.module < b.module
         }
+        var unique = annotations
         // Merged incremental results usually come in order already: checking is linear.
-        if zip(unique, unique.dropFirst()).contains(where: { pair in inOrder(pair.1, pair.0) }) {
-            unique.sort(by: inOrder)
+        var ordered = true
+        var index = 1
+        while ordered && index < unique.count {
+            if inOrder(unique[index], unique[index - 1]) { ordered = false }
+            index += 1
+        }
+        if !ordered { unique.sort(by: inOrder) }
+        // Repeats (same module, kind and span) are exactly what the order leaves tied, and the sort
+        // is stable: each lands right after the first of its kind, which is the one kept. Sorting
+        // first finds them without hashing anything.
+        if !distinct && unique.count > 1 {
+            var kept = 1
+            for index in 1..<unique.count {
+                let previous = kept - 1
+                if unique[index].range == unique[previous].range && unique[index].kind == unique[previous].kind
+                    && unique[index].module == unique[previous].module
+                {
+                    continue
+                }
+                if kept != index { unique.swapAt(kept, index) }
+                kept += 1
+            }
+            if kept < unique.count { unique.removeSubrange(kept...) }
         }
         // Only ids that links point at need to be looked up under their new name.
-        var targets = Set<String>()
+        var targets = IDTable()
         for annotation in unique where !annotation.links.isEmpty {
             for link in annotation.links { targets.insert(link.target) }
         }
-        var counters: [AnnotationKind: Int] = [:]
-        var renamed: [String: String] = [:]
-        renamed.reserveCapacity(targets.count)
+        var renamed = [String?](repeating: nil, count: targets.count)
+        // A result has a handful of kinds: a list searched in order beats hashing each kind's name.
+        var counterKinds: [AnnotationKind] = []
+        var counters: [Int] = []
         for index in unique.indices {
             let kind = unique[index].kind
-            let number = (counters[kind] ?? 0) + 1
-            counters[kind] = number
-            let newID = "\(kind.rawValue)-\(number)"
+            let number: Int
+            if let slot = counterKinds.firstIndex(of: kind) {
+                counters[slot] += 1
+                number = counters[slot]
+            } else {
+                counterKinds.append(kind)
+                counters.append(1)
+                number = 1
+            }
+            let newID = IDText.make(kind.rawValue, UInt8(ascii: "-"), number)
             // The first annotation to carry an id keeps the link target when two share one.
-            if !targets.isEmpty && targets.contains(unique[index].id) && renamed[unique[index].id] == nil {
-                renamed[unique[index].id] = newID
+            if targets.count > 0, let target = targets.find(unique[index].id), renamed[target] == nil {
+                renamed[target] = newID
             }
             unique[index].id = newID
         }
-        if !targets.isEmpty {
+        if targets.count > 0 {
             for index in unique.indices where !unique[index].links.isEmpty {
                 unique[index].links = unique[index].links.compactMap { link in
-                    renamed[link.target].map { AnnotationLink(rel: link.rel, target: $0) }
+                    targets.find(link.target).flatMap { renamed[$0] }.map { AnnotationLink(rel: link.rel, target: $0) }
                 }
             }
         }
@@ -203,5 +258,70 @@ public struct DroppedAnnotation: Sendable, Hashable {
         self.module = module
         self.id = id
         self.reason = reason
+    }
+}
+
+/// A set of ids, each given a dense index: open addressing over FNV-1a of the UTF-8 bytes, which
+/// for ids of a dozen bytes costs a fraction of `Hasher` (finalizing a result looks every
+/// annotation's id up).
+public struct IDTable: Sendable {
+    public private(set) var keys: [String] = []
+    private var hashes: [UInt32] = []
+    /// 0 for an empty slot, else index + 1.
+    private var slots = [Int32](repeating: 0, count: 16)
+
+    public init() {}
+
+    public var count: Int { keys.count }
+
+    @inline(__always)
+    private static func hash(_ id: String) -> UInt32 {
+        @inline(__always) func fnv(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
+            var h: UInt32 = 2_166_136_261
+            for byte in bytes { h = (h ^ UInt32(byte)) &* 16_777_619 }
+            return h
+        }
+        if let h = id.utf8.withContiguousStorageIfAvailable(fnv) { return h }
+        return Array(id.utf8).withUnsafeBufferPointer(fnv)
+    }
+
+    /// The index of `id`, or nil.
+    public func find(_ id: String) -> Int? {
+        guard !keys.isEmpty else { return nil }
+        let h = Self.hash(id)
+        let mask = slots.count - 1
+        var slot = Int(h) & mask
+        while true {
+            let entry = Int(slots[slot])
+            if entry == 0 { return nil }
+            if hashes[entry - 1] == h && keys[entry - 1] == id { return entry - 1 }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// Adds `id` unless present; its index is `count - 1` when it was new.
+    public mutating func insert(_ id: String) {
+        let h = Self.hash(id)
+        var mask = slots.count - 1
+        var slot = Int(h) & mask
+        while true {
+            let entry = Int(slots[slot])
+            if entry == 0 { break }
+            if hashes[entry - 1] == h && keys[entry - 1] == id { return }
+            slot = (slot + 1) & mask
+        }
+        keys.append(id)
+        hashes.append(h)
+        slots[slot] = Int32(keys.count)
+        if keys.count * 2 > slots.count {
+            var bigger = [Int32](repeating: 0, count: slots.count * 2)
+            mask = bigger.count - 1
+            for (index, hash) in hashes.enumerated() {
+                var s = Int(hash) & mask
+                while bigger[s] != 0 { s = (s + 1) & mask }
+                bigger[s] = Int32(index + 1)
+            }
+            slots = bigger
+        }
     }
 }

@@ -1,4 +1,5 @@
 import AnnotationModel
+import Synchronization
 
 /// A span of tokens and the bytes they cover: a sentence, a paragraph, a clause.
 public struct TextSegment: Sendable, Hashable {
@@ -29,6 +30,8 @@ public struct AnalyzedText: Sendable {
     public let clauseBoundaries: [Int]
     /// Sentence index of each token.
     @usableFromInline let sentenceOfToken: [Int32]
+    /// What is computed on first use and shared by every copy (the clitic readings of the forms).
+    let cache = AnalysisCache()
 
     public init(_ text: String) {
         self.init(utf8: Array(text.utf8))
@@ -177,6 +180,67 @@ public struct AnalyzedText: Sendable {
                     proclitics: split.proclitics, letterCount: split.letterCount,
                     stem: String(decoding: stem, as: UTF8.self),
                     stemStart: ArabicMorphology.offset(ofLetter: split.letterCount, in: text, range: token.range))
+            }
+        }
+    }
+}
+
+/// Analyses of an `AnalyzedText` made on first use, so a text that no lexicon with proclitics
+/// reads never pays for them, and two that do pay once.
+final class AnalysisCache: Sendable {
+    private let clitics = Mutex<CliticReadings?>(nil)
+
+    func cliticReadings(of forms: FormTable) -> CliticReadings {
+        clitics.withLock { stored in
+            if let stored { return stored }
+            let made = CliticReadings(forms)
+            stored = made
+            return made
+        }
+    }
+}
+
+/// The proclitic + stem readings of each form of a text (`ArabicMorphology.splits`), with each
+/// stem's bytes (the article put back where the split asks) and hash: what every lexicon that
+/// strips proclitics looks up, whatever its words.
+struct CliticReadings: Sendable {
+    /// Readings of form `f` are `splits[start[f]..<start[f + 1]]`.
+    var start: [Int32]
+    var splits: [ArabicMorphology.FormSplit] = []
+    /// Stem of split `s` is `stems[stemStart[s]..<stemStart[s + 1]]`.
+    var stems: [UInt8] = []
+    var stemStart: [Int32] = [0]
+    var stemHashes: [UInt32] = []
+
+    init(_ forms: FormTable) {
+        let count = forms.count
+        start = [Int32](repeating: 0, count: count + 1)
+        var candidates: [ArabicMorphology.FormSplit] = []
+        forms.storage.withUnsafeBufferPointer { storage in
+            for f in 0..<count {
+                let bytes = UnsafeBufferPointer(rebasing: storage[forms.byteRange(f)])
+                // Only Arabic words of three letters or more that start with a proclitic letter
+                // (و ف ب ل ك ا) have readings.
+                if bytes.count >= 6, bytes[0] == 0xD8 || bytes[0] == 0xD9 {
+                    let b1 = bytes[1]
+                    let proclitic = bytes[0] == 0xD9 ? (b1 == 0x88 || b1 == 0x81 || b1 == 0x84 || b1 == 0x83)
+                                                     : (b1 == 0xA8 || b1 == 0xA7)
+                    if proclitic {
+                        candidates.removeAll(keepingCapacity: true)
+                        ArabicMorphology.splits(of: bytes, into: &candidates)
+                        for candidate in candidates {
+                            let stemFrom = stems.count
+                            if candidate.prependArticle { stems.append(contentsOf: [0xD8, 0xA7, 0xD9, 0x84]) }
+                            stems.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[candidate.stemBytes]))
+                            stemHashes.append(stems.withUnsafeBufferPointer {
+                                FormTable.hash(UnsafeBufferPointer(rebasing: $0[stemFrom...]))
+                            })
+                            stemStart.append(Int32(stems.count))
+                            splits.append(candidate)
+                        }
+                    }
+                }
+                start[f + 1] = Int32(splits.count)
             }
         }
     }

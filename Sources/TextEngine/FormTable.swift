@@ -101,6 +101,25 @@ public struct FormTable: Sendable {
         return form.withUTF8 { buffer in find(buffer, hash: Self.hash(buffer)).map(Int.init) }
     }
 
+    /// The id in this table of form `id` of `other` (another text's, or a word list's), or nil:
+    /// compared as bytes, with the hash `other` keeps, so no string is made.
+    public func find(formOf id: Int, in other: FormTable) -> Int? {
+        let range = other.byteRange(id)
+        return other.storage.withUnsafeBufferPointer { buffer in
+            find(UnsafeBufferPointer(rebasing: buffer[range]), hash: other.hashes[id]).map(Int.init)
+        }
+    }
+
+    /// Whether form `id` is all ASCII (then two forms are equal strings exactly when their bytes
+    /// are equal: no canonical equivalence to allow for).
+    public func isASCII(_ id: Int) -> Bool {
+        let range = byteRange(id)
+        return storage.withUnsafeBufferPointer { buffer in
+            for index in range where buffer[index] >= 0x80 { return false }
+            return true
+        }
+    }
+
     @inline(__always)
     func equals(_ id: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let start = Int(starts[id])

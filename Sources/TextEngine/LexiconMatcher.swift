@@ -57,6 +57,9 @@ public struct LexiconMatcher: Sendable {
         /// Splits of form `f` are `splits[splitStart[f]..<splitStart[f + 1]]`.
         var splitStart: [Int32]
         var splits: [BoundSplit]
+        /// 1 for a form some entry may start with (a whole-word first word or a clitic reading),
+        /// so that the pass over the tokens skips the rest with one load.
+        var startsEntry: [UInt8]
     }
 
     func bind(_ text: AnalyzedText) -> Binding {
@@ -64,8 +67,6 @@ public struct LexiconMatcher: Sendable {
         var forms = [Int32](repeating: -1, count: count)
         var splitStart = [Int32](repeating: 0, count: count + 1)
         var splits: [BoundSplit] = []
-        var candidates: [ArabicMorphology.FormSplit] = []
-        var stem: [UInt8] = []
         let compiled = lexicon.compiled
         let rootChild = compiled.rootChild
         text.forms.storage.withUnsafeBufferPointer { storage in
@@ -73,37 +74,32 @@ public struct LexiconMatcher: Sendable {
                 let range = text.forms.byteRange(f)
                 let bytes = UnsafeBufferPointer(rebasing: storage[range])
                 forms[f] = compiled.lookup(bytes, hash: text.forms.hash(ofForm: f))
-                // Clitic readings only for Arabic words of three letters or more that start with
-                // a proclitic letter (و ف ب ل ك ا).
-                if compiled.usesProclitics, bytes.count >= 6, bytes[0] == 0xD8 || bytes[0] == 0xD9 {
-                    let b1 = bytes[1]
-                    let proclitic = bytes[0] == 0xD9 ? (b1 == 0x88 || b1 == 0x81 || b1 == 0x84 || b1 == 0x83)
-                                                     : (b1 == 0xA8 || b1 == 0xA7)
-                    if proclitic {
-                        candidates.removeAll(keepingCapacity: true)
-                        ArabicMorphology.splits(of: bytes, into: &candidates)
-                        for candidate in candidates {
-                            let stemBytes = UnsafeBufferPointer(rebasing: bytes[candidate.stemBytes])
-                            let id: Int32
-                            if candidate.prependArticle {
-                                stem.removeAll(keepingCapacity: true)
-                                stem.append(contentsOf: [0xD8, 0xA7, 0xD9, 0x84])
-                                stem.append(contentsOf: stemBytes)
-                                id = stem.withUnsafeBufferPointer { compiled.lookup($0, hash: FormTable.hash($0)) }
-                            } else {
-                                id = compiled.lookup(stemBytes, hash: FormTable.hash(stemBytes))
-                            }
-                            if id >= 0 && rootChild[Int(id)] >= 0 {
-                                splits.append(BoundSplit(form: id, letters: Int32(candidate.letterCount),
-                                                         proclitics: candidate.proclitics))
-                            }
-                        }
-                    }
-                }
-                splitStart[f + 1] = Int32(splits.count)
             }
         }
-        return Binding(forms: forms, splitStart: splitStart, splits: splits)
+        // Clitic readings (made once per text, whichever lexicon asks first) whose stem starts
+        // some entry of this lexicon.
+        if compiled.usesProclitics {
+            let readings = text.cache.cliticReadings(of: text.forms)
+            readings.stems.withUnsafeBufferPointer { stems in
+                for f in 0..<count {
+                    for s in Int(readings.start[f])..<Int(readings.start[f + 1]) {
+                        let stem = UnsafeBufferPointer(rebasing: stems[Int(readings.stemStart[s])..<Int(readings.stemStart[s + 1])])
+                        let id = compiled.lookup(stem, hash: readings.stemHashes[s])
+                        if id >= 0 && rootChild[Int(id)] >= 0 {
+                            let candidate = readings.splits[s]
+                            splits.append(BoundSplit(form: id, letters: Int32(candidate.letterCount),
+                                                     proclitics: candidate.proclitics))
+                        }
+                    }
+                    splitStart[f + 1] = Int32(splits.count)
+                }
+            }
+        }
+        var startsEntry = [UInt8](repeating: 0, count: count)
+        for f in 0..<count where (forms[f] >= 0 && rootChild[Int(forms[f])] >= 0) || splitStart[f] != splitStart[f + 1] {
+            startsEntry[f] = 1
+        }
+        return Binding(forms: forms, splitStart: splitStart, splits: splits, startsEntry: startsEntry)
     }
 
     /// One way a match can end: the trie node reached, the token after the last matched one,
@@ -133,7 +129,7 @@ public struct LexiconMatcher: Sendable {
             let n = Int(node)
             if compiled.acceptStart[n] != compiled.acceptStart[n + 1] {
                 let start = gapStorage.count
-                gapStorage.append(contentsOf: gapPath)
+                if !gapPath.isEmpty { gapStorage.append(contentsOf: gapPath) }
                 candidates.append(Candidate(node: node, end: position, split: split, gapStart: start,
                                             gapEnd: gapStorage.count))
             }
@@ -176,11 +172,19 @@ public struct LexiconMatcher: Sendable {
         let splitStart = binding.splitStart
         let sentences = text.sentences
         var result: [LexiconMatch] = []
+        let startsEntry = binding.startsEntry
         text.tokens.withUnsafeBufferPointer { tokens in
             var walk = Walk(compiled: compiled, forms: forms, tokens: tokens)
             let count = tokens.count
             var i = 0
             while i < count {
+                // Most tokens start no entry.
+                i = startsEntry.withUnsafeBufferPointer { starts in
+                    var j = i
+                    while j < count && starts[Int(tokens[j].form)] == 0 { j += 1 }
+                    return j
+                }
+                guard i < count else { break }
                 let form = Int(tokens[i].form)
                 let f = forms[form]
                 let root = f >= 0 ? rootChild[Int(f)] : -1
@@ -189,8 +193,8 @@ public struct LexiconMatcher: Sendable {
                     i += 1
                     continue
                 }
-                walk.candidates.removeAll(keepingCapacity: true)
-                walk.gapStorage.removeAll(keepingCapacity: true)
+                if !walk.candidates.isEmpty { walk.candidates.removeAll(keepingCapacity: true) }
+                if !walk.gapStorage.isEmpty { walk.gapStorage.removeAll(keepingCapacity: true) }
                 walk.sentenceEnd = sentences[text.sentenceIndex(ofToken: i)].tokens.upperBound
                 if root >= 0 {
                     walk.split = -1
@@ -217,7 +221,7 @@ public struct LexiconMatcher: Sendable {
     func best(_ walk: inout Walk, at start: Int, in text: AnalyzedText, binding: Binding) -> LexiconMatch? {
         guard !walk.candidates.isEmpty else { return nil }
         let compiled = lexicon.compiled
-        walk.choices.removeAll(keepingCapacity: true)
+        if !walk.choices.isEmpty { walk.choices.removeAll(keepingCapacity: true) }
         for c in walk.candidates.indices {
             let node = Int(walk.candidates[c].node)
             for a in Int(compiled.acceptStart[node])..<Int(compiled.acceptStart[node + 1]) {

@@ -263,6 +263,37 @@ private struct Scan {
                 }
                 continue
             }
+            // ASCII that cannot be a quotation mark (nor start one, as `` does): the same rules as
+            // below without decoding or looking marks up. Most bytes of English news take this way.
+            if byte < 0x80 && byte != 0x22 && byte != 0x27 && byte != 0x60 {
+                if (byte | 0x20) &- 0x61 < 26 || byte &- 0x30 < 10 {
+                    if !inWord {
+                        words += 1
+                        inWord = true
+                    }
+                    // The rest of the run of ASCII letters and digits changes nothing but where it ends.
+                    var end = offset + 1
+                    bytes.withUnsafeBufferPointer { p in
+                        while end < count {
+                            let next = p[end]
+                            guard (next | 0x20) &- 0x61 < 26 || next &- 0x30 < 10 else { break }
+                            end += 1
+                        }
+                    }
+                    lastNonSpaceEnd = end
+                    previous = Unicode.Scalar(bytes[end - 1])
+                    offset = end
+                    continue
+                } else if byte == 0x20 || byte &- 0x09 < 5 {
+                    inWord = false
+                } else {
+                    lastNonSpaceEnd = offset + 1
+                    if !(inWord && byte == 0x2D && self.scalar(at: offset + 1).map(isWordScalar) == true) { inWord = false }
+                }
+                previous = Unicode.Scalar(byte)
+                offset += 1
+                continue
+            }
             let (scalar, length) = byte < 0x80 ? (Unicode.Scalar(byte), 1) : UTF8ScalarCursor.decode(bytes, at: offset)
             if let (mark, markLength) = QuoteMark.at(bytes, offset, scalar: scalar) {
                 handle(mark, at: offset, length: markLength)

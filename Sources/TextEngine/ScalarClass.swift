@@ -40,11 +40,22 @@ enum ScalarClass: UInt8, Sendable {
 
 @usableFromInline
 enum Scalars {
-    /// Classes of the ASCII range. A switch, not a table: a static array would be retained and
-    /// released (and its lazy initialization checked) for every scalar of every document.
+    /// The class of each ASCII byte, as `asciiClassBySwitch` gives it (a test checks all 128), by
+    /// raw value. A static string, not an array: a constant in the binary, with no lazy
+    /// initialization to check and nothing to retain; and a load, where the switch was a call
+    /// the optimizer would not inline.
+    @usableFromInline
+    static let asciiTable: StaticString = "\u{F}\u{F}\u{F}\u{F}\u{F}\u{F}\u{F}\u{F}\u{F}\u{C}\u{D}\u{C}\u{C}\u{D}\u{F}\u{F}\u{F}\u{F}\u{F}\u{F}\u{F}\u{F}\u{F}\u{F}\u{F}\u{F}\u{F}\u{F}\u{F}\u{F}\u{F}\u{F}\u{C}\u{A}\u{A}\u{A}\u{B}\u{9}\u{A}\u{5}\u{A}\u{A}\u{A}\u{B}\u{8}\u{6}\u{7}\u{A}\u{4}\u{4}\u{4}\u{4}\u{4}\u{4}\u{4}\u{4}\u{4}\u{4}\u{A}\u{A}\u{B}\u{B}\u{B}\u{A}\u{A}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{A}\u{A}\u{A}\u{B}\u{A}\u{A}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{A}\u{B}\u{A}\u{B}\u{F}"
+
+    /// Classes of the ASCII range (`b` below 0x80).
     @inline(__always)
     @usableFromInline
     static func asciiClass(_ b: UInt8) -> ScalarClass {
+        unsafeBitCast(asciiTable.utf8Start[Int(b & 0x7F)], to: ScalarClass.self)
+    }
+
+    /// Classes of the ASCII range, spelled out: what `asciiTable` encodes.
+    static func asciiClassBySwitch(_ b: UInt8) -> ScalarClass {
         if (b | 0x20) &- 0x61 < 26 { return .letter }
         if b &- 0x30 < 10 { return .digit }
         switch b {

@@ -45,12 +45,43 @@ struct SentenceSplitter {
 
     let tokens: [Token]
     let forms: FormTable
-    var abbreviations: [Int32: Abbreviation] = [:]
-    var starterForms: Set<Int32> = []
+    /// What each form of the text is to the splitter, by form id: the abbreviation kind in the low
+    /// bits (`FormFlag`), and the starter, clause-separator and closer bits. Array lookups, not
+    /// sets and dictionaries hashed for every punctuation token.
+    var formFlags: [UInt8]
     // Ids of the punctuation forms that matter here (-1 when the text has none).
     let period: Int32, exclamation: Int32, question: Int32, arabicQuestion: Int32, urduStop: Int32
-    var clauseSeparators: Set<Int32> = []
-    var closers: Set<Int32> = []
+
+    enum FormFlag {
+        static let kindMask: UInt8 = 0x07
+        static let title: UInt8 = 1
+        static let mayEnd: UInt8 = 2
+        static let number: UInt8 = 3
+        static let exempli: UInt8 = 4
+        static let starter: UInt8 = 1 << 3
+        static let clauseSeparator: UInt8 = 1 << 4
+        static let closer: UInt8 = 1 << 5
+    }
+
+    /// The words and marks looked up in every text, with their hashes, in the order their flags
+    /// are given (a later abbreviation kind replaces an earlier one, as `no` would).
+    static let lookups: [(bytes: [UInt8], hash: UInt32, kind: UInt8, bits: UInt8)] = {
+        var result: [(bytes: [UInt8], hash: UInt32, kind: UInt8, bits: UInt8)] = []
+        func add(_ words: [String], kind: UInt8, bits: UInt8) {
+            for word in words {
+                let bytes = Array(word.utf8)
+                result.append((bytes, bytes.withUnsafeBufferPointer(FormTable.hash), kind, bits))
+            }
+        }
+        add(titles, kind: FormFlag.title, bits: 0)
+        add(mayEnd, kind: FormFlag.mayEnd, bits: 0)
+        add(exempli, kind: FormFlag.exempli, bits: 0)
+        add(["no"], kind: FormFlag.number, bits: 0)
+        add(starters, kind: 0, bits: FormFlag.starter)
+        add([",", "،", ";", "؛", ":"], kind: 0, bits: FormFlag.clauseSeparator)
+        add(["\u{201D}", "'", "\"", "\u{BB}", ")", "]", "\u{203A}"], kind: 0, bits: FormFlag.closer)
+        return result
+    }()
 
     init(tokens: [Token], forms: FormTable) {
         self.tokens = tokens
@@ -61,14 +92,28 @@ struct SentenceSplitter {
         question = id("?")
         arabicQuestion = id("؟")
         urduStop = id("۔")
-        for s in Self.titles { if let f = forms.find(s) { abbreviations[Int32(f)] = .title } }
-        for s in Self.mayEnd { if let f = forms.find(s) { abbreviations[Int32(f)] = .mayEnd } }
-        for s in Self.exempli { if let f = forms.find(s) { abbreviations[Int32(f)] = .exempli } }
-        if let f = forms.find("no") { abbreviations[Int32(f)] = .number }
-        for s in Self.starters { if let f = forms.find(s) { starterForms.insert(Int32(f)) } }
-        for s in [",", "،", ";", "؛", ":"] { if let f = forms.find(s) { clauseSeparators.insert(Int32(f)) } }
-        for s in ["\u{201D}", "'", "\"", "\u{BB}", ")", "]", "\u{203A}"] { if let f = forms.find(s) { closers.insert(Int32(f)) } }
+        var flags = [UInt8](repeating: 0, count: forms.count)
+        for lookup in Self.lookups {
+            guard let f = lookup.bytes.withUnsafeBufferPointer({ forms.find($0, hash: lookup.hash) }) else { continue }
+            if lookup.kind != 0 { flags[Int(f)] = flags[Int(f)] & ~FormFlag.kindMask | lookup.kind }
+            flags[Int(f)] |= lookup.bits
+        }
+        formFlags = flags
     }
+
+    @inline(__always)
+    func abbreviation(_ form: Int32) -> Abbreviation? {
+        switch formFlags[Int(form)] & FormFlag.kindMask {
+        case FormFlag.title: return .title
+        case FormFlag.mayEnd: return .mayEnd
+        case FormFlag.number: return .number
+        case FormFlag.exempli: return .exempli
+        default: return nil
+        }
+    }
+
+    @inline(__always)
+    func has(_ form: Int32, _ bit: UInt8) -> Bool { formFlags[Int(form)] & bit != 0 }
 
     /// Opening punctuation: what may stand before a sentence's first word.
     static func isOpener(_ form: ArraySlice<UInt8>) -> Bool {
@@ -116,7 +161,7 @@ struct SentenceSplitter {
             let index = Int32(result.sentences.count)
             result.sentences.append(TextSegment(tokens: sentenceStart..<end,
                                                 bytes: tokens[sentenceStart].start..<tokens[end - 1].end))
-            for _ in sentenceStart..<end { result.sentenceOfToken.append(index) }
+            result.sentenceOfToken.append(contentsOf: repeatElement(index, count: end - sentenceStart))
             sentenceStart = end
         }
         func closeParagraph(_ end: Int) {
@@ -133,7 +178,7 @@ struct SentenceSplitter {
                 closeSentence(k)
                 closeParagraph(k)
             }
-            if token.kind == .punctuation && clauseSeparators.contains(token.form) {
+            if token.kind == .punctuation && has(token.form, FormFlag.clauseSeparator) {
                 result.clauseBoundaries.append(k)
             }
             let terminator = token.kind == .punctuation && isTerminator(token.form)
@@ -146,7 +191,7 @@ struct SentenceSplitter {
             while end < count {
                 let t = tokens[end]
                 guard !t.flags.contains(.paragraphStart), !t.flags.contains(.spaceBefore), t.kind == .punctuation,
-                      isTerminator(t.form) || closers.contains(t.form)
+                      isTerminator(t.form) || has(t.form, FormFlag.closer)
                 else { break }
                 end += 1
             }
@@ -175,10 +220,10 @@ struct SentenceSplitter {
             || (following.kind == .punctuation && Self.isOpener(forms.bytes(Int(following.form))))
         if !terminator {
             // A dotted acronym whose last dot may also be the full stop.
-            switch abbreviations[token.form] {
+            switch abbreviation(token.form) {
             case .exempli, .title: return false
             case .mayEnd: return nextStartsSentence && !nextIsLowercaseWord
-            default: return following.kind == .word && starterForms.contains(following.form)
+            default: return following.kind == .word && has(following.form, FormFlag.starter)
             }
         }
         let form = token.form
@@ -193,7 +238,7 @@ struct SentenceSplitter {
         guard k > 0, !token.flags.contains(.spaceBefore) else { return true }
         let previous = tokens[k - 1]
         if previous.kind == .word {
-            switch abbreviations[previous.form] {
+            switch abbreviation(previous.form) {
             case .title, .exempli: return false
             case .number: return following.kind != .number
             case .mayEnd: return nextStartsSentence

@@ -76,6 +76,12 @@ struct Tokenizer {
         scratchCount += 1
     }
 
+    /// Room for `count` more bytes of form.
+    @inline(__always)
+    private mutating func reserveScratch(_ count: Int) {
+        while scratchCount + count > scratchCapacity { growScratch() }
+    }
+
     private mutating func growScratch() {
         let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: scratchCapacity * 2)
         bigger.update(from: scratch, count: scratchCount)
@@ -109,9 +115,10 @@ struct Tokenizer {
     }
 
     @inline(__always)
-    private mutating func emit(_ start: Int, _ end: Int, _ kind: TokenKind, _ flags: TokenFlags = []) {
+    private mutating func emit(_ start: Int, _ end: Int, _ kind: TokenKind, _ flags: TokenFlags = [],
+                               hash knownHash: UInt32? = nil) {
         let form = UnsafeBufferPointer(start: scratch, count: scratchCount)
-        let id = forms.intern(form, hash: FormTable.hash(form))
+        let id = forms.intern(form, hash: knownHash ?? FormTable.hash(form))
         tokens.append(Token(start: start, end: end, form: id, kind: kind, flags: flags.union(pending)))
         pending = []
         scratchCount = 0
@@ -184,7 +191,13 @@ struct Tokenizer {
         if v < 0x80 { return v >= 0x41 && v <= 0x5A }
         if v >= 0xC0 && v <= 0xDE { return v != 0xD7 }
         if v < 0x100 { return false }
-        return Unicode.Scalar(v)?.properties.isUppercase ?? false
+        return isUpperOutsideLatin1(v)
+    }
+
+    /// Kept out of line: inlined, the property lookup made every word pay for setting it up.
+    @inline(never)
+    private static func isUpperOutsideLatin1(_ v: UInt32) -> Bool {
+        Unicode.Scalar(v)?.properties.isUppercase ?? false
     }
 
     @inline(__always)
@@ -195,33 +208,107 @@ struct Tokenizer {
             append(v + 0x20)
         } else if v < 0x100 {
             append(v)
-        } else if let scalar = Unicode.Scalar(v), scalar.properties.changesWhenLowercased {
+        } else {
+            appendFoldedOutsideLatin1(v)
+        }
+    }
+
+    /// Kept out of line, as `isUpperOutsideLatin1`.
+    @inline(never)
+    private mutating func appendFoldedOutsideLatin1(_ v: UInt32) {
+        if let scalar = Unicode.Scalar(v), scalar.properties.changesWhenLowercased {
             for s in scalar.properties.lowercaseMapping.unicodeScalars { append(s.value) }
         } else {
             append(v)
         }
     }
 
-    /// A word of a non-Arabic script.
+    /// A word of a non-Arabic script. Most are ASCII letters ended by a space or punctuation
+    /// that cannot continue a word: those are cut, folded, hashed and emitted here; the rest (and
+    /// everything that starts with another letter) go to `scanWordGeneral`.
+    @inline(__always)
     private mutating func scanWord(_ start: Int) -> Int {
+        var end = start
+        while end < n && (p[end] | 0x20) &- 0x61 < 26 { end += 1 }
+        if end == start { return scanWordGeneral(start) }
+        if end < n {
+            // What `scanWordGeneral` would go on with: another letter (non-ASCII), marks, digits,
+            // joiners, apostrophes, hyphens, dots.
+            let b = p[end]
+            if b >= 0x80 || b &- 0x30 < 10 || b == UInt8(ascii: "'") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".") {
+                return scanWordGeneral(start)
+            }
+        }
+        let run = end - start
+        reserveScratch(run)
+        let source = p.baseAddress! + start
+        var uppers = 0
+        var h: UInt32 = 2_166_136_261
+        for t in 0..<run {
+            let byte = source[t]
+            if byte < 0x61 { uppers += 1 }
+            let folded = byte | 0x20
+            scratch[t] = folded
+            h = (h ^ UInt32(folded)) &* 16_777_619
+        }
+        scratchCount = run
+        var flags: TokenFlags = []
+        if source[0] < 0x61 { flags.insert(.capitalized) }
+        if run >= 2 && uppers == run { flags.insert(.allCaps) }
+        emit(start, end, .word, flags, hash: h)
+        return end
+    }
+
+    /// A word of a non-Arabic script, in general.
+    @inline(never)
+    private mutating func scanWordGeneral(_ start: Int) -> Int {
         var j = start
         var letters = 0
         var uppers = 0
         var firstUpper = false
         var segmentLetters = 0  // letters since the start or the last acronym dot
         var dots = 0
+        // FNV-1a of the form's first `hashed` bytes, kept up while only ASCII letter runs are
+        // appended, so that a plain word is hashed as it is copied.
+        var hash: UInt32 = 2_166_136_261
+        var hashed = 0
         loop: while j < n {
             // ASCII letters without decoding or classifying.
             let b = p[j]
             if (b | 0x20) &- 0x61 < 26 {
-                let upper = b < 0x61
-                if letters == 0 { firstUpper = upper }
-                if upper { uppers += 1 }
-                letters += 1
-                segmentLetters += 1
-                push(b | 0x20)
-                j += 1
+                // A run of them at once, counted, copied (folded) and hashed in local variables:
+                // the commonest path of all, kept out of `self` until the run ends.
+                if letters == 0 { firstUpper = b < 0x61 }
+                var run = 1
+                while j + run < n && (p[j + run] | 0x20) &- 0x61 < 26 { run += 1 }
+                reserveScratch(run)
+                let source = p.baseAddress! + j
+                let destination = scratch + scratchCount
+                var runUppers = 0
+                let hashing = hashed == scratchCount
+                var h = hash
+                for t in 0..<run {
+                    let byte = source[t]
+                    if byte < 0x61 { runUppers += 1 }
+                    let folded = byte | 0x20
+                    destination[t] = folded
+                    h = (h ^ UInt32(folded)) &* 16_777_619
+                }
+                if hashing {
+                    hash = h
+                    hashed += run
+                }
+                uppers += runUppers
+                letters += run
+                segmentLetters += run
+                scratchCount += run
+                j += run
                 continue
+            }
+            // What may go on a word after its letters: other letters, marks, digits, joiners,
+            // apostrophes, hyphens, dots. Any other ASCII byte ends it, without classifying.
+            if b < 0x80 && b &- 0x30 >= 10 && b != UInt8(ascii: "'") && b != UInt8(ascii: "-") && b != UInt8(ascii: ".") {
+                break loop
             }
             let (v, length) = decode(j)
             switch Scalars.classify(v) {
@@ -277,7 +364,7 @@ struct Tokenizer {
         var flags: TokenFlags = []
         if firstUpper { flags.insert(.capitalized) }
         if letters >= 2 && uppers == letters { flags.insert(.allCaps) }
-        emit(start, j, .word, flags)
+        emit(start, j, .word, flags, hash: hashed == scratchCount ? hash : nil)
         return j
     }
 

@@ -1,4 +1,4 @@
-import AnnotationModel
+@testable import AnnotationModel
 import Testing
 
 /// A module made for these tests: marks every occurrence of a word with a kind, optionally links to
@@ -123,5 +123,44 @@ private struct WordMarker: Annotator {
         ]
         let final = AnnotationPipeline.finalize(spans)
         #expect(final.map(\.id) == ["quote-1", "hedge-1"])
+    }
+
+    @Test func idsAreWrittenAsInterpolationWritesThem() {
+        for (start, end) in [(0, 0), (7, 12), (120, 186), (-5, 3), (Int.max - 1, Int.max), (Int.min, -1)] {
+            #expect(Annotation.provisionalID(kind: .quote, range: start..<end) == "quote:\(start)-\(end)")
+        }
+        #expect(IDText.make("source", UInt8(ascii: "-"), 10) == "source-10")
+        #expect(IDText.make("a-kind-with-a-long-name", UInt8(ascii: "-"), 1_234_567) == "a-kind-with-a-long-name-1234567")
+    }
+
+    @Test func idTableFindsWhatWasInsertedOnce() {
+        var table = IDTable()
+        #expect(table.find("quote:1-2") == nil)
+        let ids = (0..<100).map { "source:\($0)-\($0 + 5)" } + ["é", "", "quote:1-2"]
+        for id in ids + ids { table.insert(id) }
+        #expect(table.count == ids.count)
+        for (index, id) in ids.enumerated() { #expect(table.find(id) == index) }
+        #expect(table.find("source:100-105") == nil)
+    }
+
+    @Test func finalizeDropsRepeatsKeepingTheFirstAndItsLinks() {
+        func annotation(_ module: String, _ kind: AnnotationKind, _ range: Range<Int>, id: String,
+                        links: [AnnotationLink] = [], attributes: [String: AttributeValue] = [:]) -> Annotation {
+            Annotation(id: id, module: module, kind: kind, range: range, text: "", attributes: attributes, links: links)
+        }
+        let input = [
+            annotation("b", .cue, 10..<12, id: "c1", links: [AnnotationLink(rel: "source", target: "s1")]),
+            annotation("a", .source, 0..<5, id: "s1", attributes: ["first": true]),
+            annotation("a", .source, 0..<5, id: "s2", attributes: ["first": false]),
+            annotation("b", .source, 0..<5, id: "s3"),
+            annotation("a", .source, 0..<3, id: "s4"),
+            annotation("b", .cue, 10..<12, id: "c2"),
+        ]
+        let final = AnnotationPipeline.finalize(input)
+        #expect(final.map(\.id) == ["source-1", "source-2", "source-3", "cue-1"])
+        #expect(final.map(\.module) == ["a", "b", "a", "b"])
+        #expect(final[0].attributes["first"] == true)
+        #expect(final[3].links == [AnnotationLink(rel: "source", target: "source-1")])
+        #expect(AnnotationPipeline.finalize(input, distinct: true).count == input.count)
     }
 }

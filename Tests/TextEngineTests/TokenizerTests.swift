@@ -116,4 +116,21 @@ private func forms(_ text: String) -> [String] { tokens(text).map(\.1) }
         #expect(blank.tokens.isEmpty)
         #expect(blank.paragraphs.isEmpty)
     }
+
+    @Test func asciiClassTableMatchesTheSwitch() {
+        for byte in UInt8(0)..<0x80 {
+            #expect(Scalars.asciiClass(byte) == Scalars.asciiClassBySwitch(byte), "byte \(byte)")
+        }
+    }
+
+    @Test func languageDetectionCountsLettersInEveryChunkAndTail() {
+        // Eight-byte chunks, the bytes after them, and a sample limit inside a chunk.
+        #expect(LanguageDetector.detect(Array("abc قال".utf8)) == .english)
+        #expect(LanguageDetector.detect(Array("12345678 ab قال وزير".utf8)) == .arabic)
+        #expect(LanguageDetector.detect(Array("قال وزير [abcdefgh]".utf8)) == .english)
+        #expect(LanguageDetector.detect(Array("قال وزير abcdefghijk".utf8), sampleBytes: 14) == .arabic)
+        #expect(LanguageDetector.detect(Array("xyz@[`{ABZ".utf8)) == .english)
+        let text = "«قال الوزير» said the minister, ٣ times"
+        #expect(LanguageDetector.detect(Array(text.utf8), in: 0..<13) == LanguageDetector.detect(Array(text.utf8.prefix(13))))
+    }
 }
