@@ -101,16 +101,16 @@ struct EnglishAttribution {
         for cue in c.cues {
             let sentence = effectiveSentence(of: cue.tokens.lowerBound)
             let insideReportedContent = lastReport.sentenceStart == sentence.lowerBound
+            let strength = cue.attributes["strength"]
             defer {
                 // Only a voice before its verb (`Stein said she ...`) opens a content after it;
                 // after `said Mr. Kamin, who ...` comes a relative clause, not what was said.
                 if let last = result.last, last.cue.lowerBound >= c.text.tokens[cue.tokens.lowerBound].start,
-                   last.category == "verb", cue.attributes["strength"] == "strong",
+                   last.category == "verb", strength == "strong",
                    (last.source?.upperBound ?? 0) <= cue.tokens.lowerBound {
                     lastReport = (sentence.lowerBound, cue.tokens.upperBound)
                 }
             }
-            let strength = cue.attributes["strength"]
             var range = cue.range
             var source: Range<Int>?
             // `a liberal think tank`, `a think piece`: the first half of a compound noun.
@@ -118,7 +118,7 @@ struct EnglishAttribution {
             // `she called into the radio show`: a telephone call, not words reported.
             if cue.tokens.upperBound < sentence.upperBound && c.form(cue.tokens.upperBound) == into { continue }
             // `Do you know where ...?`, `you know,`: a question or a filler, not a claim.
-            if isQuestionOrFiller(cue, in: sentence) { continue }
+            if isQuestionOrFiller(cue.tokens, in: sentence) { continue }
             // `(Reporting by Jane Roe; Editing by ...)`: a credit line, not an attribution.
             if cue.tokens.upperBound < sentence.upperBound && c.form(cue.tokens.upperBound) == by
                 && endsWith(c.form(cue.tokens.upperBound - 1), .ing) { continue }
@@ -325,12 +325,12 @@ struct EnglishAttribution {
     /// Inversion (`“...,” said Smith`) happens after a quotation, a comma or at the sentence start,
     /// never after a word (`the plan said to ...`).
     /// `Do you know ...?` (an auxiliary before the subject asks) and `you know,` (a filler).
-    private func isQuestionOrFiller(_ cue: LexiconMatch, in sentence: Range<Int>) -> Bool {
-        let subject = cue.tokens.lowerBound - 1
-        guard cue.tokens.count == 1, subject >= sentence.lowerBound, pronouns.contains(c.form(subject)) else { return false }
+    private func isQuestionOrFiller(_ cue: Range<Int>, in sentence: Range<Int>) -> Bool {
+        let subject = cue.lowerBound - 1
+        guard cue.count == 1, subject >= sentence.lowerBound, pronouns.contains(c.form(subject)) else { return false }
         if subject - 1 >= sentence.lowerBound && questionAuxiliaries.contains(c.form(subject - 1)) { return true }
-        let next = cue.tokens.upperBound
-        return c.form(cue.tokens.lowerBound) == know && next < sentence.upperBound && c.form(next) == comma
+        let next = cue.upperBound
+        return c.form(cue.lowerBound) == know && next < sentence.upperBound && c.form(next) == comma
     }
 
     /// English puts the subject after verbs of saying (`said Smith`, `added the minister`,

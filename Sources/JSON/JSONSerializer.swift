@@ -32,26 +32,19 @@ public struct JSONSerializer: Sendable {
         // as the same double (decided per document while building the tree).
         flags |= Int32(scholia_json_real_precision_flag(needsFullPrecision ? 17 : 15))
 
-        let sink = ByteSink()
-        let context = Unmanaged.passUnretained(sink).toOpaque()
-        json_dump_callback(root, { chunk, size, context in
-            guard let chunk, let context else { return -1 }
-            let sink = Unmanaged<ByteSink>.fromOpaque(context).takeUnretainedValue()
-            chunk.withMemoryRebound(to: UInt8.self, capacity: size) {
-                sink.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: size))
-            }
-            return 0
-        }, context, Int(flags))
-        return sink.bytes
+        // One call, one buffer: jansson grows its own string buffer in C and we copy it once.
+        // (A dump callback into Swift is called for every token, and cost more than the dump.)
+        // The output has no NUL byte inside (JSON escapes U+0000), so its length is strlen's.
+        guard let text = json_dumps(root, Int(flags)) else { return Array("null".utf8) }
+        defer { free(text) }
+        let length = strlen(text)
+        return text.withMemoryRebound(to: UInt8.self, capacity: length) {
+            Array(UnsafeBufferPointer(start: $0, count: length))
+        }
     }
 
     public func serializeToString(_ value: JSONValue) -> String {
         String(decoding: serialize(value), as: UTF8.self)
-    }
-
-    private final class ByteSink {
-        var bytes: [UInt8] = []
-        init() { bytes.reserveCapacity(256) }
     }
 
     // MARK: Swift -> jansson
