@@ -101,6 +101,8 @@ final class DiagnosticFragmentCache: Sendable {
         var prefixEnd = 0  // annotations below this index are equal to the previous ones and end before the change
         var suffixStart = annotations.count  // annotations from this index on are the previous ones, shifted
         var indexShift = 0, lineShift = 0, unitShift = 0
+        // From this index on, the ids and link targets are known to be the previous ones.
+        var idsKeptFrom = Int.max
         if let previous {
             let (common, commonEnd) = Paragraphs.commonEnds(previous.lineIndex.utf8, lineIndex.utf8)
             let changedEnd = lineIndex.utf8.count - commonEnd
@@ -119,6 +121,7 @@ final class DiagnosticFragmentCache: Sendable {
             let known = continuity.flatMap { continuity in
                 previous.token != nil && continuity.from === previous.token ? continuity : nil
             }
+            if let known, !known.renumbered { idsKeptFrom = known.after }
             (prefixEnd, suffixStart) = annotations.withUnsafeBufferPointer { now in
                 previous.annotations.withUnsafeBufferPointer { before in
                     var i = 0
@@ -169,6 +172,8 @@ final class DiagnosticFragmentCache: Sendable {
         // How each diagnostic is made: copied (0), its template filled with shifted slots (1), built (2).
         var how = [UInt8](repeating: 2, count: annotations.count)
         for index in annotations.indices {
+            // No diagnostic (its kind is off): nothing to build, no graph needed for it.
+            if level(annotations[index].kind) == nil { continue }
             if let previous {
                 if index < prefixEnd, Int(links.high[index]) < prefixEnd, Int(previous.links.high[index]) < prefixEnd,
                     !previous.byteRanges[index].isEmpty
@@ -305,7 +310,7 @@ final class DiagnosticFragmentCache: Sendable {
                 let newStart = record.slots.count
                 let digits = Int(previousStartDigits[before])
                 if lineShift == 0, template.endGap >= 0, digits >= 0,
-                    Self.sameIDs(annotations[index], previousAnnotations[before])
+                    index >= idsKeptFrom || Self.sameIDs(annotations[index], previousAnnotations[before])
                 {
                     // Only `data.start` and `data.end` differ: last time's bytes around them.
                     let range = previousRanges[before]
