@@ -7,14 +7,19 @@ public struct DocumentSnapshot: Sendable {
     /// The client's language id (`plaintext`, `markdown`, `html`...), as given at open.
     public let languageID: String
     public let version: Int
-    public let text: String
     public let lineIndex: LineIndex
+    /// The text as given at open; after an edit nil, and `text` is made from the bytes when asked
+    /// (an edit does not decode a megabyte that the incremental path never reads as a String).
+    private let openedText: String?
+
+    /// The whole text. After an edit each use makes it from the bytes.
+    public var text: String { openedText ?? String(decoding: lineIndex.utf8, as: UTF8.self) }
 
     public init(uri: String, languageID: String, version: Int, text: String) {
         self.uri = uri
         self.languageID = languageID
         self.version = version
-        self.text = text
+        self.openedText = text
         self.lineIndex = LineIndex(text)
     }
 
@@ -22,7 +27,7 @@ public struct DocumentSnapshot: Sendable {
         self.uri = uri
         self.languageID = languageID
         self.version = version
-        self.text = String(decoding: utf8, as: UTF8.self)
+        self.openedText = nil
         self.lineIndex = LineIndex(utf8: utf8)
     }
 
@@ -30,7 +35,7 @@ public struct DocumentSnapshot: Sendable {
         self.uri = uri
         self.languageID = languageID
         self.version = version
-        self.text = String(decoding: lineIndex.utf8, as: UTF8.self)
+        self.openedText = nil
         self.lineIndex = lineIndex
     }
 

@@ -4,6 +4,7 @@ import Dispatch
 import JSON
 import JSONRPC
 import Markup
+import Synchronization
 import TextEngine
 import TextModel
 
@@ -18,7 +19,10 @@ struct DocumentAnalysis: Sendable {
     let language: Language
     /// In UTF-8 offsets of the document, sorted by position, ids numbered.
     let annotations: [Annotation]
-    let graph: AnnotationGraph
+    /// Their links both ways; built when a feature first asks (a publish needs it only for the
+    /// diagnostics it builds anew, and makes its own of their part).
+    var graph: AnnotationGraph { lazyGraph.graph(of: annotations) }
+    private let lazyGraph = LazyGraph()
     /// The markup the document was read as (from its language id).
     let format: MarkupFormat
     /// What the next version's incremental run starts from: the prose view, its paragraphs and
@@ -26,6 +30,15 @@ struct DocumentAnalysis: Sendable {
     var viewUTF8: [UInt8] = []
     var viewParagraphs: [Range<Int>] = []
     var viewAnnotations: [Annotation] = []
+    /// Who links to whom in `viewAnnotations`, and in `annotations` when mapping them to the
+    /// original kept their order and ids (`linksKept`); nil when not worked out.
+    var viewLinks: LinkSpans? = nil
+    var linksKept = false
+    /// Names this analysis (a publish records which one it wrote).
+    let token = AnalysisToken()
+    /// How `annotations` continue an earlier analysis's, when they were merged from it.
+    var continuity: Continuity? = nil
+    var links: LinkSpans? { linksKept ? viewLinks : nil }
 
     init(
         snapshot: DocumentSnapshot, generation: Int, serial: Int, language: Language, annotations: [Annotation],
@@ -37,7 +50,6 @@ struct DocumentAnalysis: Sendable {
         self.serial = serial
         self.language = language
         self.annotations = annotations
-        self.graph = AnnotationGraph(annotations)
     }
 
     /// Names this exact result: same id, same diagnostics (pull diagnostics' `resultId`).
@@ -50,6 +62,33 @@ struct DocumentAnalysis: Sendable {
             .sorted { a, b in
                 a.range.count != b.range.count ? a.range.count < b.range.count : a.range.lowerBound > b.range.lowerBound
             }
+    }
+}
+
+/// The identity of one analysis.
+final class AnalysisToken: Sendable {}
+
+/// What an incremental run kept of an earlier analysis (`from`): its first `kept` annotations are
+/// this one's first, unchanged; from `after` on this one's are its last ones, moved by the edit (same
+/// kinds, texts, attributes and links to the same annotations; ids renumbered only when `renumbered`).
+struct Continuity: Sendable {
+    let from: AnalysisToken
+    let kept: Int
+    let after: Int
+    let renumbered: Bool
+}
+
+/// An annotation graph made on first use and kept (shared by the copies of one analysis).
+final class LazyGraph: Sendable {
+    private let built = Mutex<AnnotationGraph?>(nil)
+
+    func graph(of annotations: [Annotation]) -> AnnotationGraph {
+        built.withLock { built in
+            if let built { return built }
+            let graph = AnnotationGraph(annotations)
+            built = graph
+            return graph
+        }
     }
 }
 
@@ -129,12 +168,15 @@ extension ScholiaServer {
             paragraphs = Paragraphs.ranges(in: view.utf8)
         }
         var viewAnnotations: [Annotation]?
+        var viewLinks: LinkSpans?
+        var continuity: Continuity?
         if let previous = input.previous, previous.language == language, !previous.viewUTF8.isEmpty,
             pipeline.isParagraphLocal
         {
             let incremental = IncrementalAnnotation(
                 oldView: previous.viewUTF8, oldParagraphs: previous.viewParagraphs,
-                oldAnnotations: previous.viewAnnotations, newView: view.utf8, newParagraphs: paragraphs)
+                oldAnnotations: previous.viewAnnotations, newView: view.utf8, newParagraphs: paragraphs,
+                oldLinks: previous.viewLinks)
             let outcome = incremental.run { window in
                 let result = pipeline.run(
                     text: window, language: language, moduleOptions: settings.moduleOptions, isCancelled: isCancelled)
@@ -144,6 +186,11 @@ extension ScholiaServer {
                 report(outcome.result, about: snapshot.uri)
                 log("re-annotated \(outcome.window.count) of \(view.utf8.count) bytes of \(snapshot.uri)")
                 viewAnnotations = outcome.annotations
+                viewLinks = outcome.links
+                if let kept = outcome.kept, view.isIdentity && view.suppressions.isEmpty {
+                    continuity = Continuity(
+                        from: previous.token, kept: kept.prefix, after: kept.after, renumbered: kept.renumbered)
+                }
             }
             if isCancelled() { return nil }
         }
@@ -155,13 +202,16 @@ extension ScholiaServer {
             report(result, about: snapshot.uri)
             viewAnnotations = result.annotations
         }
-        let annotations = Self.mapToOriginal(viewAnnotations!, view: view, original: snapshot.utf8)
+        let (annotations, kept) = Self.mapToOriginal(viewAnnotations!, view: view, original: snapshot.utf8)
         var analysis = DocumentAnalysis(
             snapshot: snapshot, generation: input.generation, serial: input.serial, language: language,
             annotations: annotations, format: format)
         analysis.viewUTF8 = view.utf8
         analysis.viewParagraphs = paragraphs
         analysis.viewAnnotations = viewAnnotations!
+        analysis.viewLinks = viewLinks
+        analysis.linksKept = kept
+        analysis.continuity = continuity
         state.withLock { state in
             if state.documents[snapshot.uri]?.version == snapshot.version
                 && state.settingsGeneration == input.generation
@@ -174,8 +224,11 @@ extension ScholiaServer {
 
     /// Moves annotations of a prose view onto the original text and drops those an ignore directive
     /// switches off; ids are numbered again and links to dropped annotations removed.
-    static func mapToOriginal(_ annotations: [Annotation], view: ProseView, original: [UInt8]) -> [Annotation] {
-        if view.isIdentity && view.suppressions.isEmpty { return annotations }
+    /// `kept`: the result holds the same annotations in the same order, under the same ids.
+    static func mapToOriginal(_ annotations: [Annotation], view: ProseView, original: [UInt8])
+        -> (annotations: [Annotation], kept: Bool)
+    {
+        if view.isIdentity && view.suppressions.isEmpty { return (annotations, true) }
         var kept: [Annotation] = []
         kept.reserveCapacity(annotations.count)
         for var annotation in annotations {
@@ -186,7 +239,7 @@ extension ScholiaServer {
             kept.append(annotation)
         }
         // The mapping keeps order, so ids stay right unless something was dropped.
-        return kept.count == annotations.count ? kept : AnnotationPipeline.finalize(kept)
+        return kept.count == annotations.count ? (kept, true) : (AnnotationPipeline.finalize(kept), false)
     }
 
     /// Runs an editor request on a document's current analysis, off the reader thread, cancellable.

@@ -1,4 +1,5 @@
 import AnnotationModel
+import Foundation
 import JSON
 import TextEngine
 import JSONRPC
@@ -28,26 +29,40 @@ final class DiagnosticFragmentCache: Sendable {
     /// What the last publish wrote, per annotation, so the next one can copy what an edit did not
     /// touch: the annotations before the first changed byte come out byte for byte the same, and
     /// those after the change, when their line is not the edited one, differ only in their slots.
+    /// A linked annotation is reused only when everything it is linked to (either way) is reused
+    /// with it, in this publish and in the last (`LinkSpans`).
     struct Published {
         var generation: Int
         var version: Int
         var encoding: PositionEncoding
         var lineIndex: LineIndex
         var annotations: [Annotation]
+        var links: LinkSpans
         var body: [UInt8]
-        /// Per annotation: its diagnostic's bytes in `body` (empty when it has none or is linked),
-        /// its template (nil when none or not templated), and where its slots start in `slots`.
+        /// Per annotation: its diagnostic's bytes in `body` (empty when it has none), its template
+        /// (nil when none or not templated), and where its slots start in `slots` (-1: none).
         var byteRanges: [Range<Int>]
         var templates: [DiagnosticTemplate?]
         var slotStarts: [Int]
         var slots: [Int]
+        /// Per annotation: where the digits of `data.start` begin in its bytes (-1: not known).
+        var startDigits: [Int32] = []
+        /// The analysis these annotations are (nil: not known).
+        var token: AnalysisToken? = nil
     }
 
     private let published = Mutex<Published?>(nil)
+    /// The body before the last, to write the next one into (a megabyte buffer is not asked of the
+    /// allocator, and its pages are not faulted in again, on every keystroke).
+    private let spare = Mutex<[UInt8]>([])
 
-    /// The whole `textDocument/publishDiagnostics` message body, as compact JSON.
+    /// The whole `textDocument/publishDiagnostics` message body, as compact JSON. `graph` is the
+    /// annotations' graph when the caller has it; without it only the part of the document whose
+    /// diagnostics are built anew gets one.
     func publishBody(
-        version: Int, annotations: [Annotation], graph: AnnotationGraph, lineIndex: LineIndex,
+        version: Int, annotations: [Annotation], links: LinkSpans? = nil, token: AnalysisToken? = nil,
+        continuity: Continuity? = nil, graph: AnnotationGraph? = nil,
+        lineIndex: LineIndex,
         encoding: PositionEncoding, generation: Int = 0,
         severity: @escaping (AnnotationKind) -> AnnotationSeverity?
     ) -> [UInt8] {
@@ -57,74 +72,206 @@ final class DiagnosticFragmentCache: Sendable {
         let previous = published.withLock { $0 }.flatMap { previous in
             previous.generation == generation && previous.encoding == encoding ? previous : nil
         }
+        let links = links ?? LinkSpans(annotations)
         var added: [DiagnosticShape: DiagnosticTemplate] = [:]
         var used = 0
         let envelope = DiagnosticFragments.envelope(uri: uri, version: version)
-        var out = envelope.head
-        out.reserveCapacity(out.count + (previous?.body.count ?? annotations.count * 600) + 4096)
+        var out = spare.withLock { spare in
+            defer { spare = [] }
+            return spare
+        }
+        out.removeAll(keepingCapacity: true)
+        out.reserveCapacity(envelope.head.count + (previous?.body.count ?? annotations.count * 600) + 4096)
+        out.append(contentsOf: envelope.head)
         var first = true
         var slots: [Int] = []
         var ids: [String] = []
         var record = Published(
             generation: generation, version: version, encoding: encoding, lineIndex: lineIndex,
-            annotations: annotations, body: [], byteRanges: [], templates: [], slotStarts: [], slots: [])
+            annotations: annotations, links: links, body: [], byteRanges: [], templates: [], slotStarts: [],
+            slots: [])
         record.byteRanges.reserveCapacity(annotations.count)
         record.templates.reserveCapacity(annotations.count)
         record.slotStarts.reserveCapacity(annotations.count)
-        record.slots.reserveCapacity(annotations.count * 6)
+        record.startDigits.reserveCapacity(annotations.count)
+        record.token = token
+        record.slots.reserveCapacity(previous?.slots.count ?? annotations.count * 7)
 
         // Where the text changed since the previous publish, and how things after it moved.
-        var prefixEnd = -1  // annotations below this index are equal to the previous ones and end before the change
-        var suffixStart = Int.max  // annotations from this index on are the previous ones, shifted
-        var indexShift = 0, byteShift = 0, lineShift = 0, unitShift = 0
+        var prefixEnd = 0  // annotations below this index are equal to the previous ones and end before the change
+        var suffixStart = annotations.count  // annotations from this index on are the previous ones, shifted
+        var indexShift = 0, lineShift = 0, unitShift = 0
+        // From this index on, the ids and link targets are known to be the previous ones.
+        var idsKeptFrom = Int.max
         if let previous {
             let (common, commonEnd) = Paragraphs.commonEnds(previous.lineIndex.utf8, lineIndex.utf8)
             let changedEnd = lineIndex.utf8.count - commonEnd
-            var i = 0
-            let limit = min(annotations.count, previous.annotations.count)
-            while i < limit && annotations[i].end < common && annotations[i] == previous.annotations[i] { i += 1 }
-            prefixEnd = i
+            let byteShift = lineIndex.utf8.count - previous.lineIndex.utf8.count
             indexShift = annotations.count - previous.annotations.count
-            byteShift = lineIndex.utf8.count - previous.lineIndex.utf8.count
             lineShift = lineIndex.lineCount - previous.lineIndex.lineCount
             unitShift = lineIndex.length(in: encoding) - previous.lineIndex.length(in: encoding)
             // Positions keep their characters from the line after the changed one on. Ids may have
-            // been renumbered (an annotation added before): they are slots, written anew.
+            // been renumbered (an annotation added before): they are slots, written anew; links
+            // must lead to the same annotations, shifted.
             let changedLine = lineIndex.line(containing: changedEnd)
             let safeStart = changedLine + 1 < lineIndex.lineCount ? lineIndex.lineStarts[changedLine + 1] : Int.max
-            var j = annotations.count - 1
-            while j >= max(prefixEnd, 0) && j - indexShift >= max(prefixEnd, 0) {
-                let now = annotations[j], before = previous.annotations[j - indexShift]
-                guard now.start >= safeStart, now.start - byteShift == before.start, now.end - byteShift == before.end,
-                    now.kind == before.kind, now.module == before.module,
-                    now.links == before.links, now.attributes == before.attributes,
-                    now.text.utf8.elementsEqual(before.text.utf8)
-                else { break }
-                j -= 1
+            let previousLinks = previous.links
+            // When these annotations were merged from the previously published ones, what was kept
+            // is known and need not be compared.
+            let known = continuity.flatMap { continuity in
+                previous.token != nil && continuity.from === previous.token ? continuity : nil
             }
-            suffixStart = j + 1
+            if let known, !known.renumbered { idsKeptFrom = known.after }
+            (prefixEnd, suffixStart) = annotations.withUnsafeBufferPointer { now in
+                previous.annotations.withUnsafeBufferPointer { before in
+                    var i = 0
+                    let limit = min(now.count, before.count)
+                    if let known {
+                        let kept = min(known.kept, limit)
+                        while i < kept && now[i].range.upperBound < common { i += 1 }
+                    }
+                    while i < limit && now[i].range.upperBound < common && Self.same(now[i], before[i]) { i += 1 }
+                    var j = now.count - 1
+                    if let known {
+                        // Moved, not otherwise changed: only the line rule applies.
+                        let after = max(known.after, i, i + indexShift)
+                        while j >= after && now[j].range.lowerBound >= safeStart { j -= 1 }
+                        if j >= after { return (i, j + 1) }
+                    }
+                    while j >= i && j - indexShift >= i {
+                        let b = j - indexShift
+                        let range = now[j].range, old = before[b].range
+                        guard range.lowerBound >= safeStart, range.lowerBound - byteShift == old.lowerBound,
+                            range.upperBound - byteShift == old.upperBound,
+                            now[j].kind.rawValue == before[b].kind.rawValue, now[j].module == before[b].module,
+                            links.sameTargets(j, as: b, in: previousLinks, shift: indexShift),
+                            now[j].links.count == before[b].links.count, Self.sameRels(now[j].links, before[b].links),
+                            now[j].attributes == before[b].attributes, Self.sameBytes(now[j].text, before[b].text)
+                        else { break }
+                        j -= 1
+                    }
+                    return (i, j + 1)
+                }
+            }
         }
+
+        // Each kind's severity, asked once per kind.
+        var levelKinds: [AnnotationKind] = []
+        var levelValues: [AnnotationSeverity?] = []
+        func level(_ kind: AnnotationKind) -> AnnotationSeverity? {
+            for k in levelKinds.indices where levelKinds[k].rawValue == kind.rawValue { return levelValues[k] }
+            levelKinds.append(kind)
+            levelValues.append(severity(kind))
+            return levelValues[levelValues.count - 1]
+        }
+        // The part of the document whose diagnostics are built anew, and a graph of it (with all
+        // their links: each one's linked annotations lie within its span).
+        var graph = graph
+        var rebuiltLow = Int.max, rebuiltHigh = -1
+
+        // How each diagnostic is made: copied (0), its template filled with shifted slots (1), built (2).
+        var how = [UInt8](repeating: 2, count: annotations.count)
+        for index in annotations.indices {
+            // No diagnostic (its kind is off): nothing to build, no graph needed for it.
+            if level(annotations[index].kind) == nil { continue }
+            if let previous {
+                if index < prefixEnd, Int(links.high[index]) < prefixEnd, Int(previous.links.high[index]) < prefixEnd,
+                    !previous.byteRanges[index].isEmpty
+                {
+                    how[index] = 0
+                    continue
+                }
+                let before = index - indexShift
+                if index >= suffixStart, Int(links.low[index]) >= suffixStart,
+                    Int(previous.links.low[before]) >= suffixStart - indexShift,
+                    previous.templates[before] != nil, previous.slotStarts[before] >= 0
+                {
+                    how[index] = 1
+                    continue
+                }
+            }
+            rebuiltLow = min(rebuiltLow, Int(links.low[index]))
+            rebuiltHigh = max(rebuiltHigh, Int(links.high[index]))
+        }
+        if graph == nil && rebuiltLow <= rebuiltHigh {
+            graph = rebuiltLow == 0 && rebuiltHigh == annotations.count - 1
+                ? AnnotationGraph(annotations) : AnnotationGraph(Array(annotations[rebuiltLow...rebuiltHigh]))
+        }
+
+        // The previous publish's parts, bound once (not per diagnostic).
+        let previousBody = previous?.body ?? []
+        let previousRanges = previous?.byteRanges ?? []
+        let previousTemplates = previous?.templates ?? []
+        let previousSlotStarts = previous?.slotStarts ?? []
+        let previousSlots = previous?.slots ?? []
+        let previousStartDigits = previous?.startDigits ?? []
+        let previousAnnotations = previous?.annotations ?? []
 
         // A run of bytes of the previous body being copied (contiguous diagnostics, commas between).
         var run: Range<Int>? = nil
         func flush() {
-            if let pending = run, let previous {
-                out.append(contentsOf: previous.body[pending])
+            if let pending = run {
+                previousBody.withUnsafeBufferPointer { body in
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: body[pending]))
+                }
                 run = nil
             }
         }
-        for (index, annotation) in annotations.enumerated() {
-            guard let level = severity(annotation.kind) else {
+        // The leading run of copied diagnostics, in one piece: the bytes, and the record's entries,
+        // which are the previous ones (byte ranges moved by the envelope's change of length).
+        var index = 0
+        if let previous {
+            var copyEnd = 0
+            var lastCopied = -1
+            while copyEnd < annotations.count {
+                if how[copyEnd] == 0 {
+                    lastCopied = copyEnd
+                } else if level(annotations[copyEnd].kind) != nil {
+                    break
+                }
+                copyEnd += 1
+            }
+            if lastCopied >= 0 {
+                var firstCopied = 0
+                while how[firstCopied] != 0 { firstCopied += 1 }
+                let bytes = previousRanges[firstCopied].lowerBound..<previousRanges[lastCopied].upperBound
+                let moved = out.count - bytes.lowerBound
+                previousBody.withUnsafeBufferPointer { body in
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: body[bytes]))
+                }
+                first = false
+                var slotEnd = 0
+                for i in 0..<copyEnd {
+                    let range = previousRanges[i]
+                    record.byteRanges.append(range.isEmpty ? range : (range.lowerBound + moved)..<(range.upperBound + moved))
+                    if how[i] == 0 {
+                        used += 1
+                        if previousSlotStarts[i] >= 0, let template = previousTemplates[i] {
+                            slotEnd = previousSlotStarts[i] + template.slotCount
+                        }
+                    }
+                }
+                record.templates.append(contentsOf: previousTemplates[0..<copyEnd])
+                record.slotStarts.append(contentsOf: previousSlotStarts[0..<copyEnd])
+                record.startDigits.append(contentsOf: previousStartDigits[0..<copyEnd])
+                record.slots.append(contentsOf: previousSlots[0..<slotEnd])
+                index = copyEnd
+            }
+            _ = previous
+        }
+        while index < annotations.count {
+            defer { index += 1 }
+            guard let level = level(annotations[index].kind) else {
                 record.byteRanges.append(0..<0)
                 record.templates.append(nil)
                 record.slotStarts.append(-1)
+                record.startDigits.append(-1)
                 continue
             }
             used += 1
-            let linked = !annotation.links.isEmpty || graph.incoming[annotation.id] != nil
-            if !linked, let previous, index < prefixEnd, !previous.byteRanges[index].isEmpty {
+            if how[index] == 0 {
                 // Unchanged, before the edit: the same bytes as last time.
-                let range = previous.byteRanges[index]
+                let range = previousRanges[index]
                 if !first {
                     if let pending = run, pending.upperBound + 1 == range.lowerBound {
                         run = pending.lowerBound..<range.upperBound
@@ -140,11 +287,14 @@ final class DiagnosticFragmentCache: Sendable {
                 // Its place in this body: where the run puts it.
                 let at = out.count + (run!.upperBound - run!.lowerBound) - range.count
                 record.byteRanges.append(at..<(at + range.count))
-                record.templates.append(previous.templates[index])
-                let start = previous.slotStarts[index]
-                record.slotStarts.append(start < 0 ? -1 : record.slots.count)
-                if start >= 0, let template = previous.templates[index] {
-                    record.slots.append(contentsOf: previous.slots[start..<(start + template.slotCount)])
+                record.templates.append(previousTemplates[index])
+                record.startDigits.append(previousStartDigits[index])
+                let start = previousSlotStarts[index]
+                if start >= 0, let template = previousTemplates[index] {
+                    record.slotStarts.append(record.slots.count)
+                    record.slots.append(contentsOf: previousSlots[start..<(start + template.slotCount)])
+                } else {
+                    record.slotStarts.append(-1)
                 }
                 continue
             }
@@ -152,49 +302,75 @@ final class DiagnosticFragmentCache: Sendable {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
             let begin = out.count
-            if !linked, let previous, index >= suffixStart, let template = previous.templates[index - indexShift],
-                previous.slotStarts[index - indexShift] >= 0
-            {
-                // Unchanged but moved: last time's slots, shifted.
-                let start = previous.slotStarts[index - indexShift]
-                slots.removeAll(keepingCapacity: true)
-                slots.append(contentsOf: previous.slots[start..<(start + template.slotCount)])
-                for k in [0, 1, 4, 5] where k < slots.count { slots[k] += lineShift }
-                if slots.count > 3 {
-                    slots[2] += unitShift
-                    slots[3] += unitShift
+            if how[index] == 1, let template = previousTemplates[index - indexShift] {
+                // Unchanged but moved: last time's slots, shifted (slot order, see `DiagnosticShape`:
+                // lines, lines, offsets, offsets, lines, lines, related lines...).
+                let before = index - indexShift
+                let start = previousSlotStarts[before]
+                let newStart = record.slots.count
+                let digits = Int(previousStartDigits[before])
+                if lineShift == 0, template.endGap >= 0, digits >= 0,
+                    index >= idsKeptFrom || Self.sameIDs(annotations[index], previousAnnotations[before])
+                {
+                    // Only `data.start` and `data.end` differ: last time's bytes around them.
+                    let range = previousRanges[before]
+                    let oldStart = previousSlots[start + 2], oldEnd = previousSlots[start + 3]
+                    let gap = range.lowerBound + digits + DiagnosticFragments.decimalLength(oldStart)
+                    let rest = gap + template.endGap + DiagnosticFragments.decimalLength(oldEnd)
+                    previousBody.withUnsafeBufferPointer { body in
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: body[range.lowerBound..<(range.lowerBound + digits)]))
+                        DiagnosticFragments.appendDecimal(oldStart + unitShift, to: &out)
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: body[gap..<(gap + template.endGap)]))
+                        DiagnosticFragments.appendDecimal(oldEnd + unitShift, to: &out)
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: body[rest..<range.upperBound]))
+                    }
+                    record.slots.append(contentsOf: previousSlots[start..<(start + template.slotCount)])
+                    record.slots[newStart + 2] += unitShift
+                    record.slots[newStart + 3] += unitShift
+                    record.startDigits.append(Int32(digits))
+                } else {
+                    for k in 0..<template.slotCount {
+                        record.slots.append(previousSlots[start + k] + (k == 2 || k == 3 ? unitShift : lineShift))
+                    }
+                    let at = record.slots.withUnsafeBufferPointer { slots in
+                        template.render(
+                            slots: UnsafeBufferPointer(rebasing: slots[newStart...]), id: annotations[index].id,
+                            links: annotations[index].links, into: &out)
+                    }
+                    record.startDigits.append(Int32(at))
                 }
-                ids.removeAll(keepingCapacity: true)
-                ids.append(annotation.id)
-                template.render(slots: slots, ids: ids, into: &out)
                 record.byteRanges.append(begin..<out.count)
                 record.templates.append(template)
-                record.slotStarts.append(record.slots.count)
-                record.slots.append(contentsOf: slots)
+                record.slotStarts.append(newStart)
                 continue
             }
+            let annotation = annotations[index]
             let shape = DiagnosticShape(
-                annotation, severity: level, graph: graph, lineIndex: lineIndex, encoding: encoding,
+                annotation, severity: level, graph: graph!, lineIndex: lineIndex, encoding: encoding,
                 slots: &slots, ids: &ids)
             var template = known[shape] ?? added[shape]
             if template == nil {
                 template = DiagnosticTemplate(
-                    builder.diagnostic(for: annotation, severity: level, graph: graph), slotCount: slots.count)
+                    builder.diagnostic(for: annotation, severity: level, graph: graph!), slotCount: slots.count)
                 added[shape] = template
             }
-            if let template = template!.parts.isEmpty ? nil : template {
-                template.render(slots: slots, ids: ids, into: &out)
-                record.templates.append(linked ? nil : template)
-                record.slotStarts.append(linked ? -1 : record.slots.count)
-                if !linked { record.slots.append(contentsOf: slots) }
+            if let template = template!.isEmpty ? nil : template {
+                let at = slots.withUnsafeBufferPointer { slots in
+                    template.render(slots: slots, id: annotation.id, links: annotation.links, into: &out)
+                }
+                record.startDigits.append(Int32(at))
+                record.templates.append(template)
+                record.slotStarts.append(record.slots.count)
+                record.slots.append(contentsOf: slots)
             } else {
                 // Sentinels clash with the text: serialized whole, not cached.
                 out.append(contentsOf: DiagnosticFragments.serializer.serialize(
-                    builder.diagnostic(for: annotation, severity: level, graph: graph)))
+                    builder.diagnostic(for: annotation, severity: level, graph: graph!)))
                 record.templates.append(nil)
                 record.slotStarts.append(-1)
+                record.startDigits.append(-1)
             }
-            record.byteRanges.append(linked ? 0..<0 : begin..<out.count)
+            record.byteRanges.append(begin..<out.count)
         }
         flush()
         out.append(contentsOf: envelope.tail)
@@ -206,10 +382,47 @@ final class DiagnosticFragmentCache: Sendable {
             }
         }
         record.body = out
-        published.withLock { published in
-            if published == nil || published!.version <= version { published = record }
+        let replaced = published.withLock { published -> [UInt8] in
+            guard published == nil || published!.version <= version else { return [] }
+            defer { published = record }
+            return published?.body ?? []
         }
+        spare.withLock { $0 = replaced }
         return out
+    }
+
+    /// `==` field by field, without copying either annotation.
+    @inline(__always)
+    static func same(_ a: Annotation, _ b: Annotation) -> Bool {
+        a.range == b.range && sameBytes(a.id, b.id) && sameBytes(a.kind.rawValue, b.kind.rawValue)
+            && sameBytes(a.module, b.module)
+            && sameBytes(a.text, b.text) && a.links == b.links && a.attributes == b.attributes
+    }
+
+    /// The same id and link targets, byte for byte.
+    static func sameIDs(_ a: Annotation, _ b: Annotation) -> Bool {
+        guard sameBytes(a.id, b.id), a.links.count == b.links.count else { return false }
+        for k in a.links.indices where !sameBytes(a.links[k].target, b.links[k].target) { return false }
+        return true
+    }
+
+    static func sameRels(_ a: [AnnotationLink], _ b: [AnnotationLink]) -> Bool {
+        for k in a.indices where a[k].rel != b[k].rel { return false }
+        return true
+    }
+
+    /// Equal UTF-8 bytes (String's `==` would take canonically equivalent texts for equal); the
+    /// same storage is recognised without reading it.
+    @inline(__always)
+    static func sameBytes(_ a: String, _ b: String) -> Bool {
+        let result = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in
+                x.count == y.count
+                    && (x.baseAddress == y.baseAddress || x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
+            }
+        }
+        if let result, let result { return result }
+        return a.utf8.elementsEqual(b.utf8)
     }
 }
 
@@ -318,7 +531,7 @@ struct DiagnosticShape: Hashable {
 /// A diagnostic's compact JSON cut where the slots go: `parts.count == order.count + 1`. Empty
 /// `parts` when the sentinels could not be found exactly once each (the diagnostic is then
 /// serialized whole every time).
-struct DiagnosticTemplate: Sendable {
+struct DiagnosticTemplateParts: Sendable {
     enum Slot: Sendable {
         case number(Int)
         case id(Int)
@@ -424,16 +637,67 @@ struct DiagnosticTemplate: Sendable {
         parts.append(Array(bytes[position...]))
         return (parts, found.map(\.slot))
     }
+}
 
-    func render(slots: [Int], ids: [String], into out: inout [UInt8]) {
-        for (index, slot) in order.enumerated() {
-            out.append(contentsOf: parts[index])
-            switch slot {
-            case .number(let i): DiagnosticFragments.appendDecimal(slots[i], to: &out)
-            case .id(let i): DiagnosticFragments.appendID(ids[i], to: &out)
-            }
+/// A diagnostic's template as a publish uses it: one object, so keeping it per diagnostic from
+/// publish to publish costs a reference.
+final class DiagnosticTemplate: Sendable {
+    typealias Slot = DiagnosticTemplateParts.Slot
+    let order: [Slot]
+    /// The parts joined, and where each part but the last ends in it.
+    let bytes: [UInt8]
+    let cuts: [Int]
+    /// How many numbers the slots take (ids not counted).
+    let slotCount: Int
+    /// True when the sentinels could not be cut out (the diagnostic is serialized whole each time).
+    let isEmpty: Bool
+    /// The bytes between `data.start`'s digits and `data.end`'s when those come one after the
+    /// other, else -1.
+    let endGap: Int
+
+    init(_ diagnostic: JSONValue, slotCount: Int) {
+        let parts = DiagnosticTemplateParts(diagnostic, slotCount: slotCount)
+        order = parts.order
+        self.slotCount = parts.slotCount
+        isEmpty = parts.parts.isEmpty
+        var bytes: [UInt8] = []
+        var cuts: [Int] = []
+        for part in parts.parts.dropLast() {
+            bytes.append(contentsOf: part)
+            cuts.append(bytes.count)
         }
-        out.append(contentsOf: parts[order.count])
+        if let last = parts.parts.last { bytes.append(contentsOf: last) }
+        self.bytes = bytes
+        self.cuts = cuts
+        var endGap = -1
+        for k in order.indices.dropLast() {
+            if case .number(2) = order[k], case .number(3) = order[k + 1] { endGap = cuts[k + 1] - cuts[k] }
+        }
+        self.endGap = endGap
+    }
+
+    /// Fills the slots: numbers from `slots`, id 0 is the annotation's, id `i` its link `i - 1`'s
+    /// target. Returns where the digits of `data.start` (slot 2) begin in what it wrote (-1: none).
+    @discardableResult
+    func render(slots: UnsafeBufferPointer<Int>, id: String, links: [AnnotationLink], into out: inout [UInt8]) -> Int {
+        let begin = out.count
+        var startDigits = -1
+        bytes.withUnsafeBufferPointer { bytes in
+            var from = 0
+            for index in order.indices {
+                let to = cuts[index]
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<to]))
+                from = to
+                switch order[index] {
+                case .number(let i):
+                    if i == 2 { startDigits = out.count - begin }
+                    DiagnosticFragments.appendDecimal(slots[i], to: &out)
+                case .id(let i): DiagnosticFragments.appendID(i == 0 ? id : links[i - 1].target, to: &out)
+                }
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from...]))
+        }
+        return startDigits
     }
 }
 
@@ -457,11 +721,41 @@ enum DiagnosticFragments {
         return (Array(bytes[..<i]) + [UInt8(ascii: "[")], [UInt8(ascii: "]")] + Array(bytes[(i + needle.count)...]))
     }
 
+    /// How many bytes `appendDecimal` writes for `value`.
+    static func decimalLength(_ value: Int) -> Int {
+        if value < 0 { return value == Int.min ? String(value).utf8.count : 1 + decimalLength(-value) }
+        var length = 1
+        var rest = value
+        while rest >= 10 {
+            rest /= 10
+            length += 1
+        }
+        return length
+    }
+
     static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
         if value >= 0 && value < 10 {
             out.append(UInt8(ascii: "0") + UInt8(value))
-        } else {
-            out.append(contentsOf: String(value).utf8)
+            return
+        }
+        if value < 0 {
+            if value == Int.min {
+                out.append(contentsOf: String(value).utf8)
+                return
+            }
+            out.append(UInt8(ascii: "-"))
+        }
+        var magnitude = value.magnitude
+        // Twenty digits hold any UInt64; written back to front.
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var at = buffer.count
+            repeat {
+                at -= 1
+                buffer[at] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[at...]))
         }
     }
 

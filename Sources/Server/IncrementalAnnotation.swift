@@ -20,6 +20,11 @@ import TextEngine
 struct IncrementalAnnotation {
     struct Outcome {
         var annotations: [Annotation]
+        /// Who links to whom in `annotations`.
+        var links: LinkSpans
+        /// The old annotations below `prefix` are the first ones, unchanged; from `after` on the
+        /// annotations are the old ones after the window, moved (ids changed if `renumbered`).
+        var kept: (prefix: Int, after: Int, renumbered: Bool)? = nil
         var result: PipelineResult
         /// The view's byte range that was annotated again.
         var window: Range<Int>
@@ -31,6 +36,8 @@ struct IncrementalAnnotation {
     let oldAnnotations: [Annotation]
     let newView: [UInt8]
     let newParagraphs: [Range<Int>]
+    /// The links of `oldAnnotations`, when the caller kept them (else worked out here).
+    var oldLinks: LinkSpans? = nil
 
     /// Runs the pipeline on the window (through `annotate`, given the window's text) and merges;
     /// nil when the incremental result cannot be trusted (the caller then runs in full) or when
@@ -53,7 +60,9 @@ struct IncrementalAnnotation {
         }
         if prefix == oldCount && prefix == newCount && delta == 0 && Paragraphs.bytesEqual(oldView, oldView.indices, newView, newView.indices) {
             // Nothing changed in the prose (an edit inside masked markup): the old result stands.
-            return Outcome(annotations: oldAnnotations, result: PipelineResult(), window: 0..<0)
+            return Outcome(
+                annotations: oldAnnotations, links: oldLinks ?? LinkSpans(oldAnnotations), result: PipelineResult(),
+                window: 0..<0)
         }
         if prefix == 0 && suffix == 0 { return nil }
         // Window: the changed paragraphs and one guard on each side (in new and old numbering).
@@ -64,71 +73,144 @@ struct IncrementalAnnotation {
         let window = newParagraphs[low].lowerBound..<newParagraphs[newHigh - 1].upperBound
         let oldWindow = oldParagraphs[low].lowerBound..<oldParagraphs[oldHigh - 1].upperBound
 
-        // 3a. Nothing old may cross the window's edges, by span or by link.
-        let inside = Set(oldAnnotations.filter { oldWindow.contains($0.start) }.map(\.id))
-        for annotation in oldAnnotations {
-            let crosses = (annotation.start < oldWindow.lowerBound && annotation.end > oldWindow.lowerBound)
-                || (annotation.start < oldWindow.upperBound && annotation.end > oldWindow.upperBound)
-            if crosses { return nil }
-            if !annotation.links.isEmpty {
-                let isInside = inside.contains(annotation.id)
-                if annotation.links.contains(where: { inside.contains($0.target) != isInside }) { return nil }
-            }
+        // 3a. Nothing old may cross the window's edges, by span or by link. Old annotations are in
+        // document order: those before the window must end by its start, those in it by its end,
+        // and those in it be linked only among themselves.
+        let insideLow = LinkSpans.firstIndex(in: oldAnnotations, startingAtOrAfter: oldWindow.lowerBound)
+        let insideHigh = LinkSpans.firstIndex(in: oldAnnotations, startingAtOrAfter: oldWindow.upperBound)
+        let crosses = oldAnnotations.withUnsafeBufferPointer { old -> Bool in
+            for i in 0..<insideLow where old[i].range.upperBound > oldWindow.lowerBound { return true }
+            for i in insideLow..<insideHigh where old[i].range.upperBound > oldWindow.upperBound { return true }
+            return false
+        }
+        if crosses { return nil }
+        let oldLinks = self.oldLinks ?? LinkSpans(oldAnnotations)
+        for i in insideLow..<insideHigh
+        where Int(oldLinks.low[i]) < insideLow || Int(oldLinks.high[i]) >= insideHigh {
+            return nil
         }
 
         let text = String(decoding: newView[window], as: UTF8.self)
         guard let result = annotate(text) else { return nil }
-        let fresh = result.annotations.map { annotation -> Annotation in
-            var moved = annotation
-            moved.range = (annotation.start + window.lowerBound)..<(annotation.end + window.lowerBound)
-            return moved
+        var fresh = result.annotations
+        for i in fresh.indices {
+            fresh[i].range = (fresh[i].start + window.lowerBound)..<(fresh[i].end + window.lowerBound)
         }
 
         // 3b. The guards must have come out as they were.
+        let oldInside = oldAnnotations[insideLow..<insideHigh]
         if low < prefix {
-            if signature(of: oldAnnotations, in: oldParagraphs[low]) != signature(of: fresh, in: newParagraphs[low]) { return nil }
+            if signature(of: oldInside, in: oldParagraphs[low]) != signature(of: fresh[...], in: newParagraphs[low]) {
+                return nil
+            }
         }
         if newHigh > newCount - suffix {
-            if signature(of: oldAnnotations, in: oldParagraphs[oldHigh - 1])
-                != signature(of: fresh, in: newParagraphs[newHigh - 1])
+            if signature(of: oldInside, in: oldParagraphs[oldHigh - 1])
+                != signature(of: fresh[...], in: newParagraphs[newHigh - 1])
             {
                 return nil
             }
         }
 
-        // 4. Merge under distinct ids, then number everything in document order.
-        var merged: [Annotation] = []
-        merged.reserveCapacity(oldAnnotations.count + fresh.count)
-        // In document order (before, window, after), so `finalize` need not sort.
-        // Old ids (`kind-N`, unique) stay; the window's get a prefix no numbered id has, so the two
-        // never collide (renaming every old annotation would cost a copy of each per keystroke).
-        for annotation in oldAnnotations where annotation.start < oldWindow.lowerBound {
-            merged.append(annotation)
+        // 4. Merge in document order (before, window, after: their starts lie on either side of
+        // the window's edges, so no sort), numbered as `AnnotationPipeline.finalize` numbers a
+        // whole result: per kind in document order. The annotations before the window keep their
+        // ids; the window's continue each kind's count; those after it keep theirs unless the
+        // window holds a different number of their kind, and links follow the renumbering.
+        let freshLinks = LinkSpans(fresh)
+        var counters: [AnnotationKind: Int] = [:]
+        var kindsSeen = Set<AnnotationKind>()
+        var insideCounts: [AnnotationKind: Int] = [:]
+        for annotation in fresh { kindsSeen.insert(annotation.kind) }
+        for annotation in oldInside {
+            kindsSeen.insert(annotation.kind)
+            insideCounts[annotation.kind, default: 0] += 1
         }
-        for annotation in fresh { merged.append(renamed(annotation, prefix: "\u{0}new:")) }
-        for annotation in oldAnnotations where annotation.start >= oldWindow.upperBound {
-            var kept = annotation
-            kept.range = (annotation.start + delta)..<(annotation.end + delta)
-            merged.append(kept)
+        // Each kind's count before the window: the number in the last id of that kind before it.
+        var missing = kindsSeen
+        var index = insideLow - 1
+        while !missing.isEmpty && index >= 0 {
+            let kind = oldAnnotations[index].kind
+            if missing.remove(kind) != nil {
+                guard let number = Self.number(in: oldAnnotations[index].id, kind: kind) else { return nil }
+                counters[kind] = number
+            }
+            index -= 1
+        }
+        var renamed: [String: String] = [:]
+        for i in fresh.indices {
+            let number = (counters[fresh[i].kind] ?? 0) + 1
+            counters[fresh[i].kind] = number
+            let id = "\(fresh[i].kind.rawValue)-\(number)"
+            renamed[fresh[i].id] = id
+            fresh[i].id = id
+        }
+        for i in fresh.indices where !fresh[i].links.isEmpty {
+            fresh[i].links = fresh[i].links.map { AnnotationLink(rel: $0.rel, target: renamed[$0.target] ?? $0.target) }
+        }
+        var shifts: [AnnotationKind: Int] = [:]
+        for kind in kindsSeen {
+            let shift = fresh.lazy.filter { $0.kind == kind }.count - (insideCounts[kind] ?? 0)
+            if shift != 0 { shifts[kind] = shift }
         }
 
-        // Old and fresh are each finalized, and their starts lie on either side of the window's
-        // edges, so no two share module, kind and span: no duplicates to look for.
-        return Outcome(annotations: AnnotationPipeline.finalize(merged, distinct: true), result: result, window: window)
+        var merged = oldAnnotations
+        merged.replaceSubrange(insideLow..<insideHigh, with: fresh)
+        let afterStart = insideLow + fresh.count
+        if delta != 0 {
+            for i in afterStart..<merged.count {
+                merged[i].range = (merged[i].start + delta)..<(merged[i].end + delta)
+            }
+        }
+        let links = oldLinks.replacing(insideLow..<insideHigh, with: freshLinks)
+        if !shifts.isEmpty {
+            for i in afterStart..<merged.count {
+                guard let shift = shifts[merged[i].kind] else { continue }
+                guard let number = Self.number(in: merged[i].id, kind: merged[i].kind) else { return nil }
+                merged[i].id = "\(merged[i].kind.rawValue)-\(number + shift)"
+            }
+            // Links to renumbered annotations (from anywhere outside the window) follow them.
+            for i in merged.indices where !merged[i].links.isEmpty && (i < insideLow || i >= afterStart) {
+                let targets = Int(links.targetStarts[i])..<Int(links.targetStarts[i + 1])
+                guard targets.contains(where: { links.targets[$0] >= Int32(afterStart) }) else { continue }
+                var rewritten = merged[i].links
+                for (k, t) in targets.enumerated() where links.targets[t] >= 0 {
+                    rewritten[k].target = merged[Int(links.targets[t])].id
+                }
+                merged[i].links = rewritten
+            }
+        }
+        return Outcome(
+            annotations: merged, links: links, kept: (insideLow, afterStart, !shifts.isEmpty), result: result,
+            window: window)
     }
 
-    private func renamed(_ annotation: Annotation, prefix: String) -> Annotation {
-        var copy = annotation
-        copy.id = prefix + annotation.id
-        copy.links = annotation.links.map { AnnotationLink(rel: $0.rel, target: prefix + $0.target) }
-        return copy
+    /// N of an id `kind-N`; nil when the id is not numbered so.
+    static func number(in id: String, kind: AnnotationKind) -> Int? {
+        let prefix = kind.rawValue.utf8
+        let utf8 = id.utf8
+        guard utf8.count > prefix.count + 1, utf8.starts(with: prefix) else { return nil }
+        var rest = utf8.dropFirst(prefix.count)
+        guard rest.first == UInt8(ascii: "-") else { return nil }
+        rest = rest.dropFirst()
+        var number = 0
+        for byte in rest {
+            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"), number < Int.max / 20 else { return nil }
+            number = number * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return number
     }
 
     /// What a paragraph holds, relative to its start: spans, attributes and links (a link to a span
     /// in the same paragraph by its place, to one elsewhere only by its kind).
-    private func signature(of annotations: [Annotation], in paragraph: Range<Int>) -> Set<String> {
-        let here = annotations.filter { paragraph.contains($0.start) }
-        // Only the link targets are looked up: one pass over the rest, no index of the whole document.
+    /// `annotations` are in document order and hold every annotation the paragraph's link to.
+    private func signature(of annotations: ArraySlice<Annotation>, in paragraph: Range<Int>) -> Set<String> {
+        var first = annotations.startIndex
+        while first < annotations.endIndex && annotations[first].start < paragraph.lowerBound { first += 1 }
+        var last = first
+        while last < annotations.endIndex && annotations[last].start < paragraph.upperBound { last += 1 }
+        let here = annotations[first..<last]
+        // Only the link targets are looked up.
         let wanted = Set(here.flatMap { $0.links.map(\.target) })
         var byID: [String: Annotation] = [:]
         if !wanted.isEmpty {

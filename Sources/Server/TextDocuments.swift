@@ -113,7 +113,8 @@ extension ScholiaServer {
     /// `diagnostics(for:context:)` in a notification, spliced from the cache's pieces.
     func publishBody(for analysis: DocumentAnalysis, context: EditorContext, cache: DiagnosticFragmentCache) -> [UInt8] {
         cache.publishBody(
-            version: analysis.snapshot.version, annotations: analysis.annotations, graph: analysis.graph,
+            version: analysis.snapshot.version, annotations: analysis.annotations, links: analysis.links,
+            token: analysis.token, continuity: analysis.continuity,
             lineIndex: analysis.snapshot.lineIndex, encoding: context.encoding, generation: analysis.generation,
             severity: context.severity(of:))
     }

@@ -313,6 +313,23 @@ func withConnection(
         }
     }
 
+    /// Header and body go out in one `writev`, resumed across partial writes into a full pipe.
+    @Test func aSerializedBodyLargerThanThePipeArrivesWhole() throws {
+        try withConnection { pipes, connection, server in
+            pipes.write("Content-Length: 2\r\n")  // Decides the mode.
+            let body = Array(#"{"jsonrpc":"2.0","method":"n","params":{"t":""#.utf8)
+                + Array(String(repeating: "aص", count: 150_000).utf8) + Array(#""}}"#.utf8)
+            DispatchQueue.global().async { connection.send(serialized: body) }
+            let frames = pipes.readFrames(1, timeout: 30).frames
+            #expect(frames.count == 1)
+            guard case .body(let bytes)? = frames.first else {
+                Issue.record("no body frame")
+                return
+            }
+            #expect(bytes == body)
+        }
+    }
+
     @Test func writesToAClosedOutputAreDropped() throws {
         signal(SIGPIPE, SIG_IGN)  // As the CLI does; otherwise the write would kill the test process.
         try withConnection { pipes, connection, server in
