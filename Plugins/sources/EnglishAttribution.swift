@@ -266,7 +266,7 @@ struct EnglishAttribution {
         return pronouns.contains(c.form(last)) || c.noun(at: last) != nil
             || (c.isCapitalized(last) && !c.text.isSentenceInitial(token: last))
             || (c.isCapitalized(last) && subject.count > 1)
-            || (c.isCapitalized(last) && c.names.isName(c.form(last)))
+            || (c.isCapitalized(last) && c.names.isName(c.form(last), at: last))
     }
 
     /// A suffix test on a form, from the per-text shape cache for the suffixes the rules ask about.

@@ -268,37 +268,54 @@ final class FormShapeCache {
     }
 }
 
-/// Forms the text writes as names: capitalized inside a sentence somewhere and never in
-/// lowercase (`Trump` is a name; `Prices` at a sentence start is not). Found in one pass over
-/// the tokens, on first use.
+/// Forms written as names around a paragraph: capitalized inside a sentence somewhere and never in
+/// lowercase (`Trump` is a name; `Prices` at a sentence start is not).
+///
+/// The evidence is the token's paragraph and its two neighbours, not the whole text: the module
+/// declares `scope: .paragraph`, and after an edit the server re-annotates the changed paragraphs
+/// with one neighbour on each side and checks those neighbours came out as before, so nothing it
+/// decides may reach further (a full run and a window run must agree). The evidence for a
+/// paragraph is gathered when first asked about; states are tagged with that paragraph.
 final class NameForms {
     let text: AnalyzedText
-    private var flags: [UInt8] = []
+    /// Per form: 1 seen capitalized mid-sentence, 2 seen in lowercase, valid where `paragraphOf`
+    /// holds the paragraph last scanned for it.
+    private var state: [UInt8] = []
+    private var paragraphOf: [Int32] = []
+    private var scanned = -1
 
     init(text: AnalyzedText) { self.text = text }
 
-    func isName(_ form: Int32) -> Bool {
-        if flags.isEmpty { build() }
+    func isName(_ form: Int32, at token: Int) -> Bool {
+        let paragraph = text.paragraphIndex(ofToken: token)
+        if paragraph != scanned { scan(paragraph) }
         let index = Int(form)
-        return index >= 0 && index < flags.count && flags[index] == 1
+        return index >= 0 && index < state.count && paragraphOf[index] == Int32(paragraph) && state[index] == 1
     }
 
-    private func build() {
-        var flags = [UInt8](repeating: 0, count: max(text.forms.count, 1))
+    private func scan(_ paragraph: Int) {
+        if state.isEmpty {
+            state = [UInt8](repeating: 0, count: max(text.forms.count, 1))
+            paragraphOf = [Int32](repeating: -1, count: state.count)
+        }
+        let tag = Int32(paragraph)
         let tokens = text.tokens
+        let first = text.paragraphs[max(paragraph - 1, 0)].tokens.lowerBound
+        let last = text.paragraphs[min(paragraph + 1, text.paragraphs.count - 1)].tokens.upperBound
         var previousWord = false
-        for i in tokens.indices {
+        for i in first..<last {
             let token = tokens[i]
             guard token.kind == .word else { previousWord = token.kind == .number; continue }
             let index = Int(token.form)
+            if paragraphOf[index] != tag { paragraphOf[index] = tag; state[index] = 0 }
             if !token.flags.contains(.capitalized) {
-                flags[index] = 2
-            } else if previousWord && !token.flags.contains(.paragraphStart) && flags[index] == 0 {
-                flags[index] = 1
+                state[index] = 2
+            } else if previousWord && !token.flags.contains(.paragraphStart) && state[index] == 0 {
+                state[index] = 1
             }
             previousWord = true
         }
-        self.flags = flags
+        scanned = paragraph
     }
 }
 
@@ -434,7 +451,7 @@ struct AttributionContext {
             // A common source noun written as part of a name (`The New York Post`, `the Post`):
             // the text writes it capitalized mid-sentence and never in lowercase.
             let last = head.tokens.upperBound - 1
-            if named == "false" && !headFirst && isCapitalized(last) && names.isName(form(last)) { return (true, type) }
+            if named == "false" && !headFirst && isCapitalized(last) && names.isName(form(last), at: last) { return (true, type) }
             return (named == "true", type)
         }
         // A role noun (spokesman, الوزير) or no known noun: named when a name is written out.
@@ -442,7 +459,7 @@ struct AttributionContext {
             || (tokens.count > 0 && isCapitalized(tokens.lowerBound) && !text.isSentenceInitial(token: tokens.lowerBound))
             || (tokens.count > 1 && isCapitalized(tokens.lowerBound))
             // `Stein said` at a sentence start: a name if the text writes it as one elsewhere.
-            || (isCapitalized(tokens.lowerBound) && names.isName(form(tokens.lowerBound)))
+            || (isCapitalized(tokens.lowerBound) && names.isName(form(tokens.lowerBound), at: tokens.lowerBound))
         if text.tokens[tokens.lowerBound].kind == .arabicWord {
             // Arabic has no capitals: a role with the article (`الوزير`) or a bare name is specific.
             // A bare name (`باراك أوباما`) is a person; an unknown noun with the article

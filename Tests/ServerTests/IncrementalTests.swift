@@ -79,6 +79,50 @@ import TextModel
         }
     }
 
+    @Test func whatTheSourcesModuleDecidesReachesNoFurtherThanANeighbour() throws {
+        // `Stein` opens its sentence; whether it is a name is decided from the paragraphs around
+        // it. Far-away text (`Jill Stein` in the first paragraph) must not count, or a window
+        // run after an edit would disagree with a full run. The built-in modules, not test ones.
+        let client = TestClient()
+        try client.initializeEditor(options: ["debounceMilliseconds": 0])
+        var text = "Jill Stein ran again.\n\nThe rally was long.\n\nThe crowd was small.\n\nIt rained.\n\nStein said she would win."
+        client.open(uri: "u", text: text)
+        _ = try published(client, version: 1)
+        let index = LineIndex(text)
+        let at = Array(text.utf8).count - Array(" win.".utf8).count
+        client.changeRange(uri: "u", version: 2, range: index.range(ofUTF8: at..<at, in: .utf16), text: " surely")
+        text = String(text.prefix(text.count - " win.".count)) + " surely win."
+        let got = try published(client, version: 2)
+        let full = try fullRun(client, text)
+        #expect(got == full)
+        #expect(full.contains { $0["text"]?.stringValue == "Stein" })
+    }
+
+    @Test func randomEditsWithTheBuiltInModulesMatchAFullRun() throws {
+        let client = TestClient()
+        try client.initializeEditor(options: ["debounceMilliseconds": 0])
+        let pieces = ["Stein said", "Jill Stein", "He’s claimed that", "“we may go,” said Kamin, who noted that",
+                      "according to officials", "وقال الوزير إن", "ربما", "\n", "\n\n", " ", "”", "“", "The Post"]
+        var text = "Jill Stein ran.\n\n“We may win,” she said.\n\nStein said the Post may be wrong.\n\nوقال الوزير إن المحادثات قد تستأنف."
+        client.open(uri: "u", text: text)
+        _ = try published(client, version: 1)
+        var generator = SystemRandomNumberGenerator()
+        for version in 2...40 {
+            var bytes = Array(text.utf8)
+            let boundaries = (0...bytes.count).filter { $0 == bytes.count || bytes[$0] & 0xC0 != 0x80 }
+            let a = boundaries.randomElement(using: &generator)!
+            let b = min(boundaries.filter { $0 >= a }.randomElement(using: &generator)!, a + 12)
+            let end = boundaries.last { $0 <= b }!
+            let insert = Bool.random(using: &generator) ? pieces.randomElement(using: &generator)! : ""
+            let range = LineIndex(text).range(ofUTF8: a..<end, in: .utf16)
+            bytes.replaceSubrange(a..<end, with: Array(insert.utf8))
+            text = String(decoding: bytes, as: UTF8.self)
+            client.changeRange(uri: "u", version: version, range: range, text: insert)
+            let got = try published(client, version: version)
+            #expect(got == (try fullRun(client, text)), "after version \(version): \(text.debugDescription)")
+        }
+    }
+
     @Test func markdownDocumentsAreReannotatedIncrementallyToo() throws {
         let client = makeEditorClient()
         try client.initializeEditor(options: ["debounceMilliseconds": 0])
