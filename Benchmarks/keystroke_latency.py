@@ -140,6 +140,27 @@ def utf16_position(text: str, index: int) -> dict:
     return {"line": line, "character": len(text[start:index].encode("utf-16-le")) // 2}
 
 
+def corpus_document(path: Path, size: int) -> str:
+    """Real articles joined by blank lines, in a fixed order, cut at an article boundary near `size`
+    UTF-8 bytes (the corpus is repeated if it is smaller)."""
+    if path.is_dir():
+        articles = [p.read_text(encoding="utf-8") for p in sorted(path.rglob("*.txt"))]
+    else:
+        articles = [json.loads(line).get("content", "") for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    articles = [a.strip() for a in articles if a.strip()]
+    if not articles:
+        raise SystemExit(f"keystroke_latency: no articles in {path}")
+    parts: list[str] = []
+    total = 0
+    while total < size:
+        for article in articles:
+            parts.append(article)
+            total += len(article.encode("utf-8")) + 2
+            if total >= size:
+                break
+    return "\n\n".join(parts) + "\n"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     default_bin = os.environ.get("SCHOLIA_BIN") or str(ROOT / ".build" / "release" / "scholia")
@@ -151,13 +172,17 @@ def main(argv=None) -> int:
                         help="typing: characters typed at one cursor in the middle of the document; random: each at a random place")
     parser.add_argument("--settings", default="{}",
                         help='extra scholia settings as JSON, e.g. \'{"severity": {"quote": "off"}}\' to time annotation without the diagnostics payload')
+    parser.add_argument("--corpus", default=None,
+                        help="build the document from real articles instead: a folder of .txt files (PolNeAR's text/) "
+                             "or a JSON-lines file with a 'content' member (SaudiNewsNet), read at run time, "
+                             "articles joined by blank lines up to --size bytes")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     args = parser.parse_args(argv)
     if not Path(args.bin).is_file():
         print(f"keystroke_latency: no binary at {args.bin} (swift build -c release)", file=sys.stderr)
         return 2
 
-    text = build_document(args.size)
+    text = corpus_document(Path(args.corpus), args.size) if args.corpus else build_document(args.size)
     uri = "file:///bench/keystrokes.txt"
     server = Server([args.bin, "serve"])
     try:
