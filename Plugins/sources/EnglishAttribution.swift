@@ -322,8 +322,6 @@ struct EnglishAttribution {
         return c.text.sentences[index].tokens.lowerBound..<upper
     }
 
-    /// Inversion (`“...,” said Smith`) happens after a quotation, a comma or at the sentence start,
-    /// never after a word (`the plan said to ...`).
     /// `Do you know ...?` (an auxiliary before the subject asks) and `you know,` (a filler).
     private func isQuestionOrFiller(_ cue: Range<Int>, in sentence: Range<Int>) -> Bool {
         let subject = cue.lowerBound - 1
@@ -340,6 +338,8 @@ struct EnglishAttribution {
         inverting.contains(form) || endsWith(form, .ed)
     }
 
+    /// Inversion (`“...,” said Smith`) happens after a quotation, a comma or at the sentence start,
+    /// never after a word (`the plan said to ...`).
     private func invertible(cueStart: Int, in sentence: Range<Int>) -> Bool {
         var b = cueStart - 1
         while b >= sentence.lowerBound && c.text.tokens[b].kind == .word && skipBeforeCue.contains(c.form(b)) { b -= 1 }
