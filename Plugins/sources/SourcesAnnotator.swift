@@ -274,48 +274,91 @@ final class FormShapeCache {
 /// The evidence is the token's paragraph and its two neighbours, not the whole text: the module
 /// declares `scope: .paragraph`, and after an edit the server re-annotates the changed paragraphs
 /// with one neighbour on each side and checks those neighbours came out as before, so nothing it
-/// decides may reach further (a full run and a window run must agree). The evidence for a
-/// paragraph is gathered when first asked about; states are tagged with that paragraph.
+/// decides may reach further (a full run and a window run must agree).
 final class NameForms {
     let text: AnalyzedText
-    /// Per form: 1 seen capitalized mid-sentence, 2 seen in lowercase, valid where `paragraphOf`
-    /// holds the paragraph last scanned for it.
-    private var state: [UInt8] = []
-    private var paragraphOf: [Int32] = []
-    private var scanned = -1
+    /// For each form, where it occurs in the text, ascending: `paragraph << 1 | 1` when written in
+    /// lowercase, `paragraph << 1` when capitalized mid-sentence (a capital at a sentence start
+    /// says nothing). `occurrences[start[form]..<start[form + 1]]`, gathered in one pass on first use.
+    private var start: [Int32] = []
+    private var occurrences: [Int32] = []
 
     init(text: AnalyzedText) { self.text = text }
 
     func isName(_ form: Int32, at token: Int) -> Bool {
-        let paragraph = text.paragraphIndex(ofToken: token)
-        if paragraph != scanned { scan(paragraph) }
+        if start.isEmpty { build() }
         let index = Int(form)
-        return index >= 0 && index < state.count && paragraphOf[index] == Int32(paragraph) && state[index] == 1
+        guard index >= 0 && index + 1 < start.count else { return false }
+        let paragraph = Int32(text.paragraphIndex(ofToken: token))
+        var low = Int(start[index]), high = Int(start[index + 1])
+        let end = high
+        let first = max(paragraph - 1, 0) << 1
+        while low < high {
+            let mid = (low + high) / 2
+            if occurrences[mid] < first { low = mid + 1 } else { high = mid }
+        }
+        var capitalized = false
+        var k = low
+        while k < end && occurrences[k] >> 1 <= paragraph + 1 {
+            if occurrences[k] & 1 == 1 { return false }
+            capitalized = true
+            k += 1
+        }
+        return capitalized
     }
 
-    private func scan(_ paragraph: Int) {
-        if state.isEmpty {
-            state = [UInt8](repeating: 0, count: max(text.forms.count, 1))
-            paragraphOf = [Int32](repeating: -1, count: state.count)
-        }
-        let tag = Int32(paragraph)
-        let tokens = text.tokens
-        let first = text.paragraphs[max(paragraph - 1, 0)].tokens.lowerBound
-        let last = text.paragraphs[min(paragraph + 1, text.paragraphs.count - 1)].tokens.upperBound
-        var previousWord = false
-        for i in first..<last {
-            let token = tokens[i]
-            guard token.kind == .word else { previousWord = token.kind == .number; continue }
-            let index = Int(token.form)
-            if paragraphOf[index] != tag { paragraphOf[index] = tag; state[index] = 0 }
-            if !token.flags.contains(.capitalized) {
-                state[index] = 2
-            } else if previousWord && !token.flags.contains(.paragraphStart) && state[index] == 0 {
-                state[index] = 1
+    private func build() {
+        let formCount = max(text.forms.count, 1)
+        var counts = [Int32](repeating: 0, count: formCount + 1)
+        var codes = [Int32](repeating: 0, count: text.tokens.count)
+        // One pass: each word token's evidence (`paragraph << 1 | lowercase`, or -1 for none)
+        // and how many each form has; then the evidence is placed by form.
+        let capitalizedFlag = TokenFlags.capitalized
+        let paragraphStartFlag = TokenFlags.paragraphStart
+        let paragraphs = text.paragraphs
+        text.tokens.withUnsafeBufferPointer { tokens in
+            codes.withUnsafeMutableBufferPointer { codes in
+                counts.withUnsafeMutableBufferPointer { counts in
+                    for p in paragraphs.indices {
+                        var previousWord = false
+                        for i in paragraphs[p].tokens {
+                            let token = tokens[i]
+                            var code: Int32 = -1
+                            if token.kind == .word {
+                                if !token.flags.contains(capitalizedFlag) {
+                                    code = Int32(p) << 1 | 1
+                                } else if previousWord && !token.flags.contains(paragraphStartFlag) {
+                                    code = Int32(p) << 1
+                                }
+                                if code >= 0 { counts[Int(token.form) &+ 1] &+= 1 }
+                                previousWord = true
+                            } else {
+                                previousWord = token.kind == .number
+                            }
+                            codes[i] = code
+                        }
+                    }
+                    for f in 0..<formCount { counts[f &+ 1] &+= counts[f] }
+                }
             }
-            previousWord = true
         }
-        scanned = paragraph
+        var next = counts
+        var occurrences = [Int32](repeating: 0, count: Int(counts[formCount]))
+        text.tokens.withUnsafeBufferPointer { tokens in
+            codes.withUnsafeBufferPointer { codes in
+                next.withUnsafeMutableBufferPointer { next in
+                    occurrences.withUnsafeMutableBufferPointer { occurrences in
+                        for i in 0..<tokens.count where codes[i] >= 0 {
+                            let form = Int(tokens[i].form)
+                            occurrences[Int(next[form])] = codes[i]
+                            next[form] &+= 1
+                        }
+                    }
+                }
+            }
+        }
+        self.start = counts
+        self.occurrences = occurrences
     }
 }
 
