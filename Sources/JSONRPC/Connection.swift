@@ -277,15 +277,7 @@ public final class Connection: Sendable {
                             offset += rest
                             continue
                         }
-                        switch errno {
-                        case EINTR:
-                            continue
-                        case EAGAIN, EWOULDBLOCK:
-                            var descriptor = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                            _ = poll(&descriptor, 1, -1)
-                        default:
-                            return false
-                        }
+                        if !Self.mayRetryAfterFailedWrite(to: fd) { return false }
                     }
                     return true
                 }
@@ -305,18 +297,25 @@ public final class Connection: Sendable {
                 offset += written
                 continue
             }
-            switch errno {
-            case EINTR:
-                continue
-            case EAGAIN, EWOULDBLOCK:
-                // A non-blocking output that is full: wait until it drains.
-                var descriptor = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                _ = poll(&descriptor, 1, -1)
-            default:
-                return false
-            }
+            if !mayRetryAfterFailedWrite(to: fd) { return false }
         }
         return true
+    }
+
+    /// After a write that returned -1: true when it may be tried again (interrupted, or a
+    /// non-blocking output that was full, now drained enough to take more), false when the output
+    /// is gone or broken.
+    private static func mayRetryAfterFailedWrite(to fd: Int32) -> Bool {
+        switch errno {
+        case EINTR:
+            return true
+        case EAGAIN, EWOULDBLOCK:
+            var descriptor = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+            _ = poll(&descriptor, 1, -1)
+            return true
+        default:
+            return false
+        }
     }
 }
 

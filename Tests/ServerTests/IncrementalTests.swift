@@ -53,11 +53,11 @@ import TextModel
 
     /// Random edits to a multi-paragraph document: whatever the server reuses, every version's
     /// annotations equal a full run's.
-    @Test func randomEditsAlwaysMatchAFullRun() throws {
-        let client = makeEditorClient()
+    /// Opens `text`, makes 39 random edits (cuts at scalar boundaries, inserting one of `pieces`
+    /// or nothing), and checks each version's published annotations against a full run.
+    func expectRandomEditsMatchFullRuns(_ client: TestClient, text start: String, pieces: [String]) throws {
         try client.initializeEditor(options: ["debounceMilliseconds": 0])
-        let pieces = ["may", "officials said", "“we may go”", "Reuters", "the minister said", "x", "ربما", "\n", "\n\n", " ", "”", "“"]
-        var text = "officials said “we may go”\n\nReuters may\nthe minister said\n“ok” x\n\nend may"
+        var text = start
         client.open(uri: "u", text: text)
         _ = try published(client, version: 1)
         var generator = SystemRandomNumberGenerator()
@@ -69,14 +69,20 @@ import TextModel
             let b = min(boundaries.filter { $0 >= a }.randomElement(using: &generator)!, a + 12)
             let end = boundaries.last { $0 <= b }!
             let insert = Bool.random(using: &generator) ? pieces.randomElement(using: &generator)! : ""
-            let index = LineIndex(text)
-            let range = index.range(ofUTF8: a..<end, in: .utf16)
+            let range = LineIndex(text).range(ofUTF8: a..<end, in: .utf16)
             bytes.replaceSubrange(a..<end, with: Array(insert.utf8))
             text = String(decoding: bytes, as: UTF8.self)
             client.changeRange(uri: "u", version: version, range: range, text: insert)
             let got = try published(client, version: version)
             #expect(got == (try fullRun(client, text)), "after version \(version): \(text.debugDescription)")
         }
+    }
+
+    @Test func randomEditsAlwaysMatchAFullRun() throws {
+        try expectRandomEditsMatchFullRuns(
+            makeEditorClient(),
+            text: "officials said “we may go”\n\nReuters may\nthe minister said\n“ok” x\n\nend may",
+            pieces: ["may", "officials said", "“we may go”", "Reuters", "the minister said", "x", "ربما", "\n", "\n\n", " ", "”", "“"])
     }
 
     @Test func whatTheSourcesModuleDecidesReachesNoFurtherThanANeighbour() throws {
@@ -99,28 +105,11 @@ import TextModel
     }
 
     @Test func randomEditsWithTheBuiltInModulesMatchAFullRun() throws {
-        let client = TestClient()
-        try client.initializeEditor(options: ["debounceMilliseconds": 0])
-        let pieces = ["Stein said", "Jill Stein", "He’s claimed that", "“we may go,” said Kamin, who noted that",
-                      "according to officials", "وقال الوزير إن", "ربما", "\n", "\n\n", " ", "”", "“", "The Post"]
-        var text = "Jill Stein ran.\n\n“We may win,” she said.\n\nStein said the Post may be wrong.\n\nوقال الوزير إن المحادثات قد تستأنف."
-        client.open(uri: "u", text: text)
-        _ = try published(client, version: 1)
-        var generator = SystemRandomNumberGenerator()
-        for version in 2...40 {
-            var bytes = Array(text.utf8)
-            let boundaries = (0...bytes.count).filter { $0 == bytes.count || bytes[$0] & 0xC0 != 0x80 }
-            let a = boundaries.randomElement(using: &generator)!
-            let b = min(boundaries.filter { $0 >= a }.randomElement(using: &generator)!, a + 12)
-            let end = boundaries.last { $0 <= b }!
-            let insert = Bool.random(using: &generator) ? pieces.randomElement(using: &generator)! : ""
-            let range = LineIndex(text).range(ofUTF8: a..<end, in: .utf16)
-            bytes.replaceSubrange(a..<end, with: Array(insert.utf8))
-            text = String(decoding: bytes, as: UTF8.self)
-            client.changeRange(uri: "u", version: version, range: range, text: insert)
-            let got = try published(client, version: version)
-            #expect(got == (try fullRun(client, text)), "after version \(version): \(text.debugDescription)")
-        }
+        try expectRandomEditsMatchFullRuns(
+            TestClient(),
+            text: "Jill Stein ran.\n\n“We may win,” she said.\n\nStein said the Post may be wrong.\n\nوقال الوزير إن المحادثات قد تستأنف.",
+            pieces: ["Stein said", "Jill Stein", "He’s claimed that", "“we may go,” said Kamin, who noted that",
+                     "according to officials", "وقال الوزير إن", "ربما", "\n", "\n\n", " ", "”", "“", "The Post"])
     }
 
     @Test func markdownDocumentsAreReannotatedIncrementallyToo() throws {
