@@ -494,7 +494,10 @@ struct AttributionContext {
             // A common source noun written as part of a name (`The New York Post`, `the Post`):
             // the text writes it capitalized mid-sentence and never in lowercase.
             let last = head.tokens.upperBound - 1
-            if named == "false" && !headFirst && isCapitalized(last) && names.isName(form(last), at: last) { return (true, type) }
+            // A document noun written as a name is a publication (`the Post`).
+            if named == "false" && !headFirst && isCapitalized(last) && names.isName(form(last), at: last) {
+                return (true, type == "document" ? "media" : type)
+            }
             return (named == "true", type)
         }
         // A role noun (spokesman, الوزير) or no known noun: named when a name is written out.

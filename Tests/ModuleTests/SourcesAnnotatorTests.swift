@@ -68,6 +68,11 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
     @Test func aSourceNounInsideANameIsNamed() throws {
         let f = try found("The New York Post reports that the visit was cut short. The Post has learned more.")
         #expect(f.source("The New York Post")?.attributes["named"] == .bool(true))
+        #expect(f.source("The Post")?.attributes["named"] == .bool(true))
+        #expect(f.source("The Post")?.attributes["type"] == .string("media"))
+        // Not written as a name: a post is a document, and unnamed.
+        let g = try found("A post on the forum said the vote was rigged, and the post was shared.")
+        #expect(g.source("A post on the forum")?.attributes["named"] == .bool(false))
     }
 
     @Test func aStanceInsideReportedContentIsNotANewAttribution() throws {
