@@ -55,6 +55,23 @@ public struct AnnotatorError: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
+/// A value made on first use and then kept, for every copy of whatever holds it (a class, so
+/// copies of a struct share it), safe to ask from several threads.
+public final class MadeOnce<Value: Sendable>: Sendable {
+    private let stored = Mutex<Value?>(nil)
+
+    public init() {}
+
+    public func value(_ make: () -> Value) -> Value {
+        stored.withLock { stored in
+            if let stored { return stored }
+            let made = make()
+            stored = made
+            return made
+        }
+    }
+}
+
 /// Values computed from one run's text and shared by its modules, keyed by the type that computes
 /// them. The core does not know the text engine, so it stores them opaquely; the text engine's
 /// `AnnotationRequest.analyzed` is the one user today.

@@ -4,7 +4,6 @@ import Dispatch
 import JSON
 import JSONRPC
 import Markup
-import Synchronization
 import TextEngine
 import TextModel
 
@@ -21,8 +20,9 @@ struct DocumentAnalysis: Sendable {
     let annotations: [Annotation]
     /// Their links both ways; built when a feature first asks (a publish needs it only for the
     /// diagnostics it builds anew, and makes its own of their part).
-    var graph: AnnotationGraph { lazyGraph.graph(of: annotations) }
-    private let lazyGraph = LazyGraph()
+    var graph: AnnotationGraph { lazyGraph.value { AnnotationGraph(annotations) } }
+    /// Made only when an editor feature asks, and shared by the copies of one analysis.
+    private let lazyGraph = MadeOnce<AnnotationGraph>()
     /// The markup the document was read as (from its language id).
     let format: MarkupFormat
     /// What the next version's incremental run starts from: the prose view, its paragraphs and
@@ -76,20 +76,6 @@ struct Continuity: Sendable {
     let kept: Int
     let after: Int
     let renumbered: Bool
-}
-
-/// An annotation graph made on first use and kept (shared by the copies of one analysis).
-final class LazyGraph: Sendable {
-    private let built = Mutex<AnnotationGraph?>(nil)
-
-    func graph(of annotations: [Annotation]) -> AnnotationGraph {
-        built.withLock { built in
-            if let built { return built }
-            let graph = AnnotationGraph(annotations)
-            built = graph
-            return graph
-        }
-    }
 }
 
 /// What a feature needs besides the analysis: how the client counts, what it can do, the settings.

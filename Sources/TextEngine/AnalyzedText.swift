@@ -1,5 +1,4 @@
 import AnnotationModel
-import Synchronization
 
 /// A span of tokens and the bytes they cover: a sentence, a paragraph, a clause.
 public struct TextSegment: Sendable, Hashable {
@@ -30,8 +29,9 @@ public struct AnalyzedText: Sendable {
     public let clauseBoundaries: [Int]
     /// Sentence index of each token.
     @usableFromInline let sentenceOfToken: [Int32]
-    /// What is computed on first use and shared by every copy (the clitic readings of the forms).
-    let cache = AnalysisCache()
+    /// The clitic readings of the forms: made on first use (a text that no lexicon with proclitics
+    /// reads never pays for them, two that do pay once) and shared by every copy.
+    let cliticReadings = MadeOnce<CliticReadings>()
 
     public init(_ text: String) {
         self.init(utf8: Array(text.utf8))
@@ -181,21 +181,6 @@ public struct AnalyzedText: Sendable {
                     stem: String(decoding: stem, as: UTF8.self),
                     stemStart: ArabicMorphology.offset(ofLetter: split.letterCount, in: text, range: token.range))
             }
-        }
-    }
-}
-
-/// Analyses of an `AnalyzedText` made on first use, so a text that no lexicon with proclitics
-/// reads never pays for them, and two that do pay once.
-final class AnalysisCache: Sendable {
-    private let clitics = Mutex<CliticReadings?>(nil)
-
-    func cliticReadings(of forms: FormTable) -> CliticReadings {
-        clitics.withLock { stored in
-            if let stored { return stored }
-            let made = CliticReadings(forms)
-            stored = made
-            return made
         }
     }
 }

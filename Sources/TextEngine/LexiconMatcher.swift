@@ -79,7 +79,7 @@ public struct LexiconMatcher: Sendable {
         // Clitic readings (made once per text, whichever lexicon asks first) whose stem starts
         // some entry of this lexicon.
         if compiled.usesProclitics {
-            let readings = text.cache.cliticReadings(of: text.forms)
+            let readings = text.cliticReadings.value { CliticReadings(text.forms) }
             readings.stems.withUnsafeBufferPointer { stems in
                 for f in 0..<count {
                     for s in Int(readings.start[f])..<Int(readings.start[f + 1]) {

@@ -242,21 +242,31 @@ struct Tokenizer {
         let run = end - start
         reserveScratch(run)
         let source = p.baseAddress! + start
-        var uppers = 0
-        var h: UInt32 = 2_166_136_261
-        for t in 0..<run {
-            let byte = source[t]
-            if byte < 0x61 { uppers += 1 }
-            let folded = byte | 0x20
-            scratch[t] = folded
-            h = (h ^ UInt32(folded)) &* 16_777_619
-        }
+        let (h, uppers) = Self.foldCopyHash(source, into: scratch, count: run, hash: 2_166_136_261)
         scratchCount = run
         var flags: TokenFlags = []
         if source[0] < 0x61 { flags.insert(.capitalized) }
         if run >= 2 && uppers == run { flags.insert(.allCaps) }
         emit(start, end, .word, flags, hash: h)
         return end
+    }
+
+    /// Copies `count` ASCII letters lowercased, continuing the FNV-1a `hash` over what it writes;
+    /// returns the hash and how many of the letters were capitals.
+    @inline(__always)
+    private static func foldCopyHash(
+        _ source: UnsafePointer<UInt8>, into destination: UnsafeMutablePointer<UInt8>, count: Int, hash: UInt32
+    ) -> (hash: UInt32, uppers: Int) {
+        var h = hash
+        var uppers = 0
+        for t in 0..<count {
+            let byte = source[t]
+            if byte < 0x61 { uppers += 1 }
+            let folded = byte | 0x20
+            destination[t] = folded
+            h = (h ^ UInt32(folded)) &* 16_777_619
+        }
+        return (h, uppers)
     }
 
     /// A word of a non-Arabic script, in general.
@@ -284,16 +294,8 @@ struct Tokenizer {
                 reserveScratch(run)
                 let source = p.baseAddress! + j
                 let destination = scratch + scratchCount
-                var runUppers = 0
                 let hashing = hashed == scratchCount
-                var h = hash
-                for t in 0..<run {
-                    let byte = source[t]
-                    if byte < 0x61 { runUppers += 1 }
-                    let folded = byte | 0x20
-                    destination[t] = folded
-                    h = (h ^ UInt32(folded)) &* 16_777_619
-                }
+                let (h, runUppers) = Self.foldCopyHash(source, into: destination, count: run, hash: hash)
                 if hashing {
                     hash = h
                     hashed += run
