@@ -68,12 +68,17 @@ final class DiagnosticFragmentCache: Sendable {
     ) -> [UInt8] {
         let builder = DiagnosticBuilder(
             uri: uri, encoder: AnnotationJSONWriter(lineIndex: lineIndex, encoding: encoding), severity: severity)
-        let known = entries.withLock { $0 }
+        // Taken out of the cache while this publish uses it, so that adding shapes to it does not copy
+        // it (a copy of every entry, on each keystroke that makes a new shape). A publish running at
+        // the same time finds it empty and builds its diagnostics; the cache is only ever a saving.
+        var known = entries.withLock { entries in
+            defer { entries = [:] }
+            return entries
+        }
         let previous = published.withLock { $0 }.flatMap { previous in
             previous.generation == generation && previous.encoding == encoding ? previous : nil
         }
         let links = links ?? LinkSpans(annotations)
-        var added: [DiagnosticShape: DiagnosticTemplate] = [:]
         var used = 0
         let envelope = DiagnosticFragments.envelope(uri: uri, version: version)
         var out = spare.withLock { spare in
@@ -348,11 +353,11 @@ final class DiagnosticFragmentCache: Sendable {
             let shape = DiagnosticShape(
                 annotation, severity: level, graph: graph!, lineIndex: lineIndex, encoding: encoding,
                 slots: &slots, ids: &ids)
-            var template = known[shape] ?? added[shape]
+            var template = known[shape]
             if template == nil {
                 template = DiagnosticTemplate(
                     builder.diagnostic(for: annotation, severity: level, graph: graph!), slotCount: slots.count)
-                added[shape] = template
+                known[shape] = template
             }
             if let template = template!.isEmpty ? nil : template {
                 let at = slots.withUnsafeBufferPointer { slots in
@@ -374,13 +379,9 @@ final class DiagnosticFragmentCache: Sendable {
         }
         flush()
         out.append(contentsOf: envelope.tail)
-        if !added.isEmpty || known.count > 2 * used + 1024 {
-            entries.withLock { entries in
-                entries.merge(added) { old, _ in old }
-                // Shapes of earlier versions pile up; start over when they outnumber the live ones.
-                if entries.count > 4 * used + 1024 { entries = added }
-            }
-        }
+        // Shapes of earlier versions pile up; start over when they outnumber the live ones.
+        if known.count > 4 * used + 1024 { known = [:] }
+        entries.withLock { $0 = known }
         record.body = out
         let replaced = published.withLock { published -> [UInt8] in
             guard published == nil || published!.version <= version else { return [] }
@@ -434,6 +435,12 @@ struct DiagnosticShape: Hashable {
         var kind: AnnotationKind
         var text: Bytes
         var range: TextRange
+
+        /// Where it is tells apart the shapes of one annotation while someone types between it and
+        /// what it is linked to (hundreds of shapes that differ only here); the rest `==` checks.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(range)
+        }
     }
 
     /// A string compared and hashed by its UTF-8 bytes: what is written is the bytes (String's
@@ -446,7 +453,7 @@ struct DiagnosticShape: Hashable {
             self.string = string
         }
 
-        static func == (a: Bytes, b: Bytes) -> Bool { a.string.utf8.elementsEqual(b.string.utf8) }
+        static func == (a: Bytes, b: Bytes) -> Bool { DiagnosticFragmentCache.sameBytes(a.string, b.string) }
 
         func hash(into hasher: inout Hasher) {
             var string = string
@@ -517,7 +524,7 @@ struct DiagnosticShape: Hashable {
         hasher.combine(range)
         hasher.combine(kind)
         hasher.combine(severity)
-        hasher.combine(related.count)
+        hasher.combine(related)
         hasher.combine(named)
     }
 
