@@ -21,10 +21,14 @@ struct EnglishAttribution {
     /// Words after which a cue's form is a noun (`no doubt`, `more details`) or no new voice
     /// (`Having said that`).
     let nounMarkers: FormSet
+    /// `said`, `told`: past forms that are never nouns.
+    let irregularPast: FormSet
     let titles: FormSet
     let complement: FormSet
     let be: FormSet
     let conjunctions: FormSet
+    /// `though`, `but`: a clause they open stands against what was said, in the writer's voice.
+    let contrastive: FormSet
     let nounAfter: FormSet
     let adverbNotLy: FormSet
     let infinitive: FormSet
@@ -43,6 +47,17 @@ struct EnglishAttribution {
     let by: Int32
     let what: Int32
     let into: Int32
+    let inWord: Int32
+    let that: Int32
+    /// `claim`, `claims`: nouns that name what someone said when a content follows.
+    let claimNouns: FormSet
+    /// `his`, `her`, `their`, `its`.
+    let possessivePronouns: FormSet
+    let to: Int32
+    /// What one calls without saying anything: `a meeting`, `an election`, `a strike`.
+    let summoned: FormSet
+    /// `called`, `calls`, `calling`: the forms of the verb that summons.
+    let callForms: FormSet
     let know: Int32
     let compoundNounHeads: FormSet
     let questionAuxiliaries: FormSet
@@ -64,10 +79,12 @@ struct EnglishAttribution {
         contractedPronouns = c.formSet("contractedPronouns")
         inverting = c.formSet("inverting")
         nounMarkers = c.formSet("nounMarkers")
+        irregularPast = c.formSet("irregularPast")
         titles = c.formSet("titles")
         complement = c.formSet("complement")
         be = c.formSet("be")
         conjunctions = c.formSet("conjunctions")
+        contrastive = c.formSet("contrastive")
         nounAfter = c.formSet("nounAfter")
         adverbNotLy = c.formSet("adverbNotLy")
         infinitive = c.formSet("infinitive")
@@ -87,6 +104,13 @@ struct EnglishAttribution {
         by = id("by")
         what = id("what")
         into = id("into")
+        inWord = id("in")
+        that = id("that")
+        claimNouns = c.formSet("claimNouns")
+        possessivePronouns = c.formSet("possessivePronouns")
+        to = id("to")
+        summoned = c.formSet("summoned")
+        callForms = c.formSet("callForms")
         know = id("know")
         compoundNounHeads = c.formSet("compoundNounHeads")
         questionAuxiliaries = c.formSet("questionAuxiliaries")
@@ -101,6 +125,14 @@ struct EnglishAttribution {
         for cue in c.cues {
             let sentence = effectiveSentence(of: cue.tokens.lowerBound)
             let insideReportedContent = lastReport.sentenceStart == sentence.lowerBound
+            // A subject inside what was just reported (`Stein said she plans ...`), unless a
+            // contrast opens a clause of its own (`..., though she acknowledged it was unlikely`).
+            func isReportedContent(_ subject: Range<Int>) -> Bool {
+                guard insideReportedContent, subject.lowerBound >= lastReport.end else { return false }
+                var k = subject.lowerBound - 1
+                if k > lastReport.end && c.form(k) == comma { k -= 1 }
+                return !(k >= lastReport.end && contrastive.contains(c.form(k)))
+            }
             let strength = cue.attributes["strength"]
             defer {
                 // Only a voice before its verb (`Stein said she ...`) opens a content after it;
@@ -115,15 +147,32 @@ struct EnglishAttribution {
             var source: Range<Int>?
             // `a liberal think tank`, `a think piece`: the first half of a compound noun.
             if cue.tokens.upperBound < sentence.upperBound && compoundNounHeads.contains(c.form(cue.tokens.upperBound)) { continue }
-            // `she called into the radio show`: a telephone call, not words reported.
-            if cue.tokens.upperBound < sentence.upperBound && c.form(cue.tokens.upperBound) == into { continue }
+            // `she called into the radio show`, `called in to a town hall`: a telephone call, not
+            // words reported; `called an emergency meeting`: a meeting summoned.
+            if cue.tokens.upperBound < sentence.upperBound && (c.form(cue.tokens.upperBound) == into
+                || (cue.tokens.upperBound + 1 < sentence.upperBound && c.form(cue.tokens.upperBound) == inWord
+                    && c.form(cue.tokens.upperBound + 1) == to)) { continue }
+            if summons(after: cue, in: sentence) { continue }
             // `Do you know where ...?`, `you know,`: a question or a filler, not a claim.
             if isQuestionOrFiller(cue.tokens, in: sentence) { continue }
             // `(Reporting by Jane Roe; Editing by ...)`: a credit line, not an attribution.
             if cue.tokens.upperBound < sentence.upperBound && c.form(cue.tokens.upperBound) == by
                 && endsWith(c.form(cue.tokens.upperBound - 1), .ing) { continue }
             // `Friday's tweets`, `the president's claims`, `his plans`: a noun, not a verb.
-            if cue.category != "prep" && cue.category != "quoted" && followsDeterminer(cue.tokens.lowerBound, in: sentence) { continue }
+            if cue.category != "prep" && cue.category != "quoted" && followsDeterminer(cue.tokens.lowerBound, in: sentence) {
+                // ... but `Trump’s claim that ...`, `his claim that ...`: the noun names a claim and
+                // its content, and the possessor is the voice.
+                if let owner = claimOwner(of: cue, in: sentence) {
+                    result.append(Attribution(cue: range, category: "noun", source: owner))
+                }
+                continue
+            }
+            // `DuVernay said, emphasizing why ...`: a participle right after a reporting clause is
+            // the same voice saying more; it shares that clause's source (as PARC marks it).
+            if let voice = sharedVoice(of: cue, in: sentence, after: result.last) {
+                result.append(Attribution(cue: range, category: cue.category, source: voice))
+                continue
+            }
             switch cue.category {
             case "prep":
                 source = rightPhrase(from: cue.tokens.upperBound, in: sentence, loose: true)
@@ -138,11 +187,16 @@ struct EnglishAttribution {
                 // passing... a subject is required, and no inversion.
                 source = leftSubject(before: cue.tokens.lowerBound, in: sentence)
                 if source == nil { continue }
-                if insideReportedContent && source!.lowerBound >= lastReport.end { continue }
+                if isReportedContent(source!) { continue }
             default:
                 source = leftSubject(before: cue.tokens.lowerBound, in: sentence)
                 // `Trump is promising`, `Republicans are slamming`: the auxiliary joins the cue.
-                let before = cue.tokens.lowerBound - 1
+                // `Trump is once again questioning`: adverbs may stand between them.
+                var before = cue.tokens.lowerBound - 1
+                while before > sentence.lowerBound && cue.tokens.lowerBound - before <= 3 && !progressive.contains(c.form(before))
+                    && c.text.tokens[before].kind.isWord && skipBeforeCue.contains(c.form(before)) && !be.contains(c.form(before)) {
+                    before -= 1
+                }
                 if source == nil && before > sentence.lowerBound && progressive.contains(c.form(before))
                     && endsWith(c.form(cue.tokens.upperBound - 1), .ing),
                    let subject = leftSubject(before: before, in: sentence) {
@@ -153,7 +207,7 @@ struct EnglishAttribution {
                 // that names someone or something that speaks.
                 if strength == "stance" {
                     guard let subject = source, namesSomeone(subject),
-                          !(insideReportedContent && subject.lowerBound >= lastReport.end),
+                          !isReportedContent(subject),
                           !(cue.tokens.lowerBound > sentence.lowerBound && infinitive.contains(c.form(cue.tokens.lowerBound - 1))),
                           !isPassive(cue.tokens.lowerBound, in: sentence)
                     else { continue }
@@ -185,15 +239,16 @@ struct EnglishAttribution {
                         continue
                     }
                     // `He said he believes ...`: a verb of the content, not a new voice.
-                    if let subject = source, insideReportedContent && subject.lowerBound >= lastReport.end { continue }
+                    if let subject = source, isReportedContent(subject) { continue }
                     // `..., arguing that`, `but noted that`: the subject is elided; the
                     // complement alone makes it attribution (a cue without a source).
                     guard let subject = source else {
                         let next = cue.tokens.upperBound
-                        // `..., and criticized the party`: the subject of the clause before.
+                        // `..., and criticized the party`, `and called for tariffs`, `and calling for
+                        // bases`: the subject of the clause before.
                         let afterConjunction = cue.tokens.lowerBound > sentence.lowerBound
                             && conjunctions.contains(c.form(cue.tokens.lowerBound - 1))
-                            && endsWith(c.form(cue.tokens.upperBound - 1), .ed)
+                            && (endsWith(c.form(cue.tokens.lowerBound), .ed) || endsWith(c.form(cue.tokens.lowerBound), .ing))
                         if next < sentence.upperBound, introducesContent.contains(c.form(next)) || afterConjunction {
                             result.append(Attribution(cue: range, category: cue.category, source: nil))
                         }
@@ -207,7 +262,9 @@ struct EnglishAttribution {
                     // `added 500 jobs`, `reported $3 billion`: a quantity is an object, not a claim.
                     let beforeQuantity = next < sentence.upperBound
                         && (c.text.tokens[next].kind == .number || c.text.tokens[next].kind == .symbol)
-                    if !beforeComplement && (!namesSomeone || beforeQuantity) { continue }
+                    // A poll or a study reports its figures: `the survey found 74 percent`.
+                    let document = beforeQuantity && subject.contains { c.noun(at: $0)?.attributes["type"] == "document" }
+                    if !beforeComplement && (!namesSomeone || (beforeQuantity && !document)) { continue }
                 }
             }
             result.append(Attribution(cue: range, category: cue.category, source: source))
@@ -216,6 +273,74 @@ struct EnglishAttribution {
         findSpeakerLines(into: &result)
         if result.count > before { result.sort { $0.cue.lowerBound < $1.cue.lowerBound } }
         return result
+    }
+
+    /// The possessor of a claim noun followed by its content: `Donald Trump’s claim that` →
+    /// `Donald Trump’s`, `his earlier claim that` → `his`. Nil for any other noun use.
+    private func claimOwner(of cue: LexiconMatch, in sentence: Range<Int>) -> Range<Int>? {
+        let next = cue.tokens.upperBound
+        guard cue.tokens.count == 1, claimNouns.contains(c.form(cue.tokens.lowerBound)),
+              next < sentence.upperBound, c.form(next) == that
+        else { return nil }
+        var j = cue.tokens.lowerBound - 1
+        // One adjective between: `Tulsa police’s earlier claim`.
+        if j > sentence.lowerBound, !endsWith(c.form(j), .possessive), !possessivePronouns.contains(c.form(j)),
+           c.text.tokens[j].kind.isWord, !c.isCapitalized(j) {
+            j -= 1
+        }
+        guard j >= sentence.lowerBound else { return nil }
+        if possessivePronouns.contains(c.form(j)) { return j..<(j + 1) }
+        guard c.text.tokens[j].kind.isWord, endsWith(c.form(j), .possessive), !contractedPronouns.contains(c.form(j)) else { return nil }
+        // The owner's name: the capitalized words (and titles) before it, `Donald Trump’s`,
+        // `Tulsa police’s`; not the verb before it (`checked Trump’s claim`).
+        var start = j
+        while start - 1 >= sentence.lowerBound && j - start < Self.maxPhrase {
+            let k = start - 1
+            if c.text.tokens[k].kind.isWord && c.isCapitalized(k) && !articles.contains(c.form(k)) { start = k; continue }
+            if c.form(k) == period, k - 1 >= sentence.lowerBound, titles.contains(c.form(k - 1)) { start = k; continue }
+            break
+        }
+        return start..<(j + 1)
+    }
+
+    /// `called an emergency meeting`, `calls a snap election`: `call` with an event for its object
+    /// (within a few words: an article, an adjective) summons it and reports nobody's words.
+    private func summons(after cue: LexiconMatch, in sentence: Range<Int>) -> Bool {
+        guard cue.tokens.count == 1, callForms.contains(c.form(cue.tokens.lowerBound)) else { return false }
+        var k = cue.tokens.upperBound
+        while k < sentence.upperBound && k - cue.tokens.upperBound < 4 && c.text.tokens[k].kind.isWord {
+            if summoned.contains(c.form(k)) { return true }
+            k += 1
+        }
+        return false
+    }
+
+    /// The source of the attribution a participle cue continues: `X said, adding that`, `“...,”
+    /// said Sanders, suggesting ...`, `she said in the Oval Office, emphasizing it was time`. Only
+    /// words (the rest of the reporting clause: its source, a place, a time) may stand between the
+    /// previous cue and the comma before the participle; another cue or a quotation there means a
+    /// new clause.
+    private func sharedVoice(of cue: LexiconMatch, in sentence: Range<Int>, after last: Attribution?) -> Range<Int>? {
+        guard let last, let voice = last.source, last.category == "verb" || last.category == "belief",
+              cue.category != "prep", cue.category != "quoted", endsWith(c.form(cue.tokens.lowerBound), .ing)
+        else { return nil }
+        let before = cue.tokens.lowerBound - 1
+        guard before > sentence.lowerBound, c.form(before) == comma,
+              last.cue.lowerBound >= c.text.tokens[sentence.lowerBound].start,
+              last.cue.upperBound <= c.text.tokens[before].start
+        else { return nil }
+        var k = before - 1
+        var words = 0
+        while k >= sentence.lowerBound && c.text.tokens[k].start >= last.cue.upperBound {
+            let token = c.text.tokens[k]
+            guard token.kind.isWord || token.kind == .number || (token.form == period && k > sentence.lowerBound && titles.contains(c.form(k - 1))),
+                  c.cueAt[k] < 0
+            else { return nil }
+            words += 1
+            if words > Self.maxApposition { return nil }
+            k -= 1
+        }
+        return voice
     }
 
     /// Punctuation that names a speaker by layout alone: a line (a headline, a transcript turn)
@@ -288,8 +413,12 @@ struct EnglishAttribution {
         if articles.contains(f) && !pronouns.contains(f) { return true }
         // `pointed to reports`: a noun; `by saying`: a gerund, still a cue.
         if nounAfter.contains(f) && !endsWith(c.form(t), .ing) { return true }
-        // `no doubt`, `more details`, `Having said that`.
-        if nounMarkers.contains(f) { return true }
+        // `no doubt`, `more details`, `Having said that`; but a marker that is also a source noun
+        // (`the official said`, `the public felt`) is the subject before a past tense.
+        if nounMarkers.contains(f) {
+            let cueForm = c.form(t)
+            return !(c.noun(at: t - 1) != nil && (endsWith(cueForm, .ed) || irregularPast.contains(cueForm)))
+        }
         // `early-morning tweets`, `long-standing ideas`: a compound adjective before a noun.
         if c.text.tokens[t - 1].kind == .word && !c.isCapitalized(t - 1) && c.text.forms.bytes(Int(f)).contains(0x2D) { return true }
         // `Trump's claims` is a noun; `he's claimed` is a pronoun and its auxiliary.
@@ -371,7 +500,7 @@ struct EnglishAttribution {
         let f = c.form(j)
         if pronouns.contains(f) || contractedPronouns.contains(f) { return j..<(j + 1) }
         if f == comma { return apposition(endingAt: j, in: sentence) }
-        var end = j + 1
+        let end = j + 1
         if f == closeParen {
             // `Paul Ryan (R-Wis.) said`: step over the parenthesis.
             var k = j - 1

@@ -62,8 +62,12 @@ public struct SourcesAnnotator: Annotator {
         var result: [Language: SetLayout] = [:]
         for (language, sets) in normalizedSets {
             var layout = SetLayout()
-            for (index, name) in sets.keys.sorted().enumerated() where index < 31 {
-                let bit = UInt32(1) << UInt32(index)
+            // One bit per set, the top bit kept for `FormSetCache.unknown`: a pack with more sets
+            // than that fails here, loudly, rather than leaving a set silently empty.
+            let names = sets.keys.sorted()
+            precondition(names.count < 64, "sources \(language.rawValue): \(names.count) word sets, at most 63 fit a SetLayout")
+            for (index, name) in names.enumerated() {
+                let bit = UInt64(1) << UInt64(index)
                 layout.bitOfSet[name] = bit
                 for forms in sets[name] ?? [] where forms.count == 1 { layout.bitsOfWord[forms[0], default: 0] |= bit }
             }
@@ -136,19 +140,19 @@ struct Attribution {
 
 /// Which word sets each set word belongs to, one bit per set.
 struct SetLayout: Sendable {
-    var bitOfSet: [String: UInt32] = [:]
-    var bitsOfWord: [String: UInt32] = [:]
+    var bitOfSet: [String: UInt64] = [:]
+    var bitsOfWord: [String: UInt64] = [:]
     /// The ASCII set words as a form table and their bits by id there, so that an ASCII form of a
     /// text is looked up by its bytes and stored hash, without making a string. Exact: ASCII
     /// strings are equal when their bytes are, and no other set word can equal an ASCII string
     /// (nil when one could: only U+037E, U+1FEF and U+212A decompose canonically to ASCII).
     var asciiWords: FormTable? = nil
-    var asciiBits: [UInt32] = []
+    var asciiBits: [UInt64] = []
 
     mutating func indexASCIIWords() {
         let decomposingToASCII: Set<UInt32> = [0x037E, 0x1FEF, 0x212A]
         var table = FormTable(capacity: bitsOfWord.count)
-        var bits: [UInt32] = []
+        var bits: [UInt64] = []
         for (word, wordBits) in bitsOfWord {
             let other = word.unicodeScalars.filter { $0.value >= 0x80 }
             if other.isEmpty {
@@ -165,11 +169,11 @@ struct SetLayout: Sendable {
 /// The set bits of a text's forms, found on first use: the module looks at a few tokens around
 /// each cue, far fewer than the set words.
 final class FormSetCache {
-    static let unknown: UInt32 = 1 << 31
+    static let unknown: UInt64 = 1 << 63
     let layout: SetLayout
     let forms: FormTable
     /// Raw storage: a Swift array in a class would pay an exclusivity check on every test.
-    let bits: UnsafeMutablePointer<UInt32>
+    let bits: UnsafeMutablePointer<UInt64>
     let count: Int
 
     init(layout: SetLayout, forms: FormTable) {
@@ -182,7 +186,7 @@ final class FormSetCache {
 
     deinit { bits.deallocate() }
 
-    @inline(__always) func bits(of form: Int32) -> UInt32 {
+    @inline(__always) func bits(of form: Int32) -> UInt64 {
         let index = Int(form)
         guard index >= 0 && index < count else { return 0 }
         let known = bits[index]
@@ -190,8 +194,8 @@ final class FormSetCache {
         return lookUp(index)
     }
 
-    @inline(never) private func lookUp(_ index: Int) -> UInt32 {
-        let found: UInt32
+    @inline(never) private func lookUp(_ index: Int) -> UInt64 {
+        let found: UInt64
         if let words = layout.asciiWords, forms.isASCII(index) {
             // Both sides ASCII: equal bytes are equal strings.
             found = words.find(formOf: index, in: forms).map { layout.asciiBits[$0] } ?? 0
@@ -365,7 +369,7 @@ final class NameForms {
 /// One word set of the pack, tested on form ids.
 struct FormSet {
     let cache: FormSetCache
-    let bit: UInt32
+    let bit: UInt64
     @inline(__always) func contains(_ form: Int32) -> Bool { bit != 0 && cache.bits(of: form) & bit != 0 }
 }
 
@@ -501,9 +505,11 @@ struct AttributionContext {
             return (named == "true", type)
         }
         // A role noun (spokesman, الوزير) or no known noun: named when a name is written out.
+        // `The spokesman` at a sentence start: the capital is the article's, not a name's.
+        let leadingArticle = tokens.count > 1 && formSet("articles").contains(form(tokens.lowerBound))
         let capitalizedName = tokens.dropFirst().contains { isCapitalized($0) }
             || (tokens.count > 0 && isCapitalized(tokens.lowerBound) && !text.isSentenceInitial(token: tokens.lowerBound))
-            || (tokens.count > 1 && isCapitalized(tokens.lowerBound))
+            || (tokens.count > 1 && isCapitalized(tokens.lowerBound) && !leadingArticle)
             // `Stein said` at a sentence start: a name if the text writes it as one elsewhere.
             || (isCapitalized(tokens.lowerBound) && names.isName(form(tokens.lowerBound), at: tokens.lowerBound))
         if text.tokens[tokens.lowerBound].kind == .arabicWord {

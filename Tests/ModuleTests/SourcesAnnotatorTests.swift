@@ -85,6 +85,86 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(g.cue("opposes") != nil)
     }
 
+    @Test func aParticipleAfterAReportingClauseSharesItsSource() throws {
+        let f = try found("“We know what we are changing,” DuVernay said in an interview, emphasizing why the past matters.")
+        let cue = try #require(f.cue("emphasizing"))
+        #expect(f.sourceText(of: cue) == "DuVernay")
+        // One source for both cues, not two.
+        #expect(f.sources.filter { $0.text == "DuVernay" }.count == 1)
+        // Another cue between them starts a clause of its own: no shared voice.
+        let g = try found("Sanders said the plan, which critics opposed, failed, citing the numbers.")
+        #expect(g.cue("citing").flatMap(g.sourceText(of:)) != "Sanders")
+    }
+
+    @Test func aContrastOpensAClauseOutsideTheReportedContent() throws {
+        let f = try found("Stein said she hoped to get in, though she acknowledged it was unlikely.")
+        #expect(f.cue("acknowledged") != nil)
+        // Without the contrast it is still part of what Stein said.
+        let g = try found("Stein said she hoped to get in and she believes it will work.")
+        #expect(g.cue("believes") == nil)
+    }
+
+    @Test func anOfficialBeforeAPastTenseIsTheSubject() throws {
+        let f = try found("A department official said Friday that hackers had targeted the systems.")
+        let cue = try #require(f.cue("said"))
+        #expect(f.sourceText(of: cue) == "A department official")
+        // `an official statement`: the adjective, and no cue.
+        let g = try found("The ministry issued an official statement on Monday.")
+        #expect(g.cue("statement") == nil)
+    }
+
+    @Test func anArticleCapitalizedAtTheSentenceStartIsNotAName() throws {
+        let f = try found("The spokesman said the talks had stalled.")
+        #expect(f.source("The spokesman")?.attributes["named"] == .bool(false))
+        #expect(try found("Jill Stein said the talks had stalled.").source("Jill Stein")?.attributes["named"] == .bool(true))
+    }
+
+    @Test func adverbsBetweenTheAuxiliaryAndTheProgressive() throws {
+        let f = try found("Donald Trump is once again questioning the integrity of the vote.")
+        let cue = try #require(f.cue("is once again questioning"))
+        #expect(f.sourceText(of: cue) == "Donald Trump")
+    }
+
+    @Test func aPhrasalVerbAfterAndKeepsTheElidedSubject() throws {
+        let f = try found("She criticized the trade deals and called for steep new tariffs.")
+        #expect(f.cue("called for") != nil)
+    }
+
+    @Test func callingAMeetingOrCallingInIsNotReporting() throws {
+        let f = try found("The council called an emergency meeting to discuss the test.")
+        #expect(f.cue("called") == nil)
+        let g = try found("She recently called in to a town hall about policing.")
+        #expect(g.cue("called") == nil)
+        // Naming or judging something is still a cue.
+        let h = try found("Clinton called her vote in favor of the war a mistake.")
+        #expect(h.cue("called") != nil)
+    }
+
+    @Test func aClaimNounWithItsOwnerAndContent() throws {
+        let f = try found("Politifact checked Donald Trump’s claim that there were thousands of shootings.")
+        let cue = try #require(f.cue("claim"))
+        #expect(cue.attributes["category"] == .string("noun"))
+        #expect(f.sourceText(of: cue) == "Donald Trump’s")
+        let g = try found("Contrary to his latest claim that people would learn nothing, they did.")
+        #expect(g.cue("claim").flatMap(g.sourceText(of:)) == "his")
+        // Without a content the noun is only a noun.
+        #expect(try found("Politifact checked Trump’s claims about Chicago.").cue("claims") == nil)
+    }
+
+    @Test func aStudyReportsItsFigures() throws {
+        let f = try found("A 2014 study found 31 incidents of voter impersonation.")
+        #expect(f.cue("found") != nil)
+        // A company adding jobs reports nothing.
+        #expect(try found("The company added 500 jobs last month.").cue("added") == nil)
+    }
+
+    @Test func everyWordSetOfThePacksHasItsOwnBit() throws {
+        // The sets are tested by bit; a pack with more sets than bits once left the last ones
+        // (`titles`) silently empty, and `Mr. Obama` lost its title.
+        let f = try found("During the hearings, Mr. Clarke said he happened to be in Richmond.")
+        #expect(f.cue("said").flatMap(f.sourceText(of:)) == "Mr. Clarke")
+    }
+
     @Test func aContractedPronounIsTheSubjectWithoutItsAuxiliary() throws {
         let f = try found("They’ve denounced the ruling, and she's argued that it was unfair.")
         let cue = try #require(f.cue("denounced"))
