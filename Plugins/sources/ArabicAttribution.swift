@@ -10,11 +10,16 @@ import TextEngine
 struct ArabicAttribution {
     let c: AttributionContext
     let npStop: FormSet
+    /// Verbal nouns that begin an object (`أكدت اللجنة الوطنية تصاعد الأعمال`): they end a subject
+    /// that already has its definite head, and only then (`مدير إدارة تطوير الأعمال` is one phrase).
+    let objectNouns: FormSet
     let places: FormSet
     let thatWords: FormSet
     /// The unnamed relatives (`لم تحدد هويتها`) as form-id sequences.
     let relatives: [[Int32]]
     let an: Int32
+    /// `فإن` and the Dutch `فان` normalize alike (إ → ا).
+    let fainna: Int32
     let ila: Int32
     let demonstratives: FormSet
     let standaloneLi: FormSet
@@ -33,10 +38,12 @@ struct ArabicAttribution {
     init(_ c: AttributionContext) {
         self.c = c
         npStop = c.formSet("npStop")
+        objectNouns = c.formSet("objectNouns")
         places = c.formSet("places")
         thatWords = c.formSet("thatWords")
         relatives = c.formSequences("unnamedRelative")
         an = c.formID("عن")
+        fainna = c.formID("فان")
         ila = c.formID("الي")
         demonstratives = c.formSet("demonstratives")
         standaloneLi = c.formSet("standaloneLi")
@@ -122,6 +129,17 @@ struct ArabicAttribution {
         return false
     }
 
+    /// The token as written has إ (D8 A5).
+    private func writesHamzaBelow(_ t: Int) -> Bool {
+        let range = c.text.tokens[t].range
+        var i = range.lowerBound
+        while i + 1 < range.upperBound {
+            if c.text.utf8[i] == 0xD8 && c.text.utf8[i + 1] == 0xA5 { return true }
+            i += 1
+        }
+        return false
+    }
+
     private func isDefinite(_ t: Int) -> Bool {
         let bytes = c.text.forms.bytes(Int(c.form(t)))
         // ال (0xD8A7 0xD984), possibly after و (0xD988).
@@ -156,6 +174,9 @@ struct ArabicAttribution {
                 }
                 // `اتهمت الولايات المتحدة كوريا`: a country after a definite phrase is the object.
                 if sawDefinite && places.contains(f) && end > first { break }
+                if sawDefinite && objectNouns.contains(f) && end > first { break }
+                // `وبحسب التقرير فإن ...`: the content starts; `لويس فان غال` is a name.
+                if f == fainna && end > first && (writesHamzaBelow(end) || (end + 1 < sentence.upperBound && isDefinite(end + 1))) { break }
             }
             // Written tanween fath: the accusative of an object or a circumstance (`وقال زوج
             // المعلمة متحفظاً`), never the nominative subject.

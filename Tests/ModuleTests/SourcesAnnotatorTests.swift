@@ -191,6 +191,26 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(g.sourceText(of: try #require(g.cue("صرح"))) == "المتحدث الأمني بوزارة الداخلية")
     }
 
+    @Test func arabicSubjectStopsWhereTheObjectOrContentBegins() throws {
+        // A verbal noun after the definite head starts the object.
+        let f = try found("من جهتها، أكدت اللجنة الوطنية لحقوق الإنسان تصاعد الأعمال المسلحة في المدينة.")
+        #expect(f.sources.map(\.text) == ["اللجنة الوطنية لحقوق الإنسان"])
+        // Before a definite head the same noun is part of a name: `رئيس لجنة متابعة الأعمال`.
+        let g = try found("وقال رئيس لجنة متابعة الأعمال إن العمل مستمر.")
+        #expect(g.sources.map(\.text) == ["رئيس لجنة متابعة الأعمال"])
+        // `فإن` opens the content; the Dutch `فان` is part of a name.
+        let h = try found("وبحسب التقرير فإن المشاريع تستأثر بنحو نصف الإنفاق.")
+        #expect(h.sources.map(\.text) == ["التقرير"])
+        let i = try found("وقال الهولندي لويس فان غال إن الفريق جاهز.")
+        #expect(i.sources.map(\.text) == ["الهولندي لويس فان غال"])
+        // `إننا`: the quoted speaker's own words begin.
+        let j = try found("وقال الرئيس الأميركي إننا ملتزمون بمراقبة النشاط.")
+        #expect(j.sources.map(\.text) == ["الرئيس الأميركي"])
+        // An adverb ends it too.
+        let k = try found("ودعا الرئيس المصري أكثر من مرة إلى تجديد الخطاب.")
+        #expect(k.sources.map(\.text) == ["الرئيس المصري"])
+    }
+
     @Test func arabicAccordingToWhatSomeoneSaid() throws {
         // The verb after `ما` is a cue: it carries the voice, `بحسب` adds none.
         let f = try found("الجلود هشة بحسب ما ذكرت صحيفة دايلي ميل البريطانية.")
