@@ -13,6 +13,10 @@ struct ArabicAttribution {
     /// Verbal nouns that begin an object (`أكدت اللجنة الوطنية تصاعد الأعمال`): they end a subject
     /// that already has its definite head, and only then (`مدير إدارة تطوير الأعمال` is one phrase).
     let objectNouns: FormSet
+    /// `كان`، `بات`: after one, `مؤكدا` is a predicate (`بات مؤكدا غياب اللاعب`), not a cue.
+    let copulas: FormSet
+    /// `بن`، `عبد`، `أبو`: a name goes on after them.
+    let nameLinks: FormSet
     let places: FormSet
     let thatWords: FormSet
     /// The unnamed relatives (`لم تحدد هويتها`) as form-id sequences.
@@ -39,6 +43,8 @@ struct ArabicAttribution {
         self.c = c
         npStop = c.formSet("npStop")
         objectNouns = c.formSet("objectNouns")
+        copulas = c.formSet("copulas")
+        nameLinks = c.formSet("nameLinks")
         places = c.formSet("places")
         thatWords = c.formSet("thatWords")
         relatives = c.formSequences("unnamedRelative")
@@ -83,6 +89,7 @@ struct ArabicAttribution {
                 // `على ذكر اسمه`: after a preposition the word is a verbal noun.
                 let before = cue.tokens.lowerBound - 1
                 if before >= sentence.lowerBound && prepositionsBeforeNoun.contains(c.form(before)) { continue }
+                if before >= sentence.lowerBound && copulas.contains(c.form(before)) && endsWithAlef(cue.tokens.upperBound - 1) { continue }
                 // `اللوحات التي توضح المناطق`: the relative is the subject, what follows the
                 // object. A report (`الذي أشار إلى أن`) keeps its cue, without a source here.
                 if before >= sentence.lowerBound && relativePronouns.contains(c.form(before)) {
@@ -129,6 +136,19 @@ struct ArabicAttribution {
         return false
     }
 
+    /// The normalized form ends with ا (the accusative of `مؤكدا`، `مشيرا`).
+    private func endsWithAlef(_ t: Int) -> Bool {
+        let bytes = c.text.forms.bytes(Int(c.form(t)))
+        return bytes.count >= 4 && bytes[bytes.endIndex - 2] == 0xD8 && bytes[bytes.endIndex - 1] == 0xA7
+    }
+
+    /// The normalized form starts with لل (the preposition لـ on a definite noun).
+    private func startsWithLiAl(_ t: Int) -> Bool {
+        let bytes = c.text.forms.bytes(Int(c.form(t)))
+        let i = bytes.startIndex
+        return bytes.count >= 6 && bytes[i] == 0xD9 && bytes[i + 1] == 0x84 && bytes[i + 2] == 0xD9 && bytes[i + 3] == 0x84
+    }
+
     /// The token as written has إ (D8 A5).
     private func writesHamzaBelow(_ t: Int) -> Bool {
         let range = c.text.tokens[t].range
@@ -167,6 +187,9 @@ struct ArabicAttribution {
             let f = token.form
             if end > first || !allowStopFirst {
                 if c.cueAt[end] >= 0 { break }
+                // `وأكد للمجلس أن ...`: the one spoken to (لـ), and `يؤكد قدرة الوزارة`: an object
+                // straight after the verb, whose subject came before it.
+                if end == first && (startsWithLiAl(end) || objectNouns.contains(f)) { break }
                 if npStop.contains(f) && !(end == first && demonstratives.contains(f)) {
                     // `مصادر ... لم تحدد هويتها`: the relative stays in.
                     if let length = relativeLength(at: end) { end += length; break }
@@ -183,6 +206,11 @@ struct ArabicAttribution {
             if (end > first || !allowStopFirst) && isAccusative(end) { break }
 
             if isDefinite(end) { sawDefinite = true }
+            end += 1
+        }
+        // A long title cut off inside a name (`الأستاذ أحمد بن`): the name's next word belongs to it.
+        if end - first == Self.maxPhrase && end < sentence.upperBound && nameLinks.contains(c.form(end - 1))
+            && c.text.tokens[end].kind == .arabicWord && c.cueAt[end] < 0 && !npStop.contains(c.form(end)) {
             end += 1
         }
         // `ونفى المسؤولون ... هذه الاتهامات`: trailing particles are not the subject.

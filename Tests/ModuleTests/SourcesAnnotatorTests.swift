@@ -211,6 +211,24 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(k.sources.map(\.text) == ["الرئيس المصري"])
     }
 
+    @Test func arabicNoSubjectInAnAddresseeOrAnObjectAfterTheVerb() throws {
+        // `لـ` + noun is the one spoken to.
+        let f = try found("وأكد للمجلس أن العمل مستمر.")
+        #expect(f.cue("أكد") != nil)
+        #expect(f.sources.isEmpty)
+        // A verbal noun straight after the verb is its object; the subject came before.
+        let g = try found("وهذا الهجوم يؤكد قدرة وزارة الداخلية على المواجهة.")
+        #expect(g.sources.isEmpty)
+        // After `بات` the participle is a predicate, not a cue.
+        let h = try found("بات مؤكدا غياب اللاعب عن المباراة.")
+        #expect(h.cue("مؤكدا") == nil)
+    }
+
+    @Test func arabicALongTitleDoesNotStopInsideAName() throws {
+        let f = try found("وأوضح رئيس برنامج موهبة الإثرائي بمدارس الرياض الأستاذ أحمد بن محمد العمود أن البرنامج ناجح.")
+        #expect(f.sources.first?.text.hasSuffix("أحمد بن محمد") == true)
+    }
+
     @Test func arabicAccordingToWhatSomeoneSaid() throws {
         // The verb after `ما` is a cue: it carries the voice, `بحسب` adds none.
         let f = try found("الجلود هشة بحسب ما ذكرت صحيفة دايلي ميل البريطانية.")
