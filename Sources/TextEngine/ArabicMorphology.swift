@@ -205,6 +205,26 @@ public enum ArabicMorphology {
         return verbAspect(letters: letters[...])
     }
 
+    /// A perfect's ending under an object pronoun: `نقلته` (نقلت + ه), `نشرتها`, `نقلوه` (نقلوا
+    /// + ه, the alef dropped). The stem keeps at least three letters; an imperfect keeps its
+    /// prefix and has none of these endings (`تنقله`، `ننقلها`).
+    static func perfectUnderObjectPronoun(_ s: ArraySlice<UInt32>) -> Bool {
+        var stemEnd = s.endIndex
+        let last = s[s.endIndex - 1]
+        if last == Scalars.heh {
+            stemEnd -= 1  // ه
+        } else if s.count >= 2 && s[s.endIndex - 2] == Scalars.heh && (last == Scalars.alef || last == Scalars.meem) {
+            stemEnd -= 2  // ها، هم
+        } else if s.count >= 3 && s[s.endIndex - 3] == Scalars.heh && s[s.endIndex - 2] == Scalars.meem && last == Scalars.alef {
+            stemEnd -= 3  // هما
+        } else {
+            return false
+        }
+        guard stemEnd - s.startIndex >= 3 else { return false }
+        let stemLast = s[stemEnd - 1]
+        return stemLast == Scalars.teh || stemLast == Scalars.waw
+    }
+
     static func verbAspect(letters s: ArraySlice<UInt32>) -> ArabicVerbAspect {
         let count = s.count
         guard count >= 2 else { return .unknown }
@@ -224,6 +244,7 @@ public enum ArabicMorphology {
             || (beforeLast == Scalars.waw && last == Scalars.alef)
             || (beforeLast == Scalars.noon && last == Scalars.alef)
             || (beforeLast == Scalars.teh && last == Scalars.meem)
+            || perfectUnderObjectPronoun(s)
         switch first {
         case Scalars.yeh:
             return .imperfect

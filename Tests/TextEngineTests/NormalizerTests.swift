@@ -82,6 +82,14 @@ import Testing
         for perfect in ["قال", "تمّ", "تمت", "أعلن", "ذكرت", "نفى", "نقلت", "كان", "وقال", "تراجعت", "ساعد", "ساهم", "ساهمت"] {
             #expect(ArabicMorphology.verbAspect(ofForm: TextNormalizer.normalize(perfect)) == .perfect, "\(perfect)")
         }
+        // With an object pronoun on: the perfect's own ending is under it (نقلت + ه), the
+        // imperfect keeps its prefix (تنقل + ه، ننقل + ها).
+        for perfect in ["نقلته", "تركته", "نشرتها", "نقلوه", "تلقيتها"] {
+            #expect(ArabicMorphology.verbAspect(ofForm: TextNormalizer.normalize(perfect)) == .perfect, "\(perfect)")
+        }
+        for imperfect in ["تنقله", "ننقلها", "يقولها", "تتركه", "نقوله"] {
+            #expect(ArabicMorphology.verbAspect(ofForm: TextNormalizer.normalize(imperfect)) == .imperfect, "\(imperfect)")
+        }
         for unknown in ["الوزير", "قد", "لا", "في", "said"] {
             #expect(ArabicMorphology.verbAspect(ofForm: TextNormalizer.normalize(unknown)) == .unknown, "\(unknown)")
         }
