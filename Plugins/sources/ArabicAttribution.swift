@@ -111,6 +111,13 @@ struct ArabicAttribution {
                     source = subject(from: cue.tokens.upperBound, in: sentence, allowStopFirst: false)
                 }
                 if source == nil && cue.attributes["needsSource"] == "true" { continue }
+                // `وقال الوزير ... مضيفا أن`: a participle (حال) with nothing after it says more in
+                // the voice of the attribution before it in the sentence.
+                if source == nil && endsWithAlef(cue.tokens.upperBound - 1) && !carriesPluralSubject(cue.tokens.upperBound - 1),
+                   let last = result.last, last.category == "verb", let voice = last.source,
+                   last.cue.lowerBound >= c.text.tokens[sentence.lowerBound].start {
+                    source = voice
+                }
             }
             result.append(Attribution(cue: cue.range, category: cue.category, source: source))
         }

@@ -232,6 +232,25 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(g.sources.first?.text.hasSuffix("ياسر بن محمد") == true)
     }
 
+    @Test func arabicParticipleSaysMoreInTheVoiceBeforeIt() throws {
+        let f = try found("وقال وزير الطاقة سهيل المزروعي إن القرار صائب، مضيفا أن الأسعار ستتغير.")
+        let cue = try #require(f.cue("مضيفا"))
+        #expect(f.sourceText(of: cue) == "وزير الطاقة سهيل المزروعي")
+        // A plural verb carries its own subject: no voice from before.
+        let g = try found("وقالت المقررة إن معارضي القانون أكدوا أن القانون ليس له أثر.")
+        #expect(g.sourceText(of: try #require(g.cue("أكدوا"))) == nil)
+        // Nothing before it in the sentence: no source.
+        #expect(try found("مشيرا إلى أن العمل مستمر.").sources.isEmpty)
+    }
+
+    @Test func arabicAdverbsEndTheSubject() throws {
+        let f = try found("لكنه يضيف فورا أنه لا شيء يوحي بذلك.")
+        #expect(f.sources.isEmpty)
+        // `سابقا` inside a title is part of it.
+        let g = try found("وأكد المرشح لرئاسة النادي سابقا زياد بن حجاب أن الخصخصة هي الحل.")
+        #expect(g.sources.map(\.text) == ["المرشح لرئاسة النادي سابقا زياد بن حجاب"])
+    }
+
     @Test func arabicAccordingToWhatSomeoneSaid() throws {
         // The verb after `ما` is a cue: it carries the voice, `بحسب` adds none.
         let f = try found("الجلود هشة بحسب ما ذكرت صحيفة دايلي ميل البريطانية.")
