@@ -15,7 +15,8 @@ import TextEngine
 /// 2. a cue in the same sentence, right after (`“...,” the minister said`) or right before
 ///    (`X said: “...”`, `قال X: «...»`) it, with at most `maxGapWords` words between; a colon
 ///    before the quotation favours the cue before it, otherwise the closer cue wins, the one after
-///    on a tie;
+///    on a tie; a verb cue without a source that opens its sentence (`وأضاف: «...»`, the subject
+///    dropped) speaks in the voice the previous sentence names (as in 3);
 /// 3. a quotation that is a sentence of its own takes the speaker named in the previous sentence
 ///    (its cue's source, else its last source, else the speaker of a quotation ending it).
 /// Where none applies there is no link: the text does not say who spoke.
@@ -154,9 +155,17 @@ struct SpeakerLinker {
             // `he said, “win this.”` is speech; `the minister called it a “merit system”` is a
             // term the writer holds at a distance.
             let introducedAsSpeech = chosen.isAfter || colonBefore || ownSentence || chosen.gap == 0
-            return Attribution(
-                speaker: speaker(of: chosen.cue, within: sentenceStart..<sentenceEnd, excluding: range),
-                cue: chosen.cue.id, standsAsUtterance: introducedAsSpeech)
+            var speaker = speaker(of: chosen.cue, within: sentenceStart..<sentenceEnd, excluding: range)
+            // `وأضاف: «...»`: a cue that opens its sentence without a subject goes on in the voice
+            // the previous sentence names.
+            if speaker == nil && !chosen.isAfter && chosen.cue.link(AnnotationLink.source) == nil
+                && chosen.cue.attributes["category"] == .string("verb") && !Self.carriesPluralSubject(chosen.cue.text)
+                && opensSentence(chosen.cue.range.lowerBound, sentenceStart: sentenceStart),
+                let previous = previousSentence(before: sentenceStart)
+            {
+                speaker = speakerNamed(in: previous, earlier: earlier)
+            }
+            return Attribution(speaker: speaker, cue: chosen.cue.id, standsAsUtterance: introducedAsSpeech)
         }
 
         // 3. A sentence of its own, spoken by whoever the previous sentence names.
@@ -254,6 +263,27 @@ struct SpeakerLinker {
             inWord = isWord
         }
         return count
+    }
+
+    /// An Arabic verb that ends in its own plural subject (`قالوا`، `يقولون`): the voice is theirs,
+    /// not the one the previous sentence names.
+    static func carriesPluralSubject(_ text: String) -> Bool {
+        text.hasSuffix("وا") || text.hasSuffix("ون")
+    }
+
+    /// Nothing but punctuation, or a conjunction glued to it (`وأضاف`، `فقال`), comes before `offset`
+    /// in its sentence.
+    private func opensSentence(_ offset: Int, sentenceStart: Int) -> Bool {
+        var letters = 0
+        var cursor = UTF8ScalarCursor(utf8, from: sentenceStart, limit: offset)
+        var lastWasWord = false
+        var words = 0
+        while let (scalar, _) = cursor.next() {
+            let isWord = SentenceEnds.isWordScalar(scalar)
+            if isWord { letters += 1; if !lastWasWord { words += 1 } }
+            lastWasWord = isWord
+        }
+        return letters == 0 || (words == 1 && letters <= 2 && lastWasWord)
     }
 
     private func containsWord(_ range: Range<Int>) -> Bool {

@@ -118,6 +118,29 @@ private func annotate(_ text: String, prior: [Annotation] = []) throws -> [Annot
         #expect(quotes.first?.link("speaker") == nil)
     }
 
+    /// `وأضاف: «...»` after a sentence that names the speaker: the dropped subject is that voice
+    /// (the text names the speaker in the previous sentence). A plural verb (`قالوا`) is its own voice.
+    @Test func cueWithoutSourceOpeningASentenceGoesOnInThePreviousVoice() throws {
+        func verb(_ range: Range<Int>, _ text: String, source: Annotation? = nil) -> Annotation {
+            Annotation(module: "sources", kind: .cue, range: range, text: text, attributes: ["category": "verb"],
+                       links: source.map { [AnnotationLink(rel: AnnotationLink.source, target: $0.id)] } ?? [])
+        }
+        let fixture = MarkedText("و⟦قال⟧ ⟦الوزير⟧ إن المحادثات مثمرة. و⟦أضاف⟧: ⟦«نحن متفائلون»⟧.")
+        let speaker = source(fixture.spans[1])
+        let added = verb(fixture.spans[2], "أضاف")
+        let quotes = try annotate(fixture.text, prior: [verb(fixture.spans[0], "قال", source: speaker), speaker, added])
+        #expect(quotes.map(\.range) == [fixture.spans[3]])
+        #expect(quotes.first?.link("speaker") == speaker.id)
+        #expect(quotes.first?.link("cue") == added.id)
+
+        let plural = MarkedText("و⟦قال⟧ ⟦الوزير⟧ إن المحادثات مثمرة. و⟦قالوا⟧ له: ⟦«نحن متفائلون»⟧.")
+        let minister = source(plural.spans[1])
+        let theirs = try annotate(plural.text, prior: [
+            verb(plural.spans[0], "قال", source: minister), minister, verb(plural.spans[2], "قالوا"),
+        ])
+        #expect(theirs.first?.link("speaker") == nil)
+    }
+
     /// A cue the sources module did not link to its source still finds the source beside it.
     @Test func unlinkedCueTakesTheSourceBesideIt() throws {
         let fixture = MarkedText("⟦“We will win,”⟧ ⟦said⟧ ⟦the minister⟧ on Tuesday.")
