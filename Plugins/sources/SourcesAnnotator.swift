@@ -458,7 +458,7 @@ struct AttributionContext {
 
     /// `named` and `type` of a source noun phrase. `headFirst`: Arabic puts the head noun first
     /// (مصادر حكومية), English last (Russian officials).
-    func classify(_ tokens: Range<Int>, headFirst: Bool) -> (named: Bool, type: String) {
+    func classify(_ tokens: Range<Int>, headFirst: Bool, articles: FormSet) -> (named: Bool, type: String) {
         // One pass over the phrase's source nouns, no intermediate arrays: the first and last
         // head, the last unnamed head, the last modifier's type.
         // Indices into `nouns`, not copies of the matches.
@@ -506,7 +506,7 @@ struct AttributionContext {
         }
         // A role noun (spokesman, الوزير) or no known noun: named when a name is written out.
         // `The spokesman` at a sentence start: the capital is the article's, not a name's.
-        let leadingArticle = tokens.count > 1 && formSet("articles").contains(form(tokens.lowerBound))
+        let leadingArticle = tokens.count > 1 && articles.contains(form(tokens.lowerBound))
         let capitalizedName = tokens.dropFirst().contains { isCapitalized($0) }
             || (tokens.count > 0 && isCapitalized(tokens.lowerBound) && !text.isSentenceInitial(token: tokens.lowerBound))
             || (tokens.count > 1 && isCapitalized(tokens.lowerBound) && !leadingArticle)
@@ -552,6 +552,7 @@ struct AttributionContext {
         var cueAttributes: [(category: String, attributes: [String: AttributeValue])] = []
         var sourceAttributes: [(named: Bool, type: String, attributes: [String: AttributeValue])] = []
         let contracted = formSet("contractedPronouns")
+        let articles = formSet("articles")
         for attribution in found {
             var links: [AnnotationLink] = []
             if let tokens = attribution.source, !tokens.isEmpty {
@@ -564,7 +565,8 @@ struct AttributionContext {
                 let range = start..<end
                 let id = Annotation.provisionalID(kind: .source, range: range)
                 if sourceIDs.find(id) == nil {
-                    let (named, type) = classify(tokens, headFirst: text.tokens[tokens.lowerBound].kind == .arabicWord)
+                    let (named, type) = classify(
+                        tokens, headFirst: text.tokens[tokens.lowerBound].kind == .arabicWord, articles: articles)
                     let attributes: [String: AttributeValue]
                     if let known = sourceAttributes.first(where: { $0.named == named && $0.type == type }) {
                         attributes = known.attributes
