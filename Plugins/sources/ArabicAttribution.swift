@@ -17,6 +17,11 @@ struct ArabicAttribution {
     let copulas: FormSet
     /// `بن`، `عبد`، `أبو`: a name goes on after them.
     let nameLinks: FormSet
+    /// `قال له`، `قالت لي`: the one spoken to.
+    let addressees: FormSet
+    /// `كل من X وY`: "both X and Y".
+    let kull: Int32
+    let minWord: Int32
     let places: FormSet
     let thatWords: FormSet
     /// The unnamed relatives (`لم تحدد هويتها`) as form-id sequences.
@@ -46,6 +51,9 @@ struct ArabicAttribution {
         objectNouns = c.formSet("objectNouns")
         copulas = c.formSet("copulas")
         nameLinks = c.formSet("nameLinks")
+        addressees = c.formSet("addressees")
+        kull = c.formID("كل")
+        minWord = c.formID("من")
         places = c.formSet("places")
         thatWords = c.formSet("thatWords")
         relatives = c.formSequences("unnamedRelative")
@@ -191,13 +199,22 @@ struct ArabicAttribution {
                 end = close + 1
                 continue
             }
+            // `د. محمد العيسى`، `أ.د. سعد`: the full stop of a one-letter title stays in the phrase.
+            if end > first && token.kind == .punctuation && c.text.forms.bytes(Int(token.form)).elementsEqual([0x2E]),
+               c.text.tokens[end - 1].kind == .arabicWord, c.text.forms.bytes(Int(c.form(end - 1))).count == 2,
+               end + 1 < sentence.upperBound, c.text.tokens[end + 1].kind == .arabicWord {
+                end += 1
+                continue
+            }
             guard token.kind == .arabicWord || token.kind == .word else { break }
             let f = token.form
             if end > first || !allowStopFirst {
                 if c.cueAt[end] >= 0 { break }
                 // `وأكد للمجلس أن ...`: the one spoken to (لـ), and `يؤكد قدرة الوزارة`: an object
                 // straight after the verb, whose subject came before it.
-                if end == first && (startsWithLiAl(end) || objectNouns.contains(f)) { break }
+                if end == first && (startsWithLiAl(end) || objectNouns.contains(f) || addressees.contains(f)) { break }
+                // `وقال كل من فايز محمد وحسين محمد`: the `من` of "each of" is not a preposition.
+                if end == first + 1 && f == minWord && c.form(first) == kull { end += 1; continue }
                 if npStop.contains(f) && !(end == first && demonstratives.contains(f)) {
                     // `مصادر ... لم تحدد هويتها`: the relative stays in.
                     if let length = relativeLength(at: end) { end += length; break }

@@ -243,6 +243,19 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(try found("مشيرا إلى أن العمل مستمر.").sources.isEmpty)
     }
 
+    @Test func arabicOneLetterTitlesKeepTheirFullStop() throws {
+        let f = try found("وقال د. محمد العيسى إن البرنامج ناجح. وقال أ.د. سعد الحسين إن النتائج جيدة.")
+        #expect(f.sources.map(\.text) == ["د. محمد العيسى", "أ.د. سعد الحسين"])
+    }
+
+    @Test func arabicTheOneSpokenToAndEachOf() throws {
+        // `قال له`: the addressee, not the speaker.
+        #expect(try found("فقال لي مبتسما إنه لا يعلم.").sources.isEmpty)
+        // `كل من X وY`: both are the voice; a relative clause after them is not.
+        let f = try found("وأعلنت كل من البحرين وعمان اللتين تعانيان عجزا أنهما ستخففان الدعم.")
+        #expect(f.sources.map(\.text) == ["كل من البحرين وعمان"])
+    }
+
     @Test func arabicAdverbsEndTheSubject() throws {
         let f = try found("لكنه يضيف فورا أنه لا شيء يوحي بذلك.")
         #expect(f.sources.isEmpty)
