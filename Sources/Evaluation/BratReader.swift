@@ -9,8 +9,9 @@ import TextModel
 ///   unit, and scoring would then measure nothing, so it is an error, not a warning.
 /// - `T` lines become spans when their type maps to a kind (`kindMap`, or a type whose lowercased
 ///   name is a built-in kind such as `Hedge`); other types (`Attribution`, `Discuss`, `Discard`) are
-///   skipped. `A` lines become attributes of their span. Relations (`E`, `R`), notes (`#`) and
-///   normalizations (`N`) do not take part in span scoring and are skipped.
+///   skipped. `A` lines become attributes of their span. An event (`E`) naming a `Content` and a
+///   `Source` gives the quotes of that content their speaker (scored as quote → speaker links);
+///   other relations (`R`), notes (`#`) and normalizations (`N`) are skipped.
 /// - Direct quotations: PolNeAR marks the attributed `Content`, not quotations. A quotation is
 ///   what the annotation guide calls a quote: opening mark to closing mark, marks included. So each
 ///   quotation found inside a content span (see `quotations(in:)`) becomes a `quote` span; content
@@ -44,7 +45,10 @@ public struct BratReader: Sendable {
         var spans: [LabeledSpan] = []
         var spanIndexByID: [String: [Int]] = [:]
         var pendingAttributes: [(target: String, name: String, value: AttributeValue, line: Int)] = []
-        var quoteRanges = Set<Range<Int>>()
+        var quoteIndexByRange: [Range<Int>: Int] = [:]
+        var fragmentsByID: [String: [Range<Int>]] = [:]
+        var quotesByContentID: [String: [Int]] = [:]
+        var events: [(content: String, source: String, line: Int)] = []
 
         var lineNumber = 0
         for rawLine in annotations.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -81,14 +85,21 @@ public struct BratReader: Sendable {
                     throw fail("span text '\(Self.clip(String(fields[2])))' differs from the text file's '\(Self.clip(actual))' (offsets must count code points)")
                 }
                 let origin = "\(annPath):\(lineNumber)"
+                fragmentsByID[id] = fragments
                 if let kind = kind(forType: type) {
                     spanIndexByID[id, default: []].append(spans.count)
                     spans.append(LabeledSpan(kind: kind, fragments: fragments, text: actual, origin: origin))
                 }
                 if quoteSourceTypes.contains(type) {
                     // Nested or repeated content spans hold the same quotation: it is one quote.
-                    for quote in Self.quotations(in: fragments, utf8: utf8) where quoteRanges.insert(quote).inserted {
+                    for quote in Self.quotations(in: fragments, utf8: utf8) {
+                        if let known = quoteIndexByRange[quote] {
+                            quotesByContentID[id, default: []].append(known)
+                            continue
+                        }
+                        quoteIndexByRange[quote] = spans.count
                         spanIndexByID[id, default: []].append(spans.count)
+                        quotesByContentID[id, default: []].append(spans.count)
                         spans.append(LabeledSpan(
                             kind: .quote, range: quote, text: substring(utf8, quote),
                             attributes: ["from": .string(type)], origin: origin))
@@ -102,7 +113,19 @@ public struct BratReader: Sendable {
                 guard parts.count == 2 || parts.count == 3 else { throw fail("an attribute needs 'Name Target [Value]'") }
                 let value: AttributeValue = parts.count == 3 ? .string(String(parts[2])) : .bool(true)
                 pendingAttributes.append((String(parts[1]), String(parts[0]), value, lineNumber))
-            case "E", "R", "#", "N", "*":
+            case "E":
+                // `E1<TAB>Attribution:T4 Content:T3 Cue:T2 Source:T1`
+                let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+                guard fields.count >= 2 else { throw fail("an event needs 'ID<TAB>Type:Trigger Role:ID ...'") }
+                var roles: [String: String] = [:]
+                for argument in fields[1].split(separator: " ") {
+                    guard let colon = argument.firstIndex(of: ":") else { throw fail("event argument '\(argument)' is not 'Role:ID'") }
+                    roles[String(argument[..<colon])] = String(argument[argument.index(after: colon)...])
+                }
+                if let content = roles["Content"], let source = roles["Source"] {
+                    events.append((content, source, lineNumber))
+                }
+            case "R", "#", "N", "*":
                 continue
             default:
                 throw fail("unknown brat annotation '\(Self.clip(String(line)))'")
@@ -112,6 +135,16 @@ public struct BratReader: Sendable {
             // Attributes of annotations of skipped types (an `Attribution`'s) are dropped with them.
             for index in spanIndexByID[attribute.target] ?? [] {
                 spans[index].attributes[attribute.name] = attribute.value
+            }
+        }
+        for event in events {
+            for id in [event.content, event.source] where fragmentsByID[id] == nil {
+                throw GoldError(file: annPath, line: event.line, message: "the event names \(id), which this file does not define")
+            }
+            let source = fragmentsByID[event.source]!
+            // The first event that names a source for the content speaks for its quotes.
+            for index in quotesByContentID[event.content] ?? [] where spans[index].speaker == nil {
+                spans[index].speaker = source
             }
         }
         return GoldDocument(id: annPath, textPath: textPath, text: text, language: nil, spans: spans)

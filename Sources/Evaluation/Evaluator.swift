@@ -63,6 +63,37 @@ public struct ErrorExample: Sendable, Hashable {
     }
 }
 
+/// Quote → speaker links, over the quotes the overlap match pairs with a gold quote (a quote not
+/// found at all is a quote miss, not a link error).
+public struct SpeakerLinkCounts: Sendable, Hashable {
+    /// Paired gold quotes whose gold names a speaker.
+    public var gold: Int
+    /// ... whose predicted speaker shares a byte with the gold one.
+    public var right: Int
+    /// ... whose predicted speaker is another span.
+    public var wrong: Int
+    /// ... with no predicted speaker.
+    public var missing: Int
+    /// Predicted speakers on paired quotes whose gold names none.
+    public var extra: Int
+
+    public init(gold: Int = 0, right: Int = 0, wrong: Int = 0, missing: Int = 0, extra: Int = 0) {
+        self.gold = gold
+        self.right = right
+        self.wrong = wrong
+        self.missing = missing
+        self.extra = extra
+    }
+
+    /// Right links among the gold ones (1 when the gold has none).
+    public var accuracy: Double { gold == 0 ? 1 : Double(right) / Double(gold) }
+    /// Right links among the predicted ones (1 when none was predicted).
+    public var precision: Double {
+        let predicted = right + wrong + extra
+        return predicted == 0 ? 1 : Double(right) / Double(predicted)
+    }
+}
+
 /// The scores of one match mode.
 public struct ModeReport: Sendable {
     public var mode: MatchMode
@@ -84,6 +115,8 @@ public struct EvaluationReport: Sendable {
     public var goldCounts: [AnnotationKind: Int]
     public var predictedCounts: [AnnotationKind: Int]
     public var modes: [ModeReport]
+    /// Quote → speaker links; nil unless quotes are scored and some gold quote names a speaker.
+    public var speakerLinks: SpeakerLinkCounts?
 
     public func mode(_ mode: MatchMode) -> ModeReport? { modes.first { $0.mode == mode } }
 }
@@ -108,6 +141,8 @@ public struct Evaluator: Sendable {
     private var falseHits: [MatchMode: [ErrorKey: Tally]] = [:]
     private var goldCounts: [AnnotationKind: Int] = [:]
     private var predictedCounts: [AnnotationKind: Int] = [:]
+    private var speakerLinks = SpeakerLinkCounts()
+    private var goldSpeakers = 0
 
     struct ErrorKey: Hashable, Sendable {
         var kind: AnnotationKind
@@ -140,6 +175,24 @@ public struct Evaluator: Sendable {
         for (kind, spans) in goldByKind { goldCounts[kind, default: 0] += spans.count }
         for (kind, spans) in predictedByKind { predictedCounts[kind, default: 0] += spans.count }
 
+        if let gold = goldByKind[.quote] {
+            let predicted = predictedByKind[.quote] ?? []
+            goldSpeakers += gold.count { $0.speaker != nil }
+            for pair in Matcher.match(gold: gold, predicted: predicted, mode: .overlap) {
+                switch (gold[pair.gold].speaker, predicted[pair.predicted].speaker) {
+                case (let expected?, let found?):
+                    speakerLinks.gold += 1
+                    if LabeledSpan.sameSpeaker(expected, found) { speakerLinks.right += 1 } else { speakerLinks.wrong += 1 }
+                case (_?, nil):
+                    speakerLinks.gold += 1
+                    speakerLinks.missing += 1
+                case (nil, _?):
+                    speakerLinks.extra += 1
+                case (nil, nil):
+                    break
+                }
+            }
+        }
         for kind in Set(goldByKind.keys).union(predictedByKind.keys) {
             let gold = goldByKind[kind] ?? []
             let predicted = predictedByKind[kind] ?? []
@@ -191,7 +244,8 @@ public struct Evaluator: Sendable {
             documents: documentCount, kinds: scored,
             goldCounts: goldCounts.filter { scoredSet.contains($0.key) },
             predictedCounts: predictedCounts.filter { scoredSet.contains($0.key) },
-            modes: modeReports)
+            modes: modeReports,
+            speakerLinks: scoredSet.contains(.quote) && goldSpeakers > 0 ? speakerLinks : nil)
     }
 
     /// Most frequent first; among equals, the one met first in the documents (stable across runs).

@@ -15,6 +15,8 @@ public struct LabeledSpan: Sendable, Hashable {
     public var attributes: [String: AttributeValue]
     /// Where the span was read ("file.ann:12"), for error examples; nil for predictions.
     public var origin: String?
+    /// For a quote: the fragments of the source its speaker link names; nil when it names none.
+    public var speaker: [Range<Int>]? = nil
 
     public init(
         kind: AnnotationKind, fragments: [Range<Int>], text: String,
@@ -32,9 +34,27 @@ public struct LabeledSpan: Sendable, Hashable {
         self.init(kind: kind, fragments: [range], text: text, attributes: attributes, origin: origin)
     }
 
-    /// A pipeline annotation as a span to score.
+    /// A pipeline annotation as a span to score (its links unresolved: see `spans(of:)`).
     public init(_ annotation: Annotation) {
         self.init(kind: annotation.kind, range: annotation.range, text: annotation.text, attributes: annotation.attributes)
+    }
+
+    /// A pipeline result as spans to score, each quote with the span its `speaker` link names.
+    public static func spans(of annotations: [Annotation]) -> [LabeledSpan] {
+        var rangeByID: [String: Range<Int>] = [:]
+        for annotation in annotations where annotation.kind == .source { rangeByID[annotation.id] = annotation.range }
+        return annotations.map { annotation in
+            var span = LabeledSpan(annotation)
+            if annotation.kind == .quote, let target = annotation.link(AnnotationLink.speaker), let range = rangeByID[target] {
+                span.speaker = [range]
+            }
+            return span
+        }
+    }
+
+    /// Whether the two speakers share a byte (fragments only).
+    static func sameSpeaker(_ a: [Range<Int>], _ b: [Range<Int>]) -> Bool {
+        a.contains { x in b.contains { y in x.overlaps(y) } }
     }
 
     /// The extent: from the first fragment's start to the last fragment's end.

@@ -12,10 +12,15 @@ import TextModel
 ///   "language": "ar",                     // optional; detected otherwise
 ///   "positionEncoding": "utf-32",         // optional: utf-32 (default), utf-16 or utf-8
 ///   "annotations": [
-///     {"kind": "hedge", "start": 10, "end": 15, "text": "ربما", "attributes": {"category": "adverb"}}
+///     {"kind": "hedge", "start": 10, "end": 15, "text": "ربما", "attributes": {"category": "adverb"}},
+///     {"id": "s1", "kind": "source", "start": 20, "end": 26},
+///     {"kind": "quote", "start": 40, "end": 60, "links": [{"rel": "speaker", "target": "s1"}]}
 ///   ]
 /// }
 /// ```
+///
+/// `id` and `links` are optional: a quote's `speaker` link names the source that spoke it (scored as
+/// quote → speaker links), and must name an annotation of the same document.
 ///
 /// Offsets count Unicode code points by default (`utf-32`): what Python's `len` and slicing count,
 /// what brat and most annotation tools write, and what `scholia annotate` prints by default, so a
@@ -106,6 +111,8 @@ public struct JSONGoldReader: Sendable {
         let index = LineIndex(text)
         let total = index.length(in: encoding)
         var spans: [LabeledSpan] = []
+        var fragmentsByID: [String: [Range<Int>]] = [:]
+        var speakerLinks: [(span: Int, target: String, at: String)] = []
         for (number, item) in items.enumerated() {
             let at = "annotations[\(number)]"
             guard case .object(let annotation) = item else { throw fail(at, "expected an object, got \(item.typeName)") }
@@ -141,11 +148,40 @@ public struct JSONGoldReader: Sendable {
                     attributes[name] = converted
                 }
             }
+            if let member = annotation["id"] {
+                guard let name = member.stringValue else { throw fail("\(at).id", "expected a string, got \(member.typeName)") }
+                fragmentsByID[name] = [start..<end]
+            }
+            if let target = try Self.speakerTarget(of: annotation, at: at, fail: fail) {
+                speakerLinks.append((spans.count, target, at))
+            }
             spans.append(LabeledSpan(
                 kind: AnnotationKind(kindName), range: start..<end, text: actual, attributes: attributes,
                 origin: "\(path): \(prefix)\(at)"))
         }
+        for link in speakerLinks {
+            guard let speaker = fragmentsByID[link.target] else {
+                throw fail("\(link.at).links", "speaker \(link.target) is no annotation of this document")
+            }
+            spans[link.span].speaker = speaker
+        }
         return GoldDocument(id: id, textPath: textPath, text: text, language: language, spans: spans)
+    }
+
+    /// The target of an annotation's `speaker` link (`"links": [{"rel": "speaker", "target": "source-1"}]`),
+    /// nil when it has none; a `links` member of the wrong shape is an error.
+    static func speakerTarget(
+        of annotation: JSONObject, at: String, fail: (String, String) -> GoldError
+    ) throws(GoldError) -> String? {
+        guard let member = annotation["links"] else { return nil }
+        guard case .array(let links) = member else { throw fail("\(at).links", "expected an array, got \(member.typeName)") }
+        for (index, link) in links.enumerated() {
+            guard let rel = link["rel"]?.stringValue, let target = link["target"]?.stringValue else {
+                throw fail("\(at).links[\(index)]", "expected {\"rel\": string, \"target\": string}")
+            }
+            if rel == AnnotationLink.speaker { return target }
+        }
+        return nil
     }
 
     static func attribute(_ value: JSONValue) -> AttributeValue? {

@@ -24,6 +24,8 @@ public struct PredictionRecord: Sendable {
         let encoding = self.encoding ?? fallback
         let index = LineIndex(text)
         var spans: [LabeledSpan] = []
+        var rangeByID: [String: Range<Int>] = [:]
+        var speakerLinks: [(span: Int, target: String, number: Int)] = []
         for (number, item) in annotations.enumerated() {
             func fail(_ message: String) -> GoldError {
                 GoldError(file: origin, message: "\(path): annotations[\(number)]: \(message)")
@@ -41,7 +43,20 @@ public struct PredictionRecord: Sendable {
             if case .object(let object)? = item["attributes"] {
                 for (name, value) in object { if let converted = JSONGoldReader.attribute(value) { attributes[name] = converted } }
             }
+            if let id = item["id"]?.stringValue { rangeByID[id] = low..<high }
+            if case .object(let object) = item,
+               let target = try JSONGoldReader.speakerTarget(of: object, at: "annotations[\(number)]", fail: { member, message in
+                   GoldError(file: origin, message: "\(path): \(member): \(message)")
+               }) {
+                speakerLinks.append((spans.count, target, number))
+            }
             spans.append(LabeledSpan(kind: AnnotationKind(kind), range: low..<high, text: actual, attributes: attributes))
+        }
+        for link in speakerLinks {
+            guard let range = rangeByID[link.target] else {
+                throw GoldError(file: origin, message: "\(path): annotations[\(link.number)]: speaker \(link.target) is no annotation of this record")
+            }
+            spans[link.span].speaker = [range]
         }
         return spans
     }

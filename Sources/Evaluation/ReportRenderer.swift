@@ -46,6 +46,14 @@ public enum ReportRenderer {
             ]))
         }
         root["modes"] = .object(modes)
+        if let links = report.speakerLinks {
+            root["speakerLinks"] = [
+                "gold": .integer(Int64(links.gold)), "right": .integer(Int64(links.right)),
+                "wrong": .integer(Int64(links.wrong)), "missing": .integer(Int64(links.missing)),
+                "extra": .integer(Int64(links.extra)),
+                "accuracy": rounded(links.accuracy), "precision": rounded(links.precision),
+            ]
+        }
         for (key, value) in extra { root[key] = value }
         return .object(root)
     }
@@ -72,6 +80,12 @@ public enum ReportRenderer {
             out += "macro-F1 (kinds with gold): \(mode.macroF1.map { percent($0) } ?? "n/a")\n"
             out += errorList("most frequent misses (gold not found)", mode.topMisses)
             out += errorList("most frequent false hits (predicted, not in gold)", mode.topFalseHits)
+        }
+        if let links = report.speakerLinks {
+            out += "\n== quote → speaker links (quotes paired by overlap)\n"
+            out += "  gold \(links.gold): right \(links.right), wrong \(links.wrong), missing \(links.missing); "
+            out += "extra \(links.extra) (a speaker where the gold names none)\n"
+            out += "  accuracy \(percent(links.accuracy)), precision \(percent(links.precision))\n"
         }
         out += "\n(P is 1 when nothing was predicted, R is 1 when there was no gold; F1 is 0 when both are 0.)\n"
         return out

@@ -99,7 +99,7 @@ struct EvalCommand: ParsableCommand {
                 for failure in result.failures {
                     reportError("\(document.id): module \(failure.module) failed: \(failure.message)")
                 }
-                evaluator.add(document, predictions: result.annotations.map(LabeledSpan.init))
+                evaluator.add(document, predictions: LabeledSpan.spans(of: result.annotations))
             }
         }
         let finished = ContinuousClock.now
