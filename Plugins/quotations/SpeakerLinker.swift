@@ -16,7 +16,10 @@ import TextEngine
 ///    (`X said: “...”`, `قال X: «...»`) it, with at most `maxGapWords` words between; a colon
 ///    before the quotation favours the cue before it, otherwise the closer cue wins, the one after
 ///    on a tie; a verb cue without a source that opens its sentence (`وأضاف: «...»`, the subject
-///    dropped) speaks in the voice the previous sentence names (as in 3);
+///    dropped) speaks in the voice the previous sentence names (as in 3); when the nearer cue names
+///    nobody and the other does, the other wins; a quoted title of three words or fewer before the
+///    quotation does not hide the cue before it; a quotation ending with its own `.`/`?` is closed
+///    by a cue up to `maxClosingGapWords` words after it on the same line (`“...?” Clinton said.`);
 /// 3. a quotation that is a sentence of its own takes the speaker named in the previous sentence
 ///    (its cue's source, else its last source, else the speaker of a quotation ending it).
 /// Where none applies there is no link: the text does not say who spoke.
@@ -30,6 +33,9 @@ struct SpeakerLinker {
     }
 
     static let maxGapWords = 12
+    /// Words between a quotation that ends its sentence and the cue that closes it (`Clinton said`,
+    /// `said Robert McAtee, one of ...`: the cue comes first or after a short name).
+    static let maxClosingGapWords = 4
 
     let utf8: [UInt8]
     let quotations: [Quotation]
@@ -106,7 +112,11 @@ struct SpeakerLinker {
             }
             openContents.removeAll { $0.range.upperBound < words.upperBound }
             let introducer = openContents.min { $0.range.count < $1.range.count }?.cue
-            let previousEnd = position > 0 ? quotations[topLevel[position - 1]].range.upperBound : 0
+            // A cue before is not looked for past another quotation, unless that one is a short
+            // title or term (`Johnson tells MSNBC’s “Morning Joe” that “exactly who did it” ...`).
+            var previous = position - 1
+            while previous >= 0 && isShortTerm(quotations[topLevel[previous]]) { previous -= 1 }
+            let previousEnd = previous >= 0 ? quotations[topLevel[previous]].range.upperBound : 0
             let nextStart = position + 1 < topLevel.count ? quotations[topLevel[position + 1]].range.lowerBound : utf8.count
             result[index] = attribution(
                 of: quotations[index], introducedBy: introducer, after: previousEnd, before: nextStart, earlier: result)
@@ -128,12 +138,20 @@ struct SpeakerLinker {
         }
 
         // 2. A cue next to it in its sentence, with no other quotation in between.
+        // A quotation that ends with its own full stop or question mark ends a sentence in the
+        // splitter's eyes, yet `“How many times ...?” Clinton said.` and `“...” ― Jorge Falcon`
+        // close it: a cue a few words on, before the line ends, still counts.
+        let closesItsSentence = sentenceEnd <= range.upperBound + 4 && endsWithTerminator(quotation.contentRange)
+        let closingLimit = closesItsSentence ? (firstSentenceEnd(atOrAfter: sentenceEnd + 1) ?? utf8.count) : sentenceEnd
         let following = Self.startingIn(range.upperBound..<Int.max, cues)
         let after = (following.isEmpty ? nil : cues[following.lowerBound])
             .flatMap { cue -> (Annotation, Int)? in
-                guard cue.range.upperBound <= sentenceEnd, cue.range.upperBound <= nextStart else { return nil }
+                guard cue.range.upperBound <= nextStart else { return nil }
                 let gap = wordCount(range.upperBound..<cue.range.lowerBound)
-                return gap <= Self.maxGapWords ? (cue, gap) : nil
+                if cue.range.upperBound <= sentenceEnd { return gap <= Self.maxGapWords ? (cue, gap) : nil }
+                guard cue.range.upperBound <= closingLimit, gap <= Self.maxClosingGapWords,
+                      !containsLineBreak(range.upperBound..<cue.range.lowerBound) else { return nil }
+                return (cue, gap)
             }
         let preceding = Self.startingIn(sentenceStart..<range.lowerBound, cues)
         let before = cues[preceding].last { $0.range.upperBound <= range.lowerBound }
@@ -143,10 +161,17 @@ struct SpeakerLinker {
                 return gap <= Self.maxGapWords ? (cue, gap) : nil
             }
         let colonBefore = lastNonSpaceScalar(before: range.lowerBound) == ":"
-        let chosen: (cue: Annotation, isAfter: Bool, gap: Int)?
+        var chosen: (cue: Annotation, isAfter: Bool, gap: Int)?
         switch (before, after) {
         case let (before?, after?):
             chosen = colonBefore || before.1 < after.1 ? (before.0, false, before.1) : (after.0, true, after.1)
+            // The nearer cue names nobody (`the advertisement “...” suggests`) and the other does
+            // (`Holm said in the letter that ...`): the voice is the other one's.
+            let other = chosen!.isAfter ? (before.0, false, before.1) : (after.0, true, after.1)
+            if speaker(of: chosen!.cue, within: sentenceStart..<sentenceEnd, excluding: range) == nil
+                && speaker(of: other.0, within: sentenceStart..<sentenceEnd, excluding: range) != nil {
+                chosen = other
+            }
         case let (before?, nil): chosen = (before.0, false, before.1)
         case let (nil, after?): chosen = (after.0, true, after.1)
         case (nil, nil): chosen = nil
@@ -175,6 +200,12 @@ struct SpeakerLinker {
             attribution.speaker = speakerNamed(in: previous, earlier: earlier)
         }
         return attribution
+    }
+
+    /// A title or a term in quotation marks (three words at most): no barrier between a quotation
+    /// and its cue.
+    private func isShortTerm(_ quotation: Quotation) -> Bool {
+        wordCount(quotation.contentRange) <= 3
     }
 
     /// The range a provisional quote id (`quote:120-186`) names.
@@ -284,6 +315,16 @@ struct SpeakerLinker {
             lastWasWord = isWord
         }
         return letters == 0 || (words == 1 && letters <= 2 && lastWasWord)
+    }
+
+    /// The quoted words end with their own `.`, `?`, `!` or `…` (white space aside).
+    private func endsWithTerminator(_ range: Range<Int>) -> Bool {
+        guard let last = lastNonSpaceScalar(before: range.upperBound), range.upperBound > range.lowerBound else { return false }
+        return last == "." || last == "?" || last == "!" || last == "…" || last == "؟"
+    }
+
+    private func containsLineBreak(_ range: Range<Int>) -> Bool {
+        utf8[range].contains(0x0A) || utf8[range].contains(0x0D)
     }
 
     private func containsWord(_ range: Range<Int>) -> Bool {

@@ -220,6 +220,47 @@ private func annotate(_ text: String, prior: [Annotation] = []) throws -> [Annot
         #expect(farQuotes.first?.links.isEmpty == true)
     }
 
+    /// The nearer cue names nobody, the other one does: the voice is the other one's.
+    @Test func theCueThatNamesSomeoneWins() throws {
+        let fixture = MarkedText("⟦Holm⟧ ⟦said⟧ in the letter that the advertisement ⟦“unmistakably and wrongfully”⟧ ⟦suggests⟧ support.")
+        let speaker = source(fixture.spans[0])
+        let said = cue(fixture.spans[1], source: speaker)
+        let quotes = try annotate(fixture.text, prior: [speaker, said, cue(fixture.spans[3])])
+        #expect(quotes.first?.link("speaker") == speaker.id)
+        #expect(quotes.first?.link("cue") == said.id)
+    }
+
+    /// A title in quotation marks between a cue and the quotation it introduces is no barrier.
+    @Test func aQuotedTitleDoesNotHideTheCue() throws {
+        let fixture = MarkedText("⟦Johnson⟧ ⟦tells⟧ MSNBC’s ⟦“Morning Joe”⟧ on Friday that ⟦“exactly who did it”⟧ remains unknown.")
+        let speaker = source(fixture.spans[0])
+        let quotes = try annotate(fixture.text, prior: [speaker, cue(fixture.spans[1], source: speaker)])
+        #expect(quotes.map(\.range) == [fixture.spans[2], fixture.spans[3]])
+        #expect(quotes.last?.link("speaker") == speaker.id)
+    }
+
+    /// A quotation that ends with its own question mark or full stop is closed by the cue right
+    /// after it, though the splitter starts a sentence there; not across a line break.
+    @Test func theCueRightAfterAQuotationThatEndsItsSentence() throws {
+        let fixture = MarkedText("⟦Trump⟧ ⟦spoke⟧ first. ⟦“How many times do we have to see this?”⟧ ⟦Clinton⟧ ⟦said⟧.")
+        let trump = source(fixture.spans[0])
+        let clinton = source(fixture.spans[3])
+        let quotes = try annotate(fixture.text, prior: [
+            trump, cue(fixture.spans[1], source: trump), clinton, cue(fixture.spans[4], source: clinton),
+        ])
+        #expect(quotes.first?.link("speaker") == clinton.id)
+
+        let lines = MarkedText("⟦“Not a worthy representative.”⟧ ― ⟦Oscar Quintero⟧\n⟦“I just hope this campaign helps.”⟧ ― ⟦Jorge Falcon⟧")
+        let oscar = source(lines.spans[1])
+        let jorge = source(lines.spans[3])
+        let dashes = [
+            cue(lines.text.utf8Range(of: "―", occurrence: 0), source: oscar),
+            cue(lines.text.utf8Range(of: "―", occurrence: 1), source: jorge),
+        ]
+        let quoted = try annotate(lines.text, prior: [oscar, jorge] + dashes)
+        #expect(quoted.map { $0.link("speaker") } == [oscar.id, jorge.id])
+    }
+
     @Test func scareQuotesArePartial() throws {
         let fixture = MarkedText("The so-called ⟦“experts”⟧ backed a ⟦\"merit system\"⟧. ⟦“Never,”⟧ ⟦he⟧ ⟦said⟧.")
         let speaker = source(fixture.spans[3])
@@ -282,5 +323,23 @@ private func annotate(_ text: String, prior: [Annotation] = []) throws -> [Annot
         let elapsed = try clock.measure { count = try QuotationsAnnotator().annotate(request).count }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print("QuotationsAnnotator: \(request.utf8.count) bytes, \(count) quotes in \(elapsed): \(Double(request.utf8.count) / seconds / 1_000_000) MB/s")
+    }
+}
+
+extension String {
+    /// The UTF-8 range of the `occurrence`-th (from 0) appearance of `needle`.
+    fileprivate func utf8Range(of needle: String, occurrence: Int) -> Range<Int> {
+        let bytes = Array(utf8)
+        let pattern = Array(needle.utf8)
+        var seen = 0
+        var index = 0
+        while index + pattern.count <= bytes.count {
+            if Array(bytes[index..<(index + pattern.count)]) == pattern {
+                if seen == occurrence { return index..<(index + pattern.count) }
+                seen += 1
+            }
+            index += 1
+        }
+        preconditionFailure("no occurrence \(occurrence) of \(needle)")
     }
 }
