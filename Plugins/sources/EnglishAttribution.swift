@@ -67,8 +67,13 @@ struct EnglishAttribution {
     /// The longest apposition between commas (`Flynn, a top Trump surrogate, said`).
     static let maxApposition = 18
 
-    init(_ c: AttributionContext) {
+    /// The direct quotations whose words are someone else's (`SourcesAnnotator` drops the voices
+    /// inside them): a cue there neither opens a reported content nor lends its voice.
+    let quotations: [Quotation]
+
+    init(_ c: AttributionContext, quotations: [Quotation] = []) {
         self.c = c
+        self.quotations = quotations
         skipBeforeCue = c.formSet("skipBeforeCue")
         time = c.formSet("time")
         npBreak = c.formSet("npBreak")
@@ -139,7 +144,8 @@ struct EnglishAttribution {
                 // after `said Mr. Kamin, who ...` comes a relative clause, not what was said.
                 if let last = result.last, last.cue.lowerBound >= c.text.tokens[cue.tokens.lowerBound].start,
                    last.category == "verb", strength == "strong",
-                   (last.source?.upperBound ?? 0) <= cue.tokens.lowerBound {
+                   (last.source?.upperBound ?? 0) <= cue.tokens.lowerBound,
+                   quotations.isEmpty || !SourcesAnnotator.isInside(last.cue.lowerBound, quotations) {
                     lastReport = (sentence.lowerBound, cue.tokens.upperBound)
                 }
             }
@@ -322,6 +328,7 @@ struct EnglishAttribution {
     /// new clause.
     private func sharedVoice(of cue: LexiconMatch, in sentence: Range<Int>, after last: Attribution?) -> Range<Int>? {
         guard let last, let voice = last.source, last.category == "verb" || last.category == "belief",
+              quotations.isEmpty || !SourcesAnnotator.isInside(last.cue.lowerBound, quotations),
               cue.category != "prep", cue.category != "quoted", endsWith(c.form(cue.tokens.lowerBound), .ing)
         else { return nil }
         let before = cue.tokens.lowerBound - 1

@@ -95,16 +95,16 @@ public struct SourcesAnnotator: Annotator {
             text: text, pack: pack, sets: Self.normalizedSets[request.language] ?? [:],
             layout: Self.setLayouts[request.language] ?? SetLayout(),
             extraWords: request.options["words"] ?? [])
-        var found: [Attribution]
-        if request.language == .arabic {
-            found = ArabicAttribution(context).find()
-        } else {
-            found = EnglishAttribution(context).find()
-        }
         // `He says: “I wonder why. They want me out.”`: a voice inside a direct quotation is part
         // of the quoted words, not the article's attribution (PARC/PolNeAR mark the outer one).
         // A transcript turn (`WALLACE: ...`) inside a long quotation is still a speaker.
         let quotations = request.quotations.filter { $0.isClosed && !$0.isShort && !$0.isNested }
+        var found: [Attribution]
+        if request.language == .arabic {
+            found = ArabicAttribution(context).find()
+        } else {
+            found = EnglishAttribution(context, quotations: quotations).find()
+        }
         if !quotations.isEmpty {
             found.removeAll { attribution in
                 guard attribution.category != "layout" else { return false }

@@ -96,6 +96,13 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(g.cue("citing").flatMap(g.sourceText(of:)) != "Sanders")
     }
 
+    @Test func aReportInsideAQuotationOpensNoContentOutsideIt() throws {
+        // `say` is Clinton's own word inside the quotation; `she continued` is the article's attribution.
+        let f = try found("“Maybe I can, by speaking directly to people, say, look, this is not who we are,” she continued.")
+        #expect(f.cue("continued").flatMap(f.sourceText(of:)) == "she")
+        #expect(f.cue("say") == nil)
+    }
+
     @Test func aContrastOpensAClauseOutsideTheReportedContent() throws {
         let f = try found("Stein said she hoped to get in, though she acknowledged it was unlikely.")
         #expect(f.cue("acknowledged") != nil)
