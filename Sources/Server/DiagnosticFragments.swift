@@ -309,7 +309,7 @@ final class DiagnosticFragmentCache: Sendable {
             let begin = out.count
             if how[index] == 1, let template = previousTemplates[index - indexShift] {
                 // Unchanged but moved: last time's slots, shifted (slot order, see `DiagnosticShape`:
-                // lines, lines, offsets, offsets, lines, lines, related lines...).
+                // lines, lines, offsets, offsets, related lines...).
                 let before = index - indexShift
                 let start = previousSlotStarts[before]
                 let newStart = record.slots.count
@@ -476,9 +476,8 @@ struct DiagnosticShape: Hashable {
     var named: Bytes?
     var related: [Related]
 
-    /// Slot order: range start line, range end line, data.start, data.end, data.range start line,
-    /// data.range end line, each related range's start and end lines; ids: data.id, then each
-    /// link target.
+    /// Slot order: range start line, range end line, data.start, data.end, each related range's
+    /// start and end lines; ids: data.id, then each link target.
     init(
         _ annotation: Annotation, severity: AnnotationSeverity, graph: AnnotationGraph, lineIndex: LineIndex,
         encoding: PositionEncoding, slots: inout [Int], ids: inout [String]
@@ -491,8 +490,6 @@ struct DiagnosticShape: Hashable {
         slots.append(absolute.end.line)
         slots.append(lineIndex.offset(fromUTF8: annotation.start, to: encoding))
         slots.append(lineIndex.offset(fromUTF8: annotation.end, to: encoding))
-        slots.append(absolute.start.line)
-        slots.append(absolute.end.line)
         ids.append(annotation.id)
         for link in annotation.links { ids.append(link.target) }
         kind = annotation.kind
@@ -585,7 +582,6 @@ struct DiagnosticTemplateParts: Sendable {
         object["range"] = lines(object["range"])
         data["start"] = number()
         data["end"] = number()
-        data["range"] = lines(data["range"])
         data["id"] = id()
         if let links = data["links"]?.arrayValue {
             data["links"] = .array(links.map { link in

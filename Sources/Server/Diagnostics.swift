@@ -3,7 +3,8 @@ import JSON
 import TextModel
 
 /// Builds LSP diagnostics from annotations: `code` is the kind, `source` is "scholia", `data` is
-/// the annotation itself (offsets in the client's encoding), the message says what the span is in
+/// the annotation without its kind and range (the `code` and `range`; offsets in the client's
+/// encoding), the message says what the span is in
 /// words a person reads in a hover or a problems list, and `relatedInformation` points at the
 /// annotations it is linked to (a quote's speaker and cue, a cue's source and content).
 struct DiagnosticBuilder {
@@ -37,7 +38,7 @@ struct DiagnosticBuilder {
                 ]
             })
         }
-        object["data"] = encoder.json(annotation)
+        object["data"] = encoder.diagnosticData(annotation)
         return .object(object)
     }
 

@@ -25,7 +25,9 @@ import Testing
         #expect(byCode["cue"]?["relatedInformation"]?.arrayValue?.first?["message"] == "Source: “officials”")
         let sourceRelated = byCode["source"]?["relatedInformation"]?.arrayValue?.compactMap { $0["message"]?.stringValue }
         #expect(sourceRelated == ["Cue: “said”", "Quote: “we may go”"])
-        #expect(byCode["quote"]?["data"]?["kind"] == "quote")
+        #expect(byCode["quote"]?["data"]?["kind"] == nil)
+        #expect(byCode["quote"]?["data"]?["range"] == nil)
+        #expect(byCode["quote"]?["data"]?["text"] == "“we may go”")
     }
 
     @Test func capabilitiesAdvertiseDiagnosticProvider() throws {

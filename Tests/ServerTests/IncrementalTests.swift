@@ -12,8 +12,15 @@ import TextModel
         try client.call("scholia/annotate", ["text": .string(text)])["annotations"]?.arrayValue ?? []
     }
 
+    /// The annotations the diagnostics of a version carry: `data` with the kind and range put back
+    /// from the diagnostic's `code` and `range`.
     func published(_ client: TestClient, version: Int) throws -> [JSONValue] {
-        try client.waitForDiagnostics(uri: "u", version: version).compactMap { $0["data"] }
+        try client.waitForDiagnostics(uri: "u", version: version).compactMap { diagnostic in
+            guard var data = diagnostic["data"]?.objectValue else { return nil }
+            data["kind"] = diagnostic["code"]
+            data["range"] = diagnostic["range"]
+            return .object(data)
+        }
     }
 
     @Test func onlyTheChangedParagraphAndItsNeighboursAreAnnotatedAgain() throws {

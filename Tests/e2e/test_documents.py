@@ -36,7 +36,9 @@ async def test_seed_article_quote(client):
     for d in diagnostics:
         assert d.source == "scholia"
         assert d.code in {"hedge", "source", "cue", "quote"}
-        assert d.data["kind"] == d.code
+        # data is the annotation without kind and range: those are the diagnostic's code and range.
+        assert "kind" not in d.data and "range" not in d.data
+        assert {"id", "module", "start", "end", "text", "attributes", "links"} <= d.data.keys()
         assert range_text(text, d.range) == d.data["text"]
     found = quotes(diagnostics)
     assert SEED_QUOTE in [range_text(text, d.range) for d in found]
