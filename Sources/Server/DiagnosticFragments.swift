@@ -64,10 +64,11 @@ final class DiagnosticFragmentCache: Sendable {
         continuity: Continuity? = nil, graph: AnnotationGraph? = nil,
         lineIndex: LineIndex,
         encoding: PositionEncoding, generation: Int = 0,
-        severity: @escaping (AnnotationKind) -> AnnotationSeverity?
+        severity: @escaping (AnnotationKind) -> AnnotationSeverity?, cueDiagnostics: CueDiagnostics = .unsourced
     ) -> [UInt8] {
         let builder = DiagnosticBuilder(
-            uri: uri, encoder: AnnotationJSONWriter(lineIndex: lineIndex, encoding: encoding), severity: severity)
+            uri: uri, encoder: AnnotationJSONWriter(lineIndex: lineIndex, encoding: encoding), severity: severity,
+            cueDiagnostics: cueDiagnostics)
         // Taken out of the cache while this publish uses it, so that adding shapes to it does not copy
         // it (a copy of every entry, on each keystroke that makes a new shape). A publish running at
         // the same time finds it empty and builds its diagnostics; the cache is only ever a saving.
@@ -169,6 +170,10 @@ final class DiagnosticFragmentCache: Sendable {
             levelValues.append(severity(kind))
             return levelValues[levelValues.count - 1]
         }
+        // An annotation's severity, nil when it has no diagnostic (as `DiagnosticBuilder.severity(of:)`).
+        func level(_ annotation: Annotation) -> AnnotationSeverity? {
+            cueDiagnostics.allows(annotation) ? level(annotation.kind) : nil
+        }
         // The part of the document whose diagnostics are built anew, and a graph of it (with all
         // their links: each one's linked annotations lie within its span).
         var graph = graph
@@ -178,7 +183,7 @@ final class DiagnosticFragmentCache: Sendable {
         var how = [UInt8](repeating: 2, count: annotations.count)
         for index in annotations.indices {
             // No diagnostic (its kind is off): nothing to build, no graph needed for it.
-            if level(annotations[index].kind) == nil { continue }
+            if level(annotations[index]) == nil { continue }
             if let previous {
                 if index < prefixEnd, Int(links.high[index]) < prefixEnd, Int(previous.links.high[index]) < prefixEnd,
                     !previous.byteRanges[index].isEmpty
@@ -231,7 +236,7 @@ final class DiagnosticFragmentCache: Sendable {
             while copyEnd < annotations.count {
                 if how[copyEnd] == 0 {
                     lastCopied = copyEnd
-                } else if level(annotations[copyEnd].kind) != nil {
+                } else if level(annotations[copyEnd]) != nil {
                     break
                 }
                 copyEnd += 1
@@ -266,7 +271,7 @@ final class DiagnosticFragmentCache: Sendable {
         }
         while index < annotations.count {
             defer { index += 1 }
-            guard let level = level(annotations[index].kind) else {
+            guard let level = level(annotations[index]) else {
                 record.byteRanges.append(0..<0)
                 record.templates.append(nil)
                 record.slotStarts.append(-1)

@@ -12,13 +12,20 @@ struct DiagnosticBuilder {
     let encoder: AnnotationJSONWriter
     /// The severity of a kind, or nil when the user turned that kind's diagnostics off.
     let severity: (AnnotationKind) -> AnnotationSeverity?
+    /// Which cues get a diagnostic.
+    var cueDiagnostics = CueDiagnostics.unsourced
 
     func diagnostics(for annotations: [Annotation], graph: AnnotationGraph? = nil) -> [JSONValue] {
         let graph = graph ?? AnnotationGraph(annotations)
         return annotations.compactMap { annotation in
-            guard let severity = severity(annotation.kind) else { return nil }
+            guard let severity = severity(of: annotation) else { return nil }
             return diagnostic(for: annotation, severity: severity, graph: graph)
         }
+    }
+
+    /// The severity of an annotation's diagnostic, or nil when it has none.
+    func severity(of annotation: Annotation) -> AnnotationSeverity? {
+        cueDiagnostics.allows(annotation) ? severity(annotation.kind) : nil
     }
 
     /// One annotation's diagnostic.

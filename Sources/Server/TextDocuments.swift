@@ -105,7 +105,7 @@ extension ScholiaServer {
         DiagnosticBuilder(
             uri: analysis.snapshot.uri,
             encoder: AnnotationJSONWriter(lineIndex: analysis.snapshot.lineIndex, encoding: context.encoding),
-            severity: context.severity(of:)
+            severity: context.severity(of:), cueDiagnostics: context.settings.cueDiagnostics
         ).diagnostics(for: analysis.annotations, graph: analysis.graph)
     }
 
@@ -116,7 +116,7 @@ extension ScholiaServer {
             version: analysis.snapshot.version, annotations: analysis.annotations, links: analysis.links,
             token: analysis.token, continuity: analysis.continuity,
             lineIndex: analysis.snapshot.lineIndex, encoding: context.encoding, generation: analysis.generation,
-            severity: context.severity(of:))
+            severity: context.severity(of:), cueDiagnostics: context.settings.cueDiagnostics)
     }
 
     /// Tells the client about modules that failed and annotations that were refused.

@@ -16,10 +16,10 @@ import TextModel
     }
 
     func whole(_ text: String, uri: String = "file:///a b/ü.txt", _ annotations: [Annotation], encoding: PositionEncoding, version: Int,
-               severity: @escaping (AnnotationKind) -> AnnotationSeverity?) -> [UInt8] {
+               severity: @escaping (AnnotationKind) -> AnnotationSeverity?, cues: CueDiagnostics = .unsourced) -> [UInt8] {
         let builder = DiagnosticBuilder(
             uri: uri, encoder: AnnotationJSONWriter(lineIndex: LineIndex(text), encoding: encoding),
-            severity: severity)
+            severity: severity, cueDiagnostics: cues)
         let message = Message.notification(
             method: "textDocument/publishDiagnostics",
             params: ["uri": .string(uri), "version": .integer(Int64(version)),
@@ -28,10 +28,11 @@ import TextModel
     }
 
     func spliced(_ cache: DiagnosticFragmentCache, _ text: String, _ annotations: [Annotation], encoding: PositionEncoding,
-                 version: Int, severity: @escaping (AnnotationKind) -> AnnotationSeverity?) -> [UInt8] {
+                 version: Int, severity: @escaping (AnnotationKind) -> AnnotationSeverity?,
+                 cues: CueDiagnostics = .unsourced) -> [UInt8] {
         cache.publishBody(
             version: version, annotations: annotations, graph: AnnotationGraph(annotations), lineIndex: LineIndex(text),
-            encoding: encoding, severity: severity)
+            encoding: encoding, severity: severity, cueDiagnostics: cues)
     }
 
     @Test(arguments: [PositionEncoding.utf8, .utf16, .utf32])
@@ -61,9 +62,12 @@ import TextModel
         #expect(cache.count > 0)
     }
 
-    @Test(arguments: [PositionEncoding.utf8, .utf16])
-    func randomEditsSpliceAsTheWholeSerialization(encoding: PositionEncoding) {
-        let pieces = ["may", "officials said", "“we may go”", "Reuters", "the minister said", "x", "ربما", "\n", "\n\n", " ", "”", "“", "😀"]
+    /// Random edits, with the cue rule both ways: cues gain and lose their sources (` said` far from
+    /// any), so diagnostics of sourced cues come and go while the rest is reused.
+    @Test(arguments: [PositionEncoding.utf8, .utf16], [CueDiagnostics.unsourced, .all])
+    func randomEditsSpliceAsTheWholeSerialization(encoding: PositionEncoding, cues: CueDiagnostics) {
+        let pieces = ["may", "officials said", "“we may go”", "Reuters", "the minister said", "x", "ربما", "\n", "\n\n", " ", "”", "“", "😀",
+                      " said", "said nothing of note here at all"]
         var text = (0..<12).map { "p\($0) officials said “we may go” may\nReuters may ربما" }.joined(separator: "\n\n")
         let severity: (AnnotationKind) -> AnnotationSeverity? = { _ in .warning }
         let cache = DiagnosticFragmentCache(uri: "u")
@@ -77,8 +81,8 @@ import TextModel
             bytes.replaceSubrange(a..<end, with: Array((Bool.random(using: &generator) ? pieces.randomElement(using: &generator)! : "").utf8))
             text = String(decoding: bytes, as: UTF8.self)
             let found = annotations(text)
-            let got = spliced(cache, text, found, encoding: encoding, version: version, severity: severity)
-            let expected = whole(text, uri: "u", found, encoding: encoding, version: version, severity: severity)
+            let got = spliced(cache, text, found, encoding: encoding, version: version, severity: severity, cues: cues)
+            let expected = whole(text, uri: "u", found, encoding: encoding, version: version, severity: severity, cues: cues)
             #expect(String(decoding: got, as: UTF8.self) == String(decoding: expected, as: UTF8.self), "\(text.debugDescription)")
             if got != expected { return }
         }
