@@ -161,18 +161,35 @@ final class DiagnosticFragmentCache: Sendable {
             }
         }
 
-        // Each kind's severity, asked once per kind.
+        // Each annotation's severity, nil when it has no diagnostic (as `DiagnosticBuilder.severity(of:)`),
+        // worked out in one pass over the annotations read in place (a function taking an annotation
+        // from the array by value copied and released all its strings, for every annotation, three
+        // times per publish), each kind's severity asked once.
         var levelKinds: [AnnotationKind] = []
         var levelValues: [AnnotationSeverity?] = []
-        func level(_ kind: AnnotationKind) -> AnnotationSeverity? {
-            for k in levelKinds.indices where levelKinds[k].rawValue == kind.rawValue { return levelValues[k] }
-            levelKinds.append(kind)
-            levelValues.append(severity(kind))
-            return levelValues[levelValues.count - 1]
-        }
-        // An annotation's severity, nil when it has no diagnostic (as `DiagnosticBuilder.severity(of:)`).
-        func level(_ annotation: Annotation) -> AnnotationSeverity? {
-            cueDiagnostics.allows(annotation) ? level(annotation.kind) : nil
+        let levels = annotations.withUnsafeBufferPointer { all in
+            [AnnotationSeverity?](unsafeUninitializedCapacity: all.count) { levels, count in
+                var lastKind = -1
+                for i in all.indices {
+                    var level: AnnotationSeverity? = nil
+                    if cueDiagnostics.allows(kind: all[i].kind, links: all[i].links) {
+                        // Neighbours are often of one kind: the last kind's index is tried first.
+                        if lastKind >= 0 && levelKinds[lastKind].rawValue == all[i].kind.rawValue {
+                            level = levelValues[lastKind]
+                        } else {
+                            lastKind = levelKinds.firstIndex { $0.rawValue == all[i].kind.rawValue } ?? -1
+                            if lastKind < 0 {
+                                levelKinds.append(all[i].kind)
+                                levelValues.append(severity(all[i].kind))
+                                lastKind = levelKinds.count - 1
+                            }
+                            level = levelValues[lastKind]
+                        }
+                    }
+                    (levels.baseAddress! + i).initialize(to: level)
+                }
+                count = all.count
+            }
         }
         // The part of the document whose diagnostics are built anew, and a graph of it (with all
         // their links: each one's linked annotations lie within its span).
@@ -183,7 +200,7 @@ final class DiagnosticFragmentCache: Sendable {
         var how = [UInt8](repeating: 2, count: annotations.count)
         for index in annotations.indices {
             // No diagnostic (its kind is off): nothing to build, no graph needed for it.
-            if level(annotations[index]) == nil { continue }
+            if levels[index] == nil { continue }
             if let previous {
                 if index < prefixEnd, Int(links.high[index]) < prefixEnd, Int(previous.links.high[index]) < prefixEnd,
                     !previous.byteRanges[index].isEmpty
@@ -236,7 +253,7 @@ final class DiagnosticFragmentCache: Sendable {
             while copyEnd < annotations.count {
                 if how[copyEnd] == 0 {
                     lastCopied = copyEnd
-                } else if level(annotations[copyEnd]) != nil {
+                } else if levels[copyEnd] != nil {
                     break
                 }
                 copyEnd += 1
@@ -250,16 +267,20 @@ final class DiagnosticFragmentCache: Sendable {
                     out.append(contentsOf: UnsafeBufferPointer(rebasing: body[bytes]))
                 }
                 first = false
-                var slotEnd = 0
                 for i in 0..<copyEnd {
                     let range = previousRanges[i]
                     record.byteRanges.append(range.isEmpty ? range : (range.lowerBound + moved)..<(range.upperBound + moved))
-                    if how[i] == 0 {
-                        used += 1
-                        if previousSlotStarts[i] >= 0, let template = previousTemplates[i] {
-                            slotEnd = previousSlotStarts[i] + template.slotCount
-                        }
+                    if how[i] == 0 { used += 1 }
+                }
+                // Slots are in annotation order: those copied end where the last copied one's end.
+                var slotEnd = 0
+                var last = copyEnd - 1
+                while last >= 0 {
+                    if how[last] == 0, previousSlotStarts[last] >= 0, let template = previousTemplates[last] {
+                        slotEnd = previousSlotStarts[last] + template.slotCount
+                        break
                     }
+                    last -= 1
                 }
                 record.templates.append(contentsOf: previousTemplates[0..<copyEnd])
                 record.slotStarts.append(contentsOf: previousSlotStarts[0..<copyEnd])
@@ -271,7 +292,7 @@ final class DiagnosticFragmentCache: Sendable {
         }
         while index < annotations.count {
             defer { index += 1 }
-            guard let level = level(annotations[index]) else {
+            guard let level = levels[index] else {
                 record.byteRanges.append(0..<0)
                 record.templates.append(nil)
                 record.slotStarts.append(-1)
@@ -320,7 +341,7 @@ final class DiagnosticFragmentCache: Sendable {
                 let newStart = record.slots.count
                 let digits = Int(previousStartDigits[before])
                 if lineShift == 0, template.endGap >= 0, digits >= 0,
-                    index >= idsKeptFrom || Self.sameIDs(annotations[index], previousAnnotations[before])
+                    index >= idsKeptFrom || Self.sameIDs(annotations, index, previousAnnotations, before)
                 {
                     // Only `data.start` and `data.end` differ: last time's bytes around them.
                     let range = previousRanges[before]
@@ -406,10 +427,15 @@ final class DiagnosticFragmentCache: Sendable {
     }
 
     /// The same id and link targets, byte for byte.
-    static func sameIDs(_ a: Annotation, _ b: Annotation) -> Bool {
-        guard sameBytes(a.id, b.id), a.links.count == b.links.count else { return false }
-        for k in a.links.indices where !sameBytes(a.links[k].target, b.links[k].target) { return false }
-        return true
+    /// (Read from the arrays in place: an annotation passed by value is copied, all its strings.)
+    static func sameIDs(_ a: [Annotation], _ i: Int, _ b: [Annotation], _ j: Int) -> Bool {
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                guard sameBytes(a[i].id, b[j].id), a[i].links.count == b[j].links.count else { return false }
+                for k in a[i].links.indices where !sameBytes(a[i].links[k].target, b[j].links[k].target) { return false }
+                return true
+            }
+        }
     }
 
     static func sameRels(_ a: [AnnotationLink], _ b: [AnnotationLink]) -> Bool {
@@ -617,24 +643,40 @@ struct DiagnosticTemplateParts: Sendable {
 
     /// Splits `bytes` at each sentinel, which must occur exactly once.
     static func cut(_ bytes: [UInt8], at sentinels: [(bytes: [UInt8], slot: Slot)]) -> (parts: [[UInt8]], order: [Slot])? {
-        var found: [(at: Int, length: Int, slot: Slot)] = []
-        for sentinel in sentinels {
-            var hits = 0
-            var at = 0
+        // One pass for all sentinels (not one per sentinel): each is a `-` and digits of one length,
+        // with no other `-`, so two never overlap and a hit is read off as a number.
+        guard let length = sentinels.first?.bytes.count else { return ([bytes], []) }
+        var hits = [Int](repeating: -1, count: sentinels.count)
+        var hitCounts = [Int](repeating: 0, count: sentinels.count)
+        bytes.withUnsafeBufferPointer { bytes in
             var i = 0
-            let needle = sentinel.bytes
-            while i + needle.count <= bytes.count {
-                if bytes[i] == needle[0] && bytes[i..<(i + needle.count)].elementsEqual(needle) {
-                    hits += 1
-                    at = i
-                    i += needle.count
+            while i + length <= bytes.count {
+                guard bytes[i] == UInt8(ascii: "-") else {
+                    i += 1
+                    continue
+                }
+                var value: Int64 = 0
+                var digits = true
+                for k in (i + 1)..<(i + length) {
+                    let digit = bytes[k] &- UInt8(ascii: "0")
+                    if digit > 9 {
+                        digits = false
+                        break
+                    }
+                    value = value * 10 + Int64(digit)
+                }
+                let index = digits ? Int(value + DiagnosticFragments.sentinelBase) : -1
+                if index >= 0 && index < sentinels.count && sentinels[index].bytes.count == length {
+                    hits[index] = i
+                    hitCounts[index] += 1
+                    i += length
                 } else {
                     i += 1
                 }
             }
-            guard hits == 1 else { return nil }
-            found.append((at, needle.count, sentinel.slot))
         }
+        guard hitCounts.allSatisfy({ $0 == 1 }) else { return nil }
+        var found = sentinels.indices.map { (at: hits[$0], length: length, slot: sentinels[$0].slot) }
         found.sort { $0.at < $1.at }
         var parts: [[UInt8]] = []
         var position = 0

@@ -153,7 +153,16 @@ enum CueDiagnostics: String, Sendable, Equatable {
     /// the rest). Depends on the annotation alone, so a diagnostic reused from the last publish is
     /// still right when the annotation is.
     func allows(_ annotation: Annotation) -> Bool {
-        self == .all || annotation.kind != .cue || annotation.link(AnnotationLink.source) == nil
+        allows(kind: annotation.kind, links: annotation.links)
+    }
+
+    /// `allows(_:)` from the two fields it reads (a caller that has the annotation in an array
+    /// need not copy all of it).
+    @inline(__always)
+    func allows(kind: AnnotationKind, links: [AnnotationLink]) -> Bool {
+        // Links first: most annotations have none.
+        self == .all || links.isEmpty || kind.rawValue != AnnotationKind.cue.rawValue
+            || !links.contains { $0.rel == AnnotationLink.source }
     }
 }
 
