@@ -258,6 +258,9 @@ final class DiagnosticFragmentCache: Sendable {
                 }
                 copyEnd += 1
             }
+            // Up to the last one copied: those without a diagnostic before it are the previous ones
+            // (all below `prefixEnd` are), but after it they may be new, or more than there were.
+            copyEnd = lastCopied + 1
             if lastCopied >= 0 {
                 var firstCopied = 0
                 while how[firstCopied] != 0 { firstCopied += 1 }

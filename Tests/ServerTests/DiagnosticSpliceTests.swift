@@ -88,6 +88,21 @@ import TextModel
         }
     }
 
+    /// Annotations without a diagnostic after the last one copied from the previous publish, more
+    /// than it had (a cue named by its source, a source whose kind is off): built as they are, not
+    /// taken for the previous publish's entries.
+    @Test func annotationsWithoutDiagnosticsAfterTheCopiedOnesAreNotThePreviousOnes() throws {
+        let severity: (AnnotationKind) -> AnnotationSeverity? = { $0 == .source ? nil : .information }
+        let cache = DiagnosticFragmentCache(uri: "u")
+        let texts = ["It may rain, may x", "It may rain, may x\nsaid officials", "It may rain, may x\nsaid officials\nsaid Reuters x"]
+        for (version, text) in texts.enumerated() {
+            let found = annotations(text)
+            let got = spliced(cache, text, found, encoding: .utf16, version: version, severity: severity)
+            let expected = whole(text, uri: "u", found, encoding: .utf16, version: version, severity: severity)
+            #expect(String(decoding: got, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+        }
+    }
+
     @Test func noDiagnosticsIsAnEmptyArray() throws {
         let cache = DiagnosticFragmentCache(uri: "u")
         let got = cache.publishBody(
