@@ -28,6 +28,8 @@ struct DocumentAnalysis: Sendable {
     /// What the next version's incremental run starts from: the prose view, its paragraphs and
     /// the pipeline's annotations in view offsets (before mapping and ignore directives).
     var viewUTF8: [UInt8] = []
+    /// Whether `viewUTF8` is the text itself (plain text, or markup with nothing to hide).
+    var viewIsIdentity = false
     var viewParagraphs: [Range<Int>] = []
     var viewAnnotations: [Annotation] = []
     /// Who links to whom in `viewAnnotations`, and in `annotations` when mapping them to the
@@ -38,6 +40,9 @@ struct DocumentAnalysis: Sendable {
     let token = AnalysisToken()
     /// How `annotations` continue an earlier analysis's, when they were merged from it.
     var continuity: Continuity? = nil
+    /// `Paragraphs.commonEnds` of an earlier version's text (`version`) and this one's, when
+    /// worked out (what a publish after that version's needs).
+    var commonEnds: (version: Int, prefix: Int, suffix: Int)? = nil
     var links: LinkSpans? { linksKept ? viewLinks : nil }
 
     init(
@@ -145,11 +150,28 @@ extension ScholiaServer {
         let view = ProseView(snapshot.utf8, format: format)
         let language = settings.language ?? LanguageDetector.detect(view.utf8)
         let pipeline = registry.pipeline(enabled: settings.enabledModules)
+        // Where the text differs from the previous analysis's, found once for the paragraphs, the
+        // incremental run and the publish; from what the edit left alone when it was one edit away,
+        // so only the bytes around the edit are read.
+        var textEnds: (prefix: Int, suffix: Int)? = nil
+        var viewEnds: (prefix: Int, suffix: Int)? = nil
+        if let previous = input.previous {
+            if let known = snapshot.unchanged, known.version == previous.snapshot.version {
+                textEnds = Paragraphs.commonEnds(
+                    previous.snapshot.utf8, snapshot.utf8, atLeast: (known.prefix, known.suffix))
+            } else {
+                textEnds = Paragraphs.commonEnds(previous.snapshot.utf8, snapshot.utf8)
+            }
+            if !previous.viewUTF8.isEmpty {
+                viewEnds = view.isIdentity && previous.viewIsIdentity
+                    ? textEnds : Paragraphs.commonEnds(previous.viewUTF8, view.utf8)
+            }
+        }
         let paragraphs: [Range<Int>]
-        if let previous = input.previous, !previous.viewUTF8.isEmpty {
+        if let previous = input.previous, !previous.viewUTF8.isEmpty, let viewEnds {
             // Only the lines around the edit are split again.
             paragraphs = Paragraphs.ranges(
-                in: view.utf8, editedFrom: previous.viewUTF8, oldRanges: previous.viewParagraphs)
+                in: view.utf8, editedFrom: previous.viewUTF8, oldRanges: previous.viewParagraphs, commonEnds: viewEnds)
         } else {
             paragraphs = Paragraphs.ranges(in: view.utf8)
         }
@@ -162,7 +184,7 @@ extension ScholiaServer {
             let incremental = IncrementalAnnotation(
                 oldView: previous.viewUTF8, oldParagraphs: previous.viewParagraphs,
                 oldAnnotations: previous.viewAnnotations, newView: view.utf8, newParagraphs: paragraphs,
-                oldLinks: previous.viewLinks)
+                oldLinks: previous.viewLinks, commonEnds: viewEnds)
             let outcome = incremental.run { window in
                 let result = pipeline.run(
                     text: window, language: language, moduleOptions: settings.moduleOptions, isCancelled: isCancelled)
@@ -193,6 +215,10 @@ extension ScholiaServer {
             snapshot: snapshot, generation: input.generation, serial: input.serial, language: language,
             annotations: annotations, format: format)
         analysis.viewUTF8 = view.utf8
+        analysis.viewIsIdentity = view.isIdentity
+        if let textEnds, let previous = input.previous {
+            analysis.commonEnds = (previous.snapshot.version, textEnds.prefix, textEnds.suffix)
+        }
         analysis.viewParagraphs = paragraphs
         analysis.viewAnnotations = viewAnnotations!
         analysis.viewLinks = viewLinks

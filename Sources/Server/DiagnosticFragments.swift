@@ -61,7 +61,8 @@ final class DiagnosticFragmentCache: Sendable {
     /// diagnostics are built anew gets one.
     func publishBody(
         version: Int, annotations: [Annotation], links: LinkSpans? = nil, token: AnalysisToken? = nil,
-        continuity: Continuity? = nil, graph: AnnotationGraph? = nil,
+        continuity: Continuity? = nil, commonEnds: (version: Int, prefix: Int, suffix: Int)? = nil,
+        graph: AnnotationGraph? = nil,
         lineIndex: LineIndex,
         encoding: PositionEncoding, generation: Int = 0,
         severity: @escaping (AnnotationKind) -> AnnotationSeverity?, cueDiagnostics: CueDiagnostics = .unsourced
@@ -110,7 +111,10 @@ final class DiagnosticFragmentCache: Sendable {
         // From this index on, the ids and link targets are known to be the previous ones.
         var idsKeptFrom = Int.max
         if let previous {
-            let (common, commonEnd) = Paragraphs.commonEnds(previous.lineIndex.utf8, lineIndex.utf8)
+            // The caller may know them already (`commonEnds`, against the text of a version).
+            let (common, commonEnd) = commonEnds.flatMap { ends in
+                ends.version == previous.version ? (ends.prefix, ends.suffix) : nil
+            } ?? Paragraphs.commonEnds(previous.lineIndex.utf8, lineIndex.utf8)
             let changedEnd = lineIndex.utf8.count - commonEnd
             let byteShift = lineIndex.utf8.count - previous.lineIndex.utf8.count
             indexShift = annotations.count - previous.annotations.count

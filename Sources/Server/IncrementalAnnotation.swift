@@ -38,6 +38,9 @@ struct IncrementalAnnotation {
     let newParagraphs: [Range<Int>]
     /// The links of `oldAnnotations`, when the caller kept them (else worked out here).
     var oldLinks: LinkSpans? = nil
+    /// `Paragraphs.commonEnds(oldView, newView)`, when the caller has it: paragraphs inside the
+    /// common ends are known to be equal without comparing their bytes.
+    var commonEnds: (prefix: Int, suffix: Int)? = nil
 
     /// Runs the pipeline on the window (through `annotate`, given the window's text) and merges;
     /// nil when the incremental result cannot be trusted (the caller then runs in full) or when
@@ -45,9 +48,12 @@ struct IncrementalAnnotation {
     func run(_ annotate: (String) -> PipelineResult?) -> Outcome? {
         let oldCount = oldParagraphs.count, newCount = newParagraphs.count
         guard oldCount > 0, newCount > 0 else { return nil }
+        // Bytes known to be equal at either end (none known: every paragraph is compared).
+        let sameStart = commonEnds?.prefix ?? 0, sameEnd = oldView.count - (commonEnds?.suffix ?? 0)
         var prefix = 0
         while prefix < min(oldCount, newCount) && oldParagraphs[prefix] == newParagraphs[prefix]
-            && Paragraphs.bytesEqual(oldView, oldParagraphs[prefix], newView, newParagraphs[prefix])
+            && (oldParagraphs[prefix].upperBound <= sameStart
+                || Paragraphs.bytesEqual(oldView, oldParagraphs[prefix], newView, newParagraphs[prefix]))
         {
             prefix += 1
         }
@@ -55,10 +61,15 @@ struct IncrementalAnnotation {
         var suffix = 0
         while suffix < min(oldCount, newCount) - prefix {
             let old = oldParagraphs[oldCount - 1 - suffix], new = newParagraphs[newCount - 1 - suffix]
-            guard new.lowerBound - old.lowerBound == delta, Paragraphs.bytesEqual(oldView, old, newView, new) else { break }
+            guard new.lowerBound - old.lowerBound == delta,
+                old.lowerBound >= sameEnd || Paragraphs.bytesEqual(oldView, old, newView, new)
+            else { break }
             suffix += 1
         }
-        if prefix == oldCount && prefix == newCount && delta == 0 && Paragraphs.bytesEqual(oldView, oldView.indices, newView, newView.indices) {
+        if prefix == oldCount && prefix == newCount && delta == 0
+            && (commonEnds.map { $0.prefix == oldView.count }
+                ?? Paragraphs.bytesEqual(oldView, oldView.indices, newView, newView.indices))
+        {
             // Nothing changed in the prose (an edit inside masked markup): the old result stands.
             return Outcome(
                 annotations: oldAnnotations, links: oldLinks ?? LinkSpans(oldAnnotations), result: PipelineResult(),

@@ -114,7 +114,7 @@ extension ScholiaServer {
     func publishBody(for analysis: DocumentAnalysis, context: EditorContext, cache: DiagnosticFragmentCache) -> [UInt8] {
         cache.publishBody(
             version: analysis.snapshot.version, annotations: analysis.annotations, links: analysis.links,
-            token: analysis.token, continuity: analysis.continuity,
+            token: analysis.token, continuity: analysis.continuity, commonEnds: analysis.commonEnds,
             lineIndex: analysis.snapshot.lineIndex, encoding: context.encoding, generation: analysis.generation,
             severity: context.severity(of:), cueDiagnostics: context.settings.cueDiagnostics)
     }
