@@ -342,7 +342,7 @@ final class DiagnosticFragmentCache: Sendable {
             let begin = out.count
             if how[index] == 1, let template = previousTemplates[index - indexShift] {
                 // Unchanged but moved: last time's slots, shifted (slot order, see `DiagnosticShape`:
-                // lines, lines, offsets, offsets, related lines...).
+                // lines, lines, offsets, offsets, related lines..., characters...).
                 let before = index - indexShift
                 let start = previousSlotStarts[before]
                 let newStart = record.slots.count
@@ -367,8 +367,12 @@ final class DiagnosticFragmentCache: Sendable {
                     record.slots[newStart + 3] += unitShift
                     record.startDigits.append(Int32(digits))
                 } else {
+                    // Lines move by the lines added, offsets by the units; characters stay (the
+                    // annotation and all it is linked to are on lines after the edited one).
+                    let lineSlots = DiagnosticShape.lineSlotCount(slotCount: template.slotCount)
                     for k in 0..<template.slotCount {
-                        record.slots.append(previousSlots[start + k] + (k == 2 || k == 3 ? unitShift : lineShift))
+                        let shift = k == 2 || k == 3 ? unitShift : k < lineSlots ? lineShift : 0
+                        record.slots.append(previousSlots[start + k] + shift)
                     }
                     let at = record.slots.withUnsafeBufferPointer { slots in
                         template.render(
@@ -515,7 +519,10 @@ struct DiagnosticShape: Hashable {
     var related: [Related]
 
     /// Slot order: range start line, range end line, data.start, data.end, each related range's
-    /// start and end lines; ids: data.id, then each link target.
+    /// start and end lines (the line slots), then range start character, range end character,
+    /// each related range's start and end characters; ids: data.id, then each link target.
+    /// Characters are slots too, not part of the shape: typing on a line moves the annotations
+    /// after the cursor along it, and so they keep their templates.
     init(
         _ annotation: Annotation, severity: AnnotationSeverity, graph: AnnotationGraph, lineIndex: LineIndex,
         encoding: PositionEncoding, slots: inout [Int], ids: inout [String]
@@ -537,6 +544,7 @@ struct DiagnosticShape: Hashable {
         linkRels = annotation.links.map(\.rel)
         self.severity = severity
         range = Self.relative(absolute, to: base)
+        var characters = [absolute.start.character, absolute.end.character]
         switch annotation.kind {
         case .source: named = Bytes(graph.cue(ofSource: annotation)?.text)
         case .cue: named = Bytes(graph.target(of: annotation, AnnotationLink.source)?.text)
@@ -547,10 +555,19 @@ struct DiagnosticShape: Hashable {
             let range = lineIndex.range(ofUTF8: relation.annotation.range, in: encoding)
             slots.append(range.start.line)
             slots.append(range.end.line)
+            characters.append(range.start.character)
+            characters.append(range.end.character)
             return Related(
                 label: relation.label, kind: relation.annotation.kind, text: Bytes(relation.annotation.text),
                 range: Self.relative(range, to: base))
         }
+        slots.append(contentsOf: characters)
+    }
+
+    /// How many of a diagnostic's slots are lines and offsets (the rest are characters).
+    static func lineSlotCount(slotCount: Int) -> Int {
+        // 4 + 2r line and offset slots and 2 + 2r character slots, for r related ranges.
+        (slotCount + 2) / 2
     }
 
     /// A cheap hash of the parts that tell shapes apart most (`==` still compares everything).
@@ -563,10 +580,11 @@ struct DiagnosticShape: Hashable {
         hasher.combine(named)
     }
 
+    /// Lines relative to `line`; characters are slots, left out (0).
     static func relative(_ range: TextRange, to line: Int) -> TextRange {
         TextRange(
-            start: TextPosition(line: range.start.line - line, character: range.start.character),
-            end: TextPosition(line: range.end.line - line, character: range.end.character))
+            start: TextPosition(line: range.start.line - line, character: 0),
+            end: TextPosition(line: range.end.line - line, character: 0))
     }
 }
 
@@ -602,22 +620,33 @@ struct DiagnosticTemplateParts: Sendable {
             defer { idIndex += 1 }
             return sentinel(.id(idIndex))
         }
-        func lines(_ range: JSONValue?) -> JSONValue? {
+        /// A range with slots for its start and end `field` ("line" or "character").
+        func slotted(_ range: JSONValue?, _ field: String) -> JSONValue? {
             guard var range = range?.objectValue, var start = range["start"]?.objectValue,
                 var end = range["end"]?.objectValue
             else { return range }
-            start["line"] = number()
-            end["line"] = number()
+            start[field] = number()
+            end[field] = number()
             range["start"] = .object(start)
             range["end"] = .object(end)
             return .object(range)
+        }
+        /// The related ranges with slots for `field`.
+        func slottedRelated(_ related: JSONValue?, _ field: String) -> JSONValue? {
+            guard let related = related?.arrayValue else { return related }
+            return .array(related.map { item in
+                guard var item = item.objectValue, var location = item["location"]?.objectValue else { return item }
+                location["range"] = slotted(location["range"], field)
+                item["location"] = .object(location)
+                return .object(item)
+            })
         }
         guard var object = diagnostic.objectValue, var data = object["data"]?.objectValue else {
             parts = []
             order = []
             return
         }
-        object["range"] = lines(object["range"])
+        object["range"] = slotted(object["range"], "line")
         data["start"] = number()
         data["end"] = number()
         data["id"] = id()
@@ -628,14 +657,10 @@ struct DiagnosticTemplateParts: Sendable {
                 return .object(link)
             })
         }
-        if let related = object["relatedInformation"]?.arrayValue {
-            object["relatedInformation"] = .array(related.map { item in
-                guard var item = item.objectValue, var location = item["location"]?.objectValue else { return item }
-                location["range"] = lines(location["range"])
-                item["location"] = .object(location)
-                return .object(item)
-            })
-        }
+        object["relatedInformation"] = slottedRelated(object["relatedInformation"], "line")
+        // Characters after every line and offset.
+        object["range"] = slotted(object["range"], "character")
+        object["relatedInformation"] = slottedRelated(object["relatedInformation"], "character")
         object["data"] = .object(data)
         let bytes = DiagnosticFragments.serializer.serialize(.object(object))
         guard slotIndex == slotCount, let cut = Self.cut(bytes, at: sentinels) else {

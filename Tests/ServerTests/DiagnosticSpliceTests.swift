@@ -103,6 +103,23 @@ import TextModel
         }
     }
 
+    /// Typing on a line moves the diagnostics after the cursor along it: characters are slots, so
+    /// they keep their templates (no new shapes), and the output is still the whole serialization.
+    @Test(arguments: [PositionEncoding.utf8, .utf16])
+    func typingAlongALineMakesNoNewShapes(encoding: PositionEncoding) throws {
+        let severity: (AnnotationKind) -> AnnotationSeverity? = { _ in .information }
+        let cache = DiagnosticFragmentCache(uri: "u")
+        var shapes = 0
+        for (version, typed) in ["", "x", "xy", "xy😀", "xy😀لا"].enumerated() {
+            let text = "p\(typed) officials said “we may go” may, Reuters said\nthe minister said “ok” may"
+            let found = annotations(text)
+            let got = spliced(cache, text, found, encoding: encoding, version: version, severity: severity, cues: .all)
+            let expected = whole(text, uri: "u", found, encoding: encoding, version: version, severity: severity, cues: .all)
+            #expect(String(decoding: got, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+            if version == 0 { shapes = cache.count } else { #expect(cache.count == shapes, "after typing \(typed)") }
+        }
+    }
+
     @Test func noDiagnosticsIsAnEmptyArray() throws {
         let cache = DiagnosticFragmentCache(uri: "u")
         let got = cache.publishBody(
