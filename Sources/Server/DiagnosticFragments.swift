@@ -171,24 +171,25 @@ final class DiagnosticFragmentCache: Sendable {
         // times per publish), each kind's severity asked once.
         var levelKinds: [AnnotationKind] = []
         var levelValues: [AnnotationSeverity?] = []
+        // Whether the cue rule may leave out an annotation of the kind (only cues).
+        var levelRuled: [Bool] = []
         let levels = annotations.withUnsafeBufferPointer { all in
             [AnnotationSeverity?](unsafeUninitializedCapacity: all.count) { levels, count in
                 var lastKind = -1
                 for i in all.indices {
-                    var level: AnnotationSeverity? = nil
-                    if cueDiagnostics.allows(kind: all[i].kind, links: all[i].links) {
-                        // Neighbours are often of one kind: the last kind's index is tried first.
-                        if lastKind >= 0 && levelKinds[lastKind].rawValue == all[i].kind.rawValue {
-                            level = levelValues[lastKind]
-                        } else {
-                            lastKind = levelKinds.firstIndex { $0.rawValue == all[i].kind.rawValue } ?? -1
-                            if lastKind < 0 {
-                                levelKinds.append(all[i].kind)
-                                levelValues.append(severity(all[i].kind))
-                                lastKind = levelKinds.count - 1
-                            }
-                            level = levelValues[lastKind]
+                    // Neighbours are often of one kind: the last kind's index is tried first.
+                    if lastKind < 0 || levelKinds[lastKind].rawValue != all[i].kind.rawValue {
+                        lastKind = levelKinds.firstIndex { $0.rawValue == all[i].kind.rawValue } ?? -1
+                        if lastKind < 0 {
+                            levelKinds.append(all[i].kind)
+                            levelValues.append(severity(all[i].kind))
+                            levelRuled.append(cueDiagnostics.leavesOut(all[i].kind))
+                            lastKind = levelKinds.count - 1
                         }
+                    }
+                    var level = levelValues[lastKind]
+                    if level != nil && levelRuled[lastKind] && !cueDiagnostics.allows(kind: all[i].kind, links: all[i].links) {
+                        level = nil
                     }
                     (levels.baseAddress! + i).initialize(to: level)
                 }
@@ -237,6 +238,17 @@ final class DiagnosticFragmentCache: Sendable {
         let previousSlots = previous?.slots ?? []
         let previousStartDigits = previous?.startDigits ?? []
         let previousAnnotations = previous?.annotations ?? []
+
+        // Whether those moved kept their ids and link targets (patched in place when lines did not
+        // move), when that is not known from the merge: compared in one pass over both arrays.
+        var idsKept: [Bool] = []
+        if previous != nil && lineShift == 0 && idsKeptFrom > suffixStart {
+            idsKept = annotations.withUnsafeBufferPointer { now in
+                previousAnnotations.withUnsafeBufferPointer { before in
+                    (suffixStart..<now.count).map { j in Self.sameIDs(now, j, before, j - indexShift) }
+                }
+            }
+        }
 
         // A run of bytes of the previous body being copied (contiguous diagnostics, commas between).
         var run: Range<Int>? = nil
@@ -348,7 +360,7 @@ final class DiagnosticFragmentCache: Sendable {
                 let newStart = record.slots.count
                 let digits = Int(previousStartDigits[before])
                 if lineShift == 0, template.endGap >= 0, digits >= 0,
-                    index >= idsKeptFrom || Self.sameIDs(annotations, index, previousAnnotations, before)
+                    index >= idsKeptFrom || idsKept[index - suffixStart]
                 {
                     // Only `data.start` and `data.end` differ: last time's bytes around them.
                     let range = previousRanges[before]
@@ -439,14 +451,11 @@ final class DiagnosticFragmentCache: Sendable {
 
     /// The same id and link targets, byte for byte.
     /// (Read from the arrays in place: an annotation passed by value is copied, all its strings.)
-    static func sameIDs(_ a: [Annotation], _ i: Int, _ b: [Annotation], _ j: Int) -> Bool {
-        a.withUnsafeBufferPointer { a in
-            b.withUnsafeBufferPointer { b in
-                guard sameBytes(a[i].id, b[j].id), a[i].links.count == b[j].links.count else { return false }
-                for k in a[i].links.indices where !sameBytes(a[i].links[k].target, b[j].links[k].target) { return false }
-                return true
-            }
-        }
+    @inline(__always)
+    static func sameIDs(_ a: UnsafeBufferPointer<Annotation>, _ i: Int, _ b: UnsafeBufferPointer<Annotation>, _ j: Int) -> Bool {
+        guard sameBytes(a[i].id, b[j].id), a[i].links.count == b[j].links.count else { return false }
+        for k in a[i].links.indices where !sameBytes(a[i].links[k].target, b[j].links[k].target) { return false }
+        return true
     }
 
     static func sameRels(_ a: [AnnotationLink], _ b: [AnnotationLink]) -> Bool {
@@ -478,10 +487,12 @@ struct DiagnosticShape: Hashable {
         var text: Bytes
         var range: TextRange
 
-        /// Where it is tells apart the shapes of one annotation while someone types between it and
-        /// what it is linked to (hundreds of shapes that differ only here); the rest `==` checks.
+        /// Its lines and text tell apart the shapes of one annotation while someone types in what
+        /// it is linked to, or between the two (hundreds of shapes that differ only here: its
+        /// characters are slots, not in the shape); the rest `==` checks.
         func hash(into hasher: inout Hasher) {
             hasher.combine(range)
+            hasher.combine(text)
         }
     }
 
@@ -764,20 +775,25 @@ final class DiagnosticTemplate: Sendable {
     func render(slots: UnsafeBufferPointer<Int>, id: String, links: [AnnotationLink], into out: inout [UInt8]) -> Int {
         let begin = out.count
         var startDigits = -1
+        // Read through buffers: checked subscripts of three arrays per slot were a tenth of a publish.
         bytes.withUnsafeBufferPointer { bytes in
-            var from = 0
-            for index in order.indices {
-                let to = cuts[index]
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<to]))
-                from = to
-                switch order[index] {
-                case .number(let i):
-                    if i == 2 { startDigits = out.count - begin }
-                    DiagnosticFragments.appendDecimal(slots[i], to: &out)
-                case .id(let i): DiagnosticFragments.appendID(i == 0 ? id : links[i - 1].target, to: &out)
+            order.withUnsafeBufferPointer { order in
+                cuts.withUnsafeBufferPointer { cuts in
+                    var from = 0
+                    for index in order.indices {
+                        let to = cuts[index]
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<to]))
+                        from = to
+                        switch order[index] {
+                        case .number(let i):
+                            if i == 2 { startDigits = out.count - begin }
+                            DiagnosticFragments.appendDecimal(slots[i], to: &out)
+                        case .id(let i): DiagnosticFragments.appendID(i == 0 ? id : links[i - 1].target, to: &out)
+                        }
+                    }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from...]))
                 }
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from...]))
         }
         return startDigits
     }

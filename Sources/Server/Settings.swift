@@ -161,8 +161,12 @@ enum CueDiagnostics: String, Sendable, Equatable {
     @inline(__always)
     func allows(kind: AnnotationKind, links: [AnnotationLink]) -> Bool {
         // Links first: most annotations have none.
-        self == .all || links.isEmpty || kind.rawValue != AnnotationKind.cue.rawValue
-            || !links.contains { $0.rel == AnnotationLink.source }
+        links.isEmpty || !leavesOut(kind) || !links.contains { $0.rel == AnnotationLink.source }
+    }
+
+    /// Whether annotations of `kind` may be left out (cues, unless `all`).
+    func leavesOut(_ kind: AnnotationKind) -> Bool {
+        self == .unsourced && kind.rawValue == AnnotationKind.cue.rawValue
     }
 }
 
