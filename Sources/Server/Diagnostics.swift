@@ -97,8 +97,15 @@ struct DiagnosticBuilder {
     }
 
     static func shortened(_ text: String, limit: Int = 80) -> String {
+        // Most spans are short and on one line: no splitting, and no counting of a long quote's
+        // characters to the end (its first `limit` tell whether it is longer).
+        if text.utf8.count <= limit && !text.utf8.contains(where: { (0x0A...0x0D).contains($0) || $0 >= 0x80 }) {
+            return text
+        }
         let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
-        return flat.count > limit ? String(flat.prefix(limit - 1)) + "…" : flat
+        guard flat.index(flat.startIndex, offsetBy: limit, limitedBy: flat.endIndex).map({ $0 < flat.endIndex }) == true
+        else { return flat }
+        return String(flat.prefix(limit - 1)) + "…"
     }
 }
 

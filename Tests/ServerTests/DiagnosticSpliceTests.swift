@@ -120,6 +120,16 @@ import TextModel
         }
     }
 
+    /// The short way (a short span on one line, in ASCII) gives what the long way gives.
+    @Test(arguments: ["may", "", "said", String(repeating: "a", count: 80), String(repeating: "a", count: 81),
+                      "two\nlines", "form\u{0C}feed", "tab\tand\u{0B}vt", "line\u{2028}sep", "ربما", "a\r\nb",
+                      String(repeating: "ربما ", count: 30), "“" + String(repeating: "word ", count: 20) + "”"])
+    func shortenedTextsAreTheFlatPrefix(text: String) {
+        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        let expected = flat.count > 80 ? String(flat.prefix(79)) + "…" : flat
+        #expect(DiagnosticBuilder.shortened(text) == expected)
+    }
+
     @Test func noDiagnosticsIsAnEmptyArray() throws {
         let cache = DiagnosticFragmentCache(uri: "u")
         let got = cache.publishBody(
