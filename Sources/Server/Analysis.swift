@@ -148,7 +148,6 @@ extension ScholiaServer {
         let snapshot = input.snapshot
         let format = MarkupFormat(languageID: snapshot.languageID)
         let view = ProseView(snapshot.utf8, format: format)
-        let language = settings.language ?? LanguageDetector.detect(view.utf8)
         let pipeline = registry.pipeline(enabled: settings.enabledModules)
         // Where the text differs from the previous analysis's, found once for the paragraphs, the
         // incremental run and the publish; from what the edit left alone when it was one edit away,
@@ -166,6 +165,16 @@ extension ScholiaServer {
                 viewEnds = view.isIdentity && previous.viewIsIdentity
                     ? textEnds : Paragraphs.commonEnds(previous.viewUTF8, view.utf8)
             }
+        }
+        // Detection reads only the start of the text: when the edit left that alone (and the
+        // settings, or there would be no previous analysis), the language is the previous one.
+        let language: Language
+        if let chosen = settings.language {
+            language = chosen
+        } else if let previous = input.previous, let viewEnds, viewEnds.prefix >= LanguageDetector.defaultSampleBytes {
+            language = previous.language
+        } else {
+            language = LanguageDetector.detect(view.utf8)
         }
         let paragraphs: [Range<Int>]
         if let previous = input.previous, !previous.viewUTF8.isEmpty, let viewEnds {

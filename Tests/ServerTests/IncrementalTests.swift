@@ -132,6 +132,35 @@ import TextModel
             cueDiagnostics: cueDiagnostics)
     }
 
+    /// The language is detected from a text's first 64 KB: an edit after them keeps it without
+    /// detecting again, an edit in them detects again; either way as a full run decides.
+    @Test func theLanguageOfALongDocumentIsDecidedByItsStart() throws {
+        let client = TestClient()
+        try client.initializeEditor(options: ["debounceMilliseconds": 0])
+        let english = String(repeating: "The talks went on for a long time today.\n", count: 1700)
+        let arabic = String(repeating: "قال الوزير إن المحادثات ستستمر اليوم.\n", count: 1700)
+        var text = english + "He may go. قد يذهب الوزير ربما غدا.\n"
+        client.open(uri: "u", text: text)
+        #expect(try published(client, version: 1) == shown(try fullRun(client, text)))
+        func hedges(_ annotations: [JSONValue]) -> [String] {
+            annotations.filter { $0["kind"] == "hedge" }.compactMap { $0["text"]?.stringValue }
+        }
+        // After the first 64 KB: still English (only the English hedge).
+        let end = Array(text.utf8).count
+        client.changeRange(uri: "u", version: 2, range: LineIndex(text).range(ofUTF8: end..<end, in: .utf16), text: "ربما x\n")
+        text += "ربما x\n"
+        let kept = try published(client, version: 2)
+        #expect(kept == shown(try fullRun(client, text)))
+        #expect(hedges(kept) == ["may"])
+        // The first 64 KB become Arabic: detected again.
+        let start = LineIndex(text).range(ofUTF8: 0..<Array(english.utf8).count, in: .utf16)
+        client.changeRange(uri: "u", version: 3, range: start, text: arabic)
+        text = arabic + text.dropFirst(english.count)
+        let changed = try published(client, version: 3)
+        #expect(changed == shown(try fullRun(client, text)))
+        #expect(hedges(changed).contains("ربما"))
+    }
+
     @Test func markdownDocumentsAreReannotatedIncrementallyToo() throws {
         let client = makeEditorClient()
         try client.initializeEditor(options: ["debounceMilliseconds": 0])
