@@ -165,21 +165,31 @@ struct IncrementalAnnotation {
             if shift != 0 { shifts[kind] = shift }
         }
 
-        var merged = oldAnnotations
-        merged.replaceSubrange(insideLow..<insideHigh, with: fresh)
-        let afterStart = insideLow + fresh.count
-        if delta != 0 {
-            for i in afterStart..<merged.count {
-                merged[i].range = (merged[i].start + delta)..<(merged[i].end + delta)
+        // One pass over the annotations after the window, each moved and (when the window holds
+        // a different number of its kind) renumbered as it is copied: not a copy of the array and
+        // then a pass for each.
+        var merged: [Annotation] = []
+        merged.reserveCapacity(oldAnnotations.count - (insideHigh - insideLow) + fresh.count)
+        merged.append(contentsOf: oldAnnotations[..<insideLow])
+        merged.append(contentsOf: fresh)
+        let afterStart = merged.count
+        // Few kinds shift, if any: their names compared, not hashed per annotation.
+        let shifted = shifts.map { (kind: $0.key, shift: $0.value) }
+        let renumbered = oldAnnotations.withUnsafeBufferPointer { old -> Bool in
+            for i in insideHigh..<old.count {
+                var annotation = old[i]
+                if delta != 0 { annotation.range = (annotation.start + delta)..<(annotation.end + delta) }
+                if !shifted.isEmpty, let k = shifted.firstIndex(where: { $0.kind.rawValue == annotation.kind.rawValue }) {
+                    guard let number = Self.number(in: annotation.id, kind: annotation.kind) else { return false }
+                    annotation.id = "\(annotation.kind.rawValue)-\(number + shifted[k].shift)"
+                }
+                merged.append(annotation)
             }
+            return true
         }
+        if !renumbered { return nil }
         let links = oldLinks.replacing(insideLow..<insideHigh, with: freshLinks)
         if !shifts.isEmpty {
-            for i in afterStart..<merged.count {
-                guard let shift = shifts[merged[i].kind] else { continue }
-                guard let number = Self.number(in: merged[i].id, kind: merged[i].kind) else { return nil }
-                merged[i].id = "\(merged[i].kind.rawValue)-\(number + shift)"
-            }
             // Links to renumbered annotations (from anywhere outside the window) follow them.
             for i in merged.indices where !merged[i].links.isEmpty && (i < insideLow || i >= afterStart) {
                 let targets = Int(links.targetStarts[i])..<Int(links.targetStarts[i + 1])
