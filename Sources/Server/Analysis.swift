@@ -5,6 +5,7 @@ import JSON
 import JSONRPC
 import Markup
 import TextEngine
+import Synchronization
 import TextModel
 
 /// The annotations of one document version under one generation of settings: what diagnostics,
@@ -17,7 +18,7 @@ struct DocumentAnalysis: Sendable {
     let serial: Int
     let language: Language
     /// In UTF-8 offsets of the document, sorted by position, ids numbered.
-    let annotations: [Annotation]
+    var annotations: [Annotation]
     /// Their links both ways; built when a feature first asks (a publish needs it only for the
     /// diagnostics it builds anew, and makes its own of their part).
     var graph: AnnotationGraph { lazyGraph.value { AnnotationGraph(annotations) } }
@@ -73,6 +74,21 @@ struct DocumentAnalysis: Sendable {
 /// The identity of one analysis.
 final class AnalysisToken: Sendable {}
 
+/// A value handed over once: the first `take` gets it, later ones nil (so that whoever holds the
+/// box does not hold the value too).
+final class Handover<Value: Sendable>: Sendable {
+    private let value: Mutex<Value?>
+
+    init(_ value: Value?) { self.value = Mutex(value) }
+
+    func take() -> Value? {
+        value.withLock { value in
+            defer { value = nil }
+            return value
+        }
+    }
+}
+
 /// What an incremental run kept of an earlier analysis (`from`): its first `kept` annotations are
 /// this one's first, unchanged; from `after` on this one's are its last ones, moved by the edit (same
 /// kinds, texts, attributes and links to the same annotations; ids renumbered only when `renumbered`).
@@ -100,8 +116,9 @@ extension ScholiaServer {
     struct AnalysisInput: Sendable {
         let snapshot: DocumentSnapshot
         let cached: DocumentAnalysis?
-        /// The analysis of an earlier version under the same settings, to re-annotate incrementally.
-        let previous: DocumentAnalysis?
+        /// The analysis of an earlier version under the same settings, to re-annotate incrementally:
+        /// taken by the analysis, which may change its annotations' array in place.
+        let previous: Handover<DocumentAnalysis>
         let generation: Int
         let serial: Int
         let context: EditorContext
@@ -120,7 +137,7 @@ extension ScholiaServer {
                     && analysis.snapshot.version < snapshot.version ? analysis : nil
             }
             return AnalysisInput(
-                snapshot: snapshot, cached: cached, previous: previous, generation: state.settingsGeneration,
+                snapshot: snapshot, cached: cached, previous: Handover(previous), generation: state.settingsGeneration,
                 serial: state.openSerials[uri] ?? 0,
                 context: EditorContext(
                     encoding: state.encoding, client: state.client, settings: state.settings,
@@ -144,6 +161,31 @@ extension ScholiaServer {
     /// an ignore directive switches their module off are dropped.
     func analysis(for input: AnalysisInput, isCancelled: @escaping @Sendable () -> Bool) -> DocumentAnalysis? {
         if let cached = input.cached { return cached }
+        var input = input
+        let uri = input.snapshot.uri
+        var previous = input.previous.take()
+        // An incremental run of this document in flight took the analysis it starts from out of
+        // the state (to change its annotations in place): its result is this version's analysis,
+        // or the one to start from. Waited for, rather than annotating everything.
+        if previous == nil, let inFlight = state.withLock({ $0.merges[uri] }) {
+            inFlight.wait()
+            guard let fresh = analysisInput(uri: uri), fresh.snapshot.version == input.snapshot.version,
+                fresh.generation == input.generation
+            else { return nil }
+            if let cached = fresh.cached { return cached }
+            input = fresh
+            previous = fresh.previous.take()
+        }
+        // While this run owns the previous annotations, the runs of this document that start wait for it.
+        var claim: DispatchGroup? = nil
+        defer {
+            if let claim {
+                state.withLock { state in
+                    if state.merges[uri] === claim { state.merges[uri] = nil }
+                }
+                claim.leave()
+            }
+        }
         let settings = input.context.settings
         let snapshot = input.snapshot
         let format = MarkupFormat(languageID: snapshot.languageID)
@@ -154,7 +196,7 @@ extension ScholiaServer {
         // so only the bytes around the edit are read.
         var textEnds: (prefix: Int, suffix: Int)? = nil
         var viewEnds: (prefix: Int, suffix: Int)? = nil
-        if let previous = input.previous {
+        if let previous {
             if let known = snapshot.unchanged, known.version == previous.snapshot.version {
                 textEnds = Paragraphs.commonEnds(
                     previous.snapshot.utf8, snapshot.utf8, atLeast: (known.prefix, known.suffix))
@@ -171,13 +213,13 @@ extension ScholiaServer {
         let language: Language
         if let chosen = settings.language {
             language = chosen
-        } else if let previous = input.previous, let viewEnds, viewEnds.prefix >= LanguageDetector.defaultSampleBytes {
+        } else if let previous, let viewEnds, viewEnds.prefix >= LanguageDetector.defaultSampleBytes {
             language = previous.language
         } else {
             language = LanguageDetector.detect(view.utf8)
         }
         let paragraphs: [Range<Int>]
-        if let previous = input.previous, !previous.viewUTF8.isEmpty, let viewEnds {
+        if let previous, !previous.viewUTF8.isEmpty, let viewEnds {
             // Only the lines around the edit are split again.
             paragraphs = Paragraphs.ranges(
                 in: view.utf8, editedFrom: previous.viewUTF8, oldRanges: previous.viewParagraphs, commonEnds: viewEnds)
@@ -187,13 +229,39 @@ extension ScholiaServer {
         var viewAnnotations: [Annotation]?
         var viewLinks: LinkSpans?
         var continuity: Continuity?
-        if let previous = input.previous, previous.language == language, !previous.viewUTF8.isEmpty,
-            pipeline.isParagraphLocal
-        {
-            let incremental = IncrementalAnnotation(
-                oldView: previous.viewUTF8, oldParagraphs: previous.viewParagraphs,
-                oldAnnotations: previous.viewAnnotations, newView: view.utf8, newParagraphs: paragraphs,
-                oldLinks: previous.viewLinks, commonEnds: viewEnds)
+        let previousVersion = previous?.snapshot.version
+        if previous != nil, previous!.language == language, !previous!.viewUTF8.isEmpty, pipeline.isParagraphLocal {
+            // The only copy of it here (a binding would be one more holder of its annotations).
+            var owned = previous!
+            previous = nil
+            // The merge changes the previous annotations' array in place when it is the only
+            // holder (else it copies it, every annotation, and the old array is destroyed later):
+            // the state lets go of the previous analysis (runs of this document that start
+            // meanwhile wait for this one), and the last publish of its annotations.
+            let group = DispatchGroup()
+            group.enter()
+            let claimed = state.withLock { state -> Bool in
+                guard state.merges[uri] == nil else { return false }
+                state.merges[uri] = group
+                if state.analyses[uri]?.token === owned.token { state.analyses[uri] = nil }
+                return true
+            }
+            if claimed {
+                claim = group
+                state.withLock { $0.diagnosticCaches[uri] }?.releaseAnnotations(of: owned.token)
+            } else {
+                group.leave()
+            }
+            // For plain text `annotations` is the same array as `viewAnnotations`.
+            let shared = owned.annotations.withUnsafeBufferPointer { $0.baseAddress }
+                == owned.viewAnnotations.withUnsafeBufferPointer { $0.baseAddress }
+            let oldAnnotations = owned.viewAnnotations
+            owned.viewAnnotations = []
+            if shared { owned.annotations = [] }
+            var incremental = IncrementalAnnotation(
+                oldView: owned.viewUTF8, oldParagraphs: owned.viewParagraphs,
+                oldAnnotations: consume oldAnnotations, newView: view.utf8, newParagraphs: paragraphs,
+                oldLinks: owned.viewLinks, commonEnds: viewEnds)
             let outcome = incremental.run { window in
                 let result = pipeline.run(
                     text: window, language: language, moduleOptions: settings.moduleOptions, isCancelled: isCancelled)
@@ -206,10 +274,23 @@ extension ScholiaServer {
                 viewLinks = outcome.links
                 if let kept = outcome.kept, view.isIdentity && view.suppressions.isEmpty {
                     continuity = Continuity(
-                        from: previous.token, kept: kept.prefix, after: kept.after, renumbered: kept.renumbered)
+                        from: owned.token, kept: kept.prefix, after: kept.after, renumbered: kept.renumbered)
                 }
             }
-            if isCancelled() { return nil }
+            if outcome == nil && isCancelled() {
+                // Not merged: the previous analysis goes back to the state for the next run.
+                if claimed && !incremental.oldAnnotations.isEmpty {
+                    owned.viewAnnotations = incremental.oldAnnotations
+                    if shared { owned.annotations = owned.viewAnnotations }
+                    let restored = owned
+                    state.withLock { state in
+                        if state.analyses[uri] == nil && state.settingsGeneration == input.generation {
+                            state.analyses[uri] = restored
+                        }
+                    }
+                }
+                return nil
+            }
         }
         if viewAnnotations == nil {
             let result = pipeline.run(
@@ -225,8 +306,8 @@ extension ScholiaServer {
             annotations: annotations, format: format)
         analysis.viewUTF8 = view.utf8
         analysis.viewIsIdentity = view.isIdentity
-        if let textEnds, let previous = input.previous {
-            analysis.commonEnds = (previous.snapshot.version, textEnds.prefix, textEnds.suffix)
+        if let textEnds, let previousVersion {
+            analysis.commonEnds = (previousVersion, textEnds.prefix, textEnds.suffix)
         }
         analysis.viewParagraphs = paragraphs
         analysis.viewAnnotations = viewAnnotations!
@@ -234,12 +315,17 @@ extension ScholiaServer {
         analysis.linksKept = kept
         analysis.continuity = continuity
         state.withLock { state in
-            if state.documents[snapshot.uri]?.version == snapshot.version
-                && state.settingsGeneration == input.generation
+            guard state.settingsGeneration == input.generation, state.openSerials[uri] == input.serial else { return }
+            // Kept even when the document has moved on meanwhile, unless a later version's is there:
+            // the next version's run starts from it (and may be waiting for it).
+            if let stored = state.analyses[uri], stored.generation == input.generation,
+                stored.snapshot.version >= snapshot.version
             {
-                state.analyses[snapshot.uri] = analysis
+                return
             }
+            state.analyses[uri] = analysis
         }
+        if isCancelled() { return nil }
         return analysis
     }
 

@@ -36,7 +36,11 @@ final class DiagnosticFragmentCache: Sendable {
         var version: Int
         var encoding: PositionEncoding
         var lineIndex: LineIndex
+        /// Empty once released (`releaseAnnotations`): then only `annotationCount` is known, and
+        /// the next publish reuses what the incremental run says it kept.
         var annotations: [Annotation]
+        var annotationCount: Int
+        var annotationsReleased = false
         var links: LinkSpans
         var body: [UInt8]
         /// Per annotation: its diagnostic's bytes in `body` (empty when it has none), its template
@@ -52,6 +56,18 @@ final class DiagnosticFragmentCache: Sendable {
     }
 
     private let published = Mutex<Published?>(nil)
+
+    /// Lets go of the last publish's annotations when they are those of the analysis `token`, so
+    /// that an incremental run starting from that analysis can change their array in place. The
+    /// next publish then trusts what the run says it kept (`Continuity`) instead of comparing with
+    /// them, and without that starts afresh.
+    func releaseAnnotations(of token: AnalysisToken) {
+        published.withLock { published in
+            guard published?.token === token else { return }
+            published?.annotations = []
+            published?.annotationsReleased = true
+        }
+    }
     /// The body before the last, to write the next one into (a megabyte buffer is not asked of the
     /// allocator, and its pages are not faulted in again, on every keystroke).
     private let spare = Mutex<[UInt8]>([])
@@ -78,7 +94,9 @@ final class DiagnosticFragmentCache: Sendable {
             return entries
         }
         let previous = published.withLock { $0 }.flatMap { previous in
-            previous.generation == generation && previous.encoding == encoding ? previous : nil
+            previous.generation == generation && previous.encoding == encoding
+                && (!previous.annotationsReleased || (previous.token != nil && continuity?.from === previous.token))
+                ? previous : nil
         }
         let links = links ?? LinkSpans(annotations)
         var used = 0
@@ -95,7 +113,8 @@ final class DiagnosticFragmentCache: Sendable {
         var ids: [String] = []
         var record = Published(
             generation: generation, version: version, encoding: encoding, lineIndex: lineIndex,
-            annotations: annotations, links: links, body: [], byteRanges: [], templates: [], slotStarts: [],
+            annotations: annotations, annotationCount: annotations.count, links: links, body: [], byteRanges: [],
+            templates: [], slotStarts: [],
             slots: [])
         record.byteRanges.reserveCapacity(annotations.count)
         record.templates.reserveCapacity(annotations.count)
@@ -117,7 +136,7 @@ final class DiagnosticFragmentCache: Sendable {
             } ?? Paragraphs.commonEnds(previous.lineIndex.utf8, lineIndex.utf8)
             let changedEnd = lineIndex.utf8.count - commonEnd
             let byteShift = lineIndex.utf8.count - previous.lineIndex.utf8.count
-            indexShift = annotations.count - previous.annotations.count
+            indexShift = annotations.count - previous.annotationCount
             lineShift = lineIndex.lineCount - previous.lineIndex.lineCount
             unitShift = lineIndex.length(in: encoding) - previous.lineIndex.length(in: encoding)
             // Positions keep their characters from the line after the changed one on. Ids may have
@@ -132,21 +151,26 @@ final class DiagnosticFragmentCache: Sendable {
                 previous.token != nil && continuity.from === previous.token ? continuity : nil
             }
             if let known, !known.renumbered { idsKeptFrom = known.after }
+            // Released annotations (the run changed their array in place) are not compared: what
+            // the run kept is known, the rest is taken for changed.
+            let released = previous.annotationsReleased
             (prefixEnd, suffixStart) = annotations.withUnsafeBufferPointer { now in
                 previous.annotations.withUnsafeBufferPointer { before in
                     var i = 0
-                    let limit = min(now.count, before.count)
+                    let limit = min(now.count, previous.annotationCount)
                     if let known {
                         let kept = min(known.kept, limit)
                         while i < kept && now[i].range.upperBound < common { i += 1 }
                     }
-                    while i < limit && now[i].range.upperBound < common && Self.same(now[i], before[i]) { i += 1 }
+                    while !released && i < limit && now[i].range.upperBound < common && Self.same(now[i], before[i]) {
+                        i += 1
+                    }
                     var j = now.count - 1
                     if let known {
                         // Moved, not otherwise changed: only the line rule applies.
                         let after = max(known.after, i, i + indexShift)
                         while j >= after && now[j].range.lowerBound >= safeStart { j -= 1 }
-                        if j >= after { return (i, j + 1) }
+                        if j >= after || released { return (i, j + 1) }
                     }
                     while j >= i && j - indexShift >= i {
                         let b = j - indexShift
@@ -242,7 +266,7 @@ final class DiagnosticFragmentCache: Sendable {
         // Whether those moved kept their ids and link targets (patched in place when lines did not
         // move), when that is not known from the merge: compared in one pass over both arrays.
         var idsKept: [Bool] = []
-        if previous != nil && lineShift == 0 && idsKeptFrom > suffixStart {
+        if let previous, !previous.annotationsReleased, lineShift == 0, idsKeptFrom > suffixStart {
             idsKept = annotations.withUnsafeBufferPointer { now in
                 previousAnnotations.withUnsafeBufferPointer { before in
                     (suffixStart..<now.count).map { j in Self.sameIDs(now, j, before, j - indexShift) }
@@ -360,7 +384,7 @@ final class DiagnosticFragmentCache: Sendable {
                 let newStart = record.slots.count
                 let digits = Int(previousStartDigits[before])
                 if lineShift == 0, template.endGap >= 0, digits >= 0,
-                    index >= idsKeptFrom || idsKept[index - suffixStart]
+                    index >= idsKeptFrom || (!idsKept.isEmpty && idsKept[index - suffixStart])
                 {
                     // Only `data.start` and `data.end` differ: last time's bytes around them.
                     let range = previousRanges[before]

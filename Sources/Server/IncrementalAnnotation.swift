@@ -32,8 +32,10 @@ struct IncrementalAnnotation {
 
     let oldView: [UInt8]
     let oldParagraphs: [Range<Int>]
-    /// The previous run's annotations, in view offsets.
-    let oldAnnotations: [Annotation]
+    /// The previous run's annotations, in view offsets. A successful merge takes them (changes
+    /// their array in place when no one else holds it); after a nil run they are still here
+    /// unless the merge had begun.
+    var oldAnnotations: [Annotation]
     let newView: [UInt8]
     let newParagraphs: [Range<Int>]
     /// The links of `oldAnnotations`, when the caller kept them (else worked out here).
@@ -45,7 +47,7 @@ struct IncrementalAnnotation {
     /// Runs the pipeline on the window (through `annotate`, given the window's text) and merges;
     /// nil when the incremental result cannot be trusted (the caller then runs in full) or when
     /// `annotate` returns nil (cancelled).
-    func run(_ annotate: (String) -> PipelineResult?) -> Outcome? {
+    mutating func run(_ annotate: (String) -> PipelineResult?) -> Outcome? {
         let oldCount = oldParagraphs.count, newCount = newParagraphs.count
         guard oldCount > 0, newCount > 0 else { return nil }
         // Bytes known to be equal at either end (none known: every paragraph is compared).
@@ -109,14 +111,16 @@ struct IncrementalAnnotation {
         }
 
         // 3b. The guards must have come out as they were.
-        let oldInside = oldAnnotations[insideLow..<insideHigh]
+        // A copy (a few annotations), not a slice: the merge below must be the only holder of the
+        // old array to change it in place.
+        let oldInside = Array(oldAnnotations[insideLow..<insideHigh])
         if low < prefix {
-            if signature(of: oldInside, in: oldParagraphs[low]) != signature(of: fresh[...], in: newParagraphs[low]) {
+            if signature(of: oldInside[...], in: oldParagraphs[low]) != signature(of: fresh[...], in: newParagraphs[low]) {
                 return nil
             }
         }
         if newHigh > newCount - suffix {
-            if signature(of: oldInside, in: oldParagraphs[oldHigh - 1])
+            if signature(of: oldInside[...], in: oldParagraphs[oldHigh - 1])
                 != signature(of: fresh[...], in: newParagraphs[newHigh - 1])
             {
                 return nil
@@ -165,25 +169,24 @@ struct IncrementalAnnotation {
             if shift != 0 { shifts[kind] = shift }
         }
 
-        // One pass over the annotations after the window, each moved and (when the window holds
-        // a different number of its kind) renumbered as it is copied: not a copy of the array and
-        // then a pass for each.
-        var merged: [Annotation] = []
-        merged.reserveCapacity(oldAnnotations.count - (insideHigh - insideLow) + fresh.count)
-        merged.append(contentsOf: oldAnnotations[..<insideLow])
-        merged.append(contentsOf: fresh)
-        let afterStart = merged.count
+        // The old array, changed in place: when the caller handed it over (no one else holds it),
+        // no copy of every annotation and no destruction of the old array. The annotations after
+        // the window are moved and (when the window holds a different number of their kind)
+        // renumbered in one pass.
+        var merged = oldAnnotations
+        oldAnnotations = []
+        merged.replaceSubrange(insideLow..<insideHigh, with: fresh)
+        let afterStart = insideLow + fresh.count
         // Few kinds shift, if any: their names compared, not hashed per annotation.
         let shifted = shifts.map { (kind: $0.key, shift: $0.value) }
-        let renumbered = oldAnnotations.withUnsafeBufferPointer { old -> Bool in
-            for i in insideHigh..<old.count {
-                var annotation = old[i]
-                if delta != 0 { annotation.range = (annotation.start + delta)..<(annotation.end + delta) }
-                if !shifted.isEmpty, let k = shifted.firstIndex(where: { $0.kind.rawValue == annotation.kind.rawValue }) {
-                    guard let number = Self.number(in: annotation.id, kind: annotation.kind) else { return false }
-                    annotation.id = "\(annotation.kind.rawValue)-\(number + shifted[k].shift)"
+        let renumbered = merged.withUnsafeMutableBufferPointer { merged -> Bool in
+            guard delta != 0 || !shifted.isEmpty else { return true }
+            for i in afterStart..<merged.count {
+                if delta != 0 { merged[i].range = (merged[i].start + delta)..<(merged[i].end + delta) }
+                if !shifted.isEmpty, let k = shifted.firstIndex(where: { $0.kind.rawValue == merged[i].kind.rawValue }) {
+                    guard let number = Self.number(in: merged[i].id, kind: merged[i].kind) else { return false }
+                    merged[i].id = "\(merged[i].kind.rawValue)-\(number + shifted[k].shift)"
                 }
-                merged.append(annotation)
             }
             return true
         }

@@ -21,7 +21,7 @@ import TextModel
         -> IncrementalAnnotation.Outcome?
     {
         let oldView = Array(old.utf8), newView = Array(new.utf8)
-        let incremental = IncrementalAnnotation(
+        var incremental = IncrementalAnnotation(
             oldView: oldView, oldParagraphs: Paragraphs.ranges(in: oldView), oldAnnotations: oldAnnotations,
             newView: newView, newParagraphs: Paragraphs.ranges(in: newView), oldLinks: oldLinks)
         return incremental.run { window in pipeline.run(text: window, language: .english) }

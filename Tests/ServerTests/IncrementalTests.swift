@@ -23,7 +23,11 @@ import TextModel
     /// The annotations the diagnostics of a version carry: `data` with the kind and range put back
     /// from the diagnostic's `code` and `range`.
     func published(_ client: TestClient, version: Int) throws -> [JSONValue] {
-        try client.waitForDiagnostics(uri: "u", version: version).compactMap { diagnostic in
+        annotations(in: try client.waitForDiagnostics(uri: "u", version: version))
+    }
+
+    func annotations(in diagnostics: [JSONValue]) -> [JSONValue] {
+        diagnostics.compactMap { diagnostic in
             guard var data = diagnostic["data"]?.objectValue else { return nil }
             data["kind"] = diagnostic["code"]
             data["range"] = diagnostic["range"]
@@ -91,8 +95,12 @@ import TextModel
             bytes.replaceSubrange(a..<end, with: Array(insert.utf8))
             text = String(decoding: bytes, as: UTF8.self)
             client.changeRange(uri: "u", version: version, range: range, text: insert)
-            let got = try published(client, version: version)
+            let pushed = try client.waitForDiagnostics(uri: "u", version: version)
+            let got = annotations(in: pushed)
             #expect(got == expected(try fullRun(client, text)), "after version \(version): \(text.debugDescription)")
+            // The whole diagnostics (messages, related information) as pulling builds them anew.
+            let pulled = try client.call("textDocument/diagnostic", ["textDocument": ["uri": "u"]])["items"]
+            #expect(JSONValue.array(pushed) == pulled, "after version \(version): \(text.debugDescription)")
         }
     }
 
@@ -130,6 +138,36 @@ import TextModel
             pieces: ["Stein said", "Jill Stein", "He’s claimed that", "“we may go,” said Kamin, who noted that",
                      "according to officials", "وقال الوزير إن", "ربما", "\n", "\n\n", " ", "”", "“", "The Post"],
             cueDiagnostics: cueDiagnostics)
+    }
+
+    /// Edits sent without waiting, with requests between them: runs overlap, one owns the previous
+    /// annotations while the others wait for it or start from a copy; the last version still
+    /// ends as a full run, pushed and pulled alike.
+    @Test func rapidEditsWithRequestsEndAsAFullRun() throws {
+        let client = makeEditorClient()
+        try client.initializeEditor(options: ["debounceMilliseconds": 0])
+        var text = (0..<40).map { "p\($0) officials said “we may go” may" }.joined(separator: "\n")
+        client.open(uri: "u", text: text)
+        _ = try published(client, version: 1)
+        var generator = SystemRandomNumberGenerator()
+        for version in 2...40 {
+            let index = LineIndex(text)
+            let line = Int.random(in: 0..<index.lineCount, using: &generator)
+            let at = index.lineStarts[line] + 2
+            let insert = ["x", " may", " said", "\n"].randomElement(using: &generator)!
+            client.changeRange(uri: "u", version: version, range: index.range(ofUTF8: at..<at, in: .utf16), text: insert)
+            var bytes = Array(text.utf8)
+            bytes.insert(contentsOf: Array(insert.utf8), at: at)
+            text = String(decoding: bytes, as: UTF8.self)
+            if version % 3 == 0 {
+                // Answered, or refused as out of date: either way never wrong.
+                _ = try client.request("textDocument/semanticTokens/full", ["textDocument": ["uri": "u"]])
+            }
+        }
+        let pushed = try client.waitForDiagnostics(uri: "u", version: 40)
+        #expect(annotations(in: pushed) == shown(try fullRun(client, text)))
+        let pulled = try client.call("textDocument/diagnostic", ["textDocument": ["uri": "u"]])["items"]
+        #expect(JSONValue.array(pushed) == pulled)
     }
 
     /// The language is detected from a text's first 64 KB: an edit after them keeps it without
