@@ -197,6 +197,7 @@ final class DiagnosticFragmentCache: Sendable {
         var levelValues: [AnnotationSeverity?] = []
         // Whether the cue rule may leave out an annotation of the kind (only cues).
         var levelRuled: [Bool] = []
+        let lastRanges = previous?.byteRanges
         let levels = annotations.withUnsafeBufferPointer { all in
             [AnnotationSeverity?](unsafeUninitializedCapacity: all.count) { levels, count in
                 var lastKind = -1
@@ -212,8 +213,17 @@ final class DiagnosticFragmentCache: Sendable {
                         }
                     }
                     var level = levelValues[lastKind]
-                    if level != nil && levelRuled[lastKind] && !cueDiagnostics.allows(kind: all[i].kind, links: all[i].links) {
-                        level = nil
+                    if level != nil && levelRuled[lastKind] {
+                        // Before and after the change the annotations are the last publish's, and
+                        // so is whether they had a diagnostic: not read from each one's links (a
+                        // cache miss per cue, on every keystroke).
+                        if let lastRanges, i < prefixEnd {
+                            if lastRanges[i].isEmpty { level = nil }
+                        } else if let lastRanges, i >= suffixStart {
+                            if lastRanges[i - indexShift].isEmpty { level = nil }
+                        } else if !cueDiagnostics.allows(kind: all[i].kind, links: all[i].links) {
+                            level = nil
+                        }
                     }
                     (levels.baseAddress! + i).initialize(to: level)
                 }
