@@ -878,16 +878,24 @@ enum DiagnosticFragments {
             out.append(UInt8(ascii: "-"))
         }
         var magnitude = value.magnitude
-        // Twenty digits hold any UInt64; written back to front.
+        // Twenty digits hold any UInt64; written back to front, two at a time (half the divisions:
+        // two numbers per diagnostic after an edit, thousands per keystroke).
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &digits) { buffer in
+        withUnsafeMutableBytes(of: &digits) { raw in
+            let buffer = raw.bindMemory(to: UInt8.self)
             var at = buffer.count
-            repeat {
+            while magnitude >= 10 {
+                let pair = Int(magnitude % 100)
+                magnitude /= 100
+                at -= 2
+                buffer[at] = UInt8(ascii: "0") + UInt8(pair / 10)
+                buffer[at + 1] = UInt8(ascii: "0") + UInt8(pair % 10)
+            }
+            if magnitude > 0 || at == buffer.count {
                 at -= 1
-                buffer[at] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[at...]))
+                buffer[at] = UInt8(ascii: "0") + UInt8(magnitude)
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[at...]))
         }
     }
 

@@ -130,6 +130,18 @@ import TextModel
         #expect(DiagnosticBuilder.shortened(text) == expected)
     }
 
+    @Test func decimalsAreWrittenAsStringWritesThem() {
+        var values = [0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 12345, 1_000_000, Int.max, Int.min, -1, -10, -99, -100, -12345]
+        var generator = SystemRandomNumberGenerator()
+        values += (0..<200).map { _ in Int.random(in: -10_000_000...10_000_000, using: &generator) }
+        for value in values {
+            var out: [UInt8] = [7]
+            DiagnosticFragments.appendDecimal(value, to: &out)
+            #expect(out == [7] + Array(String(value).utf8), "\(value)")
+            #expect(DiagnosticFragments.decimalLength(value) == String(value).utf8.count, "\(value)")
+        }
+    }
+
     @Test func noDiagnosticsIsAnEmptyArray() throws {
         let cache = DiagnosticFragmentCache(uri: "u")
         let got = cache.publishBody(
