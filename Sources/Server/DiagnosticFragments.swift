@@ -46,9 +46,7 @@ final class DiagnosticFragmentCache: Sendable {
         /// Per annotation: its diagnostic's bytes in `body` (empty when it has none), its template
         /// (nil when none or not templated), and where its slots start in `slots` (-1: none).
         var byteRanges: [Range<Int>]
-        var templates: [TemplateRef?]
-        /// Holds every template `templates` names (and maybe some more; see `TemplateRef`).
-        var liveTemplates: [DiagnosticTemplate] = []
+        var templates: [DiagnosticTemplate?]
         var slotStarts: [Int]
         var slots: [Int]
         /// Per annotation: where the digits of `data.start` begin in its bytes (-1: not known).
@@ -58,22 +56,6 @@ final class DiagnosticFragmentCache: Sendable {
     }
 
     private let published = Mutex<Published?>(nil)
-
-    /// A template as a publish's record names it per diagnostic: not retained (`liveTemplates`
-    /// holds them), and with what the reuse of a diagnostic needs of it copied out, so that
-    /// thousands of diagnostics are copied or patched per keystroke without touching (retaining,
-    /// releasing, reading) thousands of template objects, a cache miss each.
-    struct TemplateRef {
-        var template: Unmanaged<DiagnosticTemplate>
-        var slotCount: Int32
-        var endGap: Int32
-
-        init(_ template: DiagnosticTemplate) {
-            self.template = Unmanaged.passUnretained(template)
-            slotCount = Int32(template.slotCount)
-            endGap = Int32(template.endGap)
-        }
-    }
 
     /// Lets go of the last publish's annotations when they are those of the analysis `token`, so
     /// that an incremental run starting from that analysis can change their array in place. The
@@ -139,8 +121,6 @@ final class DiagnosticFragmentCache: Sendable {
         record.slotStarts.reserveCapacity(annotations.count)
         record.startDigits.reserveCapacity(annotations.count)
         record.token = token
-        // The templates the previous record names stay alive with it.
-        record.liveTemplates = previous?.liveTemplates ?? []
         record.slots.reserveCapacity(previous?.slots.count ?? annotations.count * 7)
 
         // Where the text changed since the previous publish, and how things after it moved.
@@ -350,7 +330,7 @@ final class DiagnosticFragmentCache: Sendable {
                 var last = copyEnd - 1
                 while last >= 0 {
                     if how[last] == 0, previousSlotStarts[last] >= 0, let template = previousTemplates[last] {
-                        slotEnd = previousSlotStarts[last] + Int(template.slotCount)
+                        slotEnd = previousSlotStarts[last] + template.slotCount
                         break
                     }
                     last -= 1
@@ -396,7 +376,7 @@ final class DiagnosticFragmentCache: Sendable {
                 let start = previousSlotStarts[index]
                 if start >= 0, let template = previousTemplates[index] {
                     record.slotStarts.append(record.slots.count)
-                    record.slots.append(contentsOf: previousSlots[start..<(start + Int(template.slotCount))])
+                    record.slots.append(contentsOf: previousSlots[start..<(start + template.slotCount)])
                 } else {
                     record.slotStarts.append(-1)
                 }
@@ -406,50 +386,49 @@ final class DiagnosticFragmentCache: Sendable {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
             let begin = out.count
-            if how[index] == 1, let reference = previousTemplates[index - indexShift] {
-                let slotCount = Int(reference.slotCount), endGap = Int(reference.endGap)
+            if how[index] == 1, let template = previousTemplates[index - indexShift] {
                 // Unchanged but moved: last time's slots, shifted (slot order, see `DiagnosticShape`:
                 // lines, lines, offsets, offsets, related lines..., characters...).
                 let before = index - indexShift
                 let start = previousSlotStarts[before]
                 let newStart = record.slots.count
                 let digits = Int(previousStartDigits[before])
-                if lineShift == 0, endGap >= 0, digits >= 0,
+                if lineShift == 0, template.endGap >= 0, digits >= 0,
                     index >= idsKeptFrom || (!idsKept.isEmpty && idsKept[index - suffixStart])
                 {
                     // Only `data.start` and `data.end` differ: last time's bytes around them.
                     let range = previousRanges[before]
                     let oldStart = previousSlots[start + 2], oldEnd = previousSlots[start + 3]
                     let gap = range.lowerBound + digits + DiagnosticFragments.decimalLength(oldStart)
-                    let rest = gap + endGap + DiagnosticFragments.decimalLength(oldEnd)
+                    let rest = gap + template.endGap + DiagnosticFragments.decimalLength(oldEnd)
                     previousBody.withUnsafeBufferPointer { body in
                         out.append(contentsOf: UnsafeBufferPointer(rebasing: body[range.lowerBound..<(range.lowerBound + digits)]))
                         DiagnosticFragments.appendDecimal(oldStart + unitShift, to: &out)
-                        out.append(contentsOf: UnsafeBufferPointer(rebasing: body[gap..<(gap + endGap)]))
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: body[gap..<(gap + template.endGap)]))
                         DiagnosticFragments.appendDecimal(oldEnd + unitShift, to: &out)
                         out.append(contentsOf: UnsafeBufferPointer(rebasing: body[rest..<range.upperBound]))
                     }
-                    record.slots.append(contentsOf: previousSlots[start..<(start + slotCount)])
+                    record.slots.append(contentsOf: previousSlots[start..<(start + template.slotCount)])
                     record.slots[newStart + 2] += unitShift
                     record.slots[newStart + 3] += unitShift
                     record.startDigits.append(Int32(digits))
                 } else {
                     // Lines move by the lines added, offsets by the units; characters stay (the
                     // annotation and all it is linked to are on lines after the edited one).
-                    let lineSlots = DiagnosticShape.lineSlotCount(slotCount: slotCount)
-                    for k in 0..<slotCount {
+                    let lineSlots = DiagnosticShape.lineSlotCount(slotCount: template.slotCount)
+                    for k in 0..<template.slotCount {
                         let shift = k == 2 || k == 3 ? unitShift : k < lineSlots ? lineShift : 0
                         record.slots.append(previousSlots[start + k] + shift)
                     }
                     let at = record.slots.withUnsafeBufferPointer { slots in
-                        reference.template.takeUnretainedValue().render(
+                        template.render(
                             slots: UnsafeBufferPointer(rebasing: slots[newStart...]), id: annotations[index].id,
                             links: annotations[index].links, into: &out)
                     }
                     record.startDigits.append(Int32(at))
                 }
                 record.byteRanges.append(begin..<out.count)
-                record.templates.append(reference)
+                record.templates.append(template)
                 record.slotStarts.append(newStart)
                 continue
             }
@@ -468,8 +447,7 @@ final class DiagnosticFragmentCache: Sendable {
                     template.render(slots: slots, id: annotation.id, links: annotation.links, into: &out)
                 }
                 record.startDigits.append(Int32(at))
-                record.templates.append(TemplateRef(template))
-                record.liveTemplates.append(template)
+                record.templates.append(template)
                 record.slotStarts.append(record.slots.count)
                 record.slots.append(contentsOf: slots)
             } else {
@@ -486,19 +464,6 @@ final class DiagnosticFragmentCache: Sendable {
         out.append(contentsOf: envelope.tail)
         // Shapes of earlier versions pile up; start over when they outnumber the live ones.
         if known.count > 4 * used + 1024 { known = [:] }
-        // So do the templates kept alive for the record: keep those it names (alive meanwhile in
-        // the list being replaced).
-        if record.liveTemplates.count > 2 * used + 1024 {
-            var seen = Set<ObjectIdentifier>()
-            var live: [DiagnosticTemplate] = []
-            for reference in record.templates {
-                guard let template = reference?.template.takeUnretainedValue(),
-                    seen.insert(ObjectIdentifier(template)).inserted
-                else { continue }
-                live.append(template)
-            }
-            record.liveTemplates = live
-        }
         entries.withLock { $0 = known }
         record.body = out
         let replaced = published.withLock { published -> [UInt8] in
