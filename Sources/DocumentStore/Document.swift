@@ -40,6 +40,36 @@ public struct DocumentSnapshot: Sendable {
     }
 
     public var utf8: [UInt8] { lineIndex.utf8 }
+
+    /// What the change that made this version left alone of the version before (nil after open):
+    /// so work that compares this text with the last one need not read a megabyte to find where
+    /// they differ.
+    public private(set) var unchanged: UnchangedEnds?
+}
+
+/// Bytes at the start and end of a text that are those of an earlier version of it: at least
+/// `prefix` bytes at the start and `suffix` at the end (not overlapping in either text), not
+/// necessarily the most (typing `a` after an `a` leaves one more the same).
+public struct UnchangedEnds: Sendable, Equatable {
+    /// The earlier version.
+    public var version: Int
+    public var prefix: Int
+    public var suffix: Int
+
+    public init(version: Int, prefix: Int, suffix: Int) {
+        self.version = version
+        self.prefix = prefix
+        self.suffix = suffix
+    }
+}
+
+extension DocumentSnapshot {
+    /// This snapshot, saying what it kept of `before`.
+    func keeping(_ unchanged: UnchangedEnds) -> DocumentSnapshot {
+        var snapshot = self
+        snapshot.unchanged = unchanged
+        return snapshot
+    }
 }
 
 /// A change as LSP's `TextDocumentContentChangeEvent` carries it: a range in the client's encoding

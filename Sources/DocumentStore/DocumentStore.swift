@@ -47,6 +47,8 @@ public struct DocumentStore: Sendable {
         }
         var index = before.lineIndex
         var edits: [TextEdit] = []
+        // What every change so far left alone at either end.
+        var prefix = index.utf8.count, suffix = index.utf8.count
         for (number, change) in changes.enumerated() {
             let edit: TextEdit
             if let range = change.range {
@@ -61,11 +63,14 @@ public struct DocumentStore: Sendable {
             } else {
                 edit = TextEdit(range: 0..<index.utf8.count, replacement: change.text)
             }
+            prefix = min(prefix, edit.range.lowerBound)
+            suffix = min(suffix, index.utf8.count - edit.range.upperBound)
             // Only the lines the edit touches are scanned again.
             index = index.replacing(edit.range, with: Array(edit.replacement.utf8))
             edits.append(edit)
         }
         let after = DocumentSnapshot(uri: uri, languageID: before.languageID, version: version, lineIndex: index)
+            .keeping(UnchangedEnds(version: before.version, prefix: prefix, suffix: suffix))
         documents[uri] = after
         return DocumentUpdate(before: before, after: after, edits: edits)
     }

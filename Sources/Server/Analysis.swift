@@ -5,6 +5,7 @@ import JSON
 import JSONRPC
 import Markup
 import TextEngine
+import Synchronization
 import TextModel
 
 /// The annotations of one document version under one generation of settings: what diagnostics,
@@ -17,7 +18,7 @@ struct DocumentAnalysis: Sendable {
     let serial: Int
     let language: Language
     /// In UTF-8 offsets of the document, sorted by position, ids numbered.
-    let annotations: [Annotation]
+    var annotations: [Annotation]
     /// Their links both ways; built when a feature first asks (a publish needs it only for the
     /// diagnostics it builds anew, and makes its own of their part).
     var graph: AnnotationGraph { lazyGraph.value { AnnotationGraph(annotations) } }
@@ -28,6 +29,8 @@ struct DocumentAnalysis: Sendable {
     /// What the next version's incremental run starts from: the prose view, its paragraphs and
     /// the pipeline's annotations in view offsets (before mapping and ignore directives).
     var viewUTF8: [UInt8] = []
+    /// Whether `viewUTF8` is the text itself (plain text, or markup with nothing to hide).
+    var viewIsIdentity = false
     var viewParagraphs: [Range<Int>] = []
     var viewAnnotations: [Annotation] = []
     /// Who links to whom in `viewAnnotations`, and in `annotations` when mapping them to the
@@ -38,6 +41,9 @@ struct DocumentAnalysis: Sendable {
     let token = AnalysisToken()
     /// How `annotations` continue an earlier analysis's, when they were merged from it.
     var continuity: Continuity? = nil
+    /// `Paragraphs.commonEnds` of an earlier version's text (`version`) and this one's, when
+    /// worked out (what a publish after that version's needs).
+    var commonEnds: (version: Int, prefix: Int, suffix: Int)? = nil
     var links: LinkSpans? { linksKept ? viewLinks : nil }
 
     init(
@@ -68,6 +74,21 @@ struct DocumentAnalysis: Sendable {
 /// The identity of one analysis.
 final class AnalysisToken: Sendable {}
 
+/// A value handed over once: the first `take` gets it, later ones nil (so that whoever holds the
+/// box does not hold the value too).
+final class Handover<Value: Sendable>: Sendable {
+    private let value: Mutex<Value?>
+
+    init(_ value: Value?) { self.value = Mutex(value) }
+
+    func take() -> Value? {
+        value.withLock { value in
+            defer { value = nil }
+            return value
+        }
+    }
+}
+
 /// What an incremental run kept of an earlier analysis (`from`): its first `kept` annotations are
 /// this one's first, unchanged; from `after` on this one's are its last ones, moved by the edit (same
 /// kinds, texts, attributes and links to the same annotations; ids renumbered only when `renumbered`).
@@ -95,8 +116,9 @@ extension ScholiaServer {
     struct AnalysisInput: Sendable {
         let snapshot: DocumentSnapshot
         let cached: DocumentAnalysis?
-        /// The analysis of an earlier version under the same settings, to re-annotate incrementally.
-        let previous: DocumentAnalysis?
+        /// The analysis of an earlier version under the same settings, to re-annotate incrementally:
+        /// taken by the analysis, which may change its annotations' array in place.
+        let previous: Handover<DocumentAnalysis>
         let generation: Int
         let serial: Int
         let context: EditorContext
@@ -115,7 +137,7 @@ extension ScholiaServer {
                     && analysis.snapshot.version < snapshot.version ? analysis : nil
             }
             return AnalysisInput(
-                snapshot: snapshot, cached: cached, previous: previous, generation: state.settingsGeneration,
+                snapshot: snapshot, cached: cached, previous: Handover(previous), generation: state.settingsGeneration,
                 serial: state.openSerials[uri] ?? 0,
                 context: EditorContext(
                     encoding: state.encoding, client: state.client, settings: state.settings,
@@ -139,30 +161,107 @@ extension ScholiaServer {
     /// an ignore directive switches their module off are dropped.
     func analysis(for input: AnalysisInput, isCancelled: @escaping @Sendable () -> Bool) -> DocumentAnalysis? {
         if let cached = input.cached { return cached }
+        var input = input
+        let uri = input.snapshot.uri
+        var previous = input.previous.take()
+        // An incremental run of this document in flight took the analysis it starts from out of
+        // the state (to change its annotations in place): its result is this version's analysis,
+        // or the one to start from. Waited for, rather than annotating everything.
+        if previous == nil, let inFlight = state.withLock({ $0.merges[uri] }) {
+            inFlight.wait()
+            guard let fresh = analysisInput(uri: uri), fresh.snapshot.version == input.snapshot.version,
+                fresh.generation == input.generation
+            else { return nil }
+            if let cached = fresh.cached { return cached }
+            input = fresh
+            previous = fresh.previous.take()
+        }
+        // While this run owns the previous annotations, the runs of this document that start wait for it.
+        var claim: DispatchGroup? = nil
+        defer {
+            if let claim {
+                state.withLock { state in
+                    if state.merges[uri] === claim { state.merges[uri] = nil }
+                }
+                claim.leave()
+            }
+        }
         let settings = input.context.settings
         let snapshot = input.snapshot
         let format = MarkupFormat(languageID: snapshot.languageID)
         let view = ProseView(snapshot.utf8, format: format)
-        let language = settings.language ?? LanguageDetector.detect(view.utf8)
         let pipeline = registry.pipeline(enabled: settings.enabledModules)
+        // Where the text differs from the previous analysis's, found once for the paragraphs, the
+        // incremental run and the publish; from what the edit left alone when it was one edit away,
+        // so only the bytes around the edit are read.
+        var textEnds: (prefix: Int, suffix: Int)? = nil
+        var viewEnds: (prefix: Int, suffix: Int)? = nil
+        if let previous {
+            if let known = snapshot.unchanged, known.version == previous.snapshot.version {
+                textEnds = Paragraphs.commonEnds(
+                    previous.snapshot.utf8, snapshot.utf8, atLeast: (known.prefix, known.suffix))
+            } else {
+                textEnds = Paragraphs.commonEnds(previous.snapshot.utf8, snapshot.utf8)
+            }
+            if !previous.viewUTF8.isEmpty {
+                viewEnds = view.isIdentity && previous.viewIsIdentity
+                    ? textEnds : Paragraphs.commonEnds(previous.viewUTF8, view.utf8)
+            }
+        }
+        // Detection reads only the start of the text: when the edit left that alone (and the
+        // settings, or there would be no previous analysis), the language is the previous one.
+        let language: Language
+        if let chosen = settings.language {
+            language = chosen
+        } else if let previous, let viewEnds, viewEnds.prefix >= LanguageDetector.defaultSampleBytes {
+            language = previous.language
+        } else {
+            language = LanguageDetector.detect(view.utf8)
+        }
         let paragraphs: [Range<Int>]
-        if let previous = input.previous, !previous.viewUTF8.isEmpty {
+        if let previous, !previous.viewUTF8.isEmpty, let viewEnds {
             // Only the lines around the edit are split again.
             paragraphs = Paragraphs.ranges(
-                in: view.utf8, editedFrom: previous.viewUTF8, oldRanges: previous.viewParagraphs)
+                in: view.utf8, editedFrom: previous.viewUTF8, oldRanges: previous.viewParagraphs, commonEnds: viewEnds)
         } else {
             paragraphs = Paragraphs.ranges(in: view.utf8)
         }
         var viewAnnotations: [Annotation]?
         var viewLinks: LinkSpans?
         var continuity: Continuity?
-        if let previous = input.previous, previous.language == language, !previous.viewUTF8.isEmpty,
-            pipeline.isParagraphLocal
-        {
-            let incremental = IncrementalAnnotation(
-                oldView: previous.viewUTF8, oldParagraphs: previous.viewParagraphs,
-                oldAnnotations: previous.viewAnnotations, newView: view.utf8, newParagraphs: paragraphs,
-                oldLinks: previous.viewLinks)
+        let previousVersion = previous?.snapshot.version
+        if previous != nil, previous!.language == language, !previous!.viewUTF8.isEmpty, pipeline.isParagraphLocal {
+            // The only copy of it here (a binding would be one more holder of its annotations).
+            var owned = previous!
+            previous = nil
+            // The merge changes the previous annotations' array in place when it is the only
+            // holder (else it copies it, every annotation, and the old array is destroyed later):
+            // the state lets go of the previous analysis (runs of this document that start
+            // meanwhile wait for this one), and the last publish of its annotations.
+            let group = DispatchGroup()
+            group.enter()
+            let claimed = state.withLock { state -> Bool in
+                guard state.merges[uri] == nil else { return false }
+                state.merges[uri] = group
+                if state.analyses[uri]?.token === owned.token { state.analyses[uri] = nil }
+                return true
+            }
+            if claimed {
+                claim = group
+                state.withLock { $0.diagnosticCaches[uri] }?.releaseAnnotations(of: owned.token)
+            } else {
+                group.leave()
+            }
+            // For plain text `annotations` is the same array as `viewAnnotations`.
+            let shared = owned.annotations.withUnsafeBufferPointer { $0.baseAddress }
+                == owned.viewAnnotations.withUnsafeBufferPointer { $0.baseAddress }
+            let oldAnnotations = owned.viewAnnotations
+            owned.viewAnnotations = []
+            if shared { owned.annotations = [] }
+            var incremental = IncrementalAnnotation(
+                oldView: owned.viewUTF8, oldParagraphs: owned.viewParagraphs,
+                oldAnnotations: consume oldAnnotations, newView: view.utf8, newParagraphs: paragraphs,
+                oldLinks: owned.viewLinks, commonEnds: viewEnds)
             let outcome = incremental.run { window in
                 let result = pipeline.run(
                     text: window, language: language, moduleOptions: settings.moduleOptions, isCancelled: isCancelled)
@@ -175,10 +274,23 @@ extension ScholiaServer {
                 viewLinks = outcome.links
                 if let kept = outcome.kept, view.isIdentity && view.suppressions.isEmpty {
                     continuity = Continuity(
-                        from: previous.token, kept: kept.prefix, after: kept.after, renumbered: kept.renumbered)
+                        from: owned.token, kept: kept.prefix, after: kept.after, renumbered: kept.renumbered)
                 }
             }
-            if isCancelled() { return nil }
+            if outcome == nil && isCancelled() {
+                // Not merged: the previous analysis goes back to the state for the next run.
+                if claimed && !incremental.oldAnnotations.isEmpty {
+                    owned.viewAnnotations = incremental.oldAnnotations
+                    if shared { owned.annotations = owned.viewAnnotations }
+                    let restored = owned
+                    state.withLock { state in
+                        if state.analyses[uri] == nil && state.settingsGeneration == input.generation {
+                            state.analyses[uri] = restored
+                        }
+                    }
+                }
+                return nil
+            }
         }
         if viewAnnotations == nil {
             let result = pipeline.run(
@@ -193,18 +305,27 @@ extension ScholiaServer {
             snapshot: snapshot, generation: input.generation, serial: input.serial, language: language,
             annotations: annotations, format: format)
         analysis.viewUTF8 = view.utf8
+        analysis.viewIsIdentity = view.isIdentity
+        if let textEnds, let previousVersion {
+            analysis.commonEnds = (previousVersion, textEnds.prefix, textEnds.suffix)
+        }
         analysis.viewParagraphs = paragraphs
         analysis.viewAnnotations = viewAnnotations!
         analysis.viewLinks = viewLinks
         analysis.linksKept = kept
         analysis.continuity = continuity
         state.withLock { state in
-            if state.documents[snapshot.uri]?.version == snapshot.version
-                && state.settingsGeneration == input.generation
+            guard state.settingsGeneration == input.generation, state.openSerials[uri] == input.serial else { return }
+            // Kept even when the document has moved on meanwhile, unless a later version's is there:
+            // the next version's run starts from it (and may be waiting for it).
+            if let stored = state.analyses[uri], stored.generation == input.generation,
+                stored.snapshot.version >= snapshot.version
             {
-                state.analyses[snapshot.uri] = analysis
+                return
             }
+            state.analyses[uri] = analysis
         }
+        if isCancelled() { return nil }
         return analysis
     }
 

@@ -29,6 +29,21 @@ public struct AnnotationJSONWriter: Sendable {
 
     public func json(_ annotations: [Annotation]) -> JSONValue { .array(annotations.map(json)) }
 
+    /// The annotation as a diagnostic's `data`: `json(_:)` without `kind` and `range`, which the
+    /// diagnostic carries already as its `code` and `range` (sent twice, they were an eighth of
+    /// every publish).
+    public func diagnosticData(_ annotation: Annotation) -> JSONValue {
+        var object = JSONObject()
+        object["id"] = .string(annotation.id)
+        object["module"] = .string(annotation.module)
+        object["start"] = .integer(Int64(lineIndex.offset(fromUTF8: annotation.start, to: encoding)))
+        object["end"] = .integer(Int64(lineIndex.offset(fromUTF8: annotation.end, to: encoding)))
+        object["text"] = .string(annotation.text)
+        object["attributes"] = Self.attributes(annotation.attributes)
+        object["links"] = .array(annotation.links.map { ["rel": .string($0.rel), "target": .string($0.target)] })
+        return .object(object)
+    }
+
     /// An LSP `Range` for a UTF-8 range.
     public func range(_ range: Range<Int>) -> JSONValue {
         Self.json(lineIndex.range(ofUTF8: range, in: encoding))

@@ -36,7 +36,11 @@ final class DiagnosticFragmentCache: Sendable {
         var version: Int
         var encoding: PositionEncoding
         var lineIndex: LineIndex
+        /// Empty once released (`releaseAnnotations`): then only `annotationCount` is known, and
+        /// the next publish reuses what the incremental run says it kept.
         var annotations: [Annotation]
+        var annotationCount: Int
+        var annotationsReleased = false
         var links: LinkSpans
         var body: [UInt8]
         /// Per annotation: its diagnostic's bytes in `body` (empty when it has none), its template
@@ -52,6 +56,18 @@ final class DiagnosticFragmentCache: Sendable {
     }
 
     private let published = Mutex<Published?>(nil)
+
+    /// Lets go of the last publish's annotations when they are those of the analysis `token`, so
+    /// that an incremental run starting from that analysis can change their array in place. The
+    /// next publish then trusts what the run says it kept (`Continuity`) instead of comparing with
+    /// them, and without that starts afresh.
+    func releaseAnnotations(of token: AnalysisToken) {
+        published.withLock { published in
+            guard published?.token === token else { return }
+            published?.annotations = []
+            published?.annotationsReleased = true
+        }
+    }
     /// The body before the last, to write the next one into (a megabyte buffer is not asked of the
     /// allocator, and its pages are not faulted in again, on every keystroke).
     private let spare = Mutex<[UInt8]>([])
@@ -61,13 +77,15 @@ final class DiagnosticFragmentCache: Sendable {
     /// diagnostics are built anew gets one.
     func publishBody(
         version: Int, annotations: [Annotation], links: LinkSpans? = nil, token: AnalysisToken? = nil,
-        continuity: Continuity? = nil, graph: AnnotationGraph? = nil,
+        continuity: Continuity? = nil, commonEnds: (version: Int, prefix: Int, suffix: Int)? = nil,
+        graph: AnnotationGraph? = nil,
         lineIndex: LineIndex,
         encoding: PositionEncoding, generation: Int = 0,
-        severity: @escaping (AnnotationKind) -> AnnotationSeverity?
+        severity: @escaping (AnnotationKind) -> AnnotationSeverity?, cueDiagnostics: CueDiagnostics = .unsourced
     ) -> [UInt8] {
         let builder = DiagnosticBuilder(
-            uri: uri, encoder: AnnotationJSONWriter(lineIndex: lineIndex, encoding: encoding), severity: severity)
+            uri: uri, encoder: AnnotationJSONWriter(lineIndex: lineIndex, encoding: encoding), severity: severity,
+            cueDiagnostics: cueDiagnostics)
         // Taken out of the cache while this publish uses it, so that adding shapes to it does not copy
         // it (a copy of every entry, on each keystroke that makes a new shape). A publish running at
         // the same time finds it empty and builds its diagnostics; the cache is only ever a saving.
@@ -76,7 +94,9 @@ final class DiagnosticFragmentCache: Sendable {
             return entries
         }
         let previous = published.withLock { $0 }.flatMap { previous in
-            previous.generation == generation && previous.encoding == encoding ? previous : nil
+            previous.generation == generation && previous.encoding == encoding
+                && (!previous.annotationsReleased || (previous.token != nil && continuity?.from === previous.token))
+                ? previous : nil
         }
         let links = links ?? LinkSpans(annotations)
         var used = 0
@@ -93,7 +113,8 @@ final class DiagnosticFragmentCache: Sendable {
         var ids: [String] = []
         var record = Published(
             generation: generation, version: version, encoding: encoding, lineIndex: lineIndex,
-            annotations: annotations, links: links, body: [], byteRanges: [], templates: [], slotStarts: [],
+            annotations: annotations, annotationCount: annotations.count, links: links, body: [], byteRanges: [],
+            templates: [], slotStarts: [],
             slots: [])
         record.byteRanges.reserveCapacity(annotations.count)
         record.templates.reserveCapacity(annotations.count)
@@ -109,10 +130,13 @@ final class DiagnosticFragmentCache: Sendable {
         // From this index on, the ids and link targets are known to be the previous ones.
         var idsKeptFrom = Int.max
         if let previous {
-            let (common, commonEnd) = Paragraphs.commonEnds(previous.lineIndex.utf8, lineIndex.utf8)
+            // The caller may know them already (`commonEnds`, against the text of a version).
+            let (common, commonEnd) = commonEnds.flatMap { ends in
+                ends.version == previous.version ? (ends.prefix, ends.suffix) : nil
+            } ?? Paragraphs.commonEnds(previous.lineIndex.utf8, lineIndex.utf8)
             let changedEnd = lineIndex.utf8.count - commonEnd
             let byteShift = lineIndex.utf8.count - previous.lineIndex.utf8.count
-            indexShift = annotations.count - previous.annotations.count
+            indexShift = annotations.count - previous.annotationCount
             lineShift = lineIndex.lineCount - previous.lineIndex.lineCount
             unitShift = lineIndex.length(in: encoding) - previous.lineIndex.length(in: encoding)
             // Positions keep their characters from the line after the changed one on. Ids may have
@@ -127,21 +151,26 @@ final class DiagnosticFragmentCache: Sendable {
                 previous.token != nil && continuity.from === previous.token ? continuity : nil
             }
             if let known, !known.renumbered { idsKeptFrom = known.after }
+            // Released annotations (the run changed their array in place) are not compared: what
+            // the run kept is known, the rest is taken for changed.
+            let released = previous.annotationsReleased
             (prefixEnd, suffixStart) = annotations.withUnsafeBufferPointer { now in
                 previous.annotations.withUnsafeBufferPointer { before in
                     var i = 0
-                    let limit = min(now.count, before.count)
+                    let limit = min(now.count, previous.annotationCount)
                     if let known {
                         let kept = min(known.kept, limit)
                         while i < kept && now[i].range.upperBound < common { i += 1 }
                     }
-                    while i < limit && now[i].range.upperBound < common && Self.same(now[i], before[i]) { i += 1 }
+                    while !released && i < limit && now[i].range.upperBound < common && Self.same(now[i], before[i]) {
+                        i += 1
+                    }
                     var j = now.count - 1
                     if let known {
                         // Moved, not otherwise changed: only the line rule applies.
                         let after = max(known.after, i, i + indexShift)
                         while j >= after && now[j].range.lowerBound >= safeStart { j -= 1 }
-                        if j >= after { return (i, j + 1) }
+                        if j >= after || released { return (i, j + 1) }
                     }
                     while j >= i && j - indexShift >= i {
                         let b = j - indexShift
@@ -160,14 +189,46 @@ final class DiagnosticFragmentCache: Sendable {
             }
         }
 
-        // Each kind's severity, asked once per kind.
+        // Each annotation's severity, nil when it has no diagnostic (as `DiagnosticBuilder.severity(of:)`),
+        // worked out in one pass over the annotations read in place (a function taking an annotation
+        // from the array by value copied and released all its strings, for every annotation, three
+        // times per publish), each kind's severity asked once.
         var levelKinds: [AnnotationKind] = []
         var levelValues: [AnnotationSeverity?] = []
-        func level(_ kind: AnnotationKind) -> AnnotationSeverity? {
-            for k in levelKinds.indices where levelKinds[k].rawValue == kind.rawValue { return levelValues[k] }
-            levelKinds.append(kind)
-            levelValues.append(severity(kind))
-            return levelValues[levelValues.count - 1]
+        // Whether the cue rule may leave out an annotation of the kind (only cues).
+        var levelRuled: [Bool] = []
+        let lastRanges = previous?.byteRanges
+        let levels = annotations.withUnsafeBufferPointer { all in
+            [AnnotationSeverity?](unsafeUninitializedCapacity: all.count) { levels, count in
+                var lastKind = -1
+                for i in all.indices {
+                    // Neighbours are often of one kind: the last kind's index is tried first.
+                    if lastKind < 0 || levelKinds[lastKind].rawValue != all[i].kind.rawValue {
+                        lastKind = levelKinds.firstIndex { $0.rawValue == all[i].kind.rawValue } ?? -1
+                        if lastKind < 0 {
+                            levelKinds.append(all[i].kind)
+                            levelValues.append(severity(all[i].kind))
+                            levelRuled.append(cueDiagnostics.leavesOut(all[i].kind))
+                            lastKind = levelKinds.count - 1
+                        }
+                    }
+                    var level = levelValues[lastKind]
+                    if level != nil && levelRuled[lastKind] {
+                        // Before and after the change the annotations are the last publish's, and
+                        // so is whether they had a diagnostic: not read from each one's links (a
+                        // cache miss per cue, on every keystroke).
+                        if let lastRanges, i < prefixEnd {
+                            if lastRanges[i].isEmpty { level = nil }
+                        } else if let lastRanges, i >= suffixStart {
+                            if lastRanges[i - indexShift].isEmpty { level = nil }
+                        } else if !cueDiagnostics.allows(kind: all[i].kind, links: all[i].links) {
+                            level = nil
+                        }
+                    }
+                    (levels.baseAddress! + i).initialize(to: level)
+                }
+                count = all.count
+            }
         }
         // The part of the document whose diagnostics are built anew, and a graph of it (with all
         // their links: each one's linked annotations lie within its span).
@@ -178,7 +239,7 @@ final class DiagnosticFragmentCache: Sendable {
         var how = [UInt8](repeating: 2, count: annotations.count)
         for index in annotations.indices {
             // No diagnostic (its kind is off): nothing to build, no graph needed for it.
-            if level(annotations[index].kind) == nil { continue }
+            if levels[index] == nil { continue }
             if let previous {
                 if index < prefixEnd, Int(links.high[index]) < prefixEnd, Int(previous.links.high[index]) < prefixEnd,
                     !previous.byteRanges[index].isEmpty
@@ -212,6 +273,17 @@ final class DiagnosticFragmentCache: Sendable {
         let previousStartDigits = previous?.startDigits ?? []
         let previousAnnotations = previous?.annotations ?? []
 
+        // Whether those moved kept their ids and link targets (patched in place when lines did not
+        // move), when that is not known from the merge: compared in one pass over both arrays.
+        var idsKept: [Bool] = []
+        if let previous, !previous.annotationsReleased, lineShift == 0, idsKeptFrom > suffixStart {
+            idsKept = annotations.withUnsafeBufferPointer { now in
+                previousAnnotations.withUnsafeBufferPointer { before in
+                    (suffixStart..<now.count).map { j in Self.sameIDs(now, j, before, j - indexShift) }
+                }
+            }
+        }
+
         // A run of bytes of the previous body being copied (contiguous diagnostics, commas between).
         var run: Range<Int>? = nil
         func flush() {
@@ -231,11 +303,14 @@ final class DiagnosticFragmentCache: Sendable {
             while copyEnd < annotations.count {
                 if how[copyEnd] == 0 {
                     lastCopied = copyEnd
-                } else if level(annotations[copyEnd].kind) != nil {
+                } else if levels[copyEnd] != nil {
                     break
                 }
                 copyEnd += 1
             }
+            // Up to the last one copied: those without a diagnostic before it are the previous ones
+            // (all below `prefixEnd` are), but after it they may be new, or more than there were.
+            copyEnd = lastCopied + 1
             if lastCopied >= 0 {
                 var firstCopied = 0
                 while how[firstCopied] != 0 { firstCopied += 1 }
@@ -245,16 +320,20 @@ final class DiagnosticFragmentCache: Sendable {
                     out.append(contentsOf: UnsafeBufferPointer(rebasing: body[bytes]))
                 }
                 first = false
-                var slotEnd = 0
                 for i in 0..<copyEnd {
                     let range = previousRanges[i]
                     record.byteRanges.append(range.isEmpty ? range : (range.lowerBound + moved)..<(range.upperBound + moved))
-                    if how[i] == 0 {
-                        used += 1
-                        if previousSlotStarts[i] >= 0, let template = previousTemplates[i] {
-                            slotEnd = previousSlotStarts[i] + template.slotCount
-                        }
+                    if how[i] == 0 { used += 1 }
+                }
+                // Slots are in annotation order: those copied end where the last copied one's end.
+                var slotEnd = 0
+                var last = copyEnd - 1
+                while last >= 0 {
+                    if how[last] == 0, previousSlotStarts[last] >= 0, let template = previousTemplates[last] {
+                        slotEnd = previousSlotStarts[last] + template.slotCount
+                        break
                     }
+                    last -= 1
                 }
                 record.templates.append(contentsOf: previousTemplates[0..<copyEnd])
                 record.slotStarts.append(contentsOf: previousSlotStarts[0..<copyEnd])
@@ -266,7 +345,7 @@ final class DiagnosticFragmentCache: Sendable {
         }
         while index < annotations.count {
             defer { index += 1 }
-            guard let level = level(annotations[index].kind) else {
+            guard let level = levels[index] else {
                 record.byteRanges.append(0..<0)
                 record.templates.append(nil)
                 record.slotStarts.append(-1)
@@ -309,13 +388,13 @@ final class DiagnosticFragmentCache: Sendable {
             let begin = out.count
             if how[index] == 1, let template = previousTemplates[index - indexShift] {
                 // Unchanged but moved: last time's slots, shifted (slot order, see `DiagnosticShape`:
-                // lines, lines, offsets, offsets, lines, lines, related lines...).
+                // lines, lines, offsets, offsets, related lines..., characters...).
                 let before = index - indexShift
                 let start = previousSlotStarts[before]
                 let newStart = record.slots.count
                 let digits = Int(previousStartDigits[before])
                 if lineShift == 0, template.endGap >= 0, digits >= 0,
-                    index >= idsKeptFrom || Self.sameIDs(annotations[index], previousAnnotations[before])
+                    index >= idsKeptFrom || (!idsKept.isEmpty && idsKept[index - suffixStart])
                 {
                     // Only `data.start` and `data.end` differ: last time's bytes around them.
                     let range = previousRanges[before]
@@ -334,8 +413,12 @@ final class DiagnosticFragmentCache: Sendable {
                     record.slots[newStart + 3] += unitShift
                     record.startDigits.append(Int32(digits))
                 } else {
+                    // Lines move by the lines added, offsets by the units; characters stay (the
+                    // annotation and all it is linked to are on lines after the edited one).
+                    let lineSlots = DiagnosticShape.lineSlotCount(slotCount: template.slotCount)
                     for k in 0..<template.slotCount {
-                        record.slots.append(previousSlots[start + k] + (k == 2 || k == 3 ? unitShift : lineShift))
+                        let shift = k == 2 || k == 3 ? unitShift : k < lineSlots ? lineShift : 0
+                        record.slots.append(previousSlots[start + k] + shift)
                     }
                     let at = record.slots.withUnsafeBufferPointer { slots in
                         template.render(
@@ -401,9 +484,11 @@ final class DiagnosticFragmentCache: Sendable {
     }
 
     /// The same id and link targets, byte for byte.
-    static func sameIDs(_ a: Annotation, _ b: Annotation) -> Bool {
-        guard sameBytes(a.id, b.id), a.links.count == b.links.count else { return false }
-        for k in a.links.indices where !sameBytes(a.links[k].target, b.links[k].target) { return false }
+    /// (Read from the arrays in place: an annotation passed by value is copied, all its strings.)
+    @inline(__always)
+    static func sameIDs(_ a: UnsafeBufferPointer<Annotation>, _ i: Int, _ b: UnsafeBufferPointer<Annotation>, _ j: Int) -> Bool {
+        guard sameBytes(a[i].id, b[j].id), a[i].links.count == b[j].links.count else { return false }
+        for k in a[i].links.indices where !sameBytes(a[i].links[k].target, b[j].links[k].target) { return false }
         return true
     }
 
@@ -436,10 +521,12 @@ struct DiagnosticShape: Hashable {
         var text: Bytes
         var range: TextRange
 
-        /// Where it is tells apart the shapes of one annotation while someone types between it and
-        /// what it is linked to (hundreds of shapes that differ only here); the rest `==` checks.
+        /// Its lines and text tell apart the shapes of one annotation while someone types in what
+        /// it is linked to, or between the two (hundreds of shapes that differ only here: its
+        /// characters are slots, not in the shape); the rest `==` checks.
         func hash(into hasher: inout Hasher) {
             hasher.combine(range)
+            hasher.combine(text)
         }
     }
 
@@ -476,9 +563,11 @@ struct DiagnosticShape: Hashable {
     var named: Bytes?
     var related: [Related]
 
-    /// Slot order: range start line, range end line, data.start, data.end, data.range start line,
-    /// data.range end line, each related range's start and end lines; ids: data.id, then each
-    /// link target.
+    /// Slot order: range start line, range end line, data.start, data.end, each related range's
+    /// start and end lines (the line slots), then range start character, range end character,
+    /// each related range's start and end characters; ids: data.id, then each link target.
+    /// Characters are slots too, not part of the shape: typing on a line moves the annotations
+    /// after the cursor along it, and so they keep their templates.
     init(
         _ annotation: Annotation, severity: AnnotationSeverity, graph: AnnotationGraph, lineIndex: LineIndex,
         encoding: PositionEncoding, slots: inout [Int], ids: inout [String]
@@ -491,8 +580,6 @@ struct DiagnosticShape: Hashable {
         slots.append(absolute.end.line)
         slots.append(lineIndex.offset(fromUTF8: annotation.start, to: encoding))
         slots.append(lineIndex.offset(fromUTF8: annotation.end, to: encoding))
-        slots.append(absolute.start.line)
-        slots.append(absolute.end.line)
         ids.append(annotation.id)
         for link in annotation.links { ids.append(link.target) }
         kind = annotation.kind
@@ -502,6 +589,7 @@ struct DiagnosticShape: Hashable {
         linkRels = annotation.links.map(\.rel)
         self.severity = severity
         range = Self.relative(absolute, to: base)
+        var characters = [absolute.start.character, absolute.end.character]
         switch annotation.kind {
         case .source: named = Bytes(graph.cue(ofSource: annotation)?.text)
         case .cue: named = Bytes(graph.target(of: annotation, AnnotationLink.source)?.text)
@@ -512,10 +600,19 @@ struct DiagnosticShape: Hashable {
             let range = lineIndex.range(ofUTF8: relation.annotation.range, in: encoding)
             slots.append(range.start.line)
             slots.append(range.end.line)
+            characters.append(range.start.character)
+            characters.append(range.end.character)
             return Related(
                 label: relation.label, kind: relation.annotation.kind, text: Bytes(relation.annotation.text),
                 range: Self.relative(range, to: base))
         }
+        slots.append(contentsOf: characters)
+    }
+
+    /// How many of a diagnostic's slots are lines and offsets (the rest are characters).
+    static func lineSlotCount(slotCount: Int) -> Int {
+        // 4 + 2r line and offset slots and 2 + 2r character slots, for r related ranges.
+        (slotCount + 2) / 2
     }
 
     /// A cheap hash of the parts that tell shapes apart most (`==` still compares everything).
@@ -528,10 +625,11 @@ struct DiagnosticShape: Hashable {
         hasher.combine(named)
     }
 
+    /// Lines relative to `line`; characters are slots, left out (0).
     static func relative(_ range: TextRange, to line: Int) -> TextRange {
         TextRange(
-            start: TextPosition(line: range.start.line - line, character: range.start.character),
-            end: TextPosition(line: range.end.line - line, character: range.end.character))
+            start: TextPosition(line: range.start.line - line, character: 0),
+            end: TextPosition(line: range.end.line - line, character: 0))
     }
 }
 
@@ -567,25 +665,35 @@ struct DiagnosticTemplateParts: Sendable {
             defer { idIndex += 1 }
             return sentinel(.id(idIndex))
         }
-        func lines(_ range: JSONValue?) -> JSONValue? {
+        /// A range with slots for its start and end `field` ("line" or "character").
+        func slotted(_ range: JSONValue?, _ field: String) -> JSONValue? {
             guard var range = range?.objectValue, var start = range["start"]?.objectValue,
                 var end = range["end"]?.objectValue
             else { return range }
-            start["line"] = number()
-            end["line"] = number()
+            start[field] = number()
+            end[field] = number()
             range["start"] = .object(start)
             range["end"] = .object(end)
             return .object(range)
+        }
+        /// The related ranges with slots for `field`.
+        func slottedRelated(_ related: JSONValue?, _ field: String) -> JSONValue? {
+            guard let related = related?.arrayValue else { return related }
+            return .array(related.map { item in
+                guard var item = item.objectValue, var location = item["location"]?.objectValue else { return item }
+                location["range"] = slotted(location["range"], field)
+                item["location"] = .object(location)
+                return .object(item)
+            })
         }
         guard var object = diagnostic.objectValue, var data = object["data"]?.objectValue else {
             parts = []
             order = []
             return
         }
-        object["range"] = lines(object["range"])
+        object["range"] = slotted(object["range"], "line")
         data["start"] = number()
         data["end"] = number()
-        data["range"] = lines(data["range"])
         data["id"] = id()
         if let links = data["links"]?.arrayValue {
             data["links"] = .array(links.map { link in
@@ -594,14 +702,10 @@ struct DiagnosticTemplateParts: Sendable {
                 return .object(link)
             })
         }
-        if let related = object["relatedInformation"]?.arrayValue {
-            object["relatedInformation"] = .array(related.map { item in
-                guard var item = item.objectValue, var location = item["location"]?.objectValue else { return item }
-                location["range"] = lines(location["range"])
-                item["location"] = .object(location)
-                return .object(item)
-            })
-        }
+        object["relatedInformation"] = slottedRelated(object["relatedInformation"], "line")
+        // Characters after every line and offset.
+        object["range"] = slotted(object["range"], "character")
+        object["relatedInformation"] = slottedRelated(object["relatedInformation"], "character")
         object["data"] = .object(data)
         let bytes = DiagnosticFragments.serializer.serialize(.object(object))
         guard slotIndex == slotCount, let cut = Self.cut(bytes, at: sentinels) else {
@@ -616,24 +720,40 @@ struct DiagnosticTemplateParts: Sendable {
 
     /// Splits `bytes` at each sentinel, which must occur exactly once.
     static func cut(_ bytes: [UInt8], at sentinels: [(bytes: [UInt8], slot: Slot)]) -> (parts: [[UInt8]], order: [Slot])? {
-        var found: [(at: Int, length: Int, slot: Slot)] = []
-        for sentinel in sentinels {
-            var hits = 0
-            var at = 0
+        // One pass for all sentinels (not one per sentinel): each is a `-` and digits of one length,
+        // with no other `-`, so two never overlap and a hit is read off as a number.
+        guard let length = sentinels.first?.bytes.count else { return ([bytes], []) }
+        var hits = [Int](repeating: -1, count: sentinels.count)
+        var hitCounts = [Int](repeating: 0, count: sentinels.count)
+        bytes.withUnsafeBufferPointer { bytes in
             var i = 0
-            let needle = sentinel.bytes
-            while i + needle.count <= bytes.count {
-                if bytes[i] == needle[0] && bytes[i..<(i + needle.count)].elementsEqual(needle) {
-                    hits += 1
-                    at = i
-                    i += needle.count
+            while i + length <= bytes.count {
+                guard bytes[i] == UInt8(ascii: "-") else {
+                    i += 1
+                    continue
+                }
+                var value: Int64 = 0
+                var digits = true
+                for k in (i + 1)..<(i + length) {
+                    let digit = bytes[k] &- UInt8(ascii: "0")
+                    if digit > 9 {
+                        digits = false
+                        break
+                    }
+                    value = value * 10 + Int64(digit)
+                }
+                let index = digits ? Int(value + DiagnosticFragments.sentinelBase) : -1
+                if index >= 0 && index < sentinels.count && sentinels[index].bytes.count == length {
+                    hits[index] = i
+                    hitCounts[index] += 1
+                    i += length
                 } else {
                     i += 1
                 }
             }
-            guard hits == 1 else { return nil }
-            found.append((at, needle.count, sentinel.slot))
         }
+        guard hitCounts.allSatisfy({ $0 == 1 }) else { return nil }
+        var found = sentinels.indices.map { (at: hits[$0], length: length, slot: sentinels[$0].slot) }
         found.sort { $0.at < $1.at }
         var parts: [[UInt8]] = []
         var position = 0
@@ -689,20 +809,25 @@ final class DiagnosticTemplate: Sendable {
     func render(slots: UnsafeBufferPointer<Int>, id: String, links: [AnnotationLink], into out: inout [UInt8]) -> Int {
         let begin = out.count
         var startDigits = -1
+        // Read through buffers: checked subscripts of three arrays per slot were a tenth of a publish.
         bytes.withUnsafeBufferPointer { bytes in
-            var from = 0
-            for index in order.indices {
-                let to = cuts[index]
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<to]))
-                from = to
-                switch order[index] {
-                case .number(let i):
-                    if i == 2 { startDigits = out.count - begin }
-                    DiagnosticFragments.appendDecimal(slots[i], to: &out)
-                case .id(let i): DiagnosticFragments.appendID(i == 0 ? id : links[i - 1].target, to: &out)
+            order.withUnsafeBufferPointer { order in
+                cuts.withUnsafeBufferPointer { cuts in
+                    var from = 0
+                    for index in order.indices {
+                        let to = cuts[index]
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<to]))
+                        from = to
+                        switch order[index] {
+                        case .number(let i):
+                            if i == 2 { startDigits = out.count - begin }
+                            DiagnosticFragments.appendDecimal(slots[i], to: &out)
+                        case .id(let i): DiagnosticFragments.appendID(i == 0 ? id : links[i - 1].target, to: &out)
+                        }
+                    }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from...]))
                 }
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from...]))
         }
         return startDigits
     }
@@ -753,16 +878,24 @@ enum DiagnosticFragments {
             out.append(UInt8(ascii: "-"))
         }
         var magnitude = value.magnitude
-        // Twenty digits hold any UInt64; written back to front.
+        // Twenty digits hold any UInt64; written back to front, two at a time (half the divisions:
+        // two numbers per diagnostic after an edit, thousands per keystroke).
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &digits) { buffer in
+        withUnsafeMutableBytes(of: &digits) { raw in
+            let buffer = raw.bindMemory(to: UInt8.self)
             var at = buffer.count
-            repeat {
+            while magnitude >= 10 {
+                let pair = Int(magnitude % 100)
+                magnitude /= 100
+                at -= 2
+                buffer[at] = UInt8(ascii: "0") + UInt8(pair / 10)
+                buffer[at + 1] = UInt8(ascii: "0") + UInt8(pair % 10)
+            }
+            if magnitude > 0 || at == buffer.count {
                 at -= 1
-                buffer[at] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[at...]))
+                buffer[at] = UInt8(ascii: "0") + UInt8(magnitude)
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[at...]))
         }
     }
 

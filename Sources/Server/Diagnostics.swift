@@ -3,7 +3,8 @@ import JSON
 import TextModel
 
 /// Builds LSP diagnostics from annotations: `code` is the kind, `source` is "scholia", `data` is
-/// the annotation itself (offsets in the client's encoding), the message says what the span is in
+/// the annotation without its kind and range (the `code` and `range`; offsets in the client's
+/// encoding), the message says what the span is in
 /// words a person reads in a hover or a problems list, and `relatedInformation` points at the
 /// annotations it is linked to (a quote's speaker and cue, a cue's source and content).
 struct DiagnosticBuilder {
@@ -11,13 +12,20 @@ struct DiagnosticBuilder {
     let encoder: AnnotationJSONWriter
     /// The severity of a kind, or nil when the user turned that kind's diagnostics off.
     let severity: (AnnotationKind) -> AnnotationSeverity?
+    /// Which cues get a diagnostic.
+    var cueDiagnostics = CueDiagnostics.unsourced
 
     func diagnostics(for annotations: [Annotation], graph: AnnotationGraph? = nil) -> [JSONValue] {
         let graph = graph ?? AnnotationGraph(annotations)
         return annotations.compactMap { annotation in
-            guard let severity = severity(annotation.kind) else { return nil }
+            guard let severity = severity(of: annotation) else { return nil }
             return diagnostic(for: annotation, severity: severity, graph: graph)
         }
+    }
+
+    /// The severity of an annotation's diagnostic, or nil when it has none.
+    func severity(of annotation: Annotation) -> AnnotationSeverity? {
+        cueDiagnostics.allows(annotation) ? severity(annotation.kind) : nil
     }
 
     /// One annotation's diagnostic.
@@ -37,7 +45,7 @@ struct DiagnosticBuilder {
                 ]
             })
         }
-        object["data"] = encoder.json(annotation)
+        object["data"] = encoder.diagnosticData(annotation)
         return .object(object)
     }
 
@@ -89,8 +97,15 @@ struct DiagnosticBuilder {
     }
 
     static func shortened(_ text: String, limit: Int = 80) -> String {
+        // Most spans are short and on one line: no splitting, and no counting of a long quote's
+        // characters to the end (its first `limit` tell whether it is longer).
+        if text.utf8.count <= limit && !text.utf8.contains(where: { (0x0A...0x0D).contains($0) || $0 >= 0x80 }) {
+            return text
+        }
         let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
-        return flat.count > limit ? String(flat.prefix(limit - 1)) + "…" : flat
+        guard flat.index(flat.startIndex, offsetBy: limit, limitedBy: flat.endIndex).map({ $0 < flat.endIndex }) == true
+        else { return flat }
+        return String(flat.prefix(limit - 1)) + "…"
     }
 }
 

@@ -32,22 +32,30 @@ struct IncrementalAnnotation {
 
     let oldView: [UInt8]
     let oldParagraphs: [Range<Int>]
-    /// The previous run's annotations, in view offsets.
-    let oldAnnotations: [Annotation]
+    /// The previous run's annotations, in view offsets. A successful merge takes them (changes
+    /// their array in place when no one else holds it); after a nil run they are still here
+    /// unless the merge had begun.
+    var oldAnnotations: [Annotation]
     let newView: [UInt8]
     let newParagraphs: [Range<Int>]
     /// The links of `oldAnnotations`, when the caller kept them (else worked out here).
     var oldLinks: LinkSpans? = nil
+    /// `Paragraphs.commonEnds(oldView, newView)`, when the caller has it: paragraphs inside the
+    /// common ends are known to be equal without comparing their bytes.
+    var commonEnds: (prefix: Int, suffix: Int)? = nil
 
     /// Runs the pipeline on the window (through `annotate`, given the window's text) and merges;
     /// nil when the incremental result cannot be trusted (the caller then runs in full) or when
     /// `annotate` returns nil (cancelled).
-    func run(_ annotate: (String) -> PipelineResult?) -> Outcome? {
+    mutating func run(_ annotate: (String) -> PipelineResult?) -> Outcome? {
         let oldCount = oldParagraphs.count, newCount = newParagraphs.count
         guard oldCount > 0, newCount > 0 else { return nil }
+        // Bytes known to be equal at either end (none known: every paragraph is compared).
+        let sameStart = commonEnds?.prefix ?? 0, sameEnd = oldView.count - (commonEnds?.suffix ?? 0)
         var prefix = 0
         while prefix < min(oldCount, newCount) && oldParagraphs[prefix] == newParagraphs[prefix]
-            && Paragraphs.bytesEqual(oldView, oldParagraphs[prefix], newView, newParagraphs[prefix])
+            && (oldParagraphs[prefix].upperBound <= sameStart
+                || Paragraphs.bytesEqual(oldView, oldParagraphs[prefix], newView, newParagraphs[prefix]))
         {
             prefix += 1
         }
@@ -55,10 +63,15 @@ struct IncrementalAnnotation {
         var suffix = 0
         while suffix < min(oldCount, newCount) - prefix {
             let old = oldParagraphs[oldCount - 1 - suffix], new = newParagraphs[newCount - 1 - suffix]
-            guard new.lowerBound - old.lowerBound == delta, Paragraphs.bytesEqual(oldView, old, newView, new) else { break }
+            guard new.lowerBound - old.lowerBound == delta,
+                old.lowerBound >= sameEnd || Paragraphs.bytesEqual(oldView, old, newView, new)
+            else { break }
             suffix += 1
         }
-        if prefix == oldCount && prefix == newCount && delta == 0 && Paragraphs.bytesEqual(oldView, oldView.indices, newView, newView.indices) {
+        if prefix == oldCount && prefix == newCount && delta == 0
+            && (commonEnds.map { $0.prefix == oldView.count }
+                ?? Paragraphs.bytesEqual(oldView, oldView.indices, newView, newView.indices))
+        {
             // Nothing changed in the prose (an edit inside masked markup): the old result stands.
             return Outcome(
                 annotations: oldAnnotations, links: oldLinks ?? LinkSpans(oldAnnotations), result: PipelineResult(),
@@ -98,14 +111,16 @@ struct IncrementalAnnotation {
         }
 
         // 3b. The guards must have come out as they were.
-        let oldInside = oldAnnotations[insideLow..<insideHigh]
+        // A copy (a few annotations), not a slice: the merge below must be the only holder of the
+        // old array to change it in place.
+        let oldInside = Array(oldAnnotations[insideLow..<insideHigh])
         if low < prefix {
-            if signature(of: oldInside, in: oldParagraphs[low]) != signature(of: fresh[...], in: newParagraphs[low]) {
+            if signature(of: oldInside[...], in: oldParagraphs[low]) != signature(of: fresh[...], in: newParagraphs[low]) {
                 return nil
             }
         }
         if newHigh > newCount - suffix {
-            if signature(of: oldInside, in: oldParagraphs[oldHigh - 1])
+            if signature(of: oldInside[...], in: oldParagraphs[oldHigh - 1])
                 != signature(of: fresh[...], in: newParagraphs[newHigh - 1])
             {
                 return nil
@@ -154,21 +169,30 @@ struct IncrementalAnnotation {
             if shift != 0 { shifts[kind] = shift }
         }
 
+        // The old array, changed in place: when the caller handed it over (no one else holds it),
+        // no copy of every annotation and no destruction of the old array. The annotations after
+        // the window are moved and (when the window holds a different number of their kind)
+        // renumbered in one pass.
         var merged = oldAnnotations
+        oldAnnotations = []
         merged.replaceSubrange(insideLow..<insideHigh, with: fresh)
         let afterStart = insideLow + fresh.count
-        if delta != 0 {
+        // Few kinds shift, if any: their names compared, not hashed per annotation.
+        let shifted = shifts.map { (kind: $0.key, shift: $0.value) }
+        let renumbered = merged.withUnsafeMutableBufferPointer { merged -> Bool in
+            guard delta != 0 || !shifted.isEmpty else { return true }
             for i in afterStart..<merged.count {
-                merged[i].range = (merged[i].start + delta)..<(merged[i].end + delta)
+                if delta != 0 { merged[i].range = (merged[i].start + delta)..<(merged[i].end + delta) }
+                if !shifted.isEmpty, let k = shifted.firstIndex(where: { $0.kind.rawValue == merged[i].kind.rawValue }) {
+                    guard let number = Self.number(in: merged[i].id, kind: merged[i].kind) else { return false }
+                    merged[i].id = "\(merged[i].kind.rawValue)-\(number + shifted[k].shift)"
+                }
             }
+            return true
         }
+        if !renumbered { return nil }
         let links = oldLinks.replacing(insideLow..<insideHigh, with: freshLinks)
         if !shifts.isEmpty {
-            for i in afterStart..<merged.count {
-                guard let shift = shifts[merged[i].kind] else { continue }
-                guard let number = Self.number(in: merged[i].id, kind: merged[i].kind) else { return nil }
-                merged[i].id = "\(merged[i].kind.rawValue)-\(number + shift)"
-            }
             // Links to renumbered annotations (from anywhere outside the window) follow them.
             for i in merged.indices where !merged[i].links.isEmpty && (i < insideLow || i >= afterStart) {
                 let targets = Int(links.targetStarts[i])..<Int(links.targetStarts[i + 1])

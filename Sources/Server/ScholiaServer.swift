@@ -67,6 +67,9 @@ public final class ScholiaServer: Sendable {
         var client = ClientFeatures()
         /// The latest analysis of each open document (reused by every feature that reads it).
         var analyses: [String: DocumentAnalysis] = [:]
+        /// Per document, the incremental run that owns the previous analysis's annotations (taken
+        /// out of `analyses`) until its own analysis is stored; others wait for it.
+        var merges: [String: DispatchGroup] = [:]
         /// Each open document's serialized diagnostics, reused from publish to publish.
         var diagnosticCaches: [String: DiagnosticFragmentCache] = [:]
         /// Bumped on every `didOpen`, so a reopened document never repeats an old result id.

@@ -18,6 +18,8 @@ struct Settings: Sendable, Equatable {
     var lexicon: [String: [String]] = [:]
     /// Delay between a change and the diagnostics it triggers, so typing does not annotate every key.
     var debounceMilliseconds = Settings.defaultDebounceMilliseconds
+    /// Which cues get a diagnostic of their own.
+    var cueDiagnostics = CueDiagnostics.unsourced
 
     static let defaultDebounceMilliseconds = 150
 
@@ -117,6 +119,12 @@ extension ScholiaServer {
                     }
                     settings.lexicon[module] = strings.filter { !$0.isEmpty }
                 }
+            case "cueDiagnostics":
+                guard let name = member.stringValue, let value = CueDiagnostics(rawValue: name) else {
+                    problems.append(#"\#(path).cueDiagnostics must be "unsourced" or "all", got \#(member)"#)
+                    continue
+                }
+                settings.cueDiagnostics = value
             case "debounceMilliseconds", "debounce":
                 guard let milliseconds = member.intValue, milliseconds >= 0, milliseconds <= 60_000 else {
                     problems.append("\(path).\(key) must be an integer from 0 to 60000")
@@ -129,6 +137,36 @@ extension ScholiaServer {
             }
         }
         return (settings, problems)
+    }
+}
+
+/// Which cues get a diagnostic of their own. A cue linked to a source is named in that source's
+/// diagnostic (`Unnamed source: “officials” (cue: said)`) and pointed at by its related information,
+/// so by default only the cues without a source (a dropped subject: `وأضاف أن`) get one.
+enum CueDiagnostics: String, Sendable, Equatable {
+    /// Only cues with no `source` link.
+    case unsourced
+    /// Every cue.
+    case all
+
+    /// Whether `annotation` gets a diagnostic, as far as this rule goes (its kind's severity decides
+    /// the rest). Depends on the annotation alone, so a diagnostic reused from the last publish is
+    /// still right when the annotation is.
+    func allows(_ annotation: Annotation) -> Bool {
+        allows(kind: annotation.kind, links: annotation.links)
+    }
+
+    /// `allows(_:)` from the two fields it reads (a caller that has the annotation in an array
+    /// need not copy all of it).
+    @inline(__always)
+    func allows(kind: AnnotationKind, links: [AnnotationLink]) -> Bool {
+        // Links first: most annotations have none.
+        links.isEmpty || !leavesOut(kind) || !links.contains { $0.rel == AnnotationLink.source }
+    }
+
+    /// Whether annotations of `kind` may be left out (cues, unless `all`).
+    func leavesOut(_ kind: AnnotationKind) -> Bool {
+        self == .unsourced && kind.rawValue == AnnotationKind.cue.rawValue
     }
 }
 

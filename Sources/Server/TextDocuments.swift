@@ -105,7 +105,7 @@ extension ScholiaServer {
         DiagnosticBuilder(
             uri: analysis.snapshot.uri,
             encoder: AnnotationJSONWriter(lineIndex: analysis.snapshot.lineIndex, encoding: context.encoding),
-            severity: context.severity(of:)
+            severity: context.severity(of:), cueDiagnostics: context.settings.cueDiagnostics
         ).diagnostics(for: analysis.annotations, graph: analysis.graph)
     }
 
@@ -114,9 +114,9 @@ extension ScholiaServer {
     func publishBody(for analysis: DocumentAnalysis, context: EditorContext, cache: DiagnosticFragmentCache) -> [UInt8] {
         cache.publishBody(
             version: analysis.snapshot.version, annotations: analysis.annotations, links: analysis.links,
-            token: analysis.token, continuity: analysis.continuity,
+            token: analysis.token, continuity: analysis.continuity, commonEnds: analysis.commonEnds,
             lineIndex: analysis.snapshot.lineIndex, encoding: context.encoding, generation: analysis.generation,
-            severity: context.severity(of:))
+            severity: context.severity(of:), cueDiagnostics: context.settings.cueDiagnostics)
     }
 
     /// Tells the client about modules that failed and annotations that were refused.

@@ -5,7 +5,10 @@ import AnnotationModel
 /// letters is both fast and exact enough; a client that knows better overrides it.
 public enum LanguageDetector {
     /// Looks at no more than `sampleBytes` bytes from the start: a news text does not change script.
-    public static func detect(_ utf8: [UInt8], sampleBytes: Int = 64 * 1024) -> Language {
+    /// How much of a text decides its language (the rest is not read).
+    public static let defaultSampleBytes = 64 * 1024
+
+    public static func detect(_ utf8: [UInt8], sampleBytes: Int = defaultSampleBytes) -> Language {
         utf8.withUnsafeBufferPointer { detect(buffer: $0, sampleBytes: sampleBytes) }
     }
 

@@ -26,7 +26,14 @@ public enum Paragraphs {
     /// equal to `ranges(in: utf8)`, but only the lines between the first and the last byte that
     /// differ are read again; the paragraphs before are kept and those after shifted.
     public static func ranges(in utf8: [UInt8], editedFrom old: [UInt8], oldRanges: [Range<Int>]) -> [Range<Int>] {
-        let (prefix, suffix) = commonEnds(old, utf8)
+        ranges(in: utf8, editedFrom: old, oldRanges: oldRanges, commonEnds: commonEnds(old, utf8))
+    }
+
+    /// `ranges(in:editedFrom:oldRanges:)` given `commonEnds(old, utf8)` (the caller has it).
+    public static func ranges(
+        in utf8: [UInt8], editedFrom old: [UInt8], oldRanges: [Range<Int>], commonEnds: (prefix: Int, suffix: Int)
+    ) -> [Range<Int>] {
+        let (prefix, suffix) = commonEnds
         if prefix == old.count && prefix == utf8.count { return oldRanges }
         let delta = utf8.count - old.count
         // From just after the last line break before the first difference (paragraphs start and
@@ -93,6 +100,29 @@ public enum Paragraphs {
                 {
                     suffix += 8
                 }
+                while suffix < room && a[a.count - 1 - suffix] == b[b.count - 1 - suffix] { suffix += 1 }
+                return (prefix, suffix)
+            }
+        }
+    }
+
+    /// `commonEnds(a, b)`, given that at least `prefix` bytes at the start and `suffix` at the end
+    /// are the same (what an edit left alone, not overlapping in either text): only the bytes next
+    /// to what is known are read, not the whole texts.
+    public static func commonEnds(_ a: [UInt8], _ b: [UInt8], atLeast known: (prefix: Int, suffix: Int))
+        -> (prefix: Int, suffix: Int)
+    {
+        let limit = min(a.count, b.count)
+        // Not what an edit can leave: worked out in full.
+        guard known.prefix >= 0 && known.suffix >= 0 && known.prefix + known.suffix <= limit else { return commonEnds(a, b) }
+        return a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                var prefix = known.prefix
+                while prefix < limit && a[prefix] == b[prefix] { prefix += 1 }
+                // The suffix stops where the prefix ends in the shorter text, as `commonEnds` has it.
+                let room = limit - prefix
+                if known.suffix >= room { return (prefix, room) }
+                var suffix = known.suffix
                 while suffix < room && a[a.count - 1 - suffix] == b[b.count - 1 - suffix] { suffix += 1 }
                 return (prefix, suffix)
             }

@@ -34,6 +34,19 @@ import TextModel
         }
     }
 
+    @Test func aChangeSaysWhatItLeftAloneAtEitherEnd() throws {
+        var store = DocumentStore()
+        store.open(uri: "u", languageID: "plaintext", version: 1, text: "one two three four")
+        #expect(store["u"]?.unchanged == nil)
+        // Two changes in one notification: "one TWO three 4our".
+        let update = try store.change(uri: "u", version: 2, changes: [
+            DocumentChange(range: TextRange(start: .init(line: 0, character: 4), end: .init(line: 0, character: 7)), text: "TWO"),
+            DocumentChange(range: TextRange(start: .init(line: 0, character: 14), end: .init(line: 0, character: 15)), text: "4"),
+        ], encoding: .utf16)
+        #expect(update.after.text == "one TWO three 4our")
+        #expect(update.after.unchanged == UnchangedEnds(version: 1, prefix: 4, suffix: 3))
+    }
+
     @Test func changesApplyInOrderEachOnTheResultOfTheLast() throws {
         var store = DocumentStore()
         store.open(uri: "u", languageID: "plaintext", version: 1, text: "ab")

@@ -17,9 +17,12 @@ import TextModel
         #expect(first["source"] == "scholia")
         #expect(first["severity"] == 4)
         #expect(first["range"] == ["start": ["line": 0, "character": 3], "end": ["line": 0, "character": 6]])
-        #expect(first["data"]?["kind"] == "hedge")
         #expect(first["data"]?["text"] == "may")
         #expect(first["data"]?["module"] == "keywords")
+        #expect(first["data"]?["start"] == 3)
+        #expect(first["data"]?["end"] == 6)
+        // The kind and range are the diagnostic's own `code` and `range`, not repeated in `data`.
+        #expect(first["data"]?.objectValue?.keys.sorted() == ["attributes", "end", "id", "links", "module", "start", "text"])
         #expect(diagnostics[1]["range"] == ["start": ["line": 1, "character": 0], "end": ["line": 1, "character": 4]])
     }
 

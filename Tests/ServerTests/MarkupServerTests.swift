@@ -34,7 +34,7 @@ import TextModel
         #expect(quote["data"]?["text"] == "&ldquo;we may go&rdquo;")
         #expect(quote["message"] == "Quote — officials: &ldquo;we may go&rdquo;")
         // The soft line break inside the paragraph joined "officials" and "said".
-        #expect(diagnostics.first { $0["code"] == "cue" }?["message"] == "Attribution cue: “said” (source: officials)")
+        #expect(diagnostics.first { $0["code"] == "source" }?["message"] == "Unnamed source: “officials” (cue: said)")
         #expect(hedgeStarts(diagnostics).count == 1)
     }
 

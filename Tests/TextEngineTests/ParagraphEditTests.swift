@@ -20,9 +20,23 @@ import TextEngine
             let fresh = Paragraphs.ranges(in: edited)
             #expect(reused == fresh, "step \(step): \(String(decoding: edited, as: UTF8.self).debugDescription)")
             if reused != fresh { return }
+            // What the edit left alone (its range's ends) gives the same common ends as reading
+            // everything, and the same paragraphs.
+            let known = (prefix: a, suffix: bytes.count - end)
+            let ends = Paragraphs.commonEnds(bytes, edited, atLeast: known)
+            #expect(ends == Paragraphs.commonEnds(bytes, edited), "step \(step)")
+            #expect(Paragraphs.ranges(in: edited, editedFrom: bytes, oldRanges: ranges, commonEnds: ends) == fresh)
             bytes = edited
             ranges = fresh
         }
     }
 
+    @Test func commonEndsFromWhatAnEditLeftAloneAreTheLongest() {
+        // Typing `a` after an `a`: the texts share one byte more than the edit left alone.
+        let before = Array("xaay".utf8), after = Array("xaaay".utf8)
+        #expect(Paragraphs.commonEnds(before, after, atLeast: (2, 2)) == Paragraphs.commonEnds(before, after))
+        #expect(Paragraphs.commonEnds(before, after, atLeast: (0, 0)) == (3, 1))
+        // Bounds no edit leaves (overlapping) are not trusted.
+        #expect(Paragraphs.commonEnds(before, after, atLeast: (4, 4)) == (3, 1))
+    }
 }

@@ -36,7 +36,9 @@ async def test_seed_article_quote(client):
     for d in diagnostics:
         assert d.source == "scholia"
         assert d.code in {"hedge", "source", "cue", "quote"}
-        assert d.data["kind"] == d.code
+        # data is the annotation without kind and range: those are the diagnostic's code and range.
+        assert "kind" not in d.data and "range" not in d.data
+        assert {"id", "module", "start", "end", "text", "attributes", "links"} <= d.data.keys()
         assert range_text(text, d.range) == d.data["text"]
     found = quotes(diagnostics)
     assert SEED_QUOTE in [range_text(text, d.range) for d in found]
@@ -50,6 +52,27 @@ async def test_seed_article_quote(client):
     assert quote.message.startswith(("Quote", "Partial quote"))
     assert quote.data["module"] == "quotations"
     assert quote.data["attributes"]["closed"] is True
+
+
+async def test_seed_article_counts_and_the_cue_setting(client, start):
+    # The seed has 14 hedges, 15 sources, 16 cues (15 linked to a source) and 1 quote. A cue linked
+    # to its source is named in the source's diagnostic: by default only the one cue without a
+    # source (أضاف) has its own diagnostic; `cueDiagnostics: all` gives each of the 16 one.
+    text = seed_text()
+    uri = open_document(client, text, uri=SEED.as_uri())
+    diagnostics = await diagnostics_for(client, uri, version=1)
+    codes = [d.code for d in diagnostics]
+    assert {code: codes.count(code) for code in set(codes)} == {"hedge": 14, "source": 15, "cue": 1, "quote": 1}
+    cue = next(d for d in diagnostics if d.code == "cue")
+    assert range_text(text, cue.range) == "أضاف"
+    assert not [link for link in cue.data["links"] if link["rel"] == "source"]
+    named = [d for d in diagnostics if d.code == "source" and "(cue: " in d.message]
+    assert len(named) == 15
+
+    every = await start(capabilities(), {"debounceMilliseconds": 0, "cueDiagnostics": "all"})
+    uri = open_document(every, text, uri=SEED.as_uri())
+    codes = [d.code for d in await diagnostics_for(every, uri, version=1)]
+    assert codes.count("cue") == 16 and len(codes) == 46
 
 
 async def test_english_and_arabic_quotes(client):
