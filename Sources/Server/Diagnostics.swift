@@ -6,7 +6,8 @@ import TextModel
 /// the annotation without its kind and range (the `code` and `range`; offsets in the client's
 /// encoding), the message says what the span is in
 /// words a person reads in a hover or a problems list, and `relatedInformation` points at the
-/// annotations it is linked to (a quote's speaker and cue, a cue's source and content).
+/// annotations it is linked to (a quote's speaker and cue, a cue's source and content, the quotes a
+/// source spoke; not a source's cue, which its message names).
 struct DiagnosticBuilder {
     let uri: String
     let encoder: AnnotationJSONWriter
@@ -164,7 +165,12 @@ struct AnnotationGraph: Sendable {
         }
         for link in annotation.links { add(Self.label(forTarget: link.rel, kind: byID[link.target]?.kind), byID[link.target]) }
         if annotation.kind == .quote, let cue = cue(ofQuote: annotation) { add("Cue", cue) }
-        for (rel, from) in incoming[annotation.id] ?? [] { add(Self.label(forSource: rel, kind: from.kind), from) }
+        for (rel, from) in incoming[annotation.id] ?? [] {
+            // A source's cue is named in the source's message and sits beside it: a location for it
+            // would repeat what the reader sees (an eighth of a news article's publish).
+            if annotation.kind == .source && from.kind == .cue { continue }
+            add(Self.label(forSource: rel, kind: from.kind), from)
+        }
         return result
     }
 

@@ -27,10 +27,11 @@ import Testing
     @Test func aCueWithASourceHasNoDiagnosticByDefault() throws {
         let diagnostics = try publish(sourced)
         #expect(codes(diagnostics) == ["hedge", "quote", "source"])
-        // The source still names its cue and points at it.
+        // The source names its cue; its related locations are the quotes it spoke, not the cue
+        // beside it.
         let source = try #require(diagnostics.first { $0["code"] == "source" })
         #expect(source["message"] == "Unnamed source: “officials” (cue: said)")
-        #expect(source["relatedInformation"]?.arrayValue?.first?["message"] == "Cue: “said”")
+        #expect(source["relatedInformation"]?.arrayValue?.compactMap { $0["message"]?.stringValue } == ["Quote: “we may go”"])
     }
 
     @Test func allGivesEveryCueItsDiagnostic() throws {
