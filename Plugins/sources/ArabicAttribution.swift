@@ -142,11 +142,15 @@ struct ArabicAttribution {
 
     /// Written tanween fath (ً, D9 8B) marks the accusative: an object, not a subject (`يرى حلاً`).
     private func isAccusative(_ t: Int) -> Bool {
-        guard c.text.tokens[t].flags.contains(.hadDiacritics) else { return false }
+        c.text.tokens[t].flags.contains(.hadDiacritics) && writes(t, 0xD9, 0x8B)
+    }
+
+    /// The token as written (before normalization) holds the two-byte letter or mark `b0 b1`.
+    private func writes(_ t: Int, _ b0: UInt8, _ b1: UInt8) -> Bool {
         let range = c.text.tokens[t].range
         var i = range.lowerBound
         while i + 1 < range.upperBound {
-            if c.text.utf8[i] == 0xD9 && c.text.utf8[i + 1] == 0x8B { return true }
+            if c.text.utf8[i] == b0 && c.text.utf8[i + 1] == b1 { return true }
             i += 1
         }
         return false
@@ -166,15 +170,7 @@ struct ArabicAttribution {
     }
 
     /// The token as written has إ (D8 A5).
-    private func writesHamzaBelow(_ t: Int) -> Bool {
-        let range = c.text.tokens[t].range
-        var i = range.lowerBound
-        while i + 1 < range.upperBound {
-            if c.text.utf8[i] == 0xD8 && c.text.utf8[i + 1] == 0xA5 { return true }
-            i += 1
-        }
-        return false
-    }
+    private func writesHamzaBelow(_ t: Int) -> Bool { writes(t, 0xD8, 0xA5) }
 
     private func isDefinite(_ t: Int) -> Bool {
         let bytes = c.text.forms.bytes(Int(c.form(t)))
