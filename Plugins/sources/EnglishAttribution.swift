@@ -558,8 +558,11 @@ struct EnglishAttribution {
             let k = start - 1
             let f = c.form(k)
             if innerPreposition.contains(f) {
-                // Only between two noun-like words: `spokesman for the campaign`.
-                guard k - 1 >= sentence.lowerBound, isNounLike(k - 1), !determiners.contains(c.form(k - 1)) else { break }
+                // Only between two noun-like words: `spokesman for the campaign`; not after a verb
+                // with its pronoun subject (`I hope in 2017 America says`: the voice is `2017 America`).
+                guard k - 1 >= sentence.lowerBound, isNounLike(k - 1), !determiners.contains(c.form(k - 1)),
+                      !verbAfterPronoun(k - 1, in: sentence)
+                else { break }
                 start = k
                 continue
             }
@@ -569,10 +572,17 @@ struct EnglishAttribution {
                 continue
             }
             guard isNounLike(k) || determiners.contains(f) else { break }
-            if pronouns.contains(f) { break }
+            if pronouns.contains(f) || verbAfterPronoun(k, in: sentence) { break }
             start = k
         }
         return start
+    }
+
+    /// A lowercase word right after a subject pronoun is its verb (`we hope`, `she wants`), not
+    /// part of a noun phrase.
+    private func verbAfterPronoun(_ t: Int, in sentence: Range<Int>) -> Bool {
+        t - 1 >= sentence.lowerBound && !c.isCapitalized(t) && pronouns.contains(c.form(t - 1))
+            && c.noun(at: t - 1)?.attributes["type"] != "unknown"
     }
 
     /// The noun phrase right after a cue (`according to the poll`, `said Mr. Smith`). `loose`:

@@ -120,6 +120,14 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(g.cue("statement") == nil)
     }
 
+    @Test func aVerbAfterItsPronounIsNoPartOfTheNextSubject() throws {
+        let f = try found("I hope in 2017 America says thank you.")
+        #expect(f.cue("says").flatMap(f.sourceText(of:)) == "2017 America")
+        // A preposition between two nouns still joins them.
+        let g = try found("A spokesman for the campaign said the talks stalled.")
+        #expect(g.cue("said").flatMap(g.sourceText(of:)) == "A spokesman for the campaign")
+    }
+
     @Test func anArticleCapitalizedAtTheSentenceStartIsNotAName() throws {
         let f = try found("The spokesman said the talks had stalled.")
         #expect(f.source("The spokesman")?.attributes["named"] == .bool(false))
