@@ -282,14 +282,14 @@ struct EnglishAttribution {
     }
 
     /// The possessor of a claim noun followed by its content: `Donald Trump’s claim that` →
-    /// `Donald Trump’s`, `his earlier claim that` → `his`. Nil for any other noun use.
+    /// `Donald Trump’s`, `his latest claim that` → `his`. Nil for any other noun use.
     private func claimOwner(of cue: LexiconMatch, in sentence: Range<Int>) -> Range<Int>? {
         let next = cue.tokens.upperBound
         guard cue.tokens.count == 1, claimNouns.contains(c.form(cue.tokens.lowerBound)),
               next < sentence.upperBound, c.form(next) == that
         else { return nil }
         var j = cue.tokens.lowerBound - 1
-        // One adjective between: `Tulsa police’s earlier claim`.
+        // One adjective between: `his latest claim`, `the agency’s new claim`.
         if j > sentence.lowerBound, !endsWith(c.form(j), .possessive), !possessivePronouns.contains(c.form(j)),
            c.text.tokens[j].kind.isWord, !c.isCapitalized(j) {
             j -= 1
