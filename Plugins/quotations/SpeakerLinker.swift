@@ -114,8 +114,9 @@ struct SpeakerLinker {
             let introducer = openContents.min { $0.range.count < $1.range.count }?.cue
             // A cue before is not looked for past another quotation, unless that one is a short
             // title or term (`Johnson tells MSNBC’s “Morning Joe” that “exactly who did it” ...`).
+            // (A few at most: a run of quoted terms is a list, and each quotation looks back once.)
             var previous = position - 1
-            while previous >= 0 && isShortTerm(quotations[topLevel[previous]]) { previous -= 1 }
+            while previous >= 0 && position - previous <= 3 && isShortTerm(quotations[topLevel[previous]]) { previous -= 1 }
             let previousEnd = previous >= 0 ? quotations[topLevel[previous]].range.upperBound : 0
             let nextStart = position + 1 < topLevel.count ? quotations[topLevel[position + 1]].range.lowerBound : utf8.count
             result[index] = attribution(
