@@ -147,41 +147,52 @@ struct SpeakerLinker {
         let following = Self.startingIn(range.upperBound..<Int.max, cues)
         let after = (following.isEmpty ? nil : cues[following.lowerBound])
             .flatMap { cue -> (Annotation, Int)? in
-                guard cue.range.upperBound <= nextStart else { return nil }
-                let gap = wordCount(range.upperBound..<cue.range.lowerBound)
-                if cue.range.upperBound <= sentenceEnd { return gap <= Self.maxGapWords ? (cue, gap) : nil }
-                guard cue.range.upperBound <= closingLimit, gap <= Self.maxClosingGapWords,
-                      !containsLineBreak(range.upperBound..<cue.range.lowerBound) else { return nil }
+                guard cue.range.upperBound <= nextStart, cue.range.upperBound <= max(sentenceEnd, closingLimit) else { return nil }
+                if cue.range.upperBound <= sentenceEnd {
+                    let gap = wordCount(range.upperBound..<cue.range.lowerBound, stoppingAfter: Self.maxGapWords)
+                    return gap <= Self.maxGapWords ? (cue, gap) : nil
+                }
+                let gap = wordCount(range.upperBound..<cue.range.lowerBound, stoppingAfter: Self.maxClosingGapWords)
+                guard gap <= Self.maxClosingGapWords, !containsLineBreak(range.upperBound..<cue.range.lowerBound) else { return nil }
                 return (cue, gap)
             }
         let preceding = Self.startingIn(sentenceStart..<range.lowerBound, cues)
         let before = cues[preceding].last { $0.range.upperBound <= range.lowerBound }
             .flatMap { cue -> (Annotation, Int)? in
                 guard cue.range.lowerBound >= previousEnd else { return nil }
-                let gap = wordCount(cue.range.upperBound..<range.lowerBound)
+                let gap = wordCount(cue.range.upperBound..<range.lowerBound, stoppingAfter: Self.maxGapWords)
                 return gap <= Self.maxGapWords ? (cue, gap) : nil
             }
         let colonBefore = lastNonSpaceScalar(before: range.lowerBound) == ":"
+        let sentence = sentenceStart..<sentenceEnd
         var chosen: (cue: Annotation, isAfter: Bool, gap: Int)?
+        var chosenSpeaker: String? = nil
         switch (before, after) {
         case let (before?, after?):
             chosen = colonBefore || before.1 < after.1 ? (before.0, false, before.1) : (after.0, true, after.1)
+            chosenSpeaker = speaker(of: chosen!.cue, within: sentence, excluding: range)
             // The nearer cue names nobody (`the advertisement “...” suggests`) and the other does
             // (`Holm said in the letter that ...`): the voice is the other one's.
-            let other = chosen!.isAfter ? (before.0, false, before.1) : (after.0, true, after.1)
-            if speaker(of: chosen!.cue, within: sentenceStart..<sentenceEnd, excluding: range) == nil
-                && speaker(of: other.0, within: sentenceStart..<sentenceEnd, excluding: range) != nil {
-                chosen = other
+            if chosenSpeaker == nil {
+                let other = chosen!.isAfter ? (before.0, false, before.1) : (after.0, true, after.1)
+                if let otherSpeaker = speaker(of: other.0, within: sentence, excluding: range) {
+                    chosen = other
+                    chosenSpeaker = otherSpeaker
+                }
             }
-        case let (before?, nil): chosen = (before.0, false, before.1)
-        case let (nil, after?): chosen = (after.0, true, after.1)
+        case let (before?, nil):
+            chosen = (before.0, false, before.1)
+            chosenSpeaker = speaker(of: before.0, within: sentence, excluding: range)
+        case let (nil, after?):
+            chosen = (after.0, true, after.1)
+            chosenSpeaker = speaker(of: after.0, within: sentence, excluding: range)
         case (nil, nil): chosen = nil
         }
         if let chosen {
             // `he said, “win this.”` is speech; `the minister called it a “merit system”` is a
             // term the writer holds at a distance.
             let introducedAsSpeech = chosen.isAfter || colonBefore || ownSentence || chosen.gap == 0
-            var speaker = speaker(of: chosen.cue, within: sentenceStart..<sentenceEnd, excluding: range)
+            var speaker = chosenSpeaker
             // `وأضاف: «...»`: a cue that opens its sentence without a subject goes on in the voice
             // the previous sentence names.
             if speaker == nil && !chosen.isAfter && chosen.cue.link(AnnotationLink.source) == nil
@@ -206,7 +217,7 @@ struct SpeakerLinker {
     /// A title or a term in quotation marks (three words at most): no barrier between a quotation
     /// and its cue.
     private func isShortTerm(_ quotation: Quotation) -> Bool {
-        wordCount(quotation.contentRange) <= 3
+        wordCount(quotation.contentRange, stoppingAfter: 3) <= 3
     }
 
     /// The range a provisional quote id (`quote:120-186`) names.
@@ -229,7 +240,7 @@ struct SpeakerLinker {
                 ? source.range.upperBound..<cue.range.lowerBound
                 : cue.range.upperBound..<max(cue.range.upperBound, source.range.lowerBound)
             if between.overlaps(quotation) { continue }
-            let distance = wordCount(between)
+            let distance = wordCount(between, stoppingAfter: Self.maxGapWords)
             guard distance <= Self.maxGapWords else { continue }
             if best == nil || distance < best!.distance { best = (source.id, distance) }
         }
@@ -285,16 +296,32 @@ struct SpeakerLinker {
         return low < sentenceEnds.count ? sentenceEnds[low] : nil
     }
 
-    private func wordCount(_ range: Range<Int>) -> Int {
+    /// Words in `range`; past `limit` words the count stops (at `limit + 1`). ASCII bytes are
+    /// tested as they are, only other scalars decoded.
+    private func wordCount(_ range: Range<Int>, stoppingAfter limit: Int = .max) -> Int {
         var count = 0
         var inWord = false
-        var cursor = UTF8ScalarCursor(utf8, from: range.lowerBound, limit: range.upperBound)
-        while let (scalar, _) = cursor.next() {
-            let isWord = SentenceEnds.isWordScalar(scalar)
-            if isWord && !inWord { count += 1 }
-            inWord = isWord
+        return utf8.withUnsafeBufferPointer { bytes in
+            var i = range.lowerBound
+            while i < range.upperBound {
+                let b = bytes[i]
+                let isWord: Bool
+                if b < 0x80 {
+                    isWord = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+                    i += 1
+                } else {
+                    let (scalar, length) = UTF8ScalarCursor.decode(utf8, at: i)
+                    isWord = SentenceEnds.isWordScalar(scalar)
+                    i += max(1, length)
+                }
+                if isWord && !inWord {
+                    count += 1
+                    if count > limit { return count }
+                }
+                inWord = isWord
+            }
+            return count
         }
-        return count
     }
 
     /// An Arabic verb that ends in its own plural subject (`قالوا`، `يقولون`): the voice is theirs,

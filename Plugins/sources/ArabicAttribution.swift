@@ -19,6 +19,12 @@ struct ArabicAttribution {
     let nameLinks: FormSet
     /// `قال له`، `قالت لي`: the one spoken to.
     let addressees: FormSet
+    /// `وفق`، `حسب`: also "in accordance with"; before one of `conformityNouns` (`وفق جدول زمني`،
+    /// `حسب الحاجة`، `وفقا للقانون`) no one is quoted.
+    let conformityPreps: FormSet
+    let conformityNouns: FormSet
+    /// `حسبما` (حسب + ما), written as one word: the verb after it carries the voice.
+    let hasabama: Int32
     /// `كل من X وY`: "both X and Y".
     let kull: Int32
     let minWord: Int32
@@ -52,6 +58,9 @@ struct ArabicAttribution {
         copulas = c.formSet("copulas")
         nameLinks = c.formSet("nameLinks")
         addressees = c.formSet("addressees")
+        conformityPreps = c.formSet("conformityPreps")
+        conformityNouns = c.formSet("conformityNouns")
+        hasabama = c.formID("حسبما")
         kull = c.formID("كل")
         minWord = c.formID("من")
         places = c.formSet("places")
@@ -76,8 +85,17 @@ struct ArabicAttribution {
             switch cue.category {
             case "prep":
                 var j = cue.tokens.upperBound
+                // `حسبما أفاد مصدر أمني`: as with `بحسب ما`, the verb after it carries the voice.
+                if c.form(cue.tokens.lowerBound) == hasabama && cue.tokens.count == 1 {
+                    if j < sentence.upperBound && c.cueAt[j] >= 0 { continue }
+                    source = j + 1 < sentence.upperBound ? subject(from: j + 1, in: sentence, allowStopFirst: false) : nil
+                    break
+                }
                 // `وفقاً لـ المحللين`: a preposition written apart.
                 if j < sentence.upperBound && standaloneLi.contains(c.form(j)) { j += 1 }
+                // `وفق جدول زمني`، `حسب الحاجة`: a rule or a need, not a voice.
+                if cue.tokens.count == 1 && conformityPreps.contains(c.form(cue.tokens.lowerBound)) && j < sentence.upperBound
+                    && conformsTo(j) { continue }
                 if j + 1 < sentence.upperBound && whatWords.contains(c.form(j)) {
                     // `بحسب ما ذكرت الصحيفة`: when the verb after `ما` is a cue it carries the
                     // attribution itself; otherwise (`وفقا لما ذكره البيت الأبيض`) its subject is
@@ -156,6 +174,39 @@ struct ArabicAttribution {
         return false
     }
 
+    /// The word at `t` is one of `conformityNouns`, also behind the preposition ل (`للقانون`،
+    /// `لاحتياجاتهم`: ل + noun, or لل for ل + the article).
+    private func conformsTo(_ t: Int) -> Bool {
+        let f = c.form(t)
+        if conformityNouns.contains(f) { return true }
+        let bytes = c.text.forms.bytes(Int(f))
+        let lam: [UInt8] = [0xD9, 0x84]
+        guard bytes.count > 4, bytes.prefix(2).elementsEqual(lam) else { return false }
+        var stem = Array(bytes.dropFirst(2))
+        // لل + stem is ل + ال + stem: try the stem with its article, then without.
+        if stem.prefix(2).elementsEqual(lam) {
+            let bare = Array(stem.dropFirst(2))
+            if conformityNouns.contains(normalizedForm: [0xD8, 0xA7] + stem) { return true }
+            stem = bare
+        }
+        // `لاحتياجاتهم`: a possessive suffix on the noun.
+        for candidate in [stem, Self.droppingPronounSuffix(stem)] where conformityNouns.contains(normalizedForm: candidate) {
+            return true
+        }
+        return false
+    }
+
+    /// The word without a possessive pronoun at its end (هم، هما، ها، ه، كم), when a stem of two
+    /// letters or more is left; else the word.
+    static func droppingPronounSuffix(_ word: [UInt8]) -> [UInt8] {
+        let suffixes: [[UInt8]] = [[0xD9, 0x87, 0xD9, 0x85, 0xD8, 0xA7], [0xD9, 0x87, 0xD9, 0x85], [0xD9, 0x87, 0xD8, 0xA7],
+                                   [0xD9, 0x83, 0xD9, 0x85], [0xD9, 0x87]]
+        for suffix in suffixes where word.count >= suffix.count + 4 && word.suffix(suffix.count).elementsEqual(suffix) {
+            return Array(word.dropLast(suffix.count))
+        }
+        return word
+    }
+
     /// The normalized form ends with ا (the accusative of `مؤكدا`، `مشيرا`).
     private func endsWithAlef(_ t: Int) -> Bool {
         let bytes = c.text.forms.bytes(Int(c.form(t)))
@@ -187,12 +238,16 @@ struct ArabicAttribution {
         var sawDefinite = false
         while end < sentence.upperBound && end - first < Self.maxPhrase {
             let token = c.text.tokens[end]
-            // `شبكة "فوكس نيوز" الإخبارية`: a quoted name inside the phrase, closed within a few words.
-            if end > first && quoteMarks.contains(token.form) {
+            // `شبكة "فوكس نيوز" الإخبارية`: a quoted name inside the phrase, closed within a few
+            // words; or the whole name (`بحسب «رويترز»`).
+            if quoteMarks.contains(token.form) && (end > first || allowStopFirst) {
                 var close = end + 1
                 while close < sentence.upperBound && close - end <= 5 && !quoteMarks.contains(c.form(close)) { close += 1 }
                 guard close < sentence.upperBound, close - end <= 5, quoteMarks.contains(c.form(close)), close > end + 1 else { break }
+                // A name that is the whole phrase ends it: `بحسب «رويترز» رغم ...`.
+                let whole = end == first
                 end = close + 1
+                if whole { break }
                 continue
             }
             // `د. محمد العيسى`، `أ.د. سعد`: the full stop of a one-letter title stays in the phrase.

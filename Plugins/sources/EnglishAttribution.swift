@@ -129,15 +129,8 @@ struct EnglishAttribution {
         var lastReport: (sentenceStart: Int, end: Int) = (-1, -1)
         for cue in c.cues {
             let sentence = effectiveSentence(of: cue.tokens.lowerBound)
-            let insideReportedContent = lastReport.sentenceStart == sentence.lowerBound
-            // A subject inside what was just reported (`Stein said she plans ...`), unless a
-            // contrast opens a clause of its own (`..., though she acknowledged it was unlikely`).
-            func isReportedContent(_ subject: Range<Int>) -> Bool {
-                guard insideReportedContent, subject.lowerBound >= lastReport.end else { return false }
-                var k = subject.lowerBound - 1
-                if k > lastReport.end && c.form(k) == comma { k -= 1 }
-                return !(k >= lastReport.end && contrastive.contains(c.form(k)))
-            }
+            // Where what the last report said starts, when this cue's sentence has one (-1: none).
+            let reportedFrom = lastReport.sentenceStart == sentence.lowerBound ? lastReport.end : -1
             let strength = cue.attributes["strength"]
             defer {
                 // Only a voice before its verb (`Stein said she ...`) opens a content after it;
@@ -193,7 +186,7 @@ struct EnglishAttribution {
                 // passing... a subject is required, and no inversion.
                 source = leftSubject(before: cue.tokens.lowerBound, in: sentence)
                 if source == nil { continue }
-                if isReportedContent(source!) { continue }
+                if isReportedContent(source!, from: reportedFrom) { continue }
             default:
                 source = leftSubject(before: cue.tokens.lowerBound, in: sentence)
                 // `Trump is promising`, `Republicans are slamming`: the auxiliary joins the cue.
@@ -213,7 +206,7 @@ struct EnglishAttribution {
                 // that names someone or something that speaks.
                 if strength == "stance" {
                     guard let subject = source, namesSomeone(subject),
-                          !isReportedContent(subject),
+                          !isReportedContent(subject, from: reportedFrom),
                           !(cue.tokens.lowerBound > sentence.lowerBound && infinitive.contains(c.form(cue.tokens.lowerBound - 1))),
                           !isPassive(cue.tokens.lowerBound, in: sentence)
                     else { continue }
@@ -245,7 +238,7 @@ struct EnglishAttribution {
                         continue
                     }
                     // `He said he believes ...`: a verb of the content, not a new voice.
-                    if let subject = source, isReportedContent(subject) { continue }
+                    if let subject = source, isReportedContent(subject, from: reportedFrom) { continue }
                     // `..., arguing that`, `but noted that`: the subject is elided; the
                     // complement alone makes it attribution (a cue without a source).
                     guard let subject = source else {
@@ -279,6 +272,16 @@ struct EnglishAttribution {
         findSpeakerLines(into: &result)
         if result.count > before { result.sort { $0.cue.lowerBound < $1.cue.lowerBound } }
         return result
+    }
+
+    /// A subject inside what was just reported (`Stein said she plans ...`: the content starts at
+    /// `start`, -1 when the sentence reports nothing), unless a contrast opens a clause of its own
+    /// (`..., though she acknowledged it was unlikely`).
+    private func isReportedContent(_ subject: Range<Int>, from start: Int) -> Bool {
+        guard start >= 0, subject.lowerBound >= start else { return false }
+        var k = subject.lowerBound - 1
+        if k > start && c.form(k) == comma { k -= 1 }
+        return !(k >= start && contrastive.contains(c.form(k)))
     }
 
     /// The possessor of a claim noun followed by its content: `Donald Trump’s claim that` →

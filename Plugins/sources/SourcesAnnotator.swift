@@ -371,6 +371,10 @@ struct FormSet {
     let cache: FormSetCache
     let bit: UInt64
     @inline(__always) func contains(_ form: Int32) -> Bool { bit != 0 && cache.bits(of: form) & bit != 0 }
+    /// A normalized word that need not occur in the text (a stem cut out of one of its words).
+    func contains(normalizedForm bytes: [UInt8]) -> Bool {
+        bit != 0 && (cache.layout.bitsOfWord[String(decoding: bytes, as: UTF8.self)] ?? 0) & bit != 0
+    }
 }
 
 /// What both languages share: the text, the pack's matches sorted into cues and source nouns,

@@ -271,6 +271,23 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(f.sources.map(\.text) == ["كل من البحرين وعمان"])
     }
 
+    @Test func arabicInAccordanceWithIsNoAttribution() throws {
+        // `وفق`، `حسب` before a rule or a need: no one is quoted.
+        #expect(try found("وتسير الرحلات وفق جدول زمني محدد.").cues.isEmpty)
+        #expect(try found("وتوزع المساعدات حسب الحاجة.").cues.isEmpty)
+        #expect(try found("ويعامل كل متقدم وفقا للدرجة التي حصل عليها.").cues.isEmpty)
+        #expect(try found("وتختلف الخدمات وفقا لاحتياجاتهم.").cues.isEmpty)
+        // Before a voice it is one: a source noun, or a name in quotation marks that ends the phrase.
+        let f = try found("وبحسب مصادر طبية فإن عدد القتلى ارتفع.")
+        #expect(f.sources.map(\.text) == ["مصادر طبية"])
+        let g = try found("وبحسب «رويترز» رغم تصويت الأعضاء بقي السعر.")
+        #expect(g.sources.map(\.text) == ["«رويترز»"])
+        // `حسبما` + a reporting verb: the verb carries the voice.
+        let h = try found("وقتل شخصان حسبما أفاد مصدر أمني.")
+        #expect(h.cue("حسبما") == nil)
+        #expect(h.cue("أفاد").flatMap(h.sourceText(of:)) == "مصدر أمني")
+    }
+
     @Test func arabicAdverbsEndTheSubject() throws {
         let f = try found("لكنه يضيف فورا أنه لا شيء يوحي بذلك.")
         #expect(f.sources.isEmpty)
