@@ -141,7 +141,7 @@ extension ScholiaServer {
 }
 
 /// Which cues get a diagnostic of their own. A cue linked to a source is named in that source's
-/// diagnostic (`Unnamed source: “officials” (cue: said)`) and pointed at by its related information,
+/// diagnostic (`Unnamed source: “officials” (cue: said)`) and marked by semantic tokens beside it,
 /// so by default only the cues without a source (a dropped subject: `وأضاف أن`) get one.
 enum CueDiagnostics: String, Sendable, Equatable {
     /// Only cues with no `source` link.
