@@ -194,10 +194,11 @@ struct SpeakerLinker {
             let introducedAsSpeech = chosen.isAfter || colonBefore || ownSentence || chosen.gap == 0
             var speaker = chosenSpeaker
             // `وأضاف: «...»`: a cue that opens its sentence without a subject goes on in the voice
-            // the previous sentence names.
+            // the previous sentence names; a plural verb (`قالوا`) is its own voice.
             if speaker == nil && !chosen.isAfter && chosen.cue.link(AnnotationLink.source) == nil
-                && chosen.cue.attributes["category"] == .string("verb") && !Self.carriesPluralSubject(chosen.cue.text)
-                && opensSentence(chosen.cue.range.lowerBound, sentenceStart: sentenceStart),
+                && chosen.cue.attributes["category"] == .string("verb")
+                && opensSentence(chosen.cue.range.lowerBound, sentenceStart: sentenceStart)
+                && !ArabicMorphology.endsInPluralSubject(normalized: TextNormalizer.normalize(chosen.cue.text).utf8),
                 let previous = previousSentence(before: sentenceStart)
             {
                 speaker = speakerNamed(in: previous, earlier: earlier)
@@ -322,12 +323,6 @@ struct SpeakerLinker {
             }
             return count
         }
-    }
-
-    /// An Arabic verb that ends in its own plural subject (`قالوا`، `يقولون`): the voice is theirs,
-    /// not the one the previous sentence names.
-    static func carriesPluralSubject(_ text: String) -> Bool {
-        text.hasSuffix("وا") || text.hasSuffix("ون")
     }
 
     /// Nothing but punctuation, or a conjunction glued to it (`وأضاف`، `فقال`), comes before `offset`

@@ -151,11 +151,7 @@ struct ArabicAttribution {
     }
 
     private func carriesPluralSubject(_ t: Int) -> Bool {
-        let bytes = c.text.forms.bytes(Int(c.form(t)))
-        guard bytes.count >= 8 else { return false }
-        let tail = Array(bytes.suffix(4))
-        // وا (D9 88 D8 A7) or ون (D9 88 D9 86)
-        return tail == [0xD9, 0x88, 0xD8, 0xA7] || tail == [0xD9, 0x88, 0xD9, 0x86]
+        ArabicMorphology.endsInPluralSubject(normalized: c.text.forms.bytes(Int(c.form(t))))
     }
 
     /// Written tanween fath (ً, D9 8B) marks the accusative: an object, not a subject (`يرى حلاً`).

@@ -176,6 +176,18 @@ public enum ArabicMorphology {
         return range.upperBound
     }
 
+    // MARK: Plural subject
+
+    /// A verb that ends in its own plural subject (`قالوا`، `يقولون`: four letters or more ending in
+    /// وا or ون, normalized): in verb-first order a verb before a noun subject stays singular, so the
+    /// voice of such a verb is its own subject, not the noun after it nor one named before.
+    public static func endsInPluralSubject(normalized bytes: some BidirectionalCollection<UInt8>) -> Bool {
+        guard bytes.count >= 8 else { return false }
+        let tail = Array(bytes.suffix(4))
+        // وا (D9 88 D8 A7) or ون (D9 88 D9 86)
+        return tail == [0xD9, 0x88, 0xD8, 0xA7] || tail == [0xD9, 0x88, 0xD9, 0x86]
+    }
+
     // MARK: Verb aspect
 
     /// The likely aspect of a normalized Arabic word, by its shape.

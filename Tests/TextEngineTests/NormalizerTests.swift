@@ -75,6 +75,15 @@ import Testing
         #expect(article?.stemStart == 2)  // the second ل stands for the article
     }
 
+    @Test func pluralSubjectEndings() {
+        for plural in ["قالوا", "يقولون", "وأكدوا"] {
+            #expect(ArabicMorphology.endsInPluralSubject(normalized: TextNormalizer.normalize(plural).utf8), "\(plural)")
+        }
+        for singular in ["قال", "أضاف", "كون", "دعا"] {
+            #expect(!ArabicMorphology.endsInPluralSubject(normalized: TextNormalizer.normalize(singular).utf8), "\(singular)")
+        }
+    }
+
     @Test func verbAspect() {
         for imperfect in ["يكون", "تكون", "يمكن", "نعمل", "سيكون", "ويقول", "يُعتقد", "يرى", "سأكون"] {
             #expect(ArabicMorphology.verbAspect(ofForm: TextNormalizer.normalize(imperfect)) == .imperfect, "\(imperfect)")
