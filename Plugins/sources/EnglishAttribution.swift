@@ -18,6 +18,11 @@ struct EnglishAttribution {
     let contractedPronouns: FormSet
     /// Verbs that are not past forms yet put their subject after them (`says Jones`, `told`).
     let inverting: FormSet
+    /// Verbs whose voice follows them after a comma closing what was said (`..., said Batchelder.`),
+    /// where a noun phrase after `told`, `cited`, `warned` is their object.
+    let invertsAfterContent: FormSet
+    /// `him`, `them`: a pronoun after `to` (`those close to him say`), not a verb.
+    let objectPronouns: FormSet
     /// Words after which a cue's form is a noun (`no doubt`, `more details`) or no new voice
     /// (`Having said that`).
     let nounMarkers: FormSet
@@ -49,6 +54,7 @@ struct EnglishAttribution {
     let into: Int32
     let inWord: Int32
     let that: Int32
+    let who: Int32
     /// `claim`, `claims`: nouns that name what someone said when a content follows.
     let claimNouns: FormSet
     /// `his`, `her`, `their`, `its`.
@@ -66,6 +72,10 @@ struct EnglishAttribution {
     static let maxPhrase = 14
     /// The longest apposition between commas (`Flynn, a top Trump surrogate, said`).
     static let maxApposition = 18
+    /// The longest relative clause between commas (`Dr. Connie Mariano, who as a Navy captain was
+    /// ... and later retired from the service as a rear admiral, said`): `who` marks it, so it may
+    /// run longer than an apposition without swallowing a clause of the writer's.
+    static let maxRelativeClause = 40
 
     /// The direct quotations whose words are someone else's (`SourcesAnnotator` drops the voices
     /// inside them): a cue there neither opens a reported content nor lends its voice.
@@ -83,6 +93,8 @@ struct EnglishAttribution {
         pronouns = c.formSet("pronouns")
         contractedPronouns = c.formSet("contractedPronouns")
         inverting = c.formSet("inverting")
+        invertsAfterContent = c.formSet("invertsAfterContent")
+        objectPronouns = c.formSet("objectPronouns")
         nounMarkers = c.formSet("nounMarkers")
         irregularPast = c.formSet("irregularPast")
         titles = c.formSet("titles")
@@ -111,6 +123,7 @@ struct EnglishAttribution {
         into = id("into")
         inWord = id("in")
         that = id("that")
+        who = id("who")
         claimNouns = c.formSet("claimNouns")
         possessivePronouns = c.formSet("possessivePronouns")
         to = id("to")
@@ -213,10 +226,20 @@ struct EnglishAttribution {
                     result.append(Attribution(cue: range, category: cue.category, source: subject))
                     continue
                 }
-                if source == nil && !endsWith(c.form(cue.tokens.upperBound - 1), .ing)
+                if !endsWith(c.form(cue.tokens.upperBound - 1), .ing)
                     && invertsWithItsSubject(c.form(cue.tokens.upperBound - 1))
                     && invertible(cueStart: cue.tokens.lowerBound, in: sentence) {
-                    source = rightPhrase(from: cue.tokens.upperBound, in: sentence, loose: false)
+                    if source == nil {
+                        source = rightPhrase(from: cue.tokens.upperBound, in: sentence, loose: false)
+                    } else if cue.tokens.lowerBound - 1 > sentence.lowerBound, c.form(cue.tokens.lowerBound - 1) == comma,
+                              cue.tokens.count == 1, invertsAfterContent.contains(c.form(cue.tokens.lowerBound)),
+                              let voice = rightPhrase(from: cue.tokens.upperBound, in: sentence, loose: false),
+                              endsSentence(voice, in: sentence) {
+                        // `..., the losses would outstrip the gains, said Batchelder.`: what stood
+                        // between the commas looked like an apposition, but a voice after the verb
+                        // that closes the sentence makes the clause before it what was said.
+                        source = voice
+                    }
                 }
                 // A weak verb (`added`, `called`) attributes before a complement (`added that`,
                 // `noted,`) or after a subject that names someone (`Cruz called Trump a liar`);
@@ -477,6 +500,14 @@ struct EnglishAttribution {
         inverting.contains(form) || endsWith(form, .ed)
     }
 
+    /// Nothing but the sentence's closing punctuation (or an apposition of it after a comma,
+    /// `said Batchelder, an economist.`) follows the phrase.
+    private func endsSentence(_ phrase: Range<Int>, in sentence: Range<Int>) -> Bool {
+        var k = phrase.upperBound
+        while k < sentence.upperBound, c.text.tokens[k].kind == .punctuation, c.form(k) != comma { k += 1 }
+        return k >= sentence.upperBound || c.form(k) == comma
+    }
+
     /// Inversion (`“...,” said Smith`) happens after a quotation, a comma or at the sentence start,
     /// never after a word (`the plan said to ...`).
     private func invertible(cueStart: Int, in sentence: Range<Int>) -> Bool {
@@ -521,13 +552,21 @@ struct EnglishAttribution {
         }
         guard isNounLike(j) else { return nil }
         let start = walkLeft(from: j, in: sentence)
+        // `to keep details of`, `could leak details to`: a lowercase word right after `to` or a
+        // modal is a verb, not part of a voice; what follows it may still be the voice of a bare
+        // infinitive (`to help people understand`: `people`), `to him` is not a verb.
+        if start > sentence.lowerBound, infinitive.contains(c.form(start - 1)), c.text.tokens[start].kind.isWord,
+           !c.isCapitalized(start), !determiners.contains(c.form(start)), !objectPronouns.contains(c.form(start)),
+           c.noun(at: start) == nil {
+            return start + 1 < end ? trimmed((start + 1)..<end) : nil
+        }
         return trimmed(start..<end)
     }
 
     /// `X, apposition, said`: the noun phrase before the first comma and the apposition.
     private func apposition(endingAt secondComma: Int, in sentence: Range<Int>) -> Range<Int>? {
         var k = secondComma - 1
-        while k > sentence.lowerBound && secondComma - k <= Self.maxApposition {
+        while k > sentence.lowerBound && secondComma - k <= Self.maxRelativeClause {
             let token = c.text.tokens[k]
             if token.form == comma { break }
             // A quotation or another clause mark between the commas: not an apposition.
@@ -537,7 +576,9 @@ struct EnglishAttribution {
             if c.cueAt[k] >= 0 { return nil }
             k -= 1
         }
-        guard k > sentence.lowerBound, c.form(k) == comma, secondComma - k > 1 else { return nil }
+        guard k > sentence.lowerBound, c.form(k) == comma, secondComma - k > 1,
+              secondComma - k - 1 <= Self.maxApposition || c.form(k + 1) == who
+        else { return nil }
         var head = k - 1
         if c.form(head) == closeParen {
             // `Lindsey Graham (R-S.C.), a senator, said`: the name is before the parenthesis.
@@ -597,10 +638,8 @@ struct EnglishAttribution {
         guard j < sentence.upperBound else { return nil }
         let f = c.form(j)
         if pronouns.contains(f) { return j..<(j + 1) }
-        if !loose {
-            guard c.isCapitalized(j) || determiners.contains(f) || c.noun(at: j) != nil else { return nil }
-        }
-        guard isNounLike(j) || determiners.contains(f) else { return nil }
+        // `said of RT`: a preposition opens what the words were about, not a voice.
+        guard isNounLike(j) || determiners.contains(f), loose || !innerPreposition.contains(f) else { return nil }
         var end = j + 1
         while end < sentence.upperBound && end - j < Self.maxPhrase {
             let g = c.form(end)
@@ -616,7 +655,16 @@ struct EnglishAttribution {
             guard isNounLike(end) || determiners.contains(g), !pronouns.contains(g) else { break }
             end += 1
         }
-        if !loose && end < sentence.upperBound && c.text.tokens[end].kind != .punctuation { return nil }
+        if !loose {
+            // After an inverted verb the phrase must look like a subject: it opens with a name, a
+            // determiner or a source noun, or its head is one (`one source on the panel`, `widow
+            // Terry Strada`; not `cited problems in the Middle East`, an object); and it ends at
+            // punctuation, else it was the start of a content.
+            let head = (j..<end).first(where: { innerPreposition.contains(c.form($0)) }) ?? end
+            guard c.isCapitalized(j) || determiners.contains(f) || (j..<head).contains(where: { c.noun(at: $0) != nil || c.isCapitalized($0) })
+            else { return nil }
+            if end < sentence.upperBound && c.text.tokens[end].kind != .punctuation { return nil }
+        }
         return trimmed(j..<end)
     }
 

@@ -351,6 +351,37 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(f.source("Maria Lopez")?.attributes["named"] == .bool(true))
     }
 
+    @Test func anInvertedVoiceAfterWhatWasSaid() throws {
+        // `..., said Batchelder.`: the clause before the comma is what was said, not an apposition
+        // of a subject; the voice is the name after the verb.
+        let f = try found("But for some, the losses would outstrip the gains, said Batchelder.")
+        #expect(f.cue("said").flatMap(f.sourceText) == "Batchelder")
+        // A voice after the verb need not open with a name or an article: a number word, a
+        // lowercase title before the name.
+        let g = try found("“It was a pointless fight,” said one source on the panel.")
+        #expect(g.cue("said").flatMap(g.sourceText) == "one source on the panel")
+        let h = try found("“They are wrong,” said widow Terry Strada.")
+        #expect(h.cue("said").flatMap(h.sourceText) == "widow Terry Strada")
+        // ... but a subject with its apposition keeps its verb when a content follows it.
+        let i = try found("Tom Jones, a senior adviser, said Democrats were ahead.")
+        #expect(i.cue("said").flatMap(i.sourceText) == "Tom Jones, a senior adviser")
+    }
+
+    @Test func aLongRelativeClauseBetweenTheVoiceAndItsVerb() throws {
+        let f = try found("Dr. Jane Roe, who as a Navy captain was the White House physician in the administration of a former president and later retired from the service as a rear admiral, said that the records were complete.")
+        #expect(f.cue("said").flatMap(f.sourceText)?.hasPrefix("Dr. Jane Roe, who as a Navy captain") == true)
+        // A long clause that is not a relative one is not taken for an apposition.
+        let g = try found("Jane Roe, and then in the years after the war when the old administration of the city was replaced and everything changed for good, said the records were complete.")
+        #expect(g.cue("said").flatMap(g.sourceText) == nil)
+    }
+
+    @Test func aVerbAfterToOrAModalIsNoSubject() throws {
+        // `to keep details of`, `could leak details to`: `details` is a noun after a verb, and
+        // the verb is no voice.
+        #expect(try found("She detoured to keep details of her treatment under wraps.").sources.isEmpty)
+        #expect(try found("Nurses who could leak details to reporters were kept away.").sources.isEmpty)
+    }
+
     @Test func apposition() throws {
         let f = try found("Tom Harris, a senior adviser to the mayor, said the budget was balanced.")
         let cue = try #require(f.cue("said"))
