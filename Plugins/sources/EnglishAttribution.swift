@@ -209,8 +209,9 @@ struct EnglishAttribution {
                     && c.text.tokens[before].kind.isWord && skipBeforeCue.contains(c.form(before)) && !be.contains(c.form(before)) {
                     before -= 1
                 }
+                // The participle is the cue's first word (`is calling for`), not its last.
                 if source == nil && before > sentence.lowerBound && progressive.contains(c.form(before))
-                    && endsWith(c.form(cue.tokens.upperBound - 1), .ing),
+                    && endsWith(c.form(cue.tokens.lowerBound), .ing),
                    let subject = leftSubject(before: before, in: sentence) {
                     source = subject
                     range = c.text.tokens[before].start..<range.upperBound
@@ -418,10 +419,22 @@ struct EnglishAttribution {
         }
     }
 
-    /// A subject that names someone: a pronoun, a source noun, or a name.
+    /// A subject that names someone: a pronoun, a source noun, or a name. Its head is the word
+    /// before an apposition (`Clinton, at Monday’s debate,`) or a parenthesis (`McCaskill (D-Mo.)`).
     private func namesSomeone(_ subject: Range<Int>) -> Bool {
-        let last = subject.upperBound - 1
-        return pronouns.contains(c.form(last)) || c.noun(at: last) != nil
+        if headNamesSomeone(subject.upperBound - 1, in: subject) { return true }
+        var head = subject.upperBound - 1
+        if let comma = subject.firstIndex(where: { c.form($0) == comma }), comma > subject.lowerBound {
+            head = comma - 1
+        }
+        if c.form(head) == closeParen, let open = subject.firstIndex(where: { c.form($0) == openParen }), open > subject.lowerBound {
+            head = open - 1
+        }
+        return head != subject.upperBound - 1 && headNamesSomeone(head, in: subject)
+    }
+
+    private func headNamesSomeone(_ last: Int, in subject: Range<Int>) -> Bool {
+        pronouns.contains(c.form(last)) || c.noun(at: last) != nil
             || (c.isCapitalized(last) && !c.text.isSentenceInitial(token: last))
             || (c.isCapitalized(last) && subject.count > 1)
             || (c.isCapitalized(last) && c.names.isName(c.form(last), at: last))
@@ -542,6 +555,8 @@ struct EnglishAttribution {
         if pronouns.contains(f) || contractedPronouns.contains(f) { return j..<(j + 1) }
         if f == comma { return apposition(endingAt: j, in: sentence) }
         let end = j + 1
+        // `Joseph R. Biden Jr. responded`: the full stop of a title after the name.
+        if f == period, j - 1 >= sentence.lowerBound, titles.contains(c.form(j - 1)) { j -= 1 }
         if f == closeParen {
             // `Paul Ryan (R-Wis.) said`: step over the parenthesis.
             var k = j - 1
@@ -610,8 +625,9 @@ struct EnglishAttribution {
                 start = k
                 continue
             }
-            // `Mr.`, `Sen.`: a title's full stop.
-            if f == period, k - 1 >= sentence.lowerBound, titles.contains(c.form(k - 1)) {
+            // `Mr.`, `Sen.`: a title's full stop; `Joseph R. Biden`: an initial's.
+            if f == period, k - 1 >= sentence.lowerBound,
+               titles.contains(c.form(k - 1)) || (c.isCapitalized(k - 1) && c.text.forms.bytes(Int(c.form(k - 1))).count == 1) {
                 start = k
                 continue
             }

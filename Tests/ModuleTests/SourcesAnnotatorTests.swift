@@ -375,6 +375,27 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(g.cue("said").flatMap(g.sourceText) == nil)
     }
 
+    @Test func initialsAndTitlesAfterTheNameStayInTheVoice() throws {
+        let f = try found("Speaking to students, Vice President Joseph R. Biden Jr. responded to the remark.")
+        #expect(f.cue("responded").flatMap(f.sourceText) == "Vice President Joseph R. Biden Jr.")
+        let g = try found("“It is over,” Loretta E. Lynch said.")
+        #expect(g.cue("said").flatMap(g.sourceText) == "Loretta E. Lynch")
+    }
+
+    @Test func theHeadOfAnAppositionOrBeforeAParenthesisNamesTheVoice() throws {
+        // A weak verb needs a voice that names someone: the name before the apposition or the
+        // parenthesis does (the phrase's last word, `debate` or `)`, does not).
+        let f = try found("Trump has targeted her since Clinton, at Monday’s debate, cited his comments.")
+        #expect(f.cue("cited").flatMap(f.sourceText) == "Clinton, at Monday’s debate")
+        let g = try found("In the hearing, Sen. Claire McCaskill (D-Mo.) scolded him.")
+        #expect(g.cue("scolded").flatMap(g.sourceText) == "Sen. Claire McCaskill (D-Mo.)")
+    }
+
+    @Test func aProgressiveBeforeAPhrasalCue() throws {
+        let f = try found("The note was changed to reflect that Fowler is calling for a process to pick a successor.")
+        #expect(f.cue("is calling for").flatMap(f.sourceText) == "Fowler")
+    }
+
     @Test func aVerbAfterToOrAModalIsNoSubject() throws {
         // `to keep details of`, `could leak details to`: `details` is a noun after a verb, and
         // the verb is no voice.
