@@ -535,7 +535,13 @@ struct EnglishAttribution {
         if token.kind == .number { return true }
         guard token.kind.isWord else { return false }
         if c.cueAt[t] >= 0 { return false }
-        if npBreak.contains(token.form) || time.contains(token.form) { return false }
+        if npBreak.contains(token.form) || time.contains(token.form) {
+            // `Theresa May said`: a capitalized word that ends a name is part of it, even when it
+            // is also a modal or a month (in a headline's capitals the next word is capitalized too).
+            return token.flags.contains(.capitalized) && t > 0 && c.text.tokens[t - 1].kind == .word
+                && c.isCapitalized(t - 1) && !c.text.isSentenceInitial(token: t)
+                && (t + 1 >= c.text.tokens.count || !c.isCapitalized(t + 1))
+        }
         // `actually`, `essentially`: adverbs; `isn't`, `we've`: a verb is glued on.
         if !token.flags.contains(.capitalized) && endsWith(token.form, .ly) && !adverbNotLy.contains(token.form) { return false }
         if endsWith(token.form, .clitic) { return false }
@@ -581,6 +587,7 @@ struct EnglishAttribution {
     /// `X, apposition, said`: the noun phrase before the first comma and the apposition.
     private func apposition(endingAt secondComma: Int, in sentence: Range<Int>) -> Range<Int>? {
         var k = secondComma - 1
+        var cueInside = false
         while k > sentence.lowerBound && secondComma - k <= Self.maxRelativeClause {
             let token = c.text.tokens[k]
             if token.form == comma { break }
@@ -588,10 +595,12 @@ struct EnglishAttribution {
             if token.kind == .punctuation && token.form != period && token.form != openParen && token.form != closeParen {
                 return nil
             }
-            if c.cueAt[k] >= 0 { return nil }
+            if c.cueAt[k] >= 0 { cueInside = true }
             k -= 1
         }
-        guard k > sentence.lowerBound, c.form(k) == comma, secondComma - k > 1,
+        // A cue between the commas is a clause of its own, unless a relative pronoun opens it
+        // (`Mr. Obama, who understood that ..., told`).
+        guard k > sentence.lowerBound, c.form(k) == comma, secondComma - k > 1, !cueInside || c.form(k + 1) == who,
               secondComma - k - 1 <= Self.maxApposition || c.form(k + 1) == who
         else { return nil }
         var head = k - 1
@@ -679,7 +688,9 @@ struct EnglishAttribution {
             let head = (j..<end).first(where: { innerPreposition.contains(c.form($0)) }) ?? end
             guard c.isCapitalized(j) || determiners.contains(f) || (j..<head).contains(where: { c.noun(at: $0) != nil || c.isCapitalized($0) })
             else { return nil }
-            if end < sentence.upperBound && c.text.tokens[end].kind != .punctuation { return nil }
+            // `wrote Cameron Easley for Morning Consult`, `said Smith in an interview`: a
+            // preposition may follow the voice too.
+            if end < sentence.upperBound && c.text.tokens[end].kind != .punctuation && !innerPreposition.contains(c.form(end)) { return nil }
         }
         return trimmed(j..<end)
     }

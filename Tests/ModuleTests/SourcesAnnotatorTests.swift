@@ -396,6 +396,29 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(f.cue("is calling for").flatMap(f.sourceText) == "Fowler")
     }
 
+    @Test func aNameThatEndsInAModalOrAMonth() throws {
+        let f = try found("British Prime Minister Theresa May said this week that the country would leave.")
+        #expect(f.cue("said").flatMap(f.sourceText) == "British Prime Minister Theresa May")
+        // In a headline's capitals the next word is capitalized too: `Will` is the modal.
+        let g = try found("Clinton Will Win, Trump Says")
+        #expect(g.cue("Says").flatMap(g.sourceText) == "Trump")
+    }
+
+    @Test func negatedAuxiliariesBeforeTheCue() throws {
+        let f = try found("Donald Trump isn't saying much about debate preparation.")
+        #expect(f.cue("isn't saying").flatMap(f.sourceText) == "Donald Trump")
+        let g = try found("The campaign's aides haven't said much about the debate.")
+        #expect(g.cue("said").flatMap(g.sourceText) == "The campaign's aides")
+    }
+
+    @Test func aRelativeClauseWithACueOfItsOwnAndAVoiceBeforeAPreposition() throws {
+        let f = try found("Mr. Obama, who understood that a push would be fruitless, told his advisers to find a way.")
+        #expect(f.cue("told").flatMap(f.sourceText) == "Mr. Obama, who understood that a push would be fruitless")
+        #expect(f.cue("understood").flatMap(f.sourceText) == "who")
+        let g = try found("“The impact is still small,” wrote Cameron Easley for Morning Consult.")
+        #expect(g.cue("wrote").flatMap(g.sourceText) == "Cameron Easley")
+    }
+
     @Test func aVerbAfterToOrAModalIsNoSubject() throws {
         // `to keep details of`, `could leak details to`: `details` is a noun after a verb, and
         // the verb is no voice.
