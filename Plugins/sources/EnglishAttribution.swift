@@ -463,7 +463,10 @@ struct EnglishAttribution {
         // (`the official said`, `the public felt`) is the subject before a past tense.
         if nounMarkers.contains(f) {
             let cueForm = c.form(t)
-            return !(c.noun(at: t - 1) != nil && (endsWith(cueForm, .ed) || irregularPast.contains(cueForm)))
+            let past = endsWith(cueForm, .ed) || irregularPast.contains(cueForm)
+            // ... and a marker that is also an adverb before a verb (`further details`, but
+            // `Mook further asserted`) is the adverb before a past tense.
+            return !(past && (c.noun(at: t - 1) != nil || skipBeforeCue.contains(f)))
         }
         // `early-morning tweets`, `long-standing ideas`: a compound adjective before a noun.
         if c.text.tokens[t - 1].kind == .word && !c.isCapitalized(t - 1) && c.text.forms.bytes(Int(f)).contains(0x2D) { return true }

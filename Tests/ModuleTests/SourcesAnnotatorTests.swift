@@ -419,6 +419,20 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(g.cue("wrote").flatMap(g.sourceText) == "Cameron Easley")
     }
 
+    @Test func anAdverbThatAlsoMarksANounBeforeAPastTense() throws {
+        // `further details` is a noun; `Mook further asserted` a verb after its adverb.
+        let f = try found("Robby Mook further asserted that the claims were false.")
+        #expect(f.cue("asserted").flatMap(f.sourceText) == "Robby Mook")
+        #expect(try found("There were no further details.").cues.isEmpty)
+    }
+
+    @Test func commonPeopleNounsNameAVoice() throws {
+        // A stance needs a subject that names someone: the pack's people nouns do.
+        let f = try found("Although she was the top student, school administrators decided she should share the honor.")
+        #expect(f.cue("decided").flatMap(f.sourceText) == "school administrators")
+        #expect(f.source("school administrators")?.attributes["type"] == .string("group"))
+    }
+
     @Test func aVerbAfterToOrAModalIsNoSubject() throws {
         // `to keep details of`, `could leak details to`: `details` is a noun after a verb, and
         // the verb is no voice.
