@@ -55,6 +55,7 @@ struct EnglishAttribution {
     let inWord: Int32
     let that: Int32
     let who: Int32
+    let of: Int32
     /// `claim`, `claims`: nouns that name what someone said when a content follows.
     let claimNouns: FormSet
     /// `his`, `her`, `their`, `its`.
@@ -124,6 +125,7 @@ struct EnglishAttribution {
         inWord = id("in")
         that = id("that")
         who = id("who")
+        of = id("of")
         claimNouns = c.formSet("claimNouns")
         possessivePronouns = c.formSet("possessivePronouns")
         to = id("to")
@@ -426,6 +428,9 @@ struct EnglishAttribution {
         var head = subject.upperBound - 1
         if let comma = subject.firstIndex(where: { c.form($0) == comma }), comma > subject.lowerBound {
             head = comma - 1
+        } else if let preposition = subject.firstIndex(where: { c.form($0) == of }), preposition > subject.lowerBound {
+            // `Video of the incident`: the head comes before `of`.
+            head = preposition - 1
         }
         if c.form(head) == closeParen, let open = subject.firstIndex(where: { c.form($0) == openParen }), open > subject.lowerBound {
             head = open - 1
@@ -628,6 +633,11 @@ struct EnglishAttribution {
         while start - 1 >= sentence.lowerBound && j - start < Self.maxPhrase {
             let k = start - 1
             let f = c.form(k)
+            // `A 2014 study by Loyola Law School professor Justin Levitt found`: a document and its author.
+            if f == by, k - 1 >= sentence.lowerBound, c.noun(at: k - 1)?.attributes["type"] == "document" {
+                start = k
+                continue
+            }
             if innerPreposition.contains(f) {
                 // Only between two noun-like words: `spokesman for the campaign`; not after a verb
                 // with its pronoun subject (`I hope in 2017 America says`: the voice is `2017 America`).

@@ -433,6 +433,13 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(f.source("school administrators")?.attributes["type"] == .string("group"))
     }
 
+    @Test func aDocumentWithItsAuthorOrItsSubject() throws {
+        let f = try found("Fraud is rare. A 2014 study by law professor Justin Levitt found 31 incidents of impersonation.")
+        #expect(f.cue("found").flatMap(f.sourceText) == "A 2014 study by law professor Justin Levitt")
+        let g = try found("Video of the incident shows him with his hands in the air.")
+        #expect(g.cue("shows").flatMap(g.sourceText) == "Video of the incident")
+    }
+
     @Test func aVerbAfterToOrAModalIsNoSubject() throws {
         // `to keep details of`, `could leak details to`: `details` is a noun after a verb, and
         // the verb is no voice.
