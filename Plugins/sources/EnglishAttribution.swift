@@ -23,6 +23,9 @@ struct EnglishAttribution {
     let invertsAfterContent: FormSet
     /// `him`, `them`: a pronoun after `to` (`those close to him say`), not a verb.
     let objectPronouns: FormSet
+    /// Plural subjects without a final `s` (`people`, `police`, `we`, `who`), which a bare verb
+    /// form agrees with.
+    let pluralWithoutS: FormSet
     /// Words after which a cue's form is a noun (`no doubt`, `more details`) or no new voice
     /// (`Having said that`).
     let nounMarkers: FormSet
@@ -56,6 +59,8 @@ struct EnglishAttribution {
     let that: Int32
     let who: Int32
     let of: Int32
+    let like: Int32
+    let and: Int32
     /// `claim`, `claims`: nouns that name what someone said when a content follows.
     let claimNouns: FormSet
     /// `his`, `her`, `their`, `its`.
@@ -96,6 +101,7 @@ struct EnglishAttribution {
         inverting = c.formSet("inverting")
         invertsAfterContent = c.formSet("invertsAfterContent")
         objectPronouns = c.formSet("objectPronouns")
+        pluralWithoutS = c.formSet("pluralWithoutS")
         nounMarkers = c.formSet("nounMarkers")
         irregularPast = c.formSet("irregularPast")
         titles = c.formSet("titles")
@@ -126,6 +132,8 @@ struct EnglishAttribution {
         that = id("that")
         who = id("who")
         of = id("of")
+        like = id("like")
+        and = id("and")
         claimNouns = c.formSet("claimNouns")
         possessivePronouns = c.formSet("possessivePronouns")
         to = id("to")
@@ -201,9 +209,12 @@ struct EnglishAttribution {
                 // passing... a subject is required, and no inversion.
                 source = leftSubject(before: cue.tokens.lowerBound, in: sentence)
                 if source == nil { continue }
-                if isReportedContent(source!, from: reportedFrom) { continue }
+                if isReportedContent(source!, from: reportedFrom) || isNounAfterSingular(cue, subject: source!) { continue }
             default:
                 source = leftSubject(before: cue.tokens.lowerBound, in: sentence)
+                // `the insurance lobby`, `Republican support`: a bare form right after a singular
+                // subject does not agree with it; it is the noun of a compound, not a verb.
+                if let subject = source, isNounAfterSingular(cue, subject: subject) { continue }
                 // `Trump is promising`, `Republicans are slamming`: the auxiliary joins the cue.
                 // `Trump is once again questioning`: adverbs may stand between them.
                 var before = cue.tokens.lowerBound - 1
@@ -419,6 +430,42 @@ struct EnglishAttribution {
             guard after >= tokens.count || tokens[after].flags.contains(.paragraphStart) else { continue }
             result.append(Attribution(cue: tokens[t].range, category: "layout", source: start..<end))
         }
+    }
+
+    /// A cue in its bare form (`lobby`, `support`, `fear`: no `-s`, `-ed`, `-ing`, not a past
+    /// like `put`) right after a subject whose head is singular (`the insurance lobby`,
+    /// `Republican support`, `his fear`). English verbs agree with their subject, so the cue is a
+    /// noun there. An auxiliary between them (`Trump would say`) takes the agreement.
+    private func isNounAfterSingular(_ cue: LexiconMatch, subject: Range<Int>) -> Bool {
+        let verb = c.form(cue.tokens.lowerBound)
+        guard subject.upperBound == cue.tokens.lowerBound, c.text.tokens[cue.tokens.lowerBound].kind == .word,
+              !c.shapes.shape(of: verb).contains(.s), !endsWith(verb, .ed), !endsWith(verb, .ing),
+              !irregularPast.contains(verb)
+        else { return false }
+        // `Mr. King and Mr. Schultz say`: coordinated, plural. `advisers to Mr. Obama say`,
+        // `emails combed through by Vox suggest`: the phrase found is the end of a longer subject,
+        // whose head is not known.
+        if subject.contains(where: { conjunctions.contains(c.form($0)) }) { return false }
+        if subject.lowerBound > 0 {
+            let before = c.form(subject.lowerBound - 1)
+            // `China and Russia support`: names joined; `Congress and the insurance lobby`: a
+            // determiner opens a noun phrase of its own, whose number is its head's.
+            if before == and && !determiners.contains(c.form(subject.lowerBound)) { return false }
+            if innerPreposition.contains(before) || before == to || before == by || before == like { return false }
+        }
+        // `they'll say`: the auxiliary glued to the pronoun takes the agreement.
+        if contractedPronouns.contains(c.form(subject.upperBound - 1)) { return false }
+        // The head is before a preposition or an apposition: `advisers to Mr. Obama say`.
+        var head = subject.upperBound - 1
+        if let stop = subject.firstIndex(where: {
+            let f = c.form($0)
+            return innerPreposition.contains(f) || f == to || f == comma || f == openParen
+        }), stop > subject.lowerBound {
+            head = stop - 1
+        }
+        let noun = c.form(head)
+        guard c.text.tokens[head].kind == .word else { return false }
+        return !c.shapes.shape(of: noun).contains(.s) && !pluralWithoutS.contains(noun)
     }
 
     /// A subject that names someone: a pronoun, a source noun, or a name. Its head is the word

@@ -219,6 +219,8 @@ final class FormShapeCache {
         static let clitic = Shape(rawValue: 1 << 3)
         /// `'s` after at least one letter.
         static let possessive = Shape(rawValue: 1 << 4)
+        /// A final `s` after at least one letter (`says`, `officials`).
+        static let s = Shape(rawValue: 1 << 5)
         static let known = Shape(rawValue: 1 << 7)
     }
 
@@ -265,6 +267,7 @@ final class FormShapeCache {
                 shape.insert(.clitic)
             }
             if ends(quote, 0x73) { shape.insert(.possessive) }  // 's
+            if count > 1 && bytes[count - 1] == 0x73 { shape.insert(.s) }  // s
             return shape
         }
         shapes[index] = shape.rawValue

@@ -440,6 +440,20 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(g.cue("shows").flatMap(g.sourceText) == "Video of the incident")
     }
 
+    @Test func aBareFormAfterASingularSubjectIsANoun() throws {
+        // Verbs agree with their subject: `the insurance lobby`, `Republican support` are nouns.
+        #expect(try found("It failed because of opposition by Congress and the insurance lobby.").cues.isEmpty)
+        #expect(try found("Republican support was more solid than before.").cues.isEmpty)
+        // Plural heads, coordinated names, heads before a preposition, auxiliaries agree.
+        let g = try found("Officials in Washington say the talks failed.")
+        #expect(g.cue("say").flatMap(g.sourceText) == "Officials in Washington")
+        let f = try found("But Mr. Grassley and Mr. Leahy say other changes are needed. China and Russia support the government.")
+        #expect(f.cue("say") != nil)
+        #expect(f.cue("support") != nil)
+        #expect(try found("Most people say the plan failed.").cue("say") != nil)
+        #expect(try found("Donald Trump does not want the plan.").cue("want") != nil)
+    }
+
     @Test func aVerbAfterToOrAModalIsNoSubject() throws {
         // `to keep details of`, `could leak details to`: `details` is a noun after a verb, and
         // the verb is no voice.
