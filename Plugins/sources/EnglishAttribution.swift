@@ -26,6 +26,8 @@ struct EnglishAttribution {
     /// Plural subjects without a final `s` (`people`, `police`, `we`, `who`), which a bare verb
     /// form agrees with.
     let pluralWithoutS: FormSet
+    /// `many`, `several`, `few`, `both`: quantifiers that make a plural noun phrase.
+    let pluralQuantifiers: FormSet
     /// Words after which a cue's form is a noun (`no doubt`, `more details`) or no new voice
     /// (`Having said that`).
     let nounMarkers: FormSet
@@ -102,6 +104,7 @@ struct EnglishAttribution {
         invertsAfterContent = c.formSet("invertsAfterContent")
         objectPronouns = c.formSet("objectPronouns")
         pluralWithoutS = c.formSet("pluralWithoutS")
+        pluralQuantifiers = c.formSet("pluralQuantifiers")
         nounMarkers = c.formSet("nounMarkers")
         irregularPast = c.formSet("irregularPast")
         titles = c.formSet("titles")
@@ -214,7 +217,7 @@ struct EnglishAttribution {
                 source = leftSubject(before: cue.tokens.lowerBound, in: sentence)
                 // `the insurance lobby`, `Republican support`: a bare form right after a singular
                 // subject does not agree with it; it is the noun of a compound, not a verb.
-                if let subject = source, isNounAfterSingular(cue, subject: subject) { continue }
+                if let subject = source, isNounAfterSingular(cue, subject: subject) || isNounAfterPlural(cue, subject: subject) { continue }
                 // `Trump is promising`, `Republicans are slamming`: the auxiliary joins the cue.
                 // `Trump is once again questioning`: adverbs may stand between them.
                 var before = cue.tokens.lowerBound - 1
@@ -301,6 +304,10 @@ struct EnglishAttribution {
                     // A poll or a study reports its figures: `the survey found 74 percent`.
                     let document = beforeQuantity && subject.contains { c.noun(at: $0)?.attributes["type"] == "document" }
                     if !beforeComplement && (!namesSomeone || (beforeQuantity && !document)) { continue }
+                    // `mailers and phone calls.`: one bare lowercase word that names nobody, before
+                    // the sentence's end, is the first half of a compound noun, not a voice.
+                    if !namesSomeone && subject.count == 1 && !c.isCapitalized(subject.lowerBound)
+                        && (next >= sentence.upperBound || c.text.tokens[next].kind == .punctuation) { continue }
                 }
             }
             result.append(Attribution(cue: range, category: cue.category, source: source))
@@ -468,6 +475,39 @@ struct EnglishAttribution {
         return !c.shapes.shape(of: noun).contains(.s) && !pluralWithoutS.contains(noun)
     }
 
+    /// The mirror case: a cue in `-s` (`calls`, `reports`) right after a plural lowercase head
+    /// (`too many calls`, `the latest polls reports`) is a plural noun, not a verb agreeing with it.
+    /// Names are left alone (`Reuters reports`, `the Times says` are singular).
+    private func isNounAfterPlural(_ cue: LexiconMatch, subject: Range<Int>) -> Bool {
+        let verb = c.form(cue.tokens.lowerBound)
+        guard subject.upperBound == cue.tokens.lowerBound, c.text.tokens[cue.tokens.lowerBound].kind == .word,
+              c.shapes.shape(of: verb).contains(.s), !endsWithSingularS(verb),
+              !subject.contains(where: { c.isCapitalized($0) })
+        else { return false }
+        if subject.lowerBound > 0 {
+            let before = c.form(subject.lowerBound - 1)
+            if before == and || continuesASubject(before) { return false }
+        }
+        let head = subject.upperBound - 1
+        let noun = c.form(head)
+        guard c.text.tokens[head].kind == .word, !pronouns.contains(noun) else { return false }
+        return pluralQuantifiers.contains(noun) || (c.shapes.shape(of: noun).contains(.s) && !endsWithSingularS(noun))
+    }
+
+    /// A preposition before the phrase found: it may be the end of a longer subject (`a study
+    /// released by a group of researchers`, `among black voters`), whose head is not known.
+    private func continuesASubject(_ before: Int32) -> Bool {
+        innerPreposition.contains(before) || nounAfter.contains(before) || before == like
+    }
+
+    /// `-ss`, `-is`, `-us`: a final `s` that does not make a plural (`press`, `analysis`, `census`).
+    private func endsWithSingularS(_ form: Int32) -> Bool {
+        let bytes = c.text.forms.bytes(Int(form))
+        guard bytes.count >= 2 else { return true }
+        let before = bytes[bytes.index(bytes.endIndex, offsetBy: -2)]
+        return before == UInt8(ascii: "s") || before == UInt8(ascii: "i") || before == UInt8(ascii: "u")
+    }
+
     /// A subject that names someone: a pronoun, a source noun, or a name. Its head is the word
     /// before an apposition (`Clinton, at Monday’s debate,`) or a parenthesis (`McCaskill (D-Mo.)`).
     private func namesSomeone(_ subject: Range<Int>) -> Bool {
@@ -486,7 +526,7 @@ struct EnglishAttribution {
     }
 
     private func headNamesSomeone(_ last: Int, in subject: Range<Int>) -> Bool {
-        pronouns.contains(c.form(last)) || c.noun(at: last) != nil
+        pronouns.contains(c.form(last)) || contractedPronouns.contains(c.form(last)) || c.noun(at: last) != nil
             || (c.isCapitalized(last) && !c.text.isSentenceInitial(token: last))
             || (c.isCapitalized(last) && subject.count > 1)
             || (c.isCapitalized(last) && c.names.isName(c.form(last), at: last))

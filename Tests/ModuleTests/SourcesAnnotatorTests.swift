@@ -454,6 +454,15 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(try found("Donald Trump does not want the plan.").cue("want") != nil)
     }
 
+    @Test func anSFormAfterAPluralOrABareWordIsANoun() throws {
+        #expect(try found("But too many calls today still roll over to backup centers.").cues.isEmpty)
+        #expect(try found("The group will hammer her with negative ads, mailers and phone calls.").cues.isEmpty)
+        // Names ending in `s` are singular; pronouns with their auxiliary still name a voice.
+        let f = try found("Reuters reports that the talks failed.")
+        #expect(f.cue("reports").flatMap(f.sourceText) == "Reuters")
+        #expect(try found("Though he’s heralded plans to tax carried interest, little changed.").cue("heralded") != nil)
+    }
+
     @Test func aVerbAfterToOrAModalIsNoSubject() throws {
         // `to keep details of`, `could leak details to`: `details` is a noun after a verb, and
         // the verb is no voice.
