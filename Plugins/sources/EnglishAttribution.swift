@@ -511,7 +511,7 @@ struct EnglishAttribution {
     /// A subject that names someone: a pronoun, a source noun, or a name. Its head is the word
     /// before an apposition (`Clinton, at Monday’s debate,`) or a parenthesis (`McCaskill (D-Mo.)`).
     private func namesSomeone(_ subject: Range<Int>) -> Bool {
-        if headNamesSomeone(subject.upperBound - 1, in: subject) { return true }
+        if headNamesSomeone(subject.upperBound - 1, phraseLength: subject.count) { return true }
         var head = subject.upperBound - 1
         if let comma = subject.firstIndex(where: { c.form($0) == comma }), comma > subject.lowerBound {
             head = comma - 1
@@ -522,14 +522,16 @@ struct EnglishAttribution {
         if c.form(head) == closeParen, let open = subject.firstIndex(where: { c.form($0) == openParen }), open > subject.lowerBound {
             head = open - 1
         }
-        return head != subject.upperBound - 1 && headNamesSomeone(head, in: subject)
+        return head != subject.upperBound - 1 && headNamesSomeone(head, phraseLength: subject.count)
     }
 
-    private func headNamesSomeone(_ last: Int, in subject: Range<Int>) -> Bool {
-        pronouns.contains(c.form(last)) || contractedPronouns.contains(c.form(last)) || c.noun(at: last) != nil
-            || (c.isCapitalized(last) && !c.text.isSentenceInitial(token: last))
-            || (c.isCapitalized(last) && subject.count > 1)
-            || (c.isCapitalized(last) && c.names.isName(c.form(last), at: last))
+    private func headNamesSomeone(_ last: Int, phraseLength: Int) -> Bool {
+        if pronouns.contains(c.form(last)) || contractedPronouns.contains(c.form(last)) || c.noun(at: last) != nil { return true }
+        guard c.isCapitalized(last) else { return false }
+        // A capital inside a sentence or after other words is a name's. At a sentence start it is
+        // one too (`Trump responded by ...`) unless the text writes the word in lowercase nearby
+        // (`Prices called for caution. The prices rose.`).
+        return !c.text.isSentenceInitial(token: last) || phraseLength > 1 || c.names.isNeverLowercase(c.form(last), at: last)
     }
 
     /// A suffix test on a form, from the per-text shape cache for the suffixes the rules ask about.

@@ -292,10 +292,16 @@ final class NameForms {
 
     init(text: AnalyzedText) { self.text = text }
 
-    func isName(_ form: Int32, at token: Int) -> Bool {
+    /// Written capitalized mid-sentence near `token` and never in lowercase there.
+    func isName(_ form: Int32, at token: Int) -> Bool { evidence(form, at: token, requiringCapital: true) }
+
+    /// Never written in lowercase near `token` (a word seen only at sentence starts counts).
+    func isNeverLowercase(_ form: Int32, at token: Int) -> Bool { evidence(form, at: token, requiringCapital: false) }
+
+    private func evidence(_ form: Int32, at token: Int, requiringCapital: Bool) -> Bool {
         if start.isEmpty { build() }
         let index = Int(form)
-        guard index >= 0 && index + 1 < start.count else { return false }
+        guard index >= 0 && index + 1 < start.count else { return !requiringCapital }
         let paragraph = Int32(text.paragraphIndex(ofToken: token))
         var low = Int(start[index]), high = Int(start[index + 1])
         let end = high
@@ -311,7 +317,7 @@ final class NameForms {
             capitalized = true
             k += 1
         }
-        return capitalized
+        return capitalized || !requiringCapital
     }
 
     private func build() {

@@ -638,5 +638,9 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(text.sourceText(of: try #require(text.cue("called for"))) == "Lopez")
         let common = try found("Prices called for caution. The prices rose.")
         #expect(common.cue("called for") == nil)
+        // A capital at the sentence start the text never writes in lowercase is a name, even
+        // when no other sentence writes it mid-sentence.
+        let alone = try found("The panel debated gun control. Trump responded by citing Chicago.")
+        #expect(alone.cue("responded").flatMap(alone.sourceText) == "Trump")
     }
 }
