@@ -164,7 +164,8 @@ struct EnglishAttribution {
                 if let last = result.last, last.cue.lowerBound >= c.text.tokens[cue.tokens.lowerBound].start,
                    last.category == "verb", strength == "strong",
                    (last.source?.upperBound ?? 0) <= cue.tokens.lowerBound,
-                   quotations.isEmpty || !SourcesAnnotator.isInside(last.cue.lowerBound, quotations) {
+                   quotations.isEmpty || !SourcesAnnotator.isInside(last.cue.lowerBound, quotations),
+                   !(last.source.map { followsAQuotation($0.lowerBound, in: sentence) } ?? false) {
                     lastReport = (sentence.lowerBound, cue.tokens.upperBound)
                 }
             }
@@ -323,6 +324,12 @@ struct EnglishAttribution {
     /// (`..., though she acknowledged it was unlikely`).
     private func isReportedContent(_ subject: Range<Int>, from start: Int) -> Bool {
         guard start >= 0, subject.lowerBound >= start else { return false }
+        // `..., the source added.`: a voice and its verb that close the sentence after a comma
+        // attribute the whole sentence, they are not inside what the sentence reports.
+        if subject.lowerBound - 1 >= start, c.form(subject.lowerBound - 1) == comma,
+           let cueEnd = closingCueEnd(after: subject), endsSentence(cueEnd..<cueEnd, in: c.text.sentences[c.text.sentenceIndex(ofToken: subject.lowerBound)].tokens) {
+            return false
+        }
         var k = subject.lowerBound - 1
         if k > start && c.form(k) == comma { k -= 1 }
         return !(k >= start && contrastive.contains(c.form(k)))
@@ -608,6 +615,22 @@ struct EnglishAttribution {
     /// outpacing`): a past form or one of the pack's `inverting` verbs.
     private func invertsWithItsSubject(_ form: Int32) -> Bool {
         inverting.contains(form) || endsWith(form, .ed)
+    }
+
+    /// `“...,” she said, and ...`: the voice right after a quotation (and its comma) said the
+    /// quotation; what follows its verb is not its content.
+    private func followsAQuotation(_ sourceStart: Int, in sentence: Range<Int>) -> Bool {
+        var k = sourceStart - 1
+        if k > sentence.lowerBound && c.form(k) == comma { k -= 1 }
+        return k > sentence.lowerBound && closingQuote.contains(c.form(k))
+    }
+
+    /// The end of the cue right after a subject (one word or a phrasal cue), if a cue follows it.
+    private func closingCueEnd(after subject: Range<Int>) -> Int? {
+        var k = subject.upperBound
+        while k < c.text.tokens.count, c.text.tokens[k].kind.isWord, skipBeforeCue.contains(c.form(k)) { k += 1 }
+        guard k < c.text.tokens.count, c.cueAt[k] >= 0 else { return nil }
+        return c.cues[Int(c.cueAt[k])].tokens.upperBound
     }
 
     /// Nothing but the sentence's closing punctuation (or an apposition of it after a comma,

@@ -463,6 +463,18 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(try found("Though he’s heralded plans to tax carried interest, little changed.").cue("heralded") != nil)
     }
 
+    @Test func whatAReportCoversInItsSentence() throws {
+        // `..., the source added.` closes the sentence: it attributes all of it, even after a
+        // report whose content the sentence holds.
+        let f = try found("Clinton had told police officials that she didn’t want the escort, but the NYPD overruled that request, the source added.")
+        #expect(f.cue("added").flatMap(f.sourceText) == "the source")
+        // A voice right after a quotation said the quotation; what follows is not its content.
+        let g = try found("“It never crossed my mind,” she said months later, and a reason was the rise of Donald Trump, who had talked about the things she believed.")
+        #expect(g.cue("talked about").flatMap(g.sourceText) == "who")
+        // ... while `Stein said she plans` stays one report.
+        #expect(try found("Stein said she plans to run again.").cue("plans") == nil)
+    }
+
     @Test func aVerbAfterToOrAModalIsNoSubject() throws {
         // `to keep details of`, `could leak details to`: `details` is a noun after a verb, and
         // the verb is no voice.
