@@ -28,6 +28,8 @@ struct EnglishAttribution {
     let pluralWithoutS: FormSet
     /// `many`, `several`, `few`, `both`: quantifiers that make a plural noun phrase.
     let pluralQuantifiers: FormSet
+    /// Words that open an adverbial before the subject even when capitalized (`In 1986,`).
+    let introductory: FormSet
     /// Words after which a cue's form is a noun (`no doubt`, `more details`) or no new voice
     /// (`Having said that`).
     let nounMarkers: FormSet
@@ -63,6 +65,7 @@ struct EnglishAttribution {
     let of: Int32
     let like: Int32
     let and: Int32
+    let which: Int32
     /// `claim`, `claims`: nouns that name what someone said when a content follows.
     let claimNouns: FormSet
     /// `his`, `her`, `their`, `its`.
@@ -105,6 +108,7 @@ struct EnglishAttribution {
         objectPronouns = c.formSet("objectPronouns")
         pluralWithoutS = c.formSet("pluralWithoutS")
         pluralQuantifiers = c.formSet("pluralQuantifiers")
+        introductory = c.formSet("introductory")
         nounMarkers = c.formSet("nounMarkers")
         irregularPast = c.formSet("irregularPast")
         titles = c.formSet("titles")
@@ -137,6 +141,7 @@ struct EnglishAttribution {
         of = id("of")
         like = id("like")
         and = id("and")
+        which = id("which")
         claimNouns = c.formSet("claimNouns")
         possessivePronouns = c.formSet("possessivePronouns")
         to = id("to")
@@ -202,6 +207,13 @@ struct EnglishAttribution {
             switch cue.category {
             case "prep":
                 source = rightPhrase(from: cue.tokens.upperBound, in: sentence, loose: true)
+                // `The court blocked the sale, citing a threat to public health`: what is cited
+                // names nobody, so `citing` is the participle of the clause's own voice.
+                if let cited = source, !namesSomeone(cited), cue.tokens.count == 1, endsWith(c.form(cue.tokens.lowerBound), .ing),
+                   cue.tokens.lowerBound > sentence.lowerBound, c.form(cue.tokens.lowerBound - 1) == comma,
+                   let voice = clauseSubject(before: cue.tokens.lowerBound, in: sentence) {
+                    source = voice
+                }
             case "quoted":
                 // `The paper quoted officials as saying`: the voice is between `quoted` and `as`.
                 let first = cue.segments[0]
@@ -289,8 +301,11 @@ struct EnglishAttribution {
                         let afterConjunction = cue.tokens.lowerBound > sentence.lowerBound
                             && conjunctions.contains(c.form(cue.tokens.lowerBound - 1))
                             && (endsWith(c.form(cue.tokens.lowerBound), .ed) || endsWith(c.form(cue.tokens.lowerBound), .ing))
+                        let participleAfterComma = cue.tokens.lowerBound > sentence.lowerBound
+                            && c.form(cue.tokens.lowerBound - 1) == comma && endsWith(c.form(cue.tokens.lowerBound), .ing)
                         if next < sentence.upperBound, introducesContent.contains(c.form(next)) || afterConjunction {
-                            result.append(Attribution(cue: range, category: cue.category, source: nil))
+                            let voice = afterConjunction || participleAfterComma ? clauseSubject(before: cue.tokens.lowerBound, in: sentence) : nil
+                            result.append(Attribution(cue: range, category: cue.category, source: voice))
                         }
                         continue
                     }
@@ -310,6 +325,10 @@ struct EnglishAttribution {
                     if !namesSomeone && subject.count == 1 && !c.isCapitalized(subject.lowerBound)
                         && (next >= sentence.upperBound || c.text.tokens[next].kind == .punctuation) { continue }
                 }
+            }
+            // `I laughed and said, “...”`: a strong verb after `and` shares the clause's subject.
+            if source == nil, cue.tokens.lowerBound > sentence.lowerBound, c.form(cue.tokens.lowerBound - 1) == and {
+                source = clauseSubject(before: cue.tokens.lowerBound, in: sentence)
             }
             result.append(Attribution(cue: range, category: cue.category, source: source))
         }
@@ -615,6 +634,62 @@ struct EnglishAttribution {
     /// outpacing`): a past form or one of the pack's `inverting` verbs.
     private func invertsWithItsSubject(_ form: Int32) -> Bool {
         inverting.contains(form) || endsWith(form, .ed)
+    }
+
+    /// The subject of the clause a cue with an elided subject continues (`Scott beamed and asked
+    /// the crowd`, `The council made a condemnation and pledged to act`, `The committee is filing
+    /// a complaint, claiming ...`): the noun phrase that opens the sentence, after an opening
+    /// adverbial (`In 1986,`, `On Thursday, however,`), when a verb follows it. Nil when the
+    /// opening is no such phrase, or when another voice or clause stands between.
+    private func clauseSubject(before cueStart: Int, in sentence: Range<Int>) -> Range<Int>? {
+        var k = sentence.lowerBound
+        while k < cueStart && (openingQuote.contains(c.form(k)) || c.text.tokens[k].kind != .word && c.text.tokens[k].kind != .arabicWord) { k += 1 }
+        guard k < cueStart else { return nil }
+        // An opening adverbial up to its comma.
+        if !c.isCapitalized(k) || !isNounLike(k) || introductory.contains(c.form(k)) {
+            var comma = k
+            while comma < cueStart && comma - k < 12 && c.form(comma) != self.comma { comma += 1 }
+            guard comma < cueStart, c.form(comma) == self.comma else { return nil }
+            k = comma + 1
+            // `On Thursday, however,`
+            while k + 1 < cueStart && c.text.tokens[k].kind == .word && !c.isCapitalized(k) && c.form(k + 1) == self.comma { k += 2 }
+        }
+        guard k < cueStart else { return nil }
+        let pronoun = pronouns.contains(c.form(k)) && c.form(k) != who
+        guard pronoun || c.isCapitalized(k) || determiners.contains(c.form(k)) else { return nil }
+        var end = pronoun ? k + 1 : k
+        while !pronoun && end < cueStart && end - k < Self.maxPhrase {
+            let f = c.form(end)
+            let token = c.text.tokens[end]
+            if end > k && pronouns.contains(f) { break }
+            if token.kind == .word && (c.isCapitalized(end) || determiners.contains(f) || c.noun(at: end) != nil
+                                       || (end > k && determiners.contains(c.form(end - 1)) && isNounLike(end))) {
+                if npBreak.contains(f) && !c.isCapitalized(end) { break }
+                end += 1
+                continue
+            }
+            if f == period, end > k, titles.contains(c.form(end - 1)) { end += 1; continue }
+            break
+        }
+        guard end > k, end < cueStart else { return nil }
+        // A verb follows the phrase (a past, a third person, an auxiliary: `beamed`, `makes`,
+        // `has`), maybe after a time (`on Friday`), and no other voice lies before the cue.
+        var after = end
+        while after + 1 < cueStart && (time.contains(c.form(after)) || innerPreposition.contains(c.form(after)))
+                && (time.contains(c.form(after + 1)) || c.text.tokens[after + 1].kind == .number) {
+            after += 2
+        }
+        let verb = c.form(after)
+        guard c.text.tokens[after].kind == .word, !c.isCapitalized(after),
+              endsWith(verb, .ed) || c.shapes.shape(of: verb).contains(.s) || irregularPast.contains(verb)
+                || skipBeforeCue.contains(verb) || be.contains(verb) || infinitive.contains(verb) || verb == who
+        else { return nil }
+        // A relative clause between (`a network that has trafficked in ..., posted`) owns the cue.
+        if (after + 1..<cueStart).contains(where: {
+            let f = c.form($0)
+            return c.cueAt[$0] >= 0 || closingQuote.contains(f) || f == who || f == that || f == which
+        }) { return nil }
+        return trimmed(k..<end)
     }
 
     /// `“...,” she said, and ...`: the voice right after a quotation (and its comma) said the

@@ -475,6 +475,21 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(try found("Stein said she plans to run again.").cue("plans") == nil)
     }
 
+    @Test func aCueWithAnElidedSubjectTakesTheClausesSubject() throws {
+        let f = try found("Scott beamed and asked the crowd to welcome the governor.")
+        #expect(f.cue("asked").flatMap(f.sourceText) == "Scott")
+        let g = try found("The United Nations Security Council on Friday made a strong condemnation of the test and pledged to impose further measures.")
+        #expect(g.cue("pledged").flatMap(g.sourceText) == "The United Nations Security Council")
+        // `citing` what names nobody: the participle of the clause's voice.
+        let h = try found("In 1986, the Supreme Court blocked the sale, citing a threat to public health.")
+        #expect(h.cue("citing").flatMap(h.sourceText) == "the Supreme Court")
+        let i = try found("The paper ran the story, citing unnamed officials.")
+        #expect(i.cue("citing").flatMap(i.sourceText) == "unnamed officials")
+        // A relative clause between owns the cue: no voice from the sentence's start.
+        let j = try found("They are examples of a network that has trafficked in conspiracy theories and presented grim views of the country.")
+        #expect(j.sourceText(of: try #require(j.cue("presented"))) == nil)
+    }
+
     @Test func aVerbAfterToOrAModalIsNoSubject() throws {
         // `to keep details of`, `could leak details to`: `details` is a noun after a verb, and
         // the verb is no voice.
