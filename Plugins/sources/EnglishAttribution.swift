@@ -258,7 +258,8 @@ struct EnglishAttribution {
                 }
                 if !endsWith(c.form(cue.tokens.upperBound - 1), .ing)
                     && invertsWithItsSubject(c.form(cue.tokens.upperBound - 1))
-                    && invertible(cueStart: cue.tokens.lowerBound, in: sentence) {
+                    && invertible(cueStart: cue.tokens.lowerBound, in: sentence,
+                                  afterQuotationOnly: !inverting.contains(c.form(cue.tokens.upperBound - 1))) {
                     if source == nil {
                         source = rightPhrase(from: cue.tokens.upperBound, in: sentence, loose: false)
                     } else if cue.tokens.lowerBound - 1 > sentence.lowerBound, c.form(cue.tokens.lowerBound - 1) == comma,
@@ -718,10 +719,17 @@ struct EnglishAttribution {
 
     /// Inversion (`“...,” said Smith`) happens after a quotation, a comma or at the sentence start,
     /// never after a word (`the plan said to ...`).
-    private func invertible(cueStart: Int, in sentence: Range<Int>) -> Bool {
+    /// `afterQuotationOnly`: a past form that is no verb of saying (`blasted`, `lambasted`)
+    /// inverts only right after a quotation (`“...,” blasted Smith`), not after a dash or a comma
+    /// of the writer's (`— lambasted the plan`: the plan is its object).
+    private func invertible(cueStart: Int, in sentence: Range<Int>, afterQuotationOnly: Bool = false) -> Bool {
         var b = cueStart - 1
         while b >= sentence.lowerBound && c.text.tokens[b].kind == .word && skipBeforeCue.contains(c.form(b)) { b -= 1 }
-        return b < sentence.lowerBound || !c.text.tokens[b].kind.isWord
+        guard b >= sentence.lowerBound else { return !afterQuotationOnly }
+        guard !c.text.tokens[b].kind.isWord else { return false }
+        guard afterQuotationOnly else { return true }
+        if c.form(b) == comma { b -= 1 }
+        return b >= sentence.lowerBound && closingQuote.contains(c.form(b))
     }
 
     /// Noun-like: a capitalized word, a source noun, a number, or a word the break set does not stop.

@@ -490,6 +490,18 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(j.sourceText(of: try #require(j.cue("presented"))) == nil)
     }
 
+    @Test func onlyVerbsOfSayingInvertAfterTheWritersPunctuation() throws {
+        let f = try found("Hillary Clinton — who’s called for tax hikes on the rich — lambasted the plan.")
+        #expect(f.cue("lambasted").flatMap(f.sourceText) != "the plan")
+        #expect(f.cue("called for").flatMap(f.sourceText) == "who")
+        let g = try found("“It is a disgrace,” blasted Jane Roe.")
+        #expect(g.cue("blasted").flatMap(g.sourceText) == "Jane Roe")
+        let h = try found("Debates are not likely to alter the campaign, noted NBC’s Dante Chinni.")
+        #expect(h.cue("noted").flatMap(h.sourceText) == "NBC’s Dante Chinni")
+        let i = try found("It’s denouncing what it calls a coordinated attack.")
+        #expect(i.cue("denouncing").flatMap(i.sourceText) == "It")
+    }
+
     @Test func aVerbAfterToOrAModalIsNoSubject() throws {
         // `to keep details of`, `could leak details to`: `details` is a noun after a verb, and
         // the verb is no voice.
