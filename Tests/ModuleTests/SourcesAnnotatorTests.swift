@@ -431,6 +431,8 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         let f = try found("Although she was the top student, school administrators decided she should share the honor.")
         #expect(f.cue("decided").flatMap(f.sourceText) == "school administrators")
         #expect(f.source("school administrators")?.attributes["type"] == .string("group"))
+        let g = try found("Other major unions, including the American Federation of Teachers, have also endorsed Clinton in the race.")
+        #expect(g.cue("endorsed").flatMap(g.sourceText) == "Other major unions, including the American Federation of Teachers")
     }
 
     @Test func aDocumentWithItsAuthorOrItsSubject() throws {
