@@ -30,6 +30,8 @@ struct EnglishAttribution {
     let pluralQuantifiers: FormSet
     /// Words that open an adverbial before the subject even when capitalized (`In 1986,`).
     let introductory: FormSet
+    /// `number`, `group`, `dozens`: a quantity whose noun comes after `of`.
+    let quantityHeads: FormSet
     /// Words after which a cue's form is a noun (`no doubt`, `more details`) or no new voice
     /// (`Having said that`).
     let nounMarkers: FormSet
@@ -109,6 +111,7 @@ struct EnglishAttribution {
         pluralWithoutS = c.formSet("pluralWithoutS")
         pluralQuantifiers = c.formSet("pluralQuantifiers")
         introductory = c.formSet("introductory")
+        quantityHeads = c.formSet("quantityHeads")
         nounMarkers = c.formSet("nounMarkers")
         irregularPast = c.formSet("irregularPast")
         titles = c.formSet("titles")
@@ -543,8 +546,14 @@ struct EnglishAttribution {
         if let comma = subject.firstIndex(where: { c.form($0) == comma }), comma > subject.lowerBound {
             head = comma - 1
         } else if let preposition = subject.firstIndex(where: { c.form($0) == of }), preposition > subject.lowerBound {
-            // `Video of the incident`: the head comes before `of`.
+            // `Video of the incident`: the head comes before `of`; after a quantity (`a number of
+            // tax experts`, `a group of doctors`) the noun after it is the head.
             head = preposition - 1
+            if quantityHeads.contains(c.form(head)) {
+                var k = preposition + 1
+                while k < subject.upperBound && (determiners.contains(c.form(k)) || (!c.isCapitalized(k) && c.noun(at: k) == nil && k + 1 < subject.upperBound)) { k += 1 }
+                if k < subject.upperBound && headNamesSomeone(k, phraseLength: subject.count) { return true }
+            }
         }
         if c.form(head) == closeParen, let open = subject.firstIndex(where: { c.form($0) == openParen }), open > subject.lowerBound {
             head = open - 1
