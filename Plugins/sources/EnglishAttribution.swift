@@ -212,10 +212,19 @@ struct EnglishAttribution {
                 source = rightPhrase(from: cue.tokens.upperBound, in: sentence, loose: true)
                 // `The court blocked the sale, citing a threat to public health`: what is cited
                 // names nobody, so `citing` is the participle of the clause's own voice.
-                if let cited = source, !namesSomeone(cited), cue.tokens.count == 1, endsWith(c.form(cue.tokens.lowerBound), .ing),
-                   cue.tokens.lowerBound > sentence.lowerBound, c.form(cue.tokens.lowerBound - 1) == comma,
-                   let voice = clauseSubject(before: cue.tokens.lowerBound, in: sentence) {
-                    source = voice
+                // `McConnell said in June, citing the release of prisoners`: the reporting clause's
+                // voice. `Citing a conspiracy theory, Trump accused ...`: the subject after it.
+                if let cited = source, !namesSomeone(cited), cue.tokens.count == 1, endsWith(c.form(cue.tokens.lowerBound), .ing) {
+                    if cue.tokens.lowerBound > sentence.lowerBound, c.form(cue.tokens.lowerBound - 1) == comma {
+                        if let voice = sharedVoice(of: cue, in: sentence, after: result.last, participleOfAnyCategory: true)
+                            ?? clauseSubject(before: cue.tokens.lowerBound, in: sentence) {
+                            source = voice
+                        }
+                    } else if cue.tokens.lowerBound == sentence.lowerBound || openingQuote.contains(c.form(cue.tokens.lowerBound - 1)),
+                              let comma = (cue.tokens.upperBound..<sentence.upperBound).first(where: { c.form($0) == self.comma }),
+                              let voice = clauseSubject(from: comma + 1, before: sentence.upperBound, in: sentence, forward: true) {
+                        source = voice
+                    }
                 }
             case "quoted":
                 // `The paper quoted officials as saying`: the voice is between `quoted` and `as`.
@@ -403,10 +412,12 @@ struct EnglishAttribution {
     /// words (the rest of the reporting clause: its source, a place, a time) may stand between the
     /// previous cue and the comma before the participle; another cue or a quotation there means a
     /// new clause.
-    private func sharedVoice(of cue: LexiconMatch, in sentence: Range<Int>, after last: Attribution?) -> Range<Int>? {
+    private func sharedVoice(of cue: LexiconMatch, in sentence: Range<Int>, after last: Attribution?,
+                             participleOfAnyCategory: Bool = false) -> Range<Int>? {
         guard let last, let voice = last.source, last.category == "verb" || last.category == "belief",
               quotations.isEmpty || !SourcesAnnotator.isInside(last.cue.lowerBound, quotations),
-              cue.category != "prep", cue.category != "quoted", endsWith(c.form(cue.tokens.lowerBound), .ing)
+              participleOfAnyCategory || (cue.category != "prep" && cue.category != "quoted"),
+              endsWith(c.form(cue.tokens.lowerBound), .ing)
         else { return nil }
         let before = cue.tokens.lowerBound - 1
         guard before > sentence.lowerBound, c.form(before) == comma,
@@ -652,7 +663,13 @@ struct EnglishAttribution {
     /// adverbial (`In 1986,`, `On Thursday, however,`), when a verb follows it. Nil when the
     /// opening is no such phrase, or when another voice or clause stands between.
     private func clauseSubject(before cueStart: Int, in sentence: Range<Int>) -> Range<Int>? {
-        var k = sentence.lowerBound
+        clauseSubject(from: sentence.lowerBound, before: cueStart, in: sentence)
+    }
+
+    /// `forward`: the cue came before (`Citing ..., Trump accused`): the phrase starts at `start`
+    /// and nothing after its verb is checked.
+    private func clauseSubject(from start: Int, before cueStart: Int, in sentence: Range<Int>, forward: Bool = false) -> Range<Int>? {
+        var k = start
         while k < cueStart && (openingQuote.contains(c.form(k)) || c.text.tokens[k].kind != .word && c.text.tokens[k].kind != .arabicWord) { k += 1 }
         guard k < cueStart else { return nil }
         // An opening adverbial up to its comma.
@@ -695,7 +712,7 @@ struct EnglishAttribution {
                 || skipBeforeCue.contains(verb) || be.contains(verb) || infinitive.contains(verb) || verb == who
         else { return nil }
         // A relative clause between (`a network that has trafficked in ..., posted`) owns the cue.
-        if (after + 1..<cueStart).contains(where: {
+        if !forward, (after + 1..<cueStart).contains(where: {
             let f = c.form($0)
             return c.cueAt[$0] >= 0 || closingQuote.contains(f) || f == who || f == that || f == which
         }) { return nil }
@@ -763,10 +780,18 @@ struct EnglishAttribution {
     /// The subject left of a cue starting at token `cueStart`.
     func leftSubject(before cueStart: Int, in sentence: Range<Int>) -> Range<Int>? {
         var j = cueStart - 1
-        while j >= sentence.lowerBound, c.text.tokens[j].kind.isWord,
-              skipBeforeCue.contains(c.form(j)) || time.contains(c.form(j))
+        while j >= sentence.lowerBound {
+            if c.text.tokens[j].kind.isWord, skipBeforeCue.contains(c.form(j)) || time.contains(c.form(j))
                 || (!c.isCapitalized(j) && endsWith(c.form(j), .ly) && !adverbNotLy.contains(c.form(j))) {
-            j -= 1
+                j -= 1
+                continue
+            }
+            // `who in 2010 said`: a year after its preposition.
+            if c.text.tokens[j].kind == .number, j - 1 > sentence.lowerBound, innerPreposition.contains(c.form(j - 1)) {
+                j -= 2
+                continue
+            }
+            break
         }
         guard j >= sentence.lowerBound else { return nil }
         let f = c.form(j)

@@ -504,6 +504,22 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(i.cue("denouncing").flatMap(i.sourceText) == "It")
     }
 
+    @Test func citingWhatNamesNobodyIsTheVoicesOwnParticiple() throws {
+        let f = try found("“It has changed for the better,” McConnell said in June 2012, citing the release of prisoners.")
+        #expect(f.cue("citing").flatMap(f.sourceText) == "McConnell")
+        let g = try found("Citing an unfounded conspiracy theory, Trump repeatedly accused his rival's father.")
+        #expect(g.cue("Citing").flatMap(g.sourceText) == "Trump")
+    }
+
+    @Test func aTimeOrAnAdverbBetweenTheVoiceAndItsVerb() throws {
+        let f = try found("He clashed with McConnell, who in 2010 said the goal was to beat Obama.")
+        #expect(f.cue("said").flatMap(f.sourceText) == "who")
+        let g = try found("China and the United States, which together vowed to act, met in Paris.")
+        #expect(g.cue("vowed").flatMap(g.sourceText) == "which")
+        let h = try found("The weeks have gone by. Now Melania seems to have vanished from the trail.")
+        #expect(h.cue("seems").flatMap(h.sourceText) == "Melania")
+    }
+
     @Test func aVerbAfterToOrAModalIsNoSubject() throws {
         // `to keep details of`, `could leak details to`: `details` is a noun after a verb, and
         // the verb is no voice.
