@@ -706,6 +706,7 @@ struct EnglishAttribution {
                 && (time.contains(c.form(after + 1)) || c.text.tokens[after + 1].kind == .number) {
             after += 2
         }
+        guard after < cueStart else { return nil }
         let verb = c.form(after)
         guard c.text.tokens[after].kind == .word, !c.isCapitalized(after),
               endsWith(verb, .ed) || c.shapes.shape(of: verb).contains(.s) || irregularPast.contains(verb)

@@ -509,6 +509,9 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(f.cue("citing").flatMap(f.sourceText) == "McConnell")
         let g = try found("Citing an unfounded conspiracy theory, Trump repeatedly accused his rival's father.")
         #expect(g.cue("Citing").flatMap(g.sourceText) == "Trump")
+        // The text ends where the clause's verb would be: no verb, no voice, and nothing read past it.
+        let h = try found("Citing a theory, Trump on Friday")
+        #expect(h.sourceText(of: try #require(h.cue("Citing"))) == "a theory")
     }
 
     @Test func aTimeOrAnAdverbBetweenTheVoiceAndItsVerb() throws {
@@ -518,6 +521,33 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(g.cue("vowed").flatMap(g.sourceText) == "which")
         let h = try found("The weeks have gone by. Now Melania seems to have vanished from the trail.")
         #expect(h.cue("seems").flatMap(h.sourceText) == "Melania")
+    }
+
+    @Test func wordSoupNeverBreaksTheRules() throws {
+        // The English rules index tokens around a cue in both directions (appositions, clause
+        // subjects, inverted voices, years after prepositions): on arbitrary sequences of the words
+        // and marks they look for, every span stays in the text and every link resolves.
+        let vocabulary = ["said", "says", "told", "added", "citing", "Citing", "and", "who", "which", "that", ",", ".",
+                          ":", "“", "”", "\"", "(", ")", "—", "in", "2010", "on", "Friday", "of", "a", "number", "the",
+                          "The", "Mr.", "R.", "Jr.", "Trump", "officials", "lobby", "calls", "many", "further", "it’s",
+                          "to", "would", "is", "calling", "for", "\n", "\n\n", "according", "Now", "Say", "WALLACE:"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for _ in 0..<300 {
+            let text = (0..<(1 + next(60))).map { _ in vocabulary[next(vocabulary.count)] }.joined(separator: " ")
+            let all = try annotate(text)
+            let ids = Set(all.map(\.id))
+            let utf8 = Array(text.utf8)
+            for annotation in all {
+                // Ranges are UTF-8 offsets; the text they name is the text at them.
+                #expect(annotation.range.lowerBound >= 0 && annotation.range.upperBound <= utf8.count, "in \(text)")
+                #expect(String(decoding: utf8[annotation.range], as: UTF8.self) == annotation.text, "in \(text)")
+                for link in annotation.links { #expect(ids.contains(link.target), "in \(text)") }
+            }
+        }
     }
 
     @Test func aVerbAfterToOrAModalIsNoSubject() throws {
