@@ -672,16 +672,20 @@ struct EnglishAttribution {
         var k = start
         while k < cueStart && (openingQuote.contains(c.form(k)) || c.text.tokens[k].kind != .word && c.text.tokens[k].kind != .arabicWord) { k += 1 }
         guard k < cueStart else { return nil }
-        // An opening adverbial up to its comma.
-        if !c.isCapitalized(k) || !isNounLike(k) || introductory.contains(c.form(k)) {
+        // An opening adverbial up to its comma (`In 1986,`), or several (`In my early 20s, when my
+        // mother mentioned it, I laughed and said`).
+        var adverbials = 0
+        while !(pronouns.contains(c.form(k)) && c.form(k) != who) && !(adverbials > 0 && determiners.contains(c.form(k)))
+                && (!c.isCapitalized(k) || !isNounLike(k) || introductory.contains(c.form(k))) {
+            adverbials += 1
             var comma = k
-            while comma < cueStart && comma - k < 12 && c.form(comma) != self.comma { comma += 1 }
-            guard comma < cueStart, c.form(comma) == self.comma else { return nil }
+            while comma < cueStart && comma - k < 20 && c.form(comma) != self.comma { comma += 1 }
+            guard adverbials <= 3, comma < cueStart, c.form(comma) == self.comma else { return nil }
             k = comma + 1
             // `On Thursday, however,`
             while k + 1 < cueStart && c.text.tokens[k].kind == .word && !c.isCapitalized(k) && c.form(k + 1) == self.comma { k += 2 }
+            guard k < cueStart else { return nil }
         }
-        guard k < cueStart else { return nil }
         let pronoun = pronouns.contains(c.form(k)) && c.form(k) != who
         guard pronoun || c.isCapitalized(k) || determiners.contains(c.form(k)) else { return nil }
         var end = pronoun ? k + 1 : k
@@ -829,8 +833,11 @@ struct EnglishAttribution {
         while k > sentence.lowerBound && secondComma - k <= Self.maxRelativeClause {
             let token = c.text.tokens[k]
             if token.form == comma { break }
-            // A quotation or another clause mark between the commas: not an apposition.
-            if token.kind == .punctuation && token.form != period && token.form != openParen && token.form != closeParen {
+            // A quotation or another clause mark between the commas: not an apposition. (The
+            // apostrophe of a plural possessive, `veterans' families`, is part of a word.)
+            let pluralPossessive = closingQuote.contains(token.form) && !token.flags.contains(.spaceBefore) && k > sentence.lowerBound
+                && c.shapes.shape(of: c.form(k - 1)).contains(.s)
+            if token.kind == .punctuation && token.form != period && token.form != openParen && token.form != closeParen && !pluralPossessive {
                 return nil
             }
             if c.cueAt[k] >= 0 { cueInside = true }
@@ -842,6 +849,8 @@ struct EnglishAttribution {
               secondComma - k - 1 <= Self.maxApposition || c.form(k + 1) == who
         else { return nil }
         var head = k - 1
+        // `Schiff, 56, who has served ..., told`: an age between commas follows the name.
+        if c.text.tokens[head].kind == .number, head - 2 >= sentence.lowerBound, c.form(head - 1) == comma { head -= 2 }
         if c.form(head) == closeParen {
             // `Lindsey Graham (R-S.C.), a senator, said`: the name is before the parenthesis.
             var open = head - 1

@@ -550,6 +550,15 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         }
     }
 
+    @Test func agesPossessivesAndLongAdverbialsAroundTheVoice() throws {
+        let f = try found("Schiff, 56, who has served on the committee for a decade, told reporters the threat was real.")
+        #expect(f.cue("told reporters").flatMap(f.sourceText) == "Schiff, 56, who has served on the committee for a decade")
+        let g = try found("Rucker Culpepper, who runs the effort for military veterans' families, said the ads were wrong.")
+        #expect(g.cue("said").flatMap(g.sourceText) == "Rucker Culpepper, who runs the effort for military veterans' families")
+        let h = try found("In my early 20s, when my mother mentioned the devil to me while driving on the highway, I laughed and said, “I don't believe in the devil.”")
+        #expect(h.cue("said").flatMap(h.sourceText) == "I")
+    }
+
     @Test func aVerbAfterToOrAModalIsNoSubject() throws {
         // `to keep details of`, `could leak details to`: `details` is a noun after a verb, and
         // the verb is no voice.
