@@ -719,9 +719,24 @@ struct EnglishAttribution {
         // A relative clause between (`a network that has trafficked in ..., posted`) owns the cue.
         if !forward, (after + 1..<cueStart).contains(where: {
             let f = c.form($0)
-            return c.cueAt[$0] >= 0 || closingQuote.contains(f) || f == who || f == that || f == which
+            // (A straight mark after a space opens; the mark that closes its term is judged.)
+            let opens = openingQuote.contains(f) && c.text.tokens[$0].flags.contains(.spaceBefore)
+            return c.cueAt[$0] >= 0 || (closingQuote.contains(f) && !opens && !closesAShortTerm($0)) || f == who || f == that || f == which
         }) { return nil }
         return trimmed(k..<end)
+    }
+
+    /// A closing mark of a quoted term of three words at most (`the phrase “Islamic terrorism”`,
+    /// `to “vote your conscience”`): the writer's sentence goes on around it.
+    private func closesAShortTerm(_ token: Int) -> Bool {
+        var k = token - 1
+        var words = 0
+        while k >= 0 && words <= 3 {
+            if openingQuote.contains(c.form(k)) { return words > 0 && (k == 0 || c.text.tokens[k].flags.contains(.spaceBefore) || c.text.tokens[k - 1].kind != .word) }
+            if c.text.tokens[k].kind.isWord { words += 1 } else if c.text.tokens[k].kind == .punctuation { return false }
+            k -= 1
+        }
+        return false
     }
 
     /// `“...,” she said, and ...`: the voice right after a quotation (and its comma) said the

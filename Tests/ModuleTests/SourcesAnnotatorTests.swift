@@ -559,6 +559,16 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(h.cue("said").flatMap(h.sourceText) == "I")
     }
 
+    @Test func aQuotedTermDoesNotHideTheClausesSubject() throws {
+        let f = try found("Trump has used the phrase “Islamic terrorism” often in his campaign, and criticized Obama for it.")
+        #expect(f.cue("criticized").flatMap(f.sourceText) == "Trump")
+        let g = try found("Cruz exhorted Republicans to \"vote your conscience\" and said he stood on principle.")
+        #expect(g.cue("said").flatMap(g.sourceText) == "Cruz")
+        // A quotation of someone's words in between is another voice's: no subject across it.
+        let h = try found("The senator read “a long statement about the state of the party tonight” and then added that it was over.")
+        #expect(h.sourceText(of: try #require(h.cue("added"))) == nil)
+    }
+
     @Test func aVerbAfterToOrAModalIsNoSubject() throws {
         // `to keep details of`, `could leak details to`: `details` is a noun after a verb, and
         // the verb is no voice.
