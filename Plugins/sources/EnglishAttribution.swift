@@ -339,8 +339,11 @@ struct EnglishAttribution {
                         && (next >= sentence.upperBound || c.text.tokens[next].kind == .punctuation) { continue }
                 }
             }
-            // `I laughed and said, “...”`: a strong verb after `and` shares the clause's subject.
-            if source == nil, cue.tokens.lowerBound > sentence.lowerBound, c.form(cue.tokens.lowerBound - 1) == and {
+            // `I laughed and said, “...”`, `Clinton chimed in on Twitter, saying ...`: a strong verb
+            // after `and`, or its participle after a comma, shares the clause's subject.
+            if source == nil, cue.tokens.lowerBound > sentence.lowerBound,
+               c.form(cue.tokens.lowerBound - 1) == and
+                || (c.form(cue.tokens.lowerBound - 1) == comma && endsWith(c.form(cue.tokens.lowerBound), .ing)) {
                 source = clauseSubject(before: cue.tokens.lowerBound, in: sentence)
             }
             result.append(Attribution(cue: range, category: cue.category, source: source))
@@ -693,9 +696,20 @@ struct EnglishAttribution {
             let f = c.form(end)
             let token = c.text.tokens[end]
             if end > k && pronouns.contains(f) { break }
-            if token.kind == .word && (c.isCapitalized(end) || determiners.contains(f) || c.noun(at: end) != nil
+            // `Democratic presidential nominee Hillary Clinton`: a lowercase modifier before a
+            // source noun or a name.
+            let modifier = end > k && end + 1 < cueStart && isNounLike(end) && !c.isCapitalized(end)
+                && !endsWith(f, .ed) && !endsWith(f, .ing) && !irregularPast.contains(f) && !c.shapes.shape(of: f).contains(.s)
+                && (c.noun(at: end + 1) != nil || (c.isCapitalized(end + 1) && c.text.tokens[end + 1].kind == .word))
+            if token.kind == .word && (c.isCapitalized(end) || determiners.contains(f) || c.noun(at: end) != nil || modifier
                                        || (end > k && determiners.contains(c.form(end - 1)) && isNounLike(end))) {
                 if npBreak.contains(f) && !c.isCapitalized(end) { break }
+                end += 1
+                continue
+            }
+            // `A reporter for USA Today`: a preposition before a name joins it.
+            if end > k, innerPreposition.contains(f), end + 1 < cueStart,
+               c.isCapitalized(end + 1) && c.text.tokens[end + 1].kind == .word && !time.contains(c.form(end + 1)) {
                 end += 1
                 continue
             }

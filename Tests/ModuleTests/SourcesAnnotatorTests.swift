@@ -569,6 +569,16 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(h.sourceText(of: try #require(h.cue("added"))) == nil)
     }
 
+    @Test func aParticipleAfterACommaSharesTheClausesSubject() throws {
+        let f = try found("Democratic presidential nominee Hillary Clinton chimed in on Twitter, saying that officials should release the videos.")
+        #expect(f.cue("saying").flatMap(f.sourceText) == "Democratic presidential nominee Hillary Clinton")
+        let g = try found("A reporter for USA Today spotted Stein and her press secretary and reported her presence on Twitter.")
+        #expect(g.cue("reported").flatMap(g.sourceText) == "A reporter for USA Today")
+        // A verb is no modifier of the name after it: the subject stays `Cruz`.
+        let h = try found("Cruz exhorted Republicans to stay home and said he stood on principle.")
+        #expect(h.cue("said").flatMap(h.sourceText) == "Cruz")
+    }
+
     @Test func aVerbAfterToOrAModalIsNoSubject() throws {
         // `to keep details of`, `could leak details to`: `details` is a noun after a verb, and
         // the verb is no voice.
