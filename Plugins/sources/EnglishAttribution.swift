@@ -892,6 +892,12 @@ struct EnglishAttribution {
               c.isCapitalized(head) || c.noun(at: head) != nil || c.isCapitalized(k + 1)
         else { return nil }
         let start = walkLeft(from: head, in: sentence)
+        // `In August, several groups granted ..., saying`: a phrase after an opening preposition
+        // is an adverbial, and what follows its comma the clause, not an apposition.
+        if start > sentence.lowerBound, innerPreposition.contains(c.form(start - 1)),
+           start - 1 == sentence.lowerBound {
+            return nil
+        }
         return trimmed(start..<secondComma)
     }
 

@@ -574,6 +574,9 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(f.cue("saying").flatMap(f.sourceText) == "Democratic presidential nominee Hillary Clinton")
         let g = try found("A reporter for USA Today spotted Stein and her press secretary and reported her presence on Twitter.")
         #expect(g.cue("reported").flatMap(g.sourceText) == "A reporter for USA Today")
+        // An opening `In August,` is an adverbial, not the head of an apposition.
+        let i = try found("In August, several environmental groups granted him an extension on a court order, saying his capital was short.")
+        #expect(i.cue("saying").flatMap(i.sourceText) == "several environmental groups")
         // A verb is no modifier of the name after it: the subject stays `Cruz`.
         let h = try found("Cruz exhorted Republicans to stay home and said he stood on principle.")
         #expect(h.cue("said").flatMap(h.sourceText) == "Cruz")
