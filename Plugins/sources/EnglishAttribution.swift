@@ -339,6 +339,17 @@ struct EnglishAttribution {
                         && (next >= sentence.upperBound || c.text.tokens[next].kind == .punctuation) { continue }
                 }
             }
+            // `The story was being told by The Daily Caller`: a strong verb in the passive has its
+            // agent for a voice; `he was told that ...`: its subject is the one told, not a voice.
+            if strength == "strong", cue.category == "verb", isPassive(cue.tokens.lowerBound, in: sentence) {
+                let after = cue.tokens.upperBound
+                if after + 1 < sentence.upperBound && c.form(after) == by,
+                   let agent = rightPhrase(from: after + 1, in: sentence, loose: false), namesSomeone(agent) {
+                    source = agent
+                } else {
+                    source = nil
+                }
+            }
             // `I laughed and said, “...”`, `Clinton chimed in on Twitter, saying ...`: a strong verb
             // after `and`, or its participle after a comma, shares the clause's subject.
             if source == nil, cue.tokens.lowerBound > sentence.lowerBound,

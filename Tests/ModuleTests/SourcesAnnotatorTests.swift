@@ -311,6 +311,13 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(f.sourceText(of: try #require(f.cue("ذكرت"))) == "شبكة \"فوكس نيوز\" الإخبارية الأمريكية")
     }
 
+    @Test func aStrongVerbInThePassive() throws {
+        let f = try found("However, a different side of the story was being told by The Daily Caller, which found an old story.")
+        #expect(f.cue("told").flatMap(f.sourceText) == "The Daily Caller")
+        let g = try found("The mayor was told that the plan would fail.")
+        #expect(g.sourceText(of: try #require(g.cue("told"))) == nil)
+    }
+
     @Test func aPassiveWithItsAgentAttributesToTheAgent() throws {
         let f = try found("The registration issue was first reported by The Washington Post.")
         #expect(f.sourceText(of: try #require(f.cue("reported"))) == "The Washington Post")
