@@ -68,6 +68,7 @@ struct EnglishAttribution {
     let like: Int32
     let and: Int32
     let which: Int32
+    let whom: Int32
     /// `claim`, `claims`: nouns that name what someone said when a content follows.
     let claimNouns: FormSet
     /// `his`, `her`, `their`, `its`.
@@ -145,6 +146,7 @@ struct EnglishAttribution {
         like = id("like")
         and = id("and")
         which = id("which")
+        whom = id("whom")
         claimNouns = c.formSet("claimNouns")
         possessivePronouns = c.formSet("possessivePronouns")
         to = id("to")
@@ -840,6 +842,10 @@ struct EnglishAttribution {
         }
         guard j >= sentence.lowerBound else { return nil }
         let f = c.form(j)
+        // `family members, many of whom say`: a quantity of the relative pronoun's people.
+        if f == whom || f == which, j - 2 >= sentence.lowerBound, c.form(j - 1) == of, c.noun(at: j - 2) != nil || pluralQuantifiers.contains(c.form(j - 2)) {
+            return (j - 2)..<(j + 1)
+        }
         if pronouns.contains(f) || contractedPronouns.contains(f) { return j..<(j + 1) }
         if f == comma { return apposition(endingAt: j, in: sentence) }
         let end = j + 1

@@ -311,6 +311,11 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(f.sourceText(of: try #require(f.cue("ذكرت"))) == "شبكة \"فوكس نيوز\" الإخبارية الأمريكية")
     }
 
+    @Test func aQuantityOfWhomIsTheVoice() throws {
+        let f = try found("It has not gone over well with the families, many of whom say the claims are wrong.")
+        #expect(f.cue("say").flatMap(f.sourceText) == "many of whom")
+    }
+
     @Test func aStrongVerbInThePassive() throws {
         let f = try found("However, a different side of the story was being told by The Daily Caller, which found an old story.")
         #expect(f.cue("told").flatMap(f.sourceText) == "The Daily Caller")
