@@ -69,6 +69,7 @@ struct EnglishAttribution {
     let and: Int32
     let which: Int32
     let whom: Int32
+    let through: Int32
     /// `claim`, `claims`: nouns that name what someone said when a content follows.
     let claimNouns: FormSet
     /// `his`, `her`, `their`, `its`.
@@ -147,6 +148,7 @@ struct EnglishAttribution {
         and = id("and")
         which = id("which")
         whom = id("whom")
+        through = id("through")
         claimNouns = c.formSet("claimNouns")
         possessivePronouns = c.formSet("possessivePronouns")
         to = id("to")
@@ -868,6 +870,14 @@ struct EnglishAttribution {
            !c.isCapitalized(start), !determiners.contains(c.form(start)), !objectPronouns.contains(c.form(start)),
            c.noun(at: start) == nil {
             return start + 1 < end ? trimmed((start + 1)..<end) : nil
+        }
+        // `Protesters marching through the streets chanted`, `officials meeting in Geneva said`: the
+        // phrase found is where a participle's subject went; the voice is that subject.
+        if start - 3 >= sentence.lowerBound, nounAfter.contains(c.form(start - 1)) || c.form(start - 1) == through,
+           c.text.tokens[start - 2].kind == .word, endsWith(c.form(start - 2), .ing), c.cueAt[start - 2] < 0,
+           c.text.tokens[start - 3].kind.isWord, c.noun(at: start - 3) != nil || c.isCapitalized(start - 3) {
+            let head = start - 3
+            return trimmed(walkLeft(from: head, in: sentence)..<(head + 1))
         }
         return trimmed(start..<end)
     }

@@ -311,6 +311,11 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(f.sourceText(of: try #require(f.cue("ذكرت"))) == "شبكة \"فوكس نيوز\" الإخبارية الأمريكية")
     }
 
+    @Test func theSubjectOfAParticipleBeforeThePhrase() throws {
+        let f = try found("The city was calm. Protesters marching through the streets chanted slogans and kept going.")
+        #expect(f.cue("chanted").flatMap(f.sourceText) == "Protesters")
+    }
+
     @Test func aQuantityOfWhomIsTheVoice() throws {
         let f = try found("It has not gone over well with the families, many of whom say the claims are wrong.")
         #expect(f.cue("say").flatMap(f.sourceText) == "many of whom")
