@@ -70,6 +70,7 @@ struct EnglishAttribution {
     let which: Int32
     let whom: Int32
     let through: Int32
+    let semicolon: Int32
     /// `claim`, `claims`: nouns that name what someone said when a content follows.
     let claimNouns: FormSet
     /// `his`, `her`, `their`, `its`.
@@ -149,6 +150,7 @@ struct EnglishAttribution {
         which = id("which")
         whom = id("whom")
         through = id("through")
+        semicolon = id(";")
         claimNouns = c.formSet("claimNouns")
         possessivePronouns = c.formSet("possessivePronouns")
         to = id("to")
@@ -328,7 +330,11 @@ struct EnglishAttribution {
                     }
                     // `would add`, `to announce`: not (yet) anyone's words.
                     if cue.tokens.lowerBound > sentence.lowerBound && infinitive.contains(c.form(cue.tokens.lowerBound - 1)) { continue }
-                    let next = cue.tokens.upperBound
+                    var next = cue.tokens.upperBound
+                    // `complain bitterly that`: an adverb between the verb and its complement.
+                    while next + 1 < sentence.upperBound, c.text.tokens[next].kind == .word, !c.isCapitalized(next),
+                          endsWith(c.form(next), .ly), !adverbNotLy.contains(c.form(next)),
+                          complement.contains(c.form(next + 1)) { next += 1 }
                     let beforeComplement = next >= sentence.upperBound || complement.contains(c.form(next))
                     let namesSomeone = namesSomeone(subject)
                     // `added 500 jobs`, `reported $3 billion`: a quantity is an object, not a claim.
@@ -381,6 +387,11 @@ struct EnglishAttribution {
             return false
         }
         var k = subject.lowerBound - 1
+        // `... would be more intense — and he noted that`: a dash or a semicolon (and the `and`
+        // after it) ends what was reported; a new clause of the writer's begins.
+        if k >= start && conjunctions.contains(c.form(k)) && k - 1 >= start
+            && (speakerDash.contains(c.form(k - 1)) || c.form(k - 1) == semicolon) { return false }
+        if k >= start && (speakerDash.contains(c.form(k)) || c.form(k) == semicolon) { return false }
         if k > start && c.form(k) == comma { k -= 1 }
         return !(k >= start && contrastive.contains(c.form(k)))
     }

@@ -316,6 +316,16 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(f.cue("chanted").flatMap(f.sourceText) == "Protesters")
     }
 
+    @Test func aDashOrSemicolonEndsWhatWasReported() throws {
+        let f = try found("But Fowler said the politics would be more intense — and he noted that any change would come later.")
+        #expect(f.cue("noted").flatMap(f.sourceText) == "he")
+        let g = try found("Republicans said the timing was not intentional; they learned of it on Friday and disclosed it.")
+        #expect(g.cue("disclosed") != nil)
+        // An adverb between a weak verb and its complement: `complain bitterly that`.
+        let h = try found("Maybe it is to be expected. Companies and individuals complain bitterly that taxes are too high.")
+        #expect(h.cue("complain") != nil)
+    }
+
     @Test func aQuantityOfWhomIsTheVoice() throws {
         let f = try found("It has not gone over well with the families, many of whom say the claims are wrong.")
         #expect(f.cue("say").flatMap(f.sourceText) == "many of whom")
