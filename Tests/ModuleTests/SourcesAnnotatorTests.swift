@@ -557,7 +557,8 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         let vocabulary = ["said", "says", "told", "added", "citing", "Citing", "and", "who", "which", "that", ",", ".",
                           ":", "“", "”", "\"", "(", ")", "—", "in", "2010", "on", "Friday", "of", "a", "number", "the",
                           "The", "Mr.", "R.", "Jr.", "Trump", "officials", "lobby", "calls", "many", "further", "it’s",
-                          "to", "would", "is", "calling", "for", "\n", "\n\n", "according", "Now", "Say", "WALLACE:"]
+                          "to", "would", "is", "calling", "for", "\n", "\n\n", "according", "Now", "Say", "WALLACE:",
+                          "whom", "many", "through", "marching", ";", "was", "being", "by", "bitterly", "56", "veterans", "'"]
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         func next(_ bound: Int) -> Int {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
