@@ -322,8 +322,11 @@ struct EnglishAttribution {
                             && (endsWith(c.form(cue.tokens.lowerBound), .ed) || endsWith(c.form(cue.tokens.lowerBound), .ing))
                         let participleAfterComma = cue.tokens.lowerBound > sentence.lowerBound
                             && c.form(cue.tokens.lowerBound - 1) == comma && endsWith(c.form(cue.tokens.lowerBound), .ing)
-                        if next < sentence.upperBound, introducesContent.contains(c.form(next)) || afterConjunction {
-                            let voice = afterConjunction || participleAfterComma ? clauseSubject(before: cue.tokens.lowerBound, in: sentence) : nil
+                        let voice = afterConjunction || participleAfterComma ? clauseSubject(before: cue.tokens.lowerBound, in: sentence) : nil
+                        // `Trump spoke to industry leaders, promising to lift regulations`: a participle
+                        // after the clause of a named voice says more in that voice, content or not.
+                        if next < sentence.upperBound, introducesContent.contains(c.form(next)) || afterConjunction
+                            || (participleAfterComma && voice.map(namesSomeone) == true) {
                             result.append(Attribution(cue: range, category: cue.category, source: voice))
                         }
                         continue
@@ -392,6 +395,12 @@ struct EnglishAttribution {
         if k >= start && conjunctions.contains(c.form(k)) && k - 1 >= start
             && (speakerDash.contains(c.form(k - 1)) || c.form(k - 1) == semicolon) { return false }
         if k >= start && (speakerDash.contains(c.form(k)) || c.form(k) == semicolon) { return false }
+        // `saying during the debate, “That makes me smart,” when Clinton blasted him`: the report's
+        // content was the quotation, and it has closed.
+        if (start..<subject.lowerBound).contains(where: {
+            closingQuote.contains(c.form($0)) && !(openingQuote.contains(c.form($0)) && c.text.tokens[$0].flags.contains(.spaceBefore))
+                && !closesAShortTerm($0)
+        }) { return false }
         if k > start && c.form(k) == comma { k -= 1 }
         return !(k >= start && contrastive.contains(c.form(k)))
     }

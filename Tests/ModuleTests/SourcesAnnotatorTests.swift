@@ -316,6 +316,16 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(f.cue("chanted").flatMap(f.sourceText) == "Protesters")
     }
 
+    @Test func aParticipleAfterANamedVoicesClauseWithoutAContent() throws {
+        let f = try found("On Thursday, however, Trump spoke to a gathering of industry leaders, promising to lift regulations.")
+        #expect(f.cue("promising").flatMap(f.sourceText) == "Trump")
+    }
+
+    @Test func aQuotedContentEndsWhereItsQuotationCloses() throws {
+        let f = try found("The spot shows Trump saying during the debate, “That makes me smart,” when Clinton blasted him for it.")
+        #expect(f.cue("blasted").flatMap(f.sourceText) == "Clinton")
+    }
+
     @Test func aDashOrSemicolonEndsWhatWasReported() throws {
         let f = try found("But Fowler said the politics would be more intense — and he noted that any change would come later.")
         #expect(f.cue("noted").flatMap(f.sourceText) == "he")
