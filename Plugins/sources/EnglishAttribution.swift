@@ -32,6 +32,8 @@ struct EnglishAttribution {
     let introductory: FormSet
     /// `number`, `group`, `dozens`: a quantity whose noun comes after `of`.
     let quantityHeads: FormSet
+    /// `poll`, `survey`: documents whose figures `in` attributes (`In this poll, Trump rose`).
+    let pollNouns: FormSet
     /// Words after which a cue's form is a noun (`no doubt`, `more details`) or no new voice
     /// (`Having said that`).
     let nounMarkers: FormSet
@@ -115,6 +117,7 @@ struct EnglishAttribution {
         pluralQuantifiers = c.formSet("pluralQuantifiers")
         introductory = c.formSet("introductory")
         quantityHeads = c.formSet("quantityHeads")
+        pollNouns = c.formSet("pollNouns")
         nounMarkers = c.formSet("nounMarkers")
         irregularPast = c.formSet("irregularPast")
         titles = c.formSet("titles")
@@ -374,8 +377,30 @@ struct EnglishAttribution {
         }
         let before = result.count
         findSpeakerLines(into: &result)
+        findPollMentions(into: &result)
         if result.count > before { result.sort { $0.cue.lowerBound < $1.cue.lowerBound } }
         return result
+    }
+
+    /// `In this poll, Trump rose`, `gains in some polls in the Middle West`: `in` before a noun
+    /// phrase headed by a poll or survey attributes the figures to it (the cue is `in`, the voice
+    /// the poll), as `according to` would.
+    private func findPollMentions(into result: inout [Attribution]) {
+        guard pollNouns.bit != 0 else { return }
+        let tokens = c.text.tokens
+        var t = 0
+        while t + 1 < tokens.count {
+            defer { t += 1 }
+            guard tokens[t].form == inWord, c.cueAt[t] < 0 else { continue }
+            let sentence = c.text.sentences[c.text.sentenceIndex(ofToken: t)].tokens
+            guard let phrase = rightPhrase(from: t + 1, in: sentence, loose: true) else { continue }
+            // The poll is the phrase's head: before any preposition inside it.
+            let headEnd = phrase.first(where: { innerPreposition.contains(c.form($0)) && $0 > phrase.lowerBound }) ?? phrase.upperBound
+            guard (phrase.lowerBound..<headEnd).contains(where: { pollNouns.contains(c.form($0)) }),
+                  !result.contains(where: { $0.cue.contains(tokens[t].start) || ($0.source?.contains(t) ?? false) })
+            else { continue }
+            result.append(Attribution(cue: tokens[t].range, category: "prep", source: phrase))
+        }
     }
 
     /// A subject inside what was just reported (`Stein said she plans ...`: the content starts at

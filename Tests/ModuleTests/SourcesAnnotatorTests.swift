@@ -326,6 +326,13 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(f.cue("blasted").flatMap(f.sourceText) == "Clinton")
     }
 
+    @Test func inAPollAttributesItsFigures() throws {
+        let f = try found("In this poll, Trump rose 1 percentage point since Monday.")
+        #expect(f.cue("In").flatMap(f.sourceText) == "this poll")
+        #expect(f.source("this poll")?.attributes["type"] == .string("document"))
+        #expect(try found("He lives in Ohio and votes in every election.").cues.isEmpty)
+    }
+
     @Test func aDashOrSemicolonEndsWhatWasReported() throws {
         let f = try found("But Fowler said the politics would be more intense — and he noted that any change would come later.")
         #expect(f.cue("noted").flatMap(f.sourceText) == "he")
