@@ -562,7 +562,9 @@ struct EnglishAttribution {
             // `China and Russia support`: names joined; `Congress and the insurance lobby`: a
             // determiner opens a noun phrase of its own, whose number is its head's.
             if before == and && !determiners.contains(c.form(subject.lowerBound)) { return false }
-            if innerPreposition.contains(before) || before == to || before == by || before == like { return false }
+            // (A phrase that opens with its determiner is whole: `on a Spanish reality show`.)
+            if innerPreposition.contains(before) || before == to || before == by || before == like,
+               !determiners.contains(c.form(subject.lowerBound)) { return false }
         }
         // `they'll say`: the auxiliary glued to the pronoun takes the agreement.
         if contractedPronouns.contains(c.form(subject.upperBound - 1)) { return false }

@@ -497,6 +497,11 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(f.cue("say") != nil)
         #expect(f.cue("support") != nil)
         #expect(try found("Most people say the plan failed.").cue("say") != nil)
+        // Bare forms of the lexicon's verbs: with a plural voice a verb, after a whole singular
+        // noun phrase a noun (`on a Spanish reality show`).
+        let p = try found("Polls show a close contest. She appeared on a Spanish reality show.")
+        #expect(p.cue("show").flatMap(p.sourceText) == "Polls")
+        #expect(p.cues.count == 1)
         #expect(try found("Donald Trump does not want the plan.").cue("want") != nil)
     }
 
