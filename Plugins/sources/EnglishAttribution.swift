@@ -34,6 +34,8 @@ struct EnglishAttribution {
     let quantityHeads: FormSet
     /// `poll`, `survey`: documents whose figures `in` attributes (`In this poll, Trump rose`).
     let pollNouns: FormSet
+    /// `despite`, `from`, `after`: prepositions before a gerund (`despite admitting`).
+    let gerundPrepositions: FormSet
     /// Words after which a cue's form is a noun (`no doubt`, `more details`) or no new voice
     /// (`Having said that`).
     let nounMarkers: FormSet
@@ -118,6 +120,7 @@ struct EnglishAttribution {
         introductory = c.formSet("introductory")
         quantityHeads = c.formSet("quantityHeads")
         pollNouns = c.formSet("pollNouns")
+        gerundPrepositions = c.formSet("gerundPrepositions")
         nounMarkers = c.formSet("nounMarkers")
         irregularPast = c.formSet("irregularPast")
         titles = c.formSet("titles")
@@ -249,6 +252,12 @@ struct EnglishAttribution {
                 if isReportedContent(source!, from: reportedFrom) || isNounAfterSingular(cue, subject: source!) { continue }
             default:
                 source = leftSubject(before: cue.tokens.lowerBound, in: sentence)
+                // `despite admitting that`, `aside from saying`: a gerund after a preposition has
+                // the clause's subject, not the preposition before it.
+                if cue.tokens.lowerBound > sentence.lowerBound, endsWith(c.form(cue.tokens.lowerBound), .ing),
+                   gerundPrepositions.contains(c.form(cue.tokens.lowerBound - 1)) {
+                    source = clauseSubject(before: cue.tokens.lowerBound - 1, in: sentence)
+                }
                 // `the insurance lobby`, `Republican support`: a bare form right after a singular
                 // subject does not agree with it; it is the noun of a compound, not a verb.
                 if let subject = source, isNounAfterSingular(cue, subject: subject) || isNounAfterPlural(cue, subject: subject) { continue }

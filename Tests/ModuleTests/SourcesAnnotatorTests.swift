@@ -326,6 +326,13 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(f.cue("blasted").flatMap(f.sourceText) == "Clinton")
     }
 
+    @Test func aGerundAfterAPrepositionHasTheClausesSubject() throws {
+        let f = try found("She started off by emphasizing economic fairness.")
+        #expect(f.cue("emphasizing").flatMap(f.sourceText) == "She")
+        let g = try found("He refuses to name appointees, aside from saying he wants a diverse delegation.")
+        #expect(g.cue("saying").flatMap(g.sourceText) != "aside")
+    }
+
     @Test func inAPollAttributesItsFigures() throws {
         let f = try found("In this poll, Trump rose 1 percentage point since Monday.")
         #expect(f.cue("In").flatMap(f.sourceText) == "this poll")
