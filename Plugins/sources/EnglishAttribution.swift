@@ -788,9 +788,21 @@ struct EnglishAttribution {
             break
         }
         guard end > k, end < cueStart else { return nil }
+        // `Dean, a medical doctor, then appeared ...`: an apposition between commas is part of it.
+        if !pronoun, c.form(end) == comma,
+           let close = (end + 1..<min(cueStart, end + 1 + Self.maxApposition)).first(where: { c.form($0) == comma }),
+           close > end + 1, close + 1 < cueStart,
+           !(end + 1..<close).contains(where: { c.cueAt[$0] >= 0 || (c.text.tokens[$0].kind == .punctuation && c.form($0) != period) }) {
+            end = close
+        }
         // A verb follows the phrase (a past, a third person, an auxiliary: `beamed`, `makes`,
         // `has`), maybe after a time (`on Friday`), and no other voice lies before the cue.
-        var after = end
+        var after = end == cueStart ? end : (c.form(end) == comma ? end + 1 : end)
+        while after < cueStart && c.text.tokens[after].kind == .word && skipBeforeCue.contains(c.form(after)) && !be.contains(c.form(after))
+                && !infinitive.contains(c.form(after)) && after + 1 < cueStart && !c.isCapitalized(after)
+                && c.text.tokens[after + 1].kind == .word && !skipBeforeCue.contains(c.form(after + 1)) {
+            after += 1
+        }
         while after + 1 < cueStart && (time.contains(c.form(after)) || innerPreposition.contains(c.form(after)))
                 && (time.contains(c.form(after + 1)) || c.text.tokens[after + 1].kind == .number) {
             after += 2

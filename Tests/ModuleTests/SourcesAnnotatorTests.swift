@@ -634,6 +634,9 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         // An opening `In August,` is an adverbial, not the head of an apposition.
         let i = try found("In August, several environmental groups granted him an extension on a court order, saying his capital was short.")
         #expect(i.cue("saying").flatMap(i.sourceText) == "several environmental groups")
+        // An apposition and an adverb between the clause's subject and its verb.
+        let j = try found("Dean, a medical doctor, then appeared on MSNBC on Tuesday and began by saying he would never diagnose anyone.")
+        #expect(j.cue("saying").flatMap(j.sourceText) == "Dean, a medical doctor")
         // A verb is no modifier of the name after it: the subject stays `Cruz`.
         let h = try found("Cruz exhorted Republicans to stay home and said he stood on principle.")
         #expect(h.cue("said").flatMap(h.sourceText) == "Cruz")
