@@ -401,6 +401,14 @@ struct EnglishAttribution {
         while t + 1 < tokens.count {
             defer { t += 1 }
             guard tokens[t].form == inWord, c.cueAt[t] < 0 else { continue }
+            // Most `in`s have no poll in sight: look a few words on before reading the phrase.
+            var k = t + 1
+            var poll = false
+            while k < tokens.count && k - t <= 8 && tokens[k].kind != .punctuation {
+                if pollNouns.contains(tokens[k].form) { poll = true; break }
+                k += 1
+            }
+            guard poll else { continue }
             let sentence = c.text.sentences[c.text.sentenceIndex(ofToken: t)].tokens
             guard let phrase = rightPhrase(from: t + 1, in: sentence, loose: true) else { continue }
             // The poll is the phrase's head: before any preposition inside it.
