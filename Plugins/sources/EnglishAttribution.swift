@@ -1024,6 +1024,13 @@ struct EnglishAttribution {
                 start = k
                 continue
             }
+            // `the 34-year-old mother`: a hyphen that joins a number to the word after it.
+            if c.text.tokens[k].kind == .punctuation, c.text.forms.bytes(Int(f)) == [0x2D], k - 1 >= sentence.lowerBound,
+               c.text.tokens[k - 1].kind == .number, !c.text.tokens[k].flags.contains(.spaceBefore),
+               !c.text.tokens[k + 1].flags.contains(.spaceBefore) {
+                start = k
+                continue
+            }
             // `Mr.`, `Sen.`: a title's full stop; `Joseph R. Biden`: an initial's.
             if f == period, k - 1 >= sentence.lowerBound,
                titles.contains(c.form(k - 1)) || (c.isCapitalized(k - 1) && c.text.forms.bytes(Int(c.form(k - 1))).count == 1) {

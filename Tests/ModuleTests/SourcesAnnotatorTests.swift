@@ -333,6 +333,14 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(g.cue("saying").flatMap(g.sourceText) != "aside")
     }
 
+    @Test func hyphenatedAgesAndTheMediaAsVoices() throws {
+        let f = try found("When pressed on the plan, the 34-year-old mother of three replied, “It is meant for everyone.”")
+        #expect(f.cue("replied").flatMap(f.sourceText) == "the 34-year-old mother of three")
+        let g = try found("The council met to discuss the test, which state news media claimed now allows a bomb.")
+        #expect(g.cue("claimed").flatMap(g.sourceText) == "state news media")
+        #expect(g.source("state news media")?.attributes["type"] == .string("media"))
+    }
+
     @Test func inAPollAttributesItsFigures() throws {
         let f = try found("In this poll, Trump rose 1 percentage point since Monday.")
         #expect(f.cue("In").flatMap(f.sourceText) == "this poll")
