@@ -91,7 +91,7 @@ struct EnglishAttribution {
     /// The longest noun phrase a source may be, in tokens.
     static let maxPhrase = 14
     /// The longest apposition between commas (`Flynn, a top Trump surrogate, said`).
-    static let maxApposition = 18
+    static let maxApposition = 24
     /// The longest relative clause between commas (`Dr. Connie Mariano, who as a Navy captain was
     /// ... and later retired from the service as a rear admiral, said`): `who` marks it, so it may
     /// run longer than an apposition without swallowing a clause of the writer's.

@@ -333,6 +333,11 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(g.cue("saying").flatMap(g.sourceText) != "aside")
     }
 
+    @Test func aLongTitleBetweenCommas() throws {
+        let f = try found("David Kamin, an outside adviser to the campaign on tax and budget issues and an associate professor at New York University School of Law, said that the campaign was looking closely.")
+        #expect(f.cue("said").flatMap(f.sourceText)?.hasPrefix("David Kamin, an outside adviser") == true)
+    }
+
     @Test func hyphenatedAgesAndTheMediaAsVoices() throws {
         let f = try found("When pressed on the plan, the 34-year-old mother of three replied, “It is meant for everyone.”")
         #expect(f.cue("replied").flatMap(f.sourceText) == "the 34-year-old mother of three")
