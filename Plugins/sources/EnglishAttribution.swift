@@ -977,7 +977,10 @@ struct EnglishAttribution {
         }
         // A cue between the commas is a clause of its own, unless a relative pronoun opens it
         // (`Mr. Obama, who understood that ..., told`).
+        // `Jane Roe, and then in the years after ...,`: a clause that opens with a conjunction or
+        // a contrast is no apposition.
         guard k > sentence.lowerBound, c.form(k) == comma, secondComma - k > 1, !cueInside || c.form(k + 1) == who,
+              !conjunctions.contains(c.form(k + 1)), !contrastive.contains(c.form(k + 1)),
               secondComma - k - 1 <= Self.maxApposition || c.form(k + 1) == who
         else { return nil }
         var head = k - 1
