@@ -314,9 +314,7 @@ struct EnglishAttribution {
                     if isPassive(cue.tokens.lowerBound, in: sentence) {
                         // `has been clarified`, `was charged`: a passive reports nobody's words;
                         // `was first reported by The Washington Post`: the agent is the voice.
-                        let after = cue.tokens.upperBound
-                        if after + 1 < sentence.upperBound && c.form(after) == by,
-                           let agent = rightPhrase(from: after + 1, in: sentence, loose: false), namesSomeone(agent) {
+                        if let agent = passiveAgent(after: cue, in: sentence) {
                             result.append(Attribution(cue: range, category: cue.category, source: agent))
                         }
                         continue
@@ -367,13 +365,7 @@ struct EnglishAttribution {
             // `The story was being told by The Daily Caller`: a strong verb in the passive has its
             // agent for a voice; `he was told that ...`: its subject is the one told, not a voice.
             if strength == "strong", cue.category == "verb", isPassive(cue.tokens.lowerBound, in: sentence) {
-                let after = cue.tokens.upperBound
-                if after + 1 < sentence.upperBound && c.form(after) == by,
-                   let agent = rightPhrase(from: after + 1, in: sentence, loose: false), namesSomeone(agent) {
-                    source = agent
-                } else {
-                    source = nil
-                }
+                source = passiveAgent(after: cue, in: sentence)
             }
             // `I laughed and said, “...”`, `Clinton chimed in on Twitter, saying ...`: a strong verb
             // after `and`, or its participle after a comma, shares the clause's subject.
@@ -395,7 +387,8 @@ struct EnglishAttribution {
     /// phrase headed by a poll or survey attributes the figures to it (the cue is `in`, the voice
     /// the poll), as `according to` would.
     private func findPollMentions(into result: inout [Attribution]) {
-        guard pollNouns.bit != 0 else { return }
+        // Most texts name no poll: a few form lookups spare the scan of every token.
+        guard pollNouns.bit != 0, !c.formSequences("pollNouns").isEmpty else { return }
         let tokens = c.text.tokens
         var t = 0
         while t + 1 < tokens.count {
@@ -844,12 +837,21 @@ struct EnglishAttribution {
         return false
     }
 
+    /// `was first reported by The Washington Post`: the agent after a passive cue, when it names someone.
+    private func passiveAgent(after cue: LexiconMatch, in sentence: Range<Int>) -> Range<Int>? {
+        let after = cue.tokens.upperBound
+        guard after + 1 < sentence.upperBound, c.form(after) == by,
+              let agent = rightPhrase(from: after + 1, in: sentence, loose: false), namesSomeone(agent)
+        else { return nil }
+        return agent
+    }
+
     /// `“...,” she said, and ...`: the voice right after a quotation (and its comma) said the
     /// quotation; what follows its verb is not its content.
-    private func followsAQuotation(_ sourceStart: Int, in sentence: Range<Int>) -> Bool {
-        var k = sourceStart - 1
+    private func followsAQuotation(_ start: Int, in sentence: Range<Int>) -> Bool {
+        var k = start - 1
         if k > sentence.lowerBound && c.form(k) == comma { k -= 1 }
-        return k > sentence.lowerBound && closingQuote.contains(c.form(k))
+        return k >= sentence.lowerBound && closingQuote.contains(c.form(k))
     }
 
     /// The end of the cue right after a subject (one word or a phrasal cue), if a cue follows it.
@@ -878,9 +880,7 @@ struct EnglishAttribution {
         while b >= sentence.lowerBound && c.text.tokens[b].kind == .word && skipBeforeCue.contains(c.form(b)) { b -= 1 }
         guard b >= sentence.lowerBound else { return !afterQuotationOnly }
         guard !c.text.tokens[b].kind.isWord else { return false }
-        guard afterQuotationOnly else { return true }
-        if c.form(b) == comma { b -= 1 }
-        return b >= sentence.lowerBound && closingQuote.contains(c.form(b))
+        return !afterQuotationOnly || followsAQuotation(b + 1, in: sentence)
     }
 
     /// Noun-like: a capitalized word, a source noun, a number, or a word the break set does not stop.
