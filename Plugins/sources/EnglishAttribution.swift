@@ -71,6 +71,10 @@ struct EnglishAttribution {
     let of: Int32
     let like: Int32
     let and: Int32
+    let or: Int32
+    let slash: Int32
+    let one: Int32
+    let from: Int32
     let which: Int32
     let whom: Int32
     let through: Int32
@@ -153,6 +157,10 @@ struct EnglishAttribution {
         of = id("of")
         like = id("like")
         and = id("and")
+        or = id("or")
+        slash = id("/")
+        one = id("one")
+        from = id("from")
         which = id("which")
         whom = id("whom")
         through = id("through")
@@ -295,7 +303,7 @@ struct EnglishAttribution {
                     } else if cue.tokens.lowerBound - 1 > sentence.lowerBound, c.form(cue.tokens.lowerBound - 1) == comma,
                               cue.tokens.count == 1, invertsAfterContent.contains(c.form(cue.tokens.lowerBound)),
                               let voice = rightPhrase(from: cue.tokens.upperBound, in: sentence, loose: false),
-                              endsSentence(voice, in: sentence) {
+                              endsSentence(voice, in: sentence), !hasPastVerb(voice) {
                         // `..., the losses would outstrip the gains, said Batchelder.`: what stood
                         // between the commas looked like an apposition, but a voice after the verb
                         // that closes the sentence makes the clause before it what was said.
@@ -397,16 +405,35 @@ struct EnglishAttribution {
             // Most `in`s have no poll in sight: look a few words on before reading the phrase.
             var k = t + 1
             var poll = false
-            while k < tokens.count && k - t <= 8 && tokens[k].kind != .punctuation {
+            while k < tokens.count && k - t <= 10 && (tokens[k].kind != .punctuation || tokens[k].form == slash) {
                 if pollNouns.contains(tokens[k].form) { poll = true; break }
                 k += 1
             }
             guard poll else { continue }
             let sentence = c.text.sentences[c.text.sentenceIndex(ofToken: t)].tokens
-            guard let phrase = rightPhrase(from: t + 1, in: sentence, loose: true) else { continue }
-            // The poll is the phrase's head: before any preposition inside it.
-            let headEnd = phrase.first(where: { innerPreposition.contains(c.form($0)) && $0 > phrase.lowerBound }) ?? phrase.upperBound
-            guard (phrase.lowerBound..<headEnd).contains(where: { pollNouns.contains(c.form($0)) }),
+            guard var phrase = rightPhrase(from: t + 1, in: sentence, loose: true) else { continue }
+            // `in online and snap polls`, `in the Post/ABC News poll`: words joined by a
+            // conjunction or a slash go on modifying the poll ahead; the phrase runs on to it.
+            while phrase.upperBound <= k, phrase.upperBound + 1 < sentence.upperBound,
+                  c.form(phrase.upperBound) == slash || c.form(phrase.upperBound) == and || c.form(phrase.upperBound) == or,
+                  let more = rightPhrase(from: phrase.upperBound + 1, in: sentence, loose: true),
+                  more.lowerBound == phrase.upperBound + 1 {
+                phrase = phrase.lowerBound..<more.upperBound
+            }
+            // The poll is the phrase's head: before any preposition inside it, or after the `of`
+            // of a part (`one of the first post-debate polls`, `some of the polls`).
+            var headStart = phrase.lowerBound
+            if phrase.count > 2, c.form(phrase.lowerBound + 1) == of,
+               tokens[phrase.lowerBound].kind == .number || pluralQuantifiers.contains(c.form(phrase.lowerBound))
+                || determiners.contains(c.form(phrase.lowerBound)) || c.form(phrase.lowerBound) == one {
+                headStart = phrase.lowerBound + 2
+            }
+            let headEnd = phrase.first(where: { innerPreposition.contains(c.form($0)) && $0 > headStart }) ?? phrase.upperBound
+            // ... and the poll ends the head, or a participle follows it (`polls taken after`); a
+            // poll that modifies another noun (`the poll station`, `poll workers`) names no poll.
+            guard let pollAt = (headStart..<headEnd).last(where: { pollNouns.contains(c.form($0)) }),
+                  pollAt + 1 == headEnd || endsWith(c.form(pollAt + 1), .ed) || irregularPast.contains(c.form(pollAt + 1))
+                    || c.form(pollAt + 1) == slash,
                   !result.contains(where: { $0.cue.contains(tokens[t].start) || ($0.source?.contains(t) ?? false) })
             else { continue }
             result.append(Attribution(cue: tokens[t].range, category: "prep", source: phrase))
@@ -986,6 +1013,10 @@ struct EnglishAttribution {
         var head = k - 1
         // `Schiff, 56, who has served ..., told`: an age between commas follows the name.
         if c.text.tokens[head].kind == .number, head - 2 >= sentence.lowerBound, c.form(head - 1) == comma { head -= 2 }
+        // `Ashton, Md., who ...`: the full stop of an abbreviation ends the word before it.
+        if c.form(head) == period, head - 1 > sentence.lowerBound, c.text.tokens[head - 1].kind.isWord, c.isCapitalized(head - 1) {
+            head -= 1
+        }
         if c.form(head) == closeParen {
             // `Lindsey Graham (R-S.C.), a senator, said`: the name is before the parenthesis.
             var open = head - 1
@@ -997,7 +1028,8 @@ struct EnglishAttribution {
         guard c.text.tokens[head].kind.isWord, isNounLike(head),
               c.isCapitalized(head) || c.noun(at: head) != nil || c.isCapitalized(k + 1)
         else { return nil }
-        let start = walkLeft(from: head, in: sentence)
+        var start = walkLeft(from: head, in: sentence)
+        if let name = nameBeforeHometown(start, in: sentence) { start = name }
         // `In August, several groups granted ..., saying`: a phrase after an opening preposition
         // is an adverbial, and what follows its comma the clause, not an apposition.
         if start > sentence.lowerBound, innerPreposition.contains(c.form(start - 1)),
@@ -1005,6 +1037,35 @@ struct EnglishAttribution {
             return nil
         }
         return trimmed(start..<secondComma)
+    }
+
+    /// `Johnnie Wilson, of Springfield, Va., said`, `Donna Rawlings, 59, of Ashton, Md., who ...`:
+    /// a home town between commas (with its state, and an age before it) follows a name. Given the
+    /// first token of the phrase before an apposition, the first token of that name, or nil when
+    /// the phrase is no home town.
+    private func nameBeforeHometown(_ start: Int, in sentence: Range<Int>) -> Int? {
+        var town = start
+        // The state after its town: `of Ashton, Md.`.
+        if town - 2 > sentence.lowerBound, c.form(town - 1) == comma, c.isCapitalized(town),
+           c.text.tokens[town - 2].kind.isWord, c.isCapitalized(town - 2) {
+            let before = walkLeft(from: town - 2, in: sentence)
+            if before - 1 > sentence.lowerBound, c.form(before - 1) == of || c.form(before - 1) == from { town = before }
+        }
+        guard c.isCapitalized(town), town - 3 >= sentence.lowerBound,
+              c.form(town - 1) == of || c.form(town - 1) == from, c.form(town - 2) == comma
+        else { return nil }
+        var nameEnd = town - 3
+        if c.text.tokens[nameEnd].kind == .number, nameEnd - 2 >= sentence.lowerBound, c.form(nameEnd - 1) == comma { nameEnd -= 2 }
+        guard c.text.tokens[nameEnd].kind.isWord, c.isCapitalized(nameEnd) else { return nil }
+        return walkLeft(from: nameEnd, in: sentence)
+    }
+
+    /// Whether a past form follows the first word of `phrase` (`the event brought back memories`,
+    /// `the plan failed`): a clause, not a voice, however noun-like its other words look.
+    private func hasPastVerb(_ phrase: Range<Int>) -> Bool {
+        phrase.dropFirst().contains { t in
+            c.text.tokens[t].kind == .word && !c.isCapitalized(t) && (endsWith(c.form(t), .ed) || irregularPast.contains(c.form(t)))
+        }
     }
 
     /// The first token of the noun phrase ending at `j`.

@@ -353,6 +353,28 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(try found("He lives in Ohio and votes in every election.").cues.isEmpty)
     }
 
+    @Test func aPollPhraseRunsOverSlashesConjunctionsAndParts() throws {
+        let slash = try found("In the latest Gazette/Channel 9 News state poll, Ruiz led by four points.")
+        #expect(slash.cue("In").flatMap(slash.sourceText) == "the latest Gazette/Channel 9 News state poll")
+        let joined = try found("The mayor fared well in online and phone polls taken after the forum.")
+        #expect(joined.cue("in").flatMap(joined.sourceText)?.hasPrefix("online and phone polls") == true)
+        let part = try found("She saw no gain in one of the first tracking polls to appear.")
+        #expect(part.cue("in").flatMap(part.sourceText) == "one of the first tracking polls")
+        // A poll that only modifies the head names no poll: `the poll station`, `poll workers`.
+        #expect(try found("He waited in one of the rooms of the poll station.").cues.isEmpty)
+        #expect(try found("Volunteers worked in long poll worker shifts.").cues.isEmpty)
+    }
+
+    @Test func aHomeTownAndAnAgeBetweenCommasFollowTheName() throws {
+        let town = try found("Maria Lopez, of Dayton, Ohio, said the vote was close.")
+        #expect(town.cue("said").flatMap(town.sourceText) == "Maria Lopez, of Dayton, Ohio")
+        let age = try found("Ana Ruiz, 61, of Laurel, Md., who stood in line for hours, said the wait was worth it.")
+        #expect(age.cue("said").flatMap(age.sourceText)?.hasPrefix("Ana Ruiz, 61, of Laurel, Md.") == true)
+        // What follows `said` there is a clause (a past verb in it), never an inverted voice.
+        let clause = try found("Ana Ruiz, 61, said the meeting brought back memories of her youth.")
+        #expect(clause.cue("said").flatMap(clause.sourceText) == "Ana Ruiz, 61")
+    }
+
     @Test func aDashOrSemicolonEndsWhatWasReported() throws {
         let f = try found("But Fowler said the politics would be more intense — and he noted that any change would come later.")
         #expect(f.cue("noted").flatMap(f.sourceText) == "he")
