@@ -75,6 +75,9 @@ struct EnglishAttribution {
     let slash: Int32
     let one: Int32
     let from: Int32
+    let on: Int32
+    let raisingVerbs: FormSet
+    let goForms: FormSet
     let which: Int32
     let whom: Int32
     let through: Int32
@@ -161,6 +164,9 @@ struct EnglishAttribution {
         slash = id("/")
         one = id("one")
         from = id("from")
+        on = id("on")
+        raisingVerbs = c.formSet("raisingVerbs")
+        goForms = c.formSet("goForms")
         which = id("which")
         whom = id("whom")
         through = id("through")
@@ -212,13 +218,15 @@ struct EnglishAttribution {
             // `(Reporting by Jane Roe; Editing by ...)`: a credit line, not an attribution.
             if cue.tokens.upperBound < sentence.upperBound && c.form(cue.tokens.upperBound) == by
                 && endsWith(c.form(cue.tokens.upperBound - 1), .ing) { continue }
+            // `Trump’s claim that ...`, `his earlier claim that ...`: the noun names a claim and its
+            // content, and the possessor is the voice.
+            if let owner = claimOwner(of: cue, in: sentence) {
+                result.append(Attribution(cue: range, category: "noun", source: owner))
+                continue
+            }
             // `Friday's tweets`, `the president's claims`, `his plans`: a noun, not a verb.
-            if cue.category != "prep" && cue.category != "quoted" && followsDeterminer(cue.tokens.lowerBound, in: sentence) {
-                // ... but `Trump’s claim that ...`, `his claim that ...`: the noun names a claim and
-                // its content, and the possessor is the voice.
-                if let owner = claimOwner(of: cue, in: sentence) {
-                    result.append(Attribution(cue: range, category: "noun", source: owner))
-                }
+            if cue.category != "prep" && cue.category != "quoted" && followsDeterminer(cue.tokens.lowerBound, in: sentence)
+                && !(c.form(cue.tokens.lowerBound - 1) == to && raisedVoice(of: cue, in: sentence) != nil) {
                 continue
             }
             // `DuVernay said, emphasizing why ...`: a participle right after a reporting clause is
@@ -260,6 +268,9 @@ struct EnglishAttribution {
                 if isReportedContent(source!, from: reportedFrom) || isNounAfterSingular(cue, subject: source!) { continue }
             default:
                 source = leftSubject(before: cue.tokens.lowerBound, in: sentence)
+                // `he appeared to suggest`, `Sanders went on to say`: the voice of the verb before `to`.
+                let raised = source == nil ? raisedVoice(of: cue, in: sentence) : nil
+                if raised != nil { source = raised }
                 // `despite admitting that`, `aside from saying`: a gerund after a preposition has
                 // the clause's subject, not the preposition before it.
                 if cue.tokens.lowerBound > sentence.lowerBound, endsWith(c.form(cue.tokens.lowerBound), .ing),
@@ -288,7 +299,7 @@ struct EnglishAttribution {
                 if strength == "stance" {
                     guard let subject = source, namesSomeone(subject),
                           !isReportedContent(subject, from: reportedFrom),
-                          !(cue.tokens.lowerBound > sentence.lowerBound && infinitive.contains(c.form(cue.tokens.lowerBound - 1))),
+                          raised != nil || !(cue.tokens.lowerBound > sentence.lowerBound && infinitive.contains(c.form(cue.tokens.lowerBound - 1))),
                           !isPassive(cue.tokens.lowerBound, in: sentence)
                     else { continue }
                     result.append(Attribution(cue: range, category: cue.category, source: subject))
@@ -350,7 +361,7 @@ struct EnglishAttribution {
                         continue
                     }
                     // `would add`, `to announce`: not (yet) anyone's words.
-                    if cue.tokens.lowerBound > sentence.lowerBound && infinitive.contains(c.form(cue.tokens.lowerBound - 1)) { continue }
+                    if raised == nil && cue.tokens.lowerBound > sentence.lowerBound && infinitive.contains(c.form(cue.tokens.lowerBound - 1)) { continue }
                     var next = cue.tokens.upperBound
                     // `complain bitterly that`: an adverb between the verb and its complement.
                     while next + 1 < sentence.upperBound, c.text.tokens[next].kind == .word, !c.isCapitalized(next),
@@ -953,6 +964,7 @@ struct EnglishAttribution {
         }
         if pronouns.contains(f) || contractedPronouns.contains(f) { return j..<(j + 1) }
         if f == comma { return apposition(endingAt: j, in: sentence) }
+        if isDash(j) { return dashApposition(endingAt: j, in: sentence) }
         let end = j + 1
         // `Joseph R. Biden Jr. responded`: the full stop of a title after the name.
         if f == period, j - 1 >= sentence.lowerBound, titles.contains(c.form(j - 1)) { j -= 1 }
@@ -1037,6 +1049,63 @@ struct EnglishAttribution {
             return nil
         }
         return trimmed(start..<secondComma)
+    }
+
+    /// `he appeared to suggest`, `Stumpf seemed to blame`, `Sanders went on to say`, `..., going on
+    /// to contrast`: a verb that passes its subject on to the infinitive after it (raising); that
+    /// subject is the voice of a cue after `to`. (`plans to announce`, `wants to say`: a voice's
+    /// intentions, not yet words, stay out.)
+    private func raisedVoice(of cue: LexiconMatch, in sentence: Range<Int>) -> Range<Int>? {
+        let t = cue.tokens.lowerBound
+        guard t - 2 > sentence.lowerBound, c.form(t - 1) == to else { return nil }
+        var verb = t - 2
+        if c.form(verb) == on && goForms.contains(c.form(verb - 1)) {
+            verb -= 1
+        } else if !raisingVerbs.contains(c.form(verb)) {
+            return nil
+        }
+        if verb - 1 > sentence.lowerBound, c.form(verb - 1) == comma, endsWith(c.form(verb), .ing) {
+            return clauseSubject(before: verb, in: sentence)
+        }
+        return leftSubject(before: verb, in: sentence)
+    }
+
+    /// A dash of the writer's: `—`, `–`, `―`, or a hyphen standing alone (`--`, ` - `).
+    private func isDash(_ t: Int) -> Bool {
+        let form = c.form(t)
+        return speakerDash.contains(form) || (c.text.tokens[t].kind == .punctuation && c.text.forms.bytes(Int(form)) == [0x2D])
+    }
+
+    /// `Kall -- co-editor of a book about the debates -- said`, `The transcript–published by the
+    /// Post–shows`: an apposition between dashes, which may hold commas of its own; the voice is
+    /// the phrase before it with the apposition.
+    private func dashApposition(endingAt closing: Int, in sentence: Range<Int>) -> Range<Int>? {
+        var k = closing
+        while k - 1 > sentence.lowerBound && isDash(k - 1) { k -= 1 }
+        let inner = k
+        var cueAt: Int?
+        k -= 1
+        while k > sentence.lowerBound && inner - k <= Self.maxApposition {
+            if isDash(k) { break }
+            let token = c.text.tokens[k]
+            // A quotation, a clause mark or a cue between the dashes: an aside, not an apposition.
+            if token.kind == .punctuation && token.form != comma && token.form != period
+                && token.form != openParen && token.form != closeParen { return nil }
+            if c.cueAt[k] >= 0 { cueAt = k }
+            k -= 1
+        }
+        guard k > sentence.lowerBound, isDash(k), inner - k > 1 else { return nil }
+        // A participle may open it (`–published by the Post–`); any other cue makes it a clause.
+        if let cue = cueAt {
+            let form = c.form(cue)
+            guard cue == k + 1, endsWith(form, .ed) || endsWith(form, .ing) || irregularPast.contains(form) else { return nil }
+        }
+        var head = k - 1
+        while head > sentence.lowerBound && isDash(head) { head -= 1 }
+        guard c.text.tokens[head].kind.isWord, isNounLike(head) else { return nil }
+        let start = walkLeft(from: head, in: sentence)
+        guard namesSomeone(start..<(head + 1)) else { return nil }
+        return trimmed(start..<(closing + 1))
     }
 
     /// `Johnnie Wilson, of Springfield, Va., said`, `Donna Rawlings, 59, of Ashton, Md., who ...`:

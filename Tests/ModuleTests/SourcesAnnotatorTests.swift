@@ -365,6 +365,29 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(try found("Volunteers worked in long poll worker shifts.").cues.isEmpty)
     }
 
+    @Test func anAppositionBetweenDashes() throws {
+        let f = try found("Lee -- a co-author of the study, a survey of rural clinics -- said the results surprised her.")
+        #expect(f.cue("said").flatMap(f.sourceText) == "Lee -- a co-author of the study, a survey of rural clinics")
+        let g = try found("The audit of the agency–released by the state auditor–shows that costs doubled.")
+        #expect(g.cue("shows").flatMap(g.sourceText) == "The audit of the agency–released by the state auditor")
+        // A clause between the dashes (a cue of its own) is an aside, not the voice's apposition.
+        let h = try found("The mayor -- the council said -- noted that costs doubled.")
+        #expect(h.cue("noted").flatMap(h.sourceText) != "The mayor -- the council said")
+    }
+
+    @Test func aRaisingVerbPassesItsSubjectToTheCue() throws {
+        let f = try found("At the rally he appeared to suggest that the vote was rigged.")
+        #expect(f.cue("suggest").flatMap(f.sourceText) == "he")
+        // `plans to`, `wants to`: intentions, not yet words.
+        let g = try found("At the rally he wanted to suggest that the vote was rigged.")
+        #expect(g.cue("suggest") == nil)
+    }
+
+    @Test func aClaimWithAnAdjectiveAfterItsOwner() throws {
+        let f = try found("The video contradicts his earlier claim that the driver had fled.")
+        #expect(f.cue("claim").flatMap(f.sourceText) == "his")
+    }
+
     @Test func aHomeTownAndAnAgeBetweenCommasFollowTheName() throws {
         let town = try found("Maria Lopez, of Dayton, Ohio, said the vote was close.")
         #expect(town.cue("said").flatMap(town.sourceText) == "Maria Lopez, of Dayton, Ohio")
