@@ -76,6 +76,8 @@ struct EnglishAttribution {
     let one: Int32
     let from: Int32
     let on: Int32
+    let worth: Int32
+    let without: Int32
     let raisingVerbs: FormSet
     let goForms: FormSet
     let which: Int32
@@ -165,6 +167,8 @@ struct EnglishAttribution {
         one = id("one")
         from = id("from")
         on = id("on")
+        worth = id("worth")
+        without = id("without")
         raisingVerbs = c.formSet("raisingVerbs")
         goForms = c.formSet("goForms")
         which = id("which")
@@ -213,6 +217,10 @@ struct EnglishAttribution {
                 || (cue.tokens.upperBound + 1 < sentence.upperBound && c.form(cue.tokens.upperBound) == inWord
                     && c.form(cue.tokens.upperBound + 1) == to)) { continue }
             if summons(after: cue, in: sentence) { continue }
+            // `It is worth noting that`, `it goes without saying that`: the writer's own remark.
+            if cue.tokens.lowerBound - 1 > sentence.lowerBound, endsWith(c.form(cue.tokens.lowerBound), .ing),
+               c.form(cue.tokens.lowerBound - 1) == worth
+                || (c.form(cue.tokens.lowerBound - 1) == without && goForms.contains(c.form(cue.tokens.lowerBound - 2))) { continue }
             // `Do you know where ...?`, `you know,`: a question or a filler, not a claim.
             if isQuestionOrFiller(cue.tokens, in: sentence) { continue }
             // `(Reporting by Jane Roe; Editing by ...)`: a credit line, not an attribution.
@@ -271,6 +279,21 @@ struct EnglishAttribution {
                 // `he appeared to suggest`, `Sanders went on to say`: the voice of the verb before `to`.
                 let raised = source == nil ? raisedVoice(of: cue, in: sentence) : nil
                 if raised != nil { source = raised }
+                // `Clinton spoke out about the death of Terence Crutcher in Tulsa, arguing that`, `it
+                // issued a policy paper welcoming the plan`: a participle after the clause's object
+                // (after its comma, or after an object that names nobody) is the subject's.
+                // `the Security Council issued a statement calling`: after the object of a past
+                // verb, the voice is that verb's subject.
+                if let object = source, object.lowerBound > sentence.lowerBound, endsWith(c.form(cue.tokens.lowerBound), .ing) {
+                    // (`released an ad this week showing`: a time may stand between.)
+                    let adjacent = (object.upperBound..<cue.tokens.lowerBound).allSatisfy { time.contains(c.form($0)) || determiners.contains(c.form($0)) }
+                    if adjacent, isTransitivePast(object.lowerBound - 1, in: sentence) {
+                        if let voice = leftSubject(before: object.lowerBound - 1, in: sentence) { source = voice }
+                    } else if c.form(cue.tokens.lowerBound - 1) == comma || (object.upperBound == cue.tokens.lowerBound && !namesSomeone(object)),
+                              let voice = clauseSubject(before: object.lowerBound, in: sentence) {
+                        source = voice
+                    }
+                }
                 // `despite admitting that`, `aside from saying`: a gerund after a preposition has
                 // the clause's subject, not the preposition before it.
                 if cue.tokens.lowerBound > sentence.lowerBound, endsWith(c.form(cue.tokens.lowerBound), .ing),
@@ -682,6 +705,13 @@ struct EnglishAttribution {
         if c.form(head) == closeParen, let open = subject.firstIndex(where: { c.form($0) == openParen }), open > subject.lowerBound {
             head = open - 1
         }
+        // `A union representing flight attendants`: a source noun before a participle heads it
+        // (not `a Senate hearing`, a noun in -ing, nor `Trump making remarks`, a clause).
+        if head == subject.upperBound - 1, let participle = subject.dropFirst().first(where: {
+            c.text.tokens[$0].kind == .word && !c.isCapitalized($0) && endsWith(c.form($0), .ing) && c.cueAt[$0] < 0
+        }), !c.isCapitalized(participle - 1), c.noun(at: participle - 1) != nil {
+            return true
+        }
         return head != subject.upperBound - 1 && headNamesSomeone(head, phraseLength: subject.count)
     }
 
@@ -978,6 +1008,12 @@ struct EnglishAttribution {
         }
         guard isNounLike(j) else { return nil }
         let start = walkLeft(from: j, in: sentence)
+        // `One of the doctors who sent the letter called`: the object of a relative clause; the
+        // voice is the phrase the clause belongs to.
+        if start - 3 >= sentence.lowerBound, c.form(start - 2) == who, isTransitivePast(start - 1, in: sentence),
+           c.text.tokens[start - 3].kind.isWord, isNounLike(start - 3) {
+            return trimmed(walkLeft(from: start - 3, in: sentence)..<(start - 2))
+        }
         // `to keep details of`, `could leak details to`: a lowercase word right after `to` or a
         // modal is a verb, not part of a voice; what follows it may still be the voice of a bare
         // infinitive (`to help people understand`: `people`), `to him` is not a verb.
@@ -1008,7 +1044,9 @@ struct EnglishAttribution {
             // apostrophe of a plural possessive, `veterans' families`, is part of a word.)
             let pluralPossessive = closingQuote.contains(token.form) && !token.flags.contains(.spaceBefore) && k > sentence.lowerBound
                 && c.shapes.shape(of: c.form(k - 1)).contains(.s)
-            if token.kind == .punctuation && token.form != period && token.form != openParen && token.form != closeParen && !pluralPossessive {
+            // (`at the NBC/MSNBC forum`: a slash joins two names.)
+            if token.kind == .punctuation && token.form != period && token.form != openParen && token.form != closeParen && !pluralPossessive
+                && token.form != slash {
                 return nil
             }
             if c.cueAt[k] >= 0 { cueInside = true }
@@ -1137,6 +1175,21 @@ struct EnglishAttribution {
         }
     }
 
+    /// `the council issued a policy paper`, `it sent the letter`: a past form after a noun or a
+    /// pronoun and before its object (a determiner, a pronoun, a name) is the verb of a clause,
+    /// not part of a noun phrase (`the retired general`, `a poll released in August`).
+    private func isTransitivePast(_ k: Int, in sentence: Range<Int>) -> Bool {
+        let f = c.form(k)
+        guard k - 1 >= sentence.lowerBound, k + 1 < sentence.upperBound, c.text.tokens[k].kind == .word, !c.isCapitalized(k),
+              endsWith(f, .ed) || irregularPast.contains(f),
+              c.text.tokens[k - 1].kind == .word, isNounLike(k - 1) || pronouns.contains(c.form(k - 1)),
+              !determiners.contains(c.form(k - 1))
+        else { return false }
+        let next = c.form(k + 1)
+        return determiners.contains(next) || objectPronouns.contains(next)
+            || (c.isCapitalized(k + 1) && c.text.tokens[k + 1].kind == .word)
+    }
+
     /// The first token of the noun phrase ending at `j`.
     private func walkLeft(from j: Int, in sentence: Range<Int>) -> Int {
         var start = j
@@ -1172,6 +1225,7 @@ struct EnglishAttribution {
             }
             guard isNounLike(k) || determiners.contains(f) else { break }
             if pronouns.contains(f) || verbAfterPronoun(k, in: sentence) { break }
+            if isTransitivePast(k, in: sentence) { break }
             start = k
         }
         return start

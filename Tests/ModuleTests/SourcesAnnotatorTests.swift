@@ -388,6 +388,36 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(f.cue("claim").flatMap(f.sourceText) == "his")
     }
 
+    @Test func aParticipleAfterTheClausesObjectIsTheSubjects() throws {
+        let f = try found("Ruiz spoke on Monday about the closing of the plant in Flint, Michigan, arguing that jobs would return.")
+        #expect(f.cue("arguing").flatMap(f.sourceText) == "Ruiz")
+        let g = try found("Last year the council issued a policy paper welcoming the new rules.")
+        #expect(g.cue("welcoming").flatMap(g.sourceText) == "the council")
+        let h = try found("The campaign released an ad this week showing the senator at a rally.")
+        #expect(h.cue("showing").flatMap(h.sourceText) == "The campaign")
+        // The object of a relative clause is not the voice of the verb after it.
+        let i = try found("One of the doctors who signed the letter called the treatment a fraud.")
+        #expect(i.cue("called").flatMap(i.sourceText) == "One of the doctors")
+    }
+
+    @Test func theWritersOwnRemarkIsNoAttribution() throws {
+        #expect(try found("It is worth noting that the bill was large.").cues.isEmpty)
+        #expect(try found("It goes without saying that the bill was large.").cues.isEmpty)
+    }
+
+    @Test func aSourceNounBeforeAParticipleHeadsTheVoice() throws {
+        let f = try found("A union representing bus drivers endorsed the mayor on Friday.")
+        #expect(f.cue("endorsed").flatMap(f.sourceText) == "A union representing bus drivers")
+        // `call` and `demand` in their bare forms, after a plural or coordinated subject.
+        let g = try found("Smith and Jones call them reckless.")
+        #expect(g.cue("call").flatMap(g.sourceText) != nil)
+        let h = try found("The lawmakers demand that the minister resign.")
+        #expect(h.cue("demand").flatMap(h.sourceText) == "The lawmakers")
+        // A slash inside an apposition joins two names.
+        let i = try found("Lopez, speaking at the ABC/CBS forum, cited problems abroad.")
+        #expect(i.cue("cited").flatMap(i.sourceText) == "Lopez, speaking at the ABC/CBS forum")
+    }
+
     @Test func aHomeTownAndAnAgeBetweenCommasFollowTheName() throws {
         let town = try found("Maria Lopez, of Dayton, Ohio, said the vote was close.")
         #expect(town.cue("said").flatMap(town.sourceText) == "Maria Lopez, of Dayton, Ohio")
