@@ -289,7 +289,8 @@ struct EnglishAttribution {
                     let adjacent = (object.upperBound..<cue.tokens.lowerBound).allSatisfy { time.contains(c.form($0)) || determiners.contains(c.form($0)) }
                     if adjacent, isTransitivePast(object.lowerBound - 1, in: sentence) {
                         if let voice = leftSubject(before: object.lowerBound - 1, in: sentence) { source = voice }
-                    } else if c.form(cue.tokens.lowerBound - 1) == comma || (object.upperBound == cue.tokens.lowerBound && !namesSomeone(object)),
+                    } else if c.form(cue.tokens.lowerBound - 1) == comma
+                                || (object.upperBound == cue.tokens.lowerBound && !namesSomeone(object) && c.form(object.lowerBound - 1) != comma),
                               let voice = clauseSubject(before: object.lowerBound, in: sentence) {
                         source = voice
                     }
@@ -369,12 +370,16 @@ struct EnglishAttribution {
                         let next = cue.tokens.upperBound
                         // `..., and criticized the party`, `and called for tariffs`, `and calling for
                         // bases`: the subject of the clause before.
-                        let afterConjunction = cue.tokens.lowerBound > sentence.lowerBound
-                            && conjunctions.contains(c.form(cue.tokens.lowerBound - 1))
+                        // (`but also contended`: adverbs may stand between.)
+                        let conjunction = beforeAdverbs(cue.tokens.lowerBound, in: sentence)
+                        let afterConjunction = conjunction >= sentence.lowerBound
+                            && conjunctions.contains(c.form(conjunction))
                             && (endsWith(c.form(cue.tokens.lowerBound), .ed) || endsWith(c.form(cue.tokens.lowerBound), .ing))
                         let participleAfterComma = cue.tokens.lowerBound > sentence.lowerBound
                             && c.form(cue.tokens.lowerBound - 1) == comma && endsWith(c.form(cue.tokens.lowerBound), .ing)
-                        let voice = afterConjunction || participleAfterComma ? clauseSubject(before: cue.tokens.lowerBound, in: sentence) : nil
+                        let voice = afterConjunction
+                            ? relativeSubject(before: conjunction, in: sentence) ?? clauseSubject(before: cue.tokens.lowerBound, in: sentence)
+                            : participleAfterComma ? clauseSubject(before: cue.tokens.lowerBound, in: sentence) : nil
                         // `Trump spoke to industry leaders, promising to lift regulations`: a participle
                         // after the clause of a named voice says more in that voice, content or not.
                         if next < sentence.upperBound, introducesContent.contains(c.form(next)) || afterConjunction
@@ -411,10 +416,13 @@ struct EnglishAttribution {
             }
             // `I laughed and said, “...”`, `Clinton chimed in on Twitter, saying ...`: a strong verb
             // after `and`, or its participle after a comma, shares the clause's subject.
-            if source == nil, cue.tokens.lowerBound > sentence.lowerBound,
-               c.form(cue.tokens.lowerBound - 1) == and
-                || (c.form(cue.tokens.lowerBound - 1) == comma && endsWith(c.form(cue.tokens.lowerBound), .ing)) {
-                source = clauseSubject(before: cue.tokens.lowerBound, in: sentence)
+            if source == nil, cue.tokens.lowerBound > sentence.lowerBound {
+                let conjunction = beforeAdverbs(cue.tokens.lowerBound, in: sentence)
+                if conjunction >= sentence.lowerBound && c.form(conjunction) == and {
+                    source = relativeSubject(before: conjunction, in: sentence) ?? clauseSubject(before: cue.tokens.lowerBound, in: sentence)
+                } else if c.form(cue.tokens.lowerBound - 1) == comma && endsWith(c.form(cue.tokens.lowerBound), .ing) {
+                    source = clauseSubject(before: cue.tokens.lowerBound, in: sentence)
+                }
             }
             result.append(Attribution(cue: range, category: cue.category, source: source))
         }
@@ -847,6 +855,12 @@ struct EnglishAttribution {
                 end += 1
                 continue
             }
+            // `Trump and his aides`, `Obama and the first lady`: names joined.
+            if end > k, f == and, end + 1 < cueStart, c.text.tokens[end + 1].kind == .word,
+               c.isCapitalized(end + 1) || determiners.contains(c.form(end + 1)) || possessivePronouns.contains(c.form(end + 1)) {
+                end += 1
+                continue
+            }
             // `A reporter for USA Today`: a preposition before a name joins it.
             if end > k, innerPreposition.contains(f), end + 1 < cueStart,
                c.isCapitalized(end + 1) && c.text.tokens[end + 1].kind == .word && !time.contains(c.form(end + 1)) {
@@ -1056,7 +1070,7 @@ struct EnglishAttribution {
         // (`Mr. Obama, who understood that ..., told`).
         // `Jane Roe, and then in the years after ...,`: a clause that opens with a conjunction or
         // a contrast is no apposition.
-        guard k > sentence.lowerBound, c.form(k) == comma, secondComma - k > 1, !cueInside || c.form(k + 1) == who,
+        guard k > sentence.lowerBound, c.form(k) == comma, secondComma - k > 1, !cueInside || c.form(k + 1) == who || c.form(k + 1) == which,
               !conjunctions.contains(c.form(k + 1)), !contrastive.contains(c.form(k + 1)),
               secondComma - k - 1 <= Self.maxApposition || c.form(k + 1) == who
         else { return nil }
@@ -1106,6 +1120,33 @@ struct EnglishAttribution {
             return clauseSubject(before: verb, in: sentence)
         }
         return leftSubject(before: verb, in: sentence)
+    }
+
+    /// The token before `t`, stepping back over the adverbs and auxiliaries a cue may have
+    /// (`but also contended`, `and has since called`).
+    private func beforeAdverbs(_ t: Int, in sentence: Range<Int>) -> Int {
+        var b = t - 1
+        while b > sentence.lowerBound && t - b <= 3 && c.text.tokens[b].kind == .word && skipBeforeCue.contains(c.form(b)) { b -= 1 }
+        return b
+    }
+
+    /// `Demonstrators, who have taken to the streets and called for ...`: a cue after `and` in a
+    /// relative clause has the relative pronoun for its subject (as PolNeAR marks it): `who` or
+    /// `which` between the cue and the comma that opened the clause, with no other cue between.
+    private func relativeSubject(before conjunction: Int, in sentence: Range<Int>) -> Range<Int>? {
+        var k = conjunction - 1
+        while k > sentence.lowerBound && conjunction - k <= 25 {
+            let f = c.form(k)
+            // (`which she was doing`: the pronoun is the object there, not the subject.)
+            if f == who || f == which {
+                let next = c.form(k + 1)
+                let subject = c.form(k - 1) == comma && !pronouns.contains(next) && !determiners.contains(next) && !c.isCapitalized(k + 1)
+                return subject ? k..<(k + 1) : nil
+            }
+            if f == comma || f == semicolon || c.cueAt[k] >= 0 || c.text.tokens[k].kind == .punctuation && f != period { return nil }
+            k -= 1
+        }
+        return nil
     }
 
     /// A dash of the writer's: `—`, `–`, `―`, or a hyphen standing alone (`--`, ` - `).

@@ -418,6 +418,20 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(i.cue("cited").flatMap(i.sourceText) == "Lopez, speaking at the ABC/CBS forum")
     }
 
+    @Test func elidedSubjectsAfterAdverbsAndInRelativeClauses() throws {
+        let f = try found("His sister agreed, but also contended that the estate was hers.")
+        #expect(f.cue("contended").flatMap(f.sourceText) == "His sister")
+        let g = try found("The crowd grew near the farmers, who have marched for days and called for new prices.")
+        #expect(g.cue("called for").flatMap(g.sourceText) == "who")
+        // `which she was doing`: the pronoun is the object of its clause, not a voice.
+        let h = try found("She went to the studio, which she visited often and praised for its staff.")
+        #expect(h.cue("praised").flatMap(h.sourceText) != "which")
+        let i = try found("The Gazette tracking poll, which tracks support for the candidates daily, showed that the race was tied.")
+        #expect(i.cue("showed").flatMap(i.sourceText)?.hasPrefix("The Gazette tracking poll") == true)
+        let j = try found("Lopez and his aides have also had harsh words for the panel, telling reporters that it was unfair.")
+        #expect(j.cue("telling").flatMap(j.sourceText) == "Lopez and his aides")
+    }
+
     @Test func aHomeTownAndAnAgeBetweenCommasFollowTheName() throws {
         let town = try found("Maria Lopez, of Dayton, Ohio, said the vote was close.")
         #expect(town.cue("said").flatMap(town.sourceText) == "Maria Lopez, of Dayton, Ohio")
