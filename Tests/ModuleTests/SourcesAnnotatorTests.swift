@@ -432,6 +432,17 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(j.cue("telling").flatMap(j.sourceText) == "Lopez and his aides")
     }
 
+    @Test func votesRatingsLinksAndOffersAreAttributions() throws {
+        let f = try found("A Senate panel voted Thursday to subpoena the records.")
+        #expect(f.cue("voted").flatMap(f.sourceText) == "A Senate panel")
+        let g = try found("The senator repeatedly linked the outage to the new software.")
+        #expect(g.cue("linked").flatMap(g.sourceText) == "The senator")
+        let h = try found("The governor offered no evidence for the claim.")
+        #expect(h.cue("offered").flatMap(h.sourceText) == "The governor")
+        // `rates` stays a noun: `lower tax rates`.
+        #expect(try found("The plan sets lower tax rates for small firms.").cue("rates") == nil)
+    }
+
     @Test func aHomeTownAndAnAgeBetweenCommasFollowTheName() throws {
         let town = try found("Maria Lopez, of Dayton, Ohio, said the vote was close.")
         #expect(town.cue("said").flatMap(town.sourceText) == "Maria Lopez, of Dayton, Ohio")
