@@ -499,6 +499,15 @@ struct EnglishAttribution {
         if k >= start && conjunctions.contains(c.form(k)) && k - 1 >= start
             && (speakerDash.contains(c.form(k - 1)) || c.form(k - 1) == semicolon) { return false }
         if k >= start && (speakerDash.contains(c.form(k)) || c.form(k) == semicolon) { return false }
+        // `... disclosed them to the AP, which first reported the story`: a relative clause
+        // tells of the phrase before it in the writer's words.
+        if subject.count == 1, k >= start, c.form(k) == comma, c.form(subject.lowerBound) == who || c.form(subject.lowerBound) == which {
+            return false
+        }
+        // `Republicans said they are convinced ... and Democrats accused the GOP`: a conjunction
+        // and a new named subject open a clause of the writer's, coordinated with the report.
+        if k > start, conjunctions.contains(c.form(k)), subject.count <= Self.maxPhrase, c.isCapitalized(subject.lowerBound),
+           !pronouns.contains(c.form(subject.lowerBound)), namesSomeone(subject) { return false }
         // `saying during the debate, “That makes me smart,” when Clinton blasted him`: the report's
         // content was the quotation, and it has closed.
         if (start..<subject.lowerBound).contains(where: {

@@ -441,6 +441,25 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(h.cue("offered").flatMap(h.sourceText) == "The governor")
     }
 
+    @Test func lettersSentAndPapersPublished() throws {
+        let f = try found("The city sent a cease-and-desist letter on Thursday.")
+        #expect(f.cue("sent a cease-and-desist letter").flatMap(f.sourceText) == "The city")
+        let g = try found("On Sunday, the Gazette published portions of the report.")
+        #expect(g.cue("published").flatMap(g.sourceText) == "the Gazette")
+    }
+
+    @Test func clausesOfTheWriterInsideAReport() throws {
+        // A conjunction and a new named subject: a clause coordinated with the report.
+        let f = try found("Republicans said they were convinced the agency erred and Democrats accused them of stalling.")
+        #expect(f.cue("accused").flatMap(f.sourceText) == "Democrats")
+        // A relative clause about a phrase of the content.
+        let g = try found("Officials said they gave the files to the Gazette, which first reported the story.")
+        #expect(g.cue("reported").flatMap(g.sourceText) == "which")
+        // A pronoun after `and` stays inside what was reported.
+        let h = try found("Stein said she would run and she believes she can win.")
+        #expect(h.cue("believes") == nil)
+    }
+
     @Test func aHomeTownAndAnAgeBetweenCommasFollowTheName() throws {
         let town = try found("Maria Lopez, of Dayton, Ohio, said the vote was close.")
         #expect(town.cue("said").flatMap(town.sourceText) == "Maria Lopez, of Dayton, Ohio")
