@@ -298,8 +298,15 @@ struct EnglishAttribution {
                 // `despite admitting that`, `aside from saying`: a gerund after a preposition has
                 // the clause's subject, not the preposition before it.
                 if cue.tokens.lowerBound > sentence.lowerBound, endsWith(c.form(cue.tokens.lowerBound), .ing),
-                   gerundPrepositions.contains(c.form(cue.tokens.lowerBound - 1)) {
-                    source = clauseSubject(before: cue.tokens.lowerBound - 1, in: sentence)
+                   gerundPrepositions.contains(c.form(cue.tokens.lowerBound - 1)) || c.form(cue.tokens.lowerBound - 1) == inWord {
+                    if cue.tokens.lowerBound - 1 == sentence.lowerBound {
+                        // `In defending himself, Trump offered ...`, `After criticizing the plan, she
+                        // left`: the clause after the opening phrase has the subject.
+                        source = (cue.tokens.upperBound..<sentence.upperBound).first(where: { c.form($0) == comma })
+                            .flatMap { clauseSubject(from: $0 + 1, before: sentence.upperBound, in: sentence, forward: true) }
+                    } else if c.form(cue.tokens.lowerBound - 1) != inWord {
+                        source = clauseSubject(before: cue.tokens.lowerBound - 1, in: sentence)
+                    }
                 }
                 // `the insurance lobby`, `Republican support`: a bare form right after a singular
                 // subject does not agree with it; it is the noun of a compound, not a verb.
@@ -835,7 +842,8 @@ struct EnglishAttribution {
         // An opening adverbial up to its comma (`In 1986,`), or several (`In my early 20s, when my
         // mother mentioned it, I laughed and said`).
         var adverbials = 0
-        while !(pronouns.contains(c.form(k)) && c.form(k) != who) && !(adverbials > 0 && determiners.contains(c.form(k)))
+        // (After an opening phrase, `forward`, the subject may open with its determiner at once.)
+        while !(pronouns.contains(c.form(k)) && c.form(k) != who) && !((adverbials > 0 || forward) && determiners.contains(c.form(k)))
                 && (!c.isCapitalized(k) || !isNounLike(k) || introductory.contains(c.form(k))) {
             adverbials += 1
             var comma = k

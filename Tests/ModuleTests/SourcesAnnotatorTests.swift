@@ -460,6 +460,13 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(h.cue("believes") == nil)
     }
 
+    @Test func aGerundOpeningTheSentenceHasTheSubjectAfterIt() throws {
+        let f = try found("After saying the vote was rigged, the senator was escorted out.")
+        #expect(f.cue("saying").flatMap(f.sourceText) == "the senator")
+        let g = try found("In defending his record, Lopez offered new figures.")
+        #expect(g.cue("defending").flatMap(g.sourceText) == "Lopez")
+    }
+
     @Test func aHomeTownAndAnAgeBetweenCommasFollowTheName() throws {
         let town = try found("Maria Lopez, of Dayton, Ohio, said the vote was close.")
         #expect(town.cue("said").flatMap(town.sourceText) == "Maria Lopez, of Dayton, Ohio")
