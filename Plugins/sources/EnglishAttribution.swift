@@ -217,6 +217,16 @@ struct EnglishAttribution {
                 || (cue.tokens.upperBound + 1 < sentence.upperBound && c.form(cue.tokens.upperBound) == inWord
                     && c.form(cue.tokens.upperBound + 1) == to)) { continue }
             if summons(after: cue, in: sentence) { continue }
+            // `Stevie Wonder, who`, `The Steve Harvey Morning Show on Tuesday`: a capitalized word
+            // inside a name, not a verb, when a comma or a lowercase word follows (a headline's
+            // `..., Lindsey Graham Says.` ends there, and its next word is capitalized too).
+            if cue.tokens.count == 1, cue.tokens.lowerBound > sentence.lowerBound, c.isCapitalized(cue.tokens.lowerBound),
+               !c.text.isSentenceInitial(token: cue.tokens.lowerBound),
+               c.text.tokens[cue.tokens.lowerBound - 1].kind == .word, c.isCapitalized(cue.tokens.lowerBound - 1),
+               !pronouns.contains(c.form(cue.tokens.lowerBound - 1)),
+               cue.tokens.upperBound < sentence.upperBound,
+               c.form(cue.tokens.upperBound) == comma
+                || (c.text.tokens[cue.tokens.upperBound].kind == .word && !c.isCapitalized(cue.tokens.upperBound)) { continue }
             // `It is worth noting that`, `it goes without saying that`: the writer's own remark.
             if cue.tokens.lowerBound - 1 > sentence.lowerBound, endsWith(c.form(cue.tokens.lowerBound), .ing),
                c.form(cue.tokens.lowerBound - 1) == worth

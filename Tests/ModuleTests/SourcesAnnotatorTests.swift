@@ -467,6 +467,14 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(g.cue("defending").flatMap(g.sourceText) == "Lopez")
     }
 
+    @Test func aCapitalizedCueInsideANameIsPartOfIt() throws {
+        #expect(try found("Guests included Ana Ruiz and Stevie Wonder, who sang twice.").cue("Wonder") == nil)
+        #expect(try found("On The Late Morning Show on Tuesday, Lopez spoke of taxes.").cue("Show") == nil)
+        // A headline's verb stays a cue: the words after it are capitalized too, or it ends there.
+        let headline = try found("Plant Closing Will Hurt Town, Mayor Lopez Says.")
+        #expect(headline.cue("Says").flatMap(headline.sourceText) == "Mayor Lopez")
+    }
+
     @Test func aHomeTownAndAnAgeBetweenCommasFollowTheName() throws {
         let town = try found("Maria Lopez, of Dayton, Ohio, said the vote was close.")
         #expect(town.cue("said").flatMap(town.sourceText) == "Maria Lopez, of Dayton, Ohio")
