@@ -1329,6 +1329,11 @@ struct EnglishAttribution {
                 continue
             }
             if g == period, titles.contains(c.form(end - 1)) { end += 1; continue }
+            // `9/11 widow Terry Strada`: a slash between two numbers is one date.
+            if g == slash, end + 1 < sentence.upperBound, c.text.tokens[end - 1].kind == .number, c.text.tokens[end + 1].kind == .number {
+                end += 2
+                continue
+            }
             guard isNounLike(end) || determiners.contains(g), !pronouns.contains(g) else { break }
             end += 1
         }

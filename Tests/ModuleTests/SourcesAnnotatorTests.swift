@@ -475,6 +475,11 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(headline.cue("Says").flatMap(headline.sourceText) == "Mayor Lopez")
     }
 
+    @Test func aDateWithASlashInAnInvertedVoice() throws {
+        let f = try found("“The bill is wrong,” said 9/11 widow Ana Ruiz.")
+        #expect(f.cue("said").flatMap(f.sourceText) == "9/11 widow Ana Ruiz")
+    }
+
     @Test func aHomeTownAndAnAgeBetweenCommasFollowTheName() throws {
         let town = try found("Maria Lopez, of Dayton, Ohio, said the vote was close.")
         #expect(town.cue("said").flatMap(town.sourceText) == "Maria Lopez, of Dayton, Ohio")
