@@ -80,6 +80,7 @@ struct EnglishAttribution {
     let without: Int32
     let raisingVerbs: FormSet
     let goForms: FormSet
+    let passivePrepositions: FormSet
     let which: Int32
     let whom: Int32
     let through: Int32
@@ -171,6 +172,7 @@ struct EnglishAttribution {
         without = id("without")
         raisingVerbs = c.formSet("raisingVerbs")
         goForms = c.formSet("goForms")
+        passivePrepositions = c.formSet("passivePrepositions")
         which = id("which")
         whom = id("whom")
         through = id("through")
@@ -321,6 +323,16 @@ struct EnglishAttribution {
                 // `the insurance lobby`, `Republican support`: a bare form right after a singular
                 // subject does not agree with it; it is the noun of a compound, not a verb.
                 if let subject = source, isNounAfterSingular(cue, subject: subject) || isNounAfterPlural(cue, subject: subject) { continue }
+                // `people accused of rape`, `the laws proposed during his term`: a past participle
+                // between a common noun and `of`, `during`, `under` is a passive that modifies the
+                // noun; nobody's words. (Not `to`, `in`, `on`: `officials agreed to`, `aides
+                // insisted in June`, `the senator called on` are verbs with their complements.)
+                if let subject = source, strength != "strong", cue.tokens.count == 1, subject.upperBound == cue.tokens.lowerBound,
+                   cue.tokens.upperBound < sentence.upperBound, endsWith(c.form(cue.tokens.lowerBound), .ed),
+                   c.text.tokens[subject.upperBound - 1].kind == .word, !c.isCapitalized(subject.upperBound - 1),
+                   !pronouns.contains(c.form(subject.upperBound - 1)), c.form(subject.upperBound - 1) != who,
+                   c.form(subject.upperBound - 1) != which, c.form(subject.upperBound - 1) != that,
+                   passivePrepositions.contains(c.form(cue.tokens.upperBound)) { continue }
                 // `Trump is promising`, `Republicans are slamming`: the auxiliary joins the cue.
                 // `Trump is once again questioning`: adverbs may stand between them.
                 var before = cue.tokens.lowerBound - 1

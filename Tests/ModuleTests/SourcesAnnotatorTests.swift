@@ -480,6 +480,14 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(f.cue("said").flatMap(f.sourceText) == "9/11 widow Ana Ruiz")
     }
 
+    @Test func aPassiveParticipleAfterACommonNounIsNoCue() throws {
+        #expect(try found("The lawyer defended people accused of fraud.").cue("accused") == nil)
+        #expect(try found("Much of it comes from the laws proposed during his term.").cue("proposed") == nil)
+        // A complement after `to` keeps the verb: `officials agreed to the plan`.
+        let f = try found("Two officials agreed to the plan on Monday.")
+        #expect(f.cue("agreed").flatMap(f.sourceText) == "Two officials")
+    }
+
     @Test func aHomeTownAndAnAgeBetweenCommasFollowTheName() throws {
         let town = try found("Maria Lopez, of Dayton, Ohio, said the vote was close.")
         #expect(town.cue("said").flatMap(town.sourceText) == "Maria Lopez, of Dayton, Ohio")
