@@ -952,7 +952,7 @@ struct EnglishAttribution {
         var words = 0
         while k >= 0 && words <= 3 {
             if openingQuote.contains(c.form(k)) { return words > 0 && (k == 0 || c.text.tokens[k].flags.contains(.spaceBefore) || c.text.tokens[k - 1].kind != .word) }
-            if c.text.tokens[k].kind.isWord { words += 1 } else if c.text.tokens[k].kind == .punctuation { return false }
+            if c.text.tokens[k].kind.isWord || c.text.tokens[k].kind == .number { words += 1 } else if c.text.tokens[k].kind == .punctuation { return false }
             k -= 1
         }
         return false
@@ -1046,6 +1046,18 @@ struct EnglishAttribution {
             return (j - 2)..<(j + 1)
         }
         if pronouns.contains(f) || contractedPronouns.contains(f) { return j..<(j + 1) }
+        // `DuVernay’s “13th” documents`: a title in quotation marks (three words at most), with
+        // the name of its owner before it.
+        if closingQuote.contains(f), closesAShortTerm(j) {
+            var open = j - 1
+            while open > sentence.lowerBound && !openingQuote.contains(c.form(open)) { open -= 1 }
+            guard openingQuote.contains(c.form(open)) else { return nil }
+            var start = open
+            if open - 1 >= sentence.lowerBound, c.text.tokens[open - 1].kind.isWord, isNounLike(open - 1) {
+                start = walkLeft(from: open - 1, in: sentence)
+            }
+            return start..<(j + 1)
+        }
         if f == comma { return apposition(endingAt: j, in: sentence) }
         if isDash(j) { return dashApposition(endingAt: j, in: sentence) }
         let end = j + 1

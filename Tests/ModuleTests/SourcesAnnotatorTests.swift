@@ -488,6 +488,16 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(f.cue("agreed").flatMap(f.sourceText) == "Two officials")
     }
 
+    @Test func aTitleInQuotationMarksAsTheVoice() throws {
+        let f = try found("The film “Hidden Lives” shows how the town changed.")
+        #expect(f.cue("shows").flatMap(f.sourceText) == "The film “Hidden Lives”")
+        let g = try found("Ruiz’s “13th” shows how the town changed.")
+        #expect(g.cue("shows").flatMap(g.sourceText) == "Ruiz’s “13th”")
+        // A singer's words: `sings`.
+        let h = try found("In the clip, Lopez sings a ballad to the crowd.")
+        #expect(h.cue("sings").flatMap(h.sourceText) == "Lopez")
+    }
+
     @Test func aHomeTownAndAnAgeBetweenCommasFollowTheName() throws {
         let town = try found("Maria Lopez, of Dayton, Ohio, said the vote was close.")
         #expect(town.cue("said").flatMap(town.sourceText) == "Maria Lopez, of Dayton, Ohio")
