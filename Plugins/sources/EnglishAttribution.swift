@@ -299,8 +299,16 @@ struct EnglishAttribution {
                 if let object = source, object.lowerBound > sentence.lowerBound, endsWith(c.form(cue.tokens.lowerBound), .ing) {
                     // (`released an ad this week showing`: a time may stand between.)
                     let adjacent = (object.upperBound..<cue.tokens.lowerBound).allSatisfy { time.contains(c.form($0)) || determiners.contains(c.form($0)) }
-                    if adjacent, isTransitivePast(object.lowerBound - 1, in: sentence) {
+                    let preposition = object.lowerBound - 1
+                    if adjacent, isTransitivePast(preposition, in: sentence) {
                         if let voice = leftSubject(before: object.lowerBound - 1, in: sentence) { source = voice }
+                    } else if adjacent, preposition - 1 >= sentence.lowerBound,
+                              innerPreposition.contains(c.form(preposition)) || c.form(preposition) == to,
+                              let last = result.last, let voice = last.source,
+                              last.cue.upperBound == c.text.tokens[preposition - 1].end {
+                        // `she said at a news conference announcing`, `sent a letter to the board
+                        // urging`: the object of the report before; its voice goes on.
+                        source = voice
                     } else if c.form(cue.tokens.lowerBound - 1) == comma
                                 || (object.upperBound == cue.tokens.lowerBound && !namesSomeone(object) && c.form(object.lowerBound - 1) != comma),
                               let voice = clauseSubject(before: object.lowerBound, in: sentence) {
@@ -1225,8 +1233,9 @@ struct EnglishAttribution {
             k -= 1
         }
         guard k > sentence.lowerBound, isDash(k), inner - k > 1 else { return nil }
-        // A participle may open it (`–published by the Post–`); any other cue makes it a clause.
-        if let cue = cueAt {
+        // A participle may open it (`–published by the Post–`), or a relative pronoun (`― which
+        // weaves together the voices of ... ―`); any other cue makes it a clause.
+        if let cue = cueAt, c.form(k + 1) != who, c.form(k + 1) != which {
             let form = c.form(cue)
             guard cue == k + 1, endsWith(form, .ed) || endsWith(form, .ing) || irregularPast.contains(form) else { return nil }
         }

@@ -498,6 +498,13 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(h.cue("sings").flatMap(h.sourceText) == "Lopez")
     }
 
+    @Test func aParticipleAfterTheObjectOfAReportSharesItsVoice() throws {
+        let f = try found("“We will win,” she said at a news conference announcing that the state would sue.")
+        #expect(f.cue("announcing").flatMap(f.sourceText) == "she")
+        let g = try found("A group of parents sent a letter to the school board urging them to reconsider.")
+        #expect(g.cue("urging").flatMap(g.sourceText) == "A group of parents")
+    }
+
     @Test func aHomeTownAndAnAgeBetweenCommasFollowTheName() throws {
         let town = try found("Maria Lopez, of Dayton, Ohio, said the vote was close.")
         #expect(town.cue("said").flatMap(town.sourceText) == "Maria Lopez, of Dayton, Ohio")
