@@ -244,6 +244,16 @@ struct EnglishAttribution {
                 result.append(Attribution(cue: range, category: "noun", source: owner))
                 continue
             }
+            // `Trump’s past references`, `his recent comments`: a plural after an adjective after
+            // a possessor is a noun too (not `Trump’s aides say`: the word between is the subject).
+            if cue.tokens.count == 1, strength != "strong", cue.tokens.lowerBound - 2 >= sentence.lowerBound,
+               c.shapes.shape(of: c.form(cue.tokens.lowerBound)).contains(.s),
+               c.text.tokens[cue.tokens.lowerBound - 1].kind == .word, !c.isCapitalized(cue.tokens.lowerBound - 1),
+               c.cueAt[cue.tokens.lowerBound - 1] < 0, c.noun(at: cue.tokens.lowerBound - 1) == nil,
+               possessivePronouns.contains(c.form(cue.tokens.lowerBound - 2))
+                || (endsWith(c.form(cue.tokens.lowerBound - 2), .possessive) && !contractedPronouns.contains(c.form(cue.tokens.lowerBound - 2))) {
+                continue
+            }
             // `Friday's tweets`, `the president's claims`, `his plans`: a noun, not a verb.
             if cue.category != "prep" && cue.category != "quoted" && followsDeterminer(cue.tokens.lowerBound, in: sentence)
                 && !(c.form(cue.tokens.lowerBound - 1) == to && raisedVoice(of: cue, in: sentence) != nil) {

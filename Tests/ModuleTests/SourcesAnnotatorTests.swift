@@ -505,6 +505,13 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(g.cue("urging").flatMap(g.sourceText) == "A group of parents")
     }
 
+    @Test func aPluralAfterAnAdjectiveAfterAPossessorIsANoun() throws {
+        #expect(try found("Lopez cited the mayor’s past references to the plant.").cue("references") == nil)
+        // The word between can be the subject itself: `the ad’s narrator says`.
+        let f = try found("“It works,” the ad’s narrator says.")
+        #expect(f.cue("says").flatMap(f.sourceText) == "the ad’s narrator")
+    }
+
     @Test func aHomeTownAndAnAgeBetweenCommasFollowTheName() throws {
         let town = try found("Maria Lopez, of Dayton, Ohio, said the vote was close.")
         #expect(town.cue("said").flatMap(town.sourceText) == "Maria Lopez, of Dayton, Ohio")
