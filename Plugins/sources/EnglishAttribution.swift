@@ -1233,7 +1233,7 @@ struct EnglishAttribution {
         let inner = k
         var cueAt: Int?
         k -= 1
-        while k > sentence.lowerBound && inner - k <= Self.maxApposition {
+        while k > sentence.lowerBound && inner - k <= Self.maxRelativeClause {
             if isDash(k) { break }
             let token = c.text.tokens[k]
             // A quotation, a clause mark or a cue between the dashes: an aside, not an apposition.
@@ -1242,7 +1242,10 @@ struct EnglishAttribution {
             if c.cueAt[k] >= 0 { cueAt = k }
             k -= 1
         }
-        guard k > sentence.lowerBound, isDash(k), inner - k > 1 else { return nil }
+        // (A relative clause may run longer than an apposition, as between commas.)
+        guard k > sentence.lowerBound, isDash(k), inner - k > 1,
+              inner - k - 1 <= Self.maxApposition || c.form(k + 1) == who || c.form(k + 1) == which
+        else { return nil }
         // A participle may open it (`–published by the Post–`), or a relative pronoun (`― which
         // weaves together the voices of ... ―`); any other cue makes it a clause.
         if let cue = cueAt, c.form(k + 1) != who, c.form(k + 1) != which {

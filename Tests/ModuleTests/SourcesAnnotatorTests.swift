@@ -512,6 +512,11 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(f.cue("says").flatMap(f.sourceText) == "the ad’s narrator")
     }
 
+    @Test func aFilmWithARelativeClauseBetweenDashes() throws {
+        let f = try found("The film ― which follows three nurses, their patients and the families of the patients through a long winter in a small town, among other stories ― explains how the clinic closed.")
+        #expect(f.cue("explains").flatMap(f.sourceText)?.hasPrefix("The film ― which follows") == true)
+    }
+
     @Test func aHomeTownAndAnAgeBetweenCommasFollowTheName() throws {
         let town = try found("Maria Lopez, of Dayton, Ohio, said the vote was close.")
         #expect(town.cue("said").flatMap(town.sourceText) == "Maria Lopez, of Dayton, Ohio")
