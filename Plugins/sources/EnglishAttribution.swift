@@ -468,7 +468,10 @@ struct EnglishAttribution {
                 if conjunction >= sentence.lowerBound && c.form(conjunction) == and {
                     source = relativeSubject(before: conjunction, in: sentence) ?? clauseSubject(before: cue.tokens.lowerBound, in: sentence)
                 } else if c.form(cue.tokens.lowerBound - 1) == comma && endsWith(c.form(cue.tokens.lowerBound), .ing) {
-                    source = clauseSubject(before: cue.tokens.lowerBound, in: sentence)
+                    // (`Trump was defensive about an architect who said he was stiffed, saying`: a
+                    // participle of saying after the comma goes with the main clause, past any
+                    // relative clause.)
+                    source = clauseSubject(from: sentence.lowerBound, before: cue.tokens.lowerBound, in: sentence, forward: true)
                 }
             }
             result.append(Attribution(cue: range, category: cue.category, source: source))
@@ -632,6 +635,14 @@ struct EnglishAttribution {
             words += 1
             if words > Self.maxApposition { return nil }
             k -= 1
+        }
+        // `Trump was defensive about an architect who said he was stiffed ..., saying`: the report
+        // before was a relative clause's; the participle goes with the main clause, when it has a
+        // subject of its own.
+        if voice.count == 1, c.form(voice.lowerBound) == who || c.form(voice.lowerBound) == which,
+           voice.lowerBound > sentence.lowerBound, c.form(voice.lowerBound - 1) != comma,
+           let main = clauseSubject(from: sentence.lowerBound, before: voice.lowerBound, in: sentence, forward: true) {
+            return main
         }
         return voice
     }

@@ -517,6 +517,12 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(f.cue("explains").flatMap(f.sourceText)?.hasPrefix("The film ― which follows") == true)
     }
 
+    @Test func aParticipleAfterARelativeClausesReportGoesWithTheMainClause() throws {
+        let f = try found("Lopez was defensive about a builder who said he was never paid for the work, saying, “He did a poor job.”")
+        #expect(f.cue("said").flatMap(f.sourceText) == "who")
+        #expect(f.cue("saying").flatMap(f.sourceText) == "Lopez")
+    }
+
     @Test func aHomeTownAndAnAgeBetweenCommasFollowTheName() throws {
         let town = try found("Maria Lopez, of Dayton, Ohio, said the vote was close.")
         #expect(town.cue("said").flatMap(town.sourceText) == "Maria Lopez, of Dayton, Ohio")
