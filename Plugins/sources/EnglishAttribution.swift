@@ -81,6 +81,10 @@ struct EnglishAttribution {
     let raisingVerbs: FormSet
     let goForms: FormSet
     let passivePrepositions: FormSet
+    let adverbialOpeners: FormSet
+    /// `Proponents, including the mayors,`: who they are, part of the voice.
+    let including: Int32
+    let contributed: Int32
     let which: Int32
     let whom: Int32
     let through: Int32
@@ -173,6 +177,9 @@ struct EnglishAttribution {
         raisingVerbs = c.formSet("raisingVerbs")
         goForms = c.formSet("goForms")
         passivePrepositions = c.formSet("passivePrepositions")
+        adverbialOpeners = c.formSet("adverbialOpeners")
+        including = id("including")
+        contributed = id("contributed")
         which = id("which")
         whom = id("whom")
         through = id("through")
@@ -229,6 +236,8 @@ struct EnglishAttribution {
                cue.tokens.upperBound < sentence.upperBound,
                c.form(cue.tokens.upperBound) == comma
                 || (c.text.tokens[cue.tokens.upperBound].kind == .word && !c.isCapitalized(cue.tokens.upperBound)) { continue }
+            // `Jane Roe contributed reporting.`: a credit line, not an attribution.
+            if cue.tokens.lowerBound > sentence.lowerBound, c.form(cue.tokens.lowerBound - 1) == contributed { continue }
             // `It is worth noting that`, `it goes without saying that`: the writer's own remark.
             if cue.tokens.lowerBound - 1 > sentence.lowerBound, endsWith(c.form(cue.tokens.lowerBound), .ing),
                c.form(cue.tokens.lowerBound - 1) == worth
@@ -1101,7 +1110,15 @@ struct EnglishAttribution {
             guard j >= sentence.lowerBound else { return nil }
         }
         guard isNounLike(j) else { return nil }
-        let start = walkLeft(from: j, in: sentence)
+        var start = walkLeft(from: j, in: sentence)
+        // `Mr. Grassley and Mr. Leahy said`, `China and Russia support`: names joined from the
+        // sentence's start are one voice (inside a sentence, `X attacked Clinton and Obama said`
+        // would join an object to a subject).
+        if start - 2 >= sentence.lowerBound, c.form(start - 1) == and || c.form(start - 1) == or,
+           c.text.tokens[start - 2].kind.isWord, isNounLike(start - 2), c.isCapitalized(start - 2) || c.isCapitalized(start) {
+            let first = walkLeft(from: start - 2, in: sentence)
+            if first == sentence.lowerBound || openingQuote.contains(c.form(first - 1)) { start = first }
+        }
         // `One of the doctors who sent the letter called`: the object of a relative clause; the
         // voice is the phrase the clause belongs to.
         if start - 3 >= sentence.lowerBound, c.form(start - 2) == who, isTransitivePast(start - 1, in: sentence),
@@ -1179,6 +1196,13 @@ struct EnglishAttribution {
         if start > sentence.lowerBound, innerPreposition.contains(c.form(start - 1)),
            start - 1 == sentence.lowerBound {
             return nil
+        }
+        // `Clinton, at Monday’s debate,`, `Trump, speaking to veterans,`, `Clinton, like Obama,`:
+        // an adverbial between the commas tells where or how, not who; the voice ends before it.
+        let opener = c.form(k + 1)
+        if (innerPreposition.contains(opener) && opener != of) || adverbialOpeners.contains(opener)
+            || (c.text.tokens[k + 1].kind == .word && !c.isCapitalized(k + 1) && endsWith(opener, .ing) && opener != including) {
+            return trimmed(start..<k)
         }
         return trimmed(start..<secondComma)
     }
@@ -1385,7 +1409,9 @@ struct EnglishAttribution {
                 end += 1
                 continue
             }
-            if g == period, titles.contains(c.form(end - 1)) { end += 1; continue }
+            // `Sen.`, `John D. Podesta`: the full stop of a title or an initial.
+            if g == period, titles.contains(c.form(end - 1))
+                || (c.isCapitalized(end - 1) && c.text.forms.bytes(Int(c.form(end - 1))).count == 1) { end += 1; continue }
             // `9/11 widow Terry Strada`: a slash between two numbers is one date.
             if g == slash, end + 1 < sentence.upperBound, c.text.tokens[end - 1].kind == .number, c.text.tokens[end + 1].kind == .number {
                 end += 2

@@ -413,9 +413,10 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(g.cue("call").flatMap(g.sourceText) != nil)
         let h = try found("The lawmakers demand that the minister resign.")
         #expect(h.cue("demand").flatMap(h.sourceText) == "The lawmakers")
-        // A slash inside an apposition joins two names.
+        // A slash inside an apposition joins two names (the apposition, an adverbial, is then
+        // left out of the voice).
         let i = try found("Lopez, speaking at the ABC/CBS forum, cited problems abroad.")
-        #expect(i.cue("cited").flatMap(i.sourceText) == "Lopez, speaking at the ABC/CBS forum")
+        #expect(i.cue("cited").flatMap(i.sourceText) == "Lopez")
     }
 
     @Test func elidedSubjectsAfterAdverbsAndInRelativeClauses() throws {
@@ -523,6 +524,28 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(f.cue("saying").flatMap(f.sourceText) == "Lopez")
     }
 
+    @Test func voiceBoundaries() throws {
+        // Initials inside an inverted voice.
+        let f = try found("“It was a fair deal,” said John D. Miller, a former aide.")
+        #expect(f.cue("said").flatMap(f.sourceText) == "John D. Miller")
+        // A question word before the voice is not part of it.
+        let g = try found("The gap between what Lopez says and what the plan does is wide.")
+        #expect(g.cue("says").flatMap(g.sourceText) == "Lopez")
+        // An adverbial between commas tells where or how, not who.
+        let h = try found("Lopez, at Monday’s hearing, cited new figures.")
+        #expect(h.cue("cited").flatMap(h.sourceText) == "Lopez")
+        let i = try found("Lopez, speaking to reporters, cited new figures.")
+        #expect(i.cue("cited").flatMap(i.sourceText) == "Lopez")
+        // ... but who they are stays: an apposition, `including` its members.
+        let j = try found("Other unions, including the teachers, have endorsed Lopez.")
+        #expect(j.cue("endorsed").flatMap(j.sourceText) == "Other unions, including the teachers")
+        // Names joined from the sentence's start are one voice.
+        let k = try found("Mr. Grassley and Mr. Leahy say the program needs reform.")
+        #expect(k.cue("say").flatMap(k.sourceText) == "Mr. Grassley and Mr. Leahy")
+        // A credit line is no attribution.
+        #expect(try found("Ana Ruiz contributed reporting.").cues.isEmpty)
+    }
+
     @Test func aHomeTownAndAnAgeBetweenCommasFollowTheName() throws {
         let town = try found("Maria Lopez, of Dayton, Ohio, said the vote was close.")
         #expect(town.cue("said").flatMap(town.sourceText) == "Maria Lopez, of Dayton, Ohio")
@@ -628,9 +651,10 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
 
     @Test func theHeadOfAnAppositionOrBeforeAParenthesisNamesTheVoice() throws {
         // A weak verb needs a voice that names someone: the name before the apposition or the
-        // parenthesis does (the phrase's last word, `debate` or `)`, does not).
+        // parenthesis does (the phrase's last word, `debate` or `)`, does not). An adverbial
+        // between the commas is no part of the voice.
         let f = try found("Trump has targeted her since Clinton, at Monday’s debate, cited his comments.")
-        #expect(f.cue("cited").flatMap(f.sourceText) == "Clinton, at Monday’s debate")
+        #expect(f.cue("cited").flatMap(f.sourceText) == "Clinton")
         let g = try found("In the hearing, Sen. Claire McCaskill (D-Mo.) scolded him.")
         #expect(g.cue("scolded").flatMap(g.sourceText) == "Sen. Claire McCaskill (D-Mo.)")
     }
