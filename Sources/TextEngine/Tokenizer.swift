@@ -11,8 +11,12 @@
 struct Tokenizer {
     private let p: UnsafeBufferPointer<UInt8>
     private let n: Int
-    private(set) var tokens: [Token] = []
-    private(set) var forms: FormTable
+    /// The tokens so far. Raw memory, as `scratch` and `FormTable.Builder`: an array's append
+    /// checks uniqueness and capacity out of line for every token.
+    private var tokens: UnsafeMutablePointer<Token>
+    private var tokenCount = 0
+    private var tokenCapacity: Int
+    private var forms: FormTable.Builder
     /// The form being built. Raw memory, not an array: appending to an array checks uniqueness
     /// and capacity on every byte, which showed as a tenth of tokenizing time.
     private var scratch: UnsafeMutablePointer<UInt8>
@@ -24,9 +28,12 @@ struct Tokenizer {
     private init(_ p: UnsafeBufferPointer<UInt8>) {
         self.p = p
         self.n = p.count
-        // News prose runs at about one token per six bytes, and its vocabulary grows far slower.
-        tokens.reserveCapacity(p.count / 5 + 16)
-        forms = FormTable(capacity: min(max(p.count / 40, 64), 1 << 20))
+        // News prose runs at about one token per six bytes, and a news article brings a new form
+        // every second or third token (about one per fourteen bytes): sized so that neither
+        // buffer nor the form table's slots grow for most texts.
+        tokenCapacity = p.count / 5 + 16
+        tokens = .allocate(capacity: tokenCapacity)
+        forms = FormTable.Builder(forms: min(p.count / 12 + 32, 1 << 20), bytes: min(p.count / 2 + 64, 1 << 24))
         scratch = .allocate(capacity: scratchCapacity)
     }
 
@@ -34,9 +41,11 @@ struct Tokenizer {
     static func tokenize(_ utf8: [UInt8]) -> (tokens: [Token], forms: FormTable) {
         utf8.withUnsafeBufferPointer { buffer in
             var tokenizer = Tokenizer(buffer)
-            defer { tokenizer.scratch.deallocate() }
             tokenizer.run()
-            return (tokenizer.tokens, tokenizer.forms)
+            let tokens = Array(UnsafeBufferPointer(start: tokenizer.tokens, count: tokenizer.tokenCount))
+            tokenizer.tokens.deallocate()
+            tokenizer.scratch.deallocate()
+            return (tokens, tokenizer.forms.finish())
         }
     }
 
@@ -118,10 +127,26 @@ struct Tokenizer {
     private mutating func emit(_ start: Int, _ end: Int, _ kind: TokenKind, _ flags: TokenFlags = [],
                                hash knownHash: UInt32? = nil) {
         let form = UnsafeBufferPointer(start: scratch, count: scratchCount)
-        let id = forms.intern(form, hash: knownHash ?? FormTable.hash(form))
-        tokens.append(Token(start: start, end: end, form: id, kind: kind, flags: flags.union(pending)))
+        let id = forms.intern(scratch, count: scratchCount, hash: knownHash ?? FormTable.hash(form))
+        appendToken(Token(start: start, end: end, form: id, kind: kind, flags: flags.union(pending)))
         pending = []
         scratchCount = 0
+    }
+
+    @inline(__always)
+    private mutating func appendToken(_ token: Token) {
+        if tokenCount == tokenCapacity { growTokens() }
+        (tokens + tokenCount).initialize(to: token)
+        tokenCount += 1
+    }
+
+    @inline(never)
+    private mutating func growTokens() {
+        let bigger = UnsafeMutablePointer<Token>.allocate(capacity: tokenCapacity * 2)
+        bigger.moveInitialize(from: tokens, count: tokenCount)
+        tokens.deallocate()
+        tokens = bigger
+        tokenCapacity *= 2
     }
 
     // MARK: The pass
@@ -224,12 +249,21 @@ struct Tokenizer {
     }
 
     /// A word of a non-Arabic script. Most are ASCII letters ended by a space or punctuation
-    /// that cannot continue a word: those are cut, folded, hashed and emitted here; the rest (and
-    /// everything that starts with another letter) go to `scanWordGeneral`.
+    /// that cannot continue a word: those are cut, hashed (folded) and interned here in one pass
+    /// over their bytes, never copied to `scratch`; the rest (and everything that starts with
+    /// another letter) go to `scanWordGeneral`.
     @inline(__always)
     private mutating func scanWord(_ start: Int) -> Int {
         var end = start
-        while end < n && (p[end] | 0x20) &- 0x61 < 26 { end += 1 }
+        var h: UInt32 = 2_166_136_261
+        var uppers = 0
+        while end < n {
+            let byte = p[end]
+            guard (byte | 0x20) &- 0x61 < 26 else { break }
+            if byte < 0x61 { uppers += 1 }
+            h = (h ^ UInt32(byte | 0x20)) &* 16_777_619
+            end += 1
+        }
         if end == start { return scanWordGeneral(start) }
         if end < n {
             // What `scanWordGeneral` would go on with: another letter (non-ASCII), marks, digits,
@@ -240,14 +274,13 @@ struct Tokenizer {
             }
         }
         let run = end - start
-        reserveScratch(run)
         let source = p.baseAddress! + start
-        let (h, uppers) = Self.foldCopyHash(source, into: scratch, count: run, hash: 2_166_136_261)
-        scratchCount = run
         var flags: TokenFlags = []
         if source[0] < 0x61 { flags.insert(.capitalized) }
         if run >= 2 && uppers == run { flags.insert(.allCaps) }
-        emit(start, end, .word, flags, hash: h)
+        let id = forms.intern(foldingASCIILetters: source, count: run, hash: h)
+        appendToken(Token(start: start, end: end, form: id, kind: .word, flags: flags.union(pending)))
+        pending = []
         return end
     }
 

@@ -119,4 +119,38 @@ import Testing
         #expect(table.intern("") == 5000)
         #expect(table.find("") == 5000)
     }
+
+    /// The tokenizer interns into a `FormTable.Builder` (plain ASCII words folded as they are
+    /// compared and copied, the rest through its scratch form) and hands over a `FormTable`: the
+    /// same form gets one id however it is spelled and whichever way it came in, ids are dense in
+    /// order of first appearance through every growth, and the table finds each form by its bytes.
+    @Test func tokenizerFormsMatchAnInternedTable() {
+        var words: [String] = []
+        for i in 0..<3000 {
+            // Letters only, so each takes the tokenizer's ASCII path: w + i in base 26.
+            var word = "w"
+            var n = i
+            repeat {
+                word.append(Character(Unicode.Scalar(UInt8(97 + n % 26))))
+                n /= 26
+            } while n > 0
+            words.append(word)
+        }
+        // Short texts (tables that start small and grow many times) and a long one.
+        for text in ["Said said SAID sAiD, said U.S. it's Über über ÜBER قال وقال said",
+                     words.joined(separator: " ") + " " + words.reversed().map { $0.uppercased() }.joined(separator: " ")] {
+            let analyzed = AnalyzedText(text)
+            var expected = FormTable(capacity: 4)
+            for index in analyzed.tokens.indices {
+                let form = analyzed.form(ofToken: index)
+                #expect(expected.intern(form) == Int(analyzed.tokens[index].form), "\(form)")
+                #expect(analyzed.forms.find(form) == Int(analyzed.tokens[index].form), "\(form)")
+            }
+            #expect(analyzed.forms.count == expected.count)
+        }
+        let analyzed = AnalyzedText("Said said SAID sAiD, Über über")
+        #expect(Set(analyzed.tokens[0..<4].map(\.form)).count == 1)
+        #expect(analyzed.tokens[5].form == analyzed.tokens[6].form)
+        #expect(analyzed.forms.string(Int(analyzed.tokens[0].form)) == "said")
+    }
 }
