@@ -64,9 +64,11 @@ struct SpeakerLinker {
         var byID = IDTable()
         var ranges: [Range<Int>] = []
         ranges.reserveCapacity(prior.count)
-        for annotation in prior {
-            byID.insert(annotation.id)
-            if byID.count > ranges.count { ranges.append(annotation.range) }
+        // By index: `for annotation in prior` copied every annotation whole (each of its strings,
+        // attributes and links retained, then released) to read two fields.
+        for index in prior.indices {
+            byID.insert(prior[index].id)
+            if byID.count > ranges.count { ranges.append(prior[index].range) }
         }
         priorByID = byID
         priorRanges = ranges

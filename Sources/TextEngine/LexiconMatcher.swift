@@ -204,9 +204,10 @@ public struct LexiconMatcher: Sendable {
                     walk.split = s
                     walk.walk(node: rootChild[Int(binding.splits[s].form)], position: i + 1)
                 }
-                if let match = best(&walk, at: i, in: text, binding: binding) {
-                    result.append(match)
-                    i = overlapping ? i + 1 : match.tokens.upperBound
+                // The match goes straight into `result`: returned as an optional, it was copied
+                // in and destroyed again (its category, attributes and gaps retained and released).
+                if let end = best(&walk, at: i, in: text, binding: binding, into: &result) {
+                    i = overlapping ? i + 1 : end
                 } else {
                     i += 1
                 }
@@ -217,8 +218,9 @@ public struct LexiconMatcher: Sendable {
 
     /// The winning match among the candidates at token `start`, conditions checked: the longest,
     /// then the whole word before clitic readings (lightest first), then priority, then the entry
-    /// listed first.
-    func best(_ walk: inout Walk, at start: Int, in text: AnalyzedText, binding: Binding) -> LexiconMatch? {
+    /// listed first. Appends it to `result` and returns the token after it, or nil when no candidate holds.
+    func best(_ walk: inout Walk, at start: Int, in text: AnalyzedText, binding: Binding,
+              into result: inout [LexiconMatch]) -> Int? {
         guard !walk.candidates.isEmpty else { return nil }
         let compiled = lexicon.compiled
         if !walk.choices.isEmpty { walk.choices.removeAll(keepingCapacity: true) }
@@ -265,10 +267,14 @@ public struct LexiconMatcher: Sendable {
                 gaps.append(walk.gapStorage[g]..<walk.gapStorage[g + 1])
                 g += 2
             }
-            let entry = lexicon.entries[Int(entryIndex)]
-            return LexiconMatch(range: range, tokens: tokenRange, gaps: gaps, entryIndex: Int(entryIndex),
-                                category: entry.category, attributes: entry.attributes, proclitics: proclitics,
-                                procliticLength: rangeStart - text.tokens[start].start)
+            // The two fields, not the whole entry (which would retain and release its parts and
+            // conditions as well).
+            result.append(LexiconMatch(
+                range: range, tokens: tokenRange, gaps: gaps, entryIndex: Int(entryIndex),
+                category: lexicon.entries[Int(entryIndex)].category,
+                attributes: lexicon.entries[Int(entryIndex)].attributes, proclitics: proclitics,
+                procliticLength: rangeStart - text.tokens[start].start))
+            return candidate.end
         }
         return nil
     }

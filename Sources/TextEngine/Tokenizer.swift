@@ -23,7 +23,14 @@ struct Tokenizer {
     private var scratchCount = 0
     private var scratchCapacity = 256
     /// Flags the next token gets from what came before it (white space, a line break).
-    private var pending: TokenFlags = [.spaceBefore, .paragraphStart]
+    private var pending = Self.lineBreak
+
+    /// Flag sets spelled as constants, not array literals: `[]` and `[.a, .b]` built (and freed)
+    /// an array per token here, the optimizer leaving `OptionSet(arrayLiteral:)` in place.
+    private static var none: TokenFlags { TokenFlags(rawValue: 0) }
+    private static var lineBreak: TokenFlags {
+        TokenFlags(rawValue: TokenFlags.spaceBefore.rawValue | TokenFlags.paragraphStart.rawValue)
+    }
 
     private init(_ p: UnsafeBufferPointer<UInt8>) {
         self.p = p
@@ -124,12 +131,12 @@ struct Tokenizer {
     }
 
     @inline(__always)
-    private mutating func emit(_ start: Int, _ end: Int, _ kind: TokenKind, _ flags: TokenFlags = [],
+    private mutating func emit(_ start: Int, _ end: Int, _ kind: TokenKind, _ flags: TokenFlags = Self.none,
                                hash knownHash: UInt32? = nil) {
         let form = UnsafeBufferPointer(start: scratch, count: scratchCount)
         let id = forms.intern(scratch, count: scratchCount, hash: knownHash ?? FormTable.hash(form))
         appendToken(Token(start: start, end: end, form: id, kind: kind, flags: flags.union(pending)))
-        pending = []
+        pending = Self.none
         scratchCount = 0
     }
 
@@ -166,7 +173,7 @@ struct Tokenizer {
                 pending.insert(.spaceBefore)
                 i += length
             case .newline:
-                pending.formUnion([.spaceBefore, .paragraphStart])
+                pending.formUnion(Self.lineBreak)
                 i += length
             case .format:
                 i += length
@@ -275,12 +282,12 @@ struct Tokenizer {
         }
         let run = end - start
         let source = p.baseAddress! + start
-        var flags: TokenFlags = []
+        var flags = Self.none
         if source[0] < 0x61 { flags.insert(.capitalized) }
         if run >= 2 && uppers == run { flags.insert(.allCaps) }
         let id = forms.intern(foldingASCIILetters: source, count: run, hash: h)
         appendToken(Token(start: start, end: end, form: id, kind: .word, flags: flags.union(pending)))
-        pending = []
+        pending = Self.none
         return end
     }
 
@@ -396,7 +403,7 @@ struct Tokenizer {
                 break loop
             }
         }
-        var flags: TokenFlags = []
+        var flags = Self.none
         if firstUpper { flags.insert(.capitalized) }
         if letters >= 2 && uppers == letters { flags.insert(.allCaps) }
         emit(start, j, .word, flags, hash: hashed == scratchCount ? hash : nil)
@@ -423,7 +430,7 @@ struct Tokenizer {
 
     private mutating func scanArabicWord(_ start: Int) -> Int {
         var j = start
-        var flags: TokenFlags = []
+        var flags = Self.none
         loop: while j < n {
             let (v, length) = decode(j)
             switch Scalars.classify(v) {
