@@ -431,7 +431,59 @@ struct Tokenizer {
     private mutating func scanArabicWord(_ start: Int) -> Int {
         var j = start
         var flags = Self.none
+        // FNV-1a of `scratch[0..<hashed]`, kept while only the loop below appends: then `emit`
+        // need not hash the form again.
+        var hash: UInt32 = 2_166_136_261
+        var hashed = 0
         loop: while j < n {
+            // The two-byte scalars U+0600–U+067F that are letters (U+0621–U+064A, but tatweel) or
+            // harakat (U+064B–U+065F), nearly every scalar of Arabic prose: decoded as `decode`
+            // does and answered here, into `scratch` through a local pointer, without classifying
+            // each or appending byte by byte. Room for 32 letters at a time.
+            if p[j] &- 0xD8 < 2 && j + 1 < n {
+                reserveScratch(64)
+                let hashing = hashed == scratchCount
+                var out = scratchCount
+                var h = hash
+                var k = j
+                let outLimit = scratchCount + 64
+                while out < outLimit && k + 1 < n {
+                    let b0 = p[k]
+                    guard b0 &- 0xD8 < 2 else { break }
+                    let v = UInt32(b0 & 0x1F) << 6 | UInt32(p[k + 1] & 0x3F)
+                    if v &- 0x0621 <= 0x064A - 0x0621 {
+                        if v == Scalars.tatweel {
+                            flags.insert(.hadTatweel)
+                        } else {
+                            // آ أ إ → ا and ى → ي: the normalizations of this range.
+                            var letter = v
+                            if v == 0x0622 || v == 0x0623 || v == 0x0625 { letter = 0x0627 } else if v == 0x0649 { letter = 0x064A }
+                            let first = UInt8(truncatingIfNeeded: 0xC0 | (letter >> 6))
+                            let second = UInt8(truncatingIfNeeded: 0x80 | (letter & 0x3F))
+                            scratch[out] = first
+                            scratch[out + 1] = second
+                            out += 2
+                            h = (((h ^ UInt32(first)) &* 16_777_619) ^ UInt32(second)) &* 16_777_619
+                        }
+                    } else if v &- 0x064B <= 0x065F - 0x064B {
+                        flags.insert(.hadDiacritics)
+                    } else {
+                        break
+                    }
+                    k += 2
+                }
+                if hashing {
+                    hash = h
+                    hashed = out
+                }
+                scratchCount = out
+                if k != j {
+                    j = k
+                    continue
+                }
+            }
+            // ASCII ends an Arabic word: no ASCII byte is an Arabic letter, mark or joiner.
+            if p[j] < 0x80 { break loop }
             let (v, length) = decode(j)
             switch Scalars.classify(v) {
             case .arabicLetter:
@@ -452,7 +504,7 @@ struct Tokenizer {
             appendRaw(start..<j)
             emit(start, j, .symbol)
         } else {
-            emit(start, j, .arabicWord, flags)
+            emit(start, j, .arabicWord, flags, hash: hashed == scratchCount ? hash : nil)
         }
         return j
     }

@@ -138,6 +138,9 @@ import Testing
         }
         // Short texts (tables that start small and grow many times) and a long one.
         for text in ["Said said SAID sAiD, said U.S. it's Über über ÜBER قال وقال said",
+                     // Arabic letters taken 32 at a time, normalized, marks and tatweel dropped,
+                     // a ZWNJ and a letter outside U+0621–U+064A (ڤ, ی) taking the general way.
+                     "قـــال قَالَ أحمد احمد إلى الي مستشفى مستشفي \(String(repeating: "ب", count: 70)) ڤيديو می\u{200C}خواهم ،قال",
                      words.joined(separator: " ") + " " + words.reversed().map { $0.uppercased() }.joined(separator: " ")] {
             let analyzed = AnalyzedText(text)
             var expected = FormTable(capacity: 4)
