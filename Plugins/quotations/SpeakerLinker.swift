@@ -61,7 +61,7 @@ struct SpeakerLinker {
         cues = Self.sortedByStart(prior.filter { $0.kind == .cue && outside($0) })
         sources = Self.sortedByStart(prior.filter { $0.kind == .source && outside($0) })
         // The first annotation of an id wins.
-        var byID = IDTable()
+        var byID = IDTable(minimumCapacity: prior.count)
         var ranges: [Range<Int>] = []
         ranges.reserveCapacity(prior.count)
         // By index: `for annotation in prior` copied every annotation whole (each of its strings,
@@ -425,7 +425,13 @@ enum SentenceEnds {
                     } else if b >= 0xD8 {
                         // Only the lead bytes of ؟ … 。 matter, and only when they start one (in
                         // Arabic text 0xD8 leads every other letter).
-                        if b == 0xD8 && j + 1 < count && p[j + 1] == 0x9F { break }
+                        if b < 0xE0 && j + 1 < count && p[j + 1] & 0xC0 == 0x80 {
+                            // A two-byte scalar: its second byte is none of the ones looked for,
+                            // so both go at once (Arabic letters are all such).
+                            if b == 0xD8 && p[j + 1] == 0x9F { break }
+                            j += 2
+                            continue
+                        }
                         if b == 0xE2 && j + 2 < count && p[j + 1] == 0x80 && p[j + 2] == 0xA6 { break }
                         if b == 0xE3 && j + 2 < count && p[j + 1] == 0x80 && p[j + 2] == 0x82 { break }
                     }

@@ -272,6 +272,15 @@ public struct IDTable: Sendable {
 
     public init() {}
 
+    /// Room for `count` ids before the slots grow (each growth rehashes every id so far).
+    public init(minimumCapacity count: Int) {
+        var size = 16
+        while size < count * 2 { size <<= 1 }
+        slots = [Int32](repeating: 0, count: size)
+        keys.reserveCapacity(count)
+        hashes.reserveCapacity(count)
+    }
+
     public var count: Int { keys.count }
 
     @inline(__always)

@@ -144,6 +144,20 @@ public enum ArabicMorphology {
                             proclitics: prefix.proclitics, elidedArticle: prefix.elidedArticle)
     }
 
+    /// `packedPrefixes` grouped by first letter (و ف ب ل ك ا), each group in their order: group `g`
+    /// is `prefixes[start[g]..<start[g + 1]]`.
+    static let packedPrefixGroups: (prefixes: [PackedPrefix], start: [Int]) = {
+        let firstLetters: [UInt64] = [0x88D9, 0x81D9, 0xA8D8, 0x84D9, 0x83D9, 0xA7D8]
+        var prefixes: [PackedPrefix] = []
+        var start = [0]
+        for letter in firstLetters {
+            prefixes.append(contentsOf: packedPrefixes.filter { $0.key & 0xFFFF == letter })
+            start.append(prefixes.count)
+        }
+        precondition(prefixes.count == packedPrefixes.count, "a prefix starts with another letter")
+        return (prefixes, start)
+    }()
+
     /// A candidate split of a normalized form: proclitics, how many letters they take, and the
     /// byte range of the stem in the form (or, for the elided article, the stem to prefix with ال).
     struct FormSplit {
@@ -165,7 +179,20 @@ public enum ArabicMorphology {
         // stem long enough fits in the form.
         var head: UInt64 = 0
         for i in 0..<min(form.count, 8) { head |= UInt64(form[i]) << UInt64(8 * i) }
-        for prefix in packedPrefixes {
+        // Only the prefixes that start with the form's first letter can match.
+        let group: Int
+        switch head & 0xFFFF {
+        case 0x88D9: group = 0  // و
+        case 0x81D9: group = 1  // ف
+        case 0xA8D8: group = 2  // ب
+        case 0x84D9: group = 3  // ل
+        case 0x83D9: group = 4  // ك
+        case 0xA7D8: group = 5  // ا
+        default: return
+        }
+        let groups = packedPrefixGroups
+        for index in groups.start[group]..<groups.start[group + 1] {
+            let prefix = groups.prefixes[index]
             let count = prefix.count
             guard letters - count >= prefix.minimumStem, head & prefix.mask == prefix.key else { continue }
             result.append(FormSplit(proclitics: prefix.proclitics, letterCount: count, stemBytes: (2 * count)..<form.count,

@@ -80,18 +80,25 @@ public struct LexiconMatcher: Sendable {
         // some entry of this lexicon.
         if compiled.usesProclitics {
             let readings = text.cliticReadings.value { CliticReadings(text.forms) }
-            readings.stems.withUnsafeBufferPointer { stems in
-                for f in 0..<count {
-                    for s in Int(readings.start[f])..<Int(readings.start[f + 1]) {
-                        let stem = UnsafeBufferPointer(rebasing: stems[Int(readings.stemStart[s])..<Int(readings.stemStart[s + 1])])
-                        let id = compiled.lookup(stem, hash: readings.stemHashes[s])
-                        if id >= 0 && rootChild[Int(id)] >= 0 {
-                            let candidate = readings.splits[s]
-                            splits.append(BoundSplit(form: id, letters: Int32(candidate.letterCount),
-                                                     proclitics: candidate.proclitics))
+            // A stem is the end of its form (in the form table's storage) unless it puts the
+            // article back (in `articleStems`).
+            text.forms.storage.withUnsafeBufferPointer { storage in
+                readings.articleStems.withUnsafeBufferPointer { articleStems in
+                    for f in 0..<count {
+                        for s in Int(readings.start[f])..<Int(readings.start[f + 1]) {
+                            let from = Int(readings.stemStart[s])
+                            let length = Int(readings.stemLength[s])
+                            let stem = from >= 0 ? UnsafeBufferPointer(rebasing: storage[from..<(from + length)])
+                                                 : UnsafeBufferPointer(rebasing: articleStems[(~from)..<(~from + length)])
+                            let id = compiled.lookup(stem, hash: readings.stemHashes[s])
+                            if id >= 0 && rootChild[Int(id)] >= 0 {
+                                let candidate = readings.splits[s]
+                                splits.append(BoundSplit(form: id, letters: Int32(candidate.letterCount),
+                                                         proclitics: candidate.proclitics))
+                            }
                         }
+                        splitStart[f + 1] = Int32(splits.count)
                     }
-                    splitStart[f + 1] = Int32(splits.count)
                 }
             }
         }

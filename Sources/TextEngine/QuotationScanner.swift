@@ -263,15 +263,14 @@ private struct Scan {
             /// The end of the run of word scalars from `start` that need no decoding to tell (ASCII
             /// letters and digits; the two-byte Arabic letters, harakat and digits `isWordScalar`
             /// answers from its ranges) and the run's last scalar (U+FFFD, unused, for an empty
-            /// run). The rules below do nothing inside such a run but count its word once, so it is
-            /// crossed in one loop: Arabic text took the general way below for every letter.
-            @inline(__always) func wordRun(from start: Int) -> (end: Int, last: Unicode.Scalar) {
-                var end = start
-                var lastStart = start
+            /// run); the bytes from `start` to `first` are known to be in it. The rules below do
+            /// nothing inside such a run but count its word once, so it is crossed in one loop:
+            /// Arabic text took the general way below for every letter.
+            @inline(__always) func wordRun(from start: Int, scanningFrom first: Int) -> (end: Int, last: Unicode.Scalar) {
+                var end = first
                 while end < count {
                     let b = p[end]
                     if (b | 0x20) &- 0x61 < 26 || b &- 0x30 < 10 {
-                        lastStart = end
                         end += 1
                         continue
                     }
@@ -280,7 +279,6 @@ private struct Scan {
                         if b1 & 0xC0 == 0x80 {
                             let value = UInt32(b & 0x1F) << 6 | UInt32(b1 & 0x3F)
                             if value &- 0x0621 <= 0x0669 - 0x0621 || value &- 0x066E <= 0x06D3 - 0x066E {
-                                lastStart = end
                                 end += 2
                                 continue
                             }
@@ -289,9 +287,10 @@ private struct Scan {
                     break
                 }
                 guard end > start else { return (end, "\u{FFFD}") }
-                let b = p[lastStart]
+                // The run is ASCII bytes and two-byte scalars, whose second byte is not ASCII.
+                let b = p[end - 1]
                 if b < 0x80 { return (end, Unicode.Scalar(b)) }
-                return (end, Unicode.Scalar(UInt32(b & 0x1F) << 6 | UInt32(p[lastStart + 1] & 0x3F))!)
+                return (end, Unicode.Scalar(UInt32(p[end - 2] & 0x1F) << 6 | UInt32(b & 0x3F))!)
             }
             var offset = 0
             while offset < count {
@@ -323,7 +322,7 @@ private struct Scan {
                             inWord = true
                         }
                         // The rest of the run changes nothing but where it ends.
-                        let (end, last) = wordRun(from: offset)
+                        let (end, last) = wordRun(from: offset, scanningFrom: offset + 1)
                         lastNonSpaceEnd = end
                         previous = last
                         offset = end
@@ -339,7 +338,7 @@ private struct Scan {
                     continue
                 }
                 if byte &- 0xD8 < 4 {
-                    let (end, last) = wordRun(from: offset)
+                    let (end, last) = wordRun(from: offset, scanningFrom: offset)
                     if end > offset {
                         if !inWord {
                             words += 1
