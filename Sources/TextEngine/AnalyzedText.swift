@@ -32,6 +32,10 @@ public struct AnalyzedText: Sendable {
     /// The clitic readings of the forms: made on first use (a text that no lexicon with proclitics
     /// reads never pays for them, two that do pay once) and shared by every copy.
     let cliticReadings = MadeOnce<CliticReadings>()
+    /// Whether some token starts with an Arabic letter or mark. Only Arabic words' forms start
+    /// with an Arabic letter, so a text without such a token has no clitic readings, and a
+    /// lexicon skips looking for them.
+    let hasArabic: Bool
 
     public init(_ text: String) {
         self.init(utf8: Array(text.utf8))
@@ -41,7 +45,8 @@ public struct AnalyzedText: Sendable {
     /// 32 bits: texts up to 2 GiB.
     public init(utf8: [UInt8]) {
         precondition(utf8.count < Int(Int32.max), "text too large for 32-bit offsets")
-        let (tokens, forms) = Tokenizer.tokenize(utf8)
+        let (tokens, forms, hasArabic) = Tokenizer.tokenize(utf8)
+        self.hasArabic = hasArabic
         self.utf8 = utf8
         self.tokens = tokens
         self.forms = forms

@@ -110,6 +110,48 @@ public struct FormTable: Sendable {
         }
     }
 
+    /// A read-only view of the table over its arrays' raw buffers, for looking many forms up in a
+    /// row (a lexicon binding a text's forms): `find` through the arrays pays a bounds check and
+    /// an array header load per access, half the cost of a lookup that misses.
+    struct Probe {
+        let slots: UnsafeBufferPointer<UInt64>
+        let starts: UnsafeBufferPointer<Int32>
+        let storage: UnsafeBufferPointer<UInt8>
+        let mask: Int
+
+        /// The id of `bytes` (hashed as `FormTable.hash`), or -1.
+        @inline(__always)
+        func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt32) -> Int32 {
+            var slot = Int(hash) & mask
+            while true {
+                let entry = slots[slot]
+                if entry == 0 { return -1 }
+                if UInt32(truncatingIfNeeded: entry >> 32) == hash {
+                    let id = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                    let start = Int(starts[id])
+                    let length = Int(starts[id + 1]) - start
+                    if length == bytes.count {
+                        var i = 0
+                        while i < length && storage[start + i] == bytes[i] { i += 1 }
+                        if i == length { return Int32(truncatingIfNeeded: id) }
+                    }
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+    }
+
+    /// Runs `body` with a `Probe` of this table.
+    func withProbe<R>(_ body: (Probe) -> R) -> R {
+        slots.withUnsafeBufferPointer { slots in
+            starts.withUnsafeBufferPointer { starts in
+                storage.withUnsafeBufferPointer { storage in
+                    body(Probe(slots: slots, starts: starts, storage: storage, mask: mask))
+                }
+            }
+        }
+    }
+
     /// Whether form `id` is all ASCII (then two forms are equal strings exactly when their bytes
     /// are equal: no canonical equivalence to allow for).
     public func isASCII(_ id: Int) -> Bool {

@@ -248,6 +248,19 @@ public struct Lexicon: Sendable {
         @inline(__always)
         func lookup(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt32) -> Int32 {
             if let id = vocabulary.find(bytes, hash: hash) { return id }
+            return lookUpFolded(bytes)
+        }
+
+        /// As `lookup`, with `probe` a `Probe` of `vocabulary`.
+        @inline(__always)
+        func lookup(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt32, probe: FormTable.Probe) -> Int32 {
+            let id = probe.find(bytes, hash: hash)
+            if id >= 0 || !foldTaMarbuta { return id }
+            return lookUpFolded(bytes)
+        }
+
+        /// The vocabulary form that `bytes` is with ة and ه folded (`foldTaMarbuta`), or -1.
+        func lookUpFolded(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
             guard foldTaMarbuta else { return -1 }
             // Only Arabic forms with ة or ه can fold to something else.
             var hasFoldable = false

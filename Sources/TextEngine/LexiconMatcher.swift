@@ -69,35 +69,44 @@ public struct LexiconMatcher: Sendable {
         var splits: [BoundSplit] = []
         let compiled = lexicon.compiled
         let rootChild = compiled.rootChild
-        text.forms.storage.withUnsafeBufferPointer { storage in
-            for f in 0..<count {
-                let range = text.forms.byteRange(f)
-                let bytes = UnsafeBufferPointer(rebasing: storage[range])
-                forms[f] = compiled.lookup(bytes, hash: text.forms.hash(ofForm: f))
+        // Every form of the text looked up in the vocabulary, both tables read through raw buffers.
+        compiled.vocabulary.withProbe { probe in
+            text.forms.withProbe { own in
+                forms.withUnsafeMutableBufferPointer { forms in
+                    text.forms.hashes.withUnsafeBufferPointer { hashes in
+                        for f in 0..<count {
+                            let start = Int(own.starts[f])
+                            let bytes = UnsafeBufferPointer(rebasing: own.storage[start..<Int(own.starts[f + 1])])
+                            forms[f] = compiled.lookup(bytes, hash: hashes[f], probe: probe)
+                        }
+                    }
+                }
             }
         }
         // Clitic readings (made once per text, whichever lexicon asks first) whose stem starts
         // some entry of this lexicon.
-        if compiled.usesProclitics {
+        if compiled.usesProclitics && text.hasArabic {
             let readings = text.cliticReadings.value { CliticReadings(text.forms) }
             // A stem is the end of its form (in the form table's storage) unless it puts the
             // article back (in `articleStems`).
-            text.forms.storage.withUnsafeBufferPointer { storage in
-                readings.articleStems.withUnsafeBufferPointer { articleStems in
-                    for f in 0..<count {
-                        for s in Int(readings.start[f])..<Int(readings.start[f + 1]) {
-                            let from = Int(readings.stemStart[s])
-                            let length = Int(readings.stemLength[s])
-                            let stem = from >= 0 ? UnsafeBufferPointer(rebasing: storage[from..<(from + length)])
-                                                 : UnsafeBufferPointer(rebasing: articleStems[(~from)..<(~from + length)])
-                            let id = compiled.lookup(stem, hash: readings.stemHashes[s])
-                            if id >= 0 && rootChild[Int(id)] >= 0 {
-                                let candidate = readings.splits[s]
-                                splits.append(BoundSplit(form: id, letters: Int32(candidate.letterCount),
-                                                         proclitics: candidate.proclitics))
+            compiled.vocabulary.withProbe { probe in
+                text.forms.storage.withUnsafeBufferPointer { storage in
+                    readings.articleStems.withUnsafeBufferPointer { articleStems in
+                        for f in 0..<count {
+                            for s in Int(readings.start[f])..<Int(readings.start[f + 1]) {
+                                let from = Int(readings.stemStart[s])
+                                let length = Int(readings.stemLength[s])
+                                let stem = from >= 0 ? UnsafeBufferPointer(rebasing: storage[from..<(from + length)])
+                                                     : UnsafeBufferPointer(rebasing: articleStems[(~from)..<(~from + length)])
+                                let id = compiled.lookup(stem, hash: readings.stemHashes[s], probe: probe)
+                                if id >= 0 && rootChild[Int(id)] >= 0 {
+                                    let candidate = readings.splits[s]
+                                    splits.append(BoundSplit(form: id, letters: Int32(candidate.letterCount),
+                                                             proclitics: candidate.proclitics))
+                                }
                             }
+                            splitStart[f + 1] = Int32(splits.count)
                         }
-                        splitStart[f + 1] = Int32(splits.count)
                     }
                 }
             }

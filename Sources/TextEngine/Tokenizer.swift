@@ -17,6 +17,10 @@ struct Tokenizer {
     private var tokenCount = 0
     private var tokenCapacity: Int
     private var forms: FormTable.Builder
+    /// Whether a token started with an Arabic letter or mark: only Arabic words' forms have
+    /// proclitic readings. (Set where such a token starts, not in `scanArabicWord`, whose hot loop
+    /// lost registers to it.)
+    private var sawArabic = false
     /// The form being built. Raw memory, not an array: appending to an array checks uniqueness
     /// and capacity on every byte, which showed as a tenth of tokenizing time.
     private var scratch: UnsafeMutablePointer<UInt8>
@@ -45,14 +49,14 @@ struct Tokenizer {
     }
 
     /// Tokens of `utf8` with their forms.
-    static func tokenize(_ utf8: [UInt8]) -> (tokens: [Token], forms: FormTable) {
+    static func tokenize(_ utf8: [UInt8]) -> (tokens: [Token], forms: FormTable, hasArabic: Bool) {
         utf8.withUnsafeBufferPointer { buffer in
             var tokenizer = Tokenizer(buffer)
             tokenizer.run()
             let tokens = Array(UnsafeBufferPointer(start: tokenizer.tokens, count: tokenizer.tokenCount))
             tokenizer.tokens.deallocate()
             tokenizer.scratch.deallocate()
-            return (tokens, tokenizer.forms.finish())
+            return (tokens, tokenizer.forms.finish(), tokenizer.sawArabic)
         }
     }
 
@@ -168,7 +172,8 @@ struct Tokenizer {
                 continue
             }
             let (v, length) = decode(i)
-            switch Scalars.classify(v) {
+            // ASCII from the table here: `classify` is not inlined, and most tokens start with ASCII.
+            switch v < 0x80 ? Scalars.asciiClass(UInt8(truncatingIfNeeded: v)) : Scalars.classify(v) {
             case .whitespace:
                 pending.insert(.spaceBefore)
                 i += length
@@ -180,6 +185,7 @@ struct Tokenizer {
             case .letter:
                 i = scanWord(i)
             case .arabicLetter, .arabicMark:
+                sawArabic = true
                 i = scanArabicWord(i)
             case .digit:
                 i = scanNumber(i)

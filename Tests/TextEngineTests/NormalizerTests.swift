@@ -107,6 +107,21 @@ import Testing
     }
 }
 
+@Suite struct CliticReadingTests {
+    /// Lexicons skip clitic readings for texts without Arabic tokens: only Arabic words have them.
+    @Test func onlyTextsWithArabicHaveCliticReadings() {
+        for text in ["He said so, U.S. officials said.", "café 3.5% «quoted» — ok", "", "x \u{200C}y ١٢٣ ٪"] {
+            let analyzed = AnalyzedText(text)
+            #expect(!analyzed.hasArabic, "\(text)")
+            #expect(CliticReadings(analyzed.forms).splits.isEmpty, "\(text)")
+        }
+        for text in ["وقال الوزير", "said وبحسب", "ـ", "\u{064E}"] {
+            #expect(AnalyzedText(text).hasArabic, "\(text)")
+        }
+        #expect(!CliticReadings(AnalyzedText("وقال الوزير للمحللين").forms).splits.isEmpty)
+    }
+}
+
 @Suite struct FormTableTests {
     @Test func idsAreDenseAndStableAcrossGrowth() {
         var table = FormTable(capacity: 4)
