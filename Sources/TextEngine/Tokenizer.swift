@@ -453,30 +453,36 @@ struct Tokenizer {
                 var h = hash
                 var k = j
                 let outLimit = scratchCount + 64
+                let buffer = scratch
                 while out < outLimit && k + 1 < n {
                     let b0 = p[k]
                     guard b0 &- 0xD8 < 2 else { break }
-                    let v = UInt32(b0 & 0x1F) << 6 | UInt32(p[k + 1] & 0x3F)
+                    let b1 = p[k + 1]
+                    let v = UInt32(b0 & 0x1F) << 6 | UInt32(b1 & 0x3F)
                     if v &- 0x0621 <= 0x064A - 0x0621 {
                         if v == Scalars.tatweel {
                             flags.insert(.hadTatweel)
                         } else {
-                            // آ أ إ → ا and ى → ي: the normalizations of this range.
-                            var letter = v
-                            if v == 0x0622 || v == 0x0623 || v == 0x0625 { letter = 0x0627 } else if v == 0x0649 { letter = 0x064A }
-                            let first = UInt8(truncatingIfNeeded: 0xC0 | (letter >> 6))
-                            let second = UInt8(truncatingIfNeeded: 0x80 | (letter & 0x3F))
-                            scratch[out] = first
-                            scratch[out + 1] = second
-                            out += 2
-                            h = (((h ^ UInt32(first)) &* 16_777_619) ^ UInt32(second)) &* 16_777_619
+                            // The letter's bytes are `b0` and `b1` as `decode` reads them (its
+                            // low six bits); آ أ إ (D8 A2, A3, A5) → ا (D8 A7) and ى (D9 89) → ي
+                            // (D9 8A) are the normalizations of this range.
+                            var second = 0x80 | (b1 & 0x3F)
+                            if b0 == 0xD8 {
+                                if second == 0xA2 || second == 0xA3 || second == 0xA5 { second = 0xA7 }
+                            } else if second == 0x89 {
+                                second = 0x8A
+                            }
+                            buffer[out] = b0
+                            buffer[out &+ 1] = second
+                            out &+= 2
+                            h = (((h ^ UInt32(b0)) &* 16_777_619) ^ UInt32(second)) &* 16_777_619
                         }
                     } else if v &- 0x064B <= 0x065F - 0x064B {
                         flags.insert(.hadDiacritics)
                     } else {
                         break
                     }
-                    k += 2
+                    k &+= 2
                 }
                 if hashing {
                     hash = h
