@@ -61,12 +61,14 @@ struct SpeakerLinker {
         cues = Self.sortedByStart(prior.filter { $0.kind == .cue && outside($0) })
         sources = Self.sortedByStart(prior.filter { $0.kind == .source && outside($0) })
         // The first annotation of an id wins.
-        var byID = IDTable()
+        var byID = IDTable(minimumCapacity: prior.count)
         var ranges: [Range<Int>] = []
         ranges.reserveCapacity(prior.count)
-        for annotation in prior {
-            byID.insert(annotation.id)
-            if byID.count > ranges.count { ranges.append(annotation.range) }
+        // By index: `for annotation in prior` copied every annotation whole (each of its strings,
+        // attributes and links retained, then released) to read two fields.
+        for index in prior.indices {
+            byID.insert(prior[index].id)
+            if byID.count > ranges.count { ranges.append(prior[index].range) }
         }
         priorByID = byID
         priorRanges = ranges
@@ -413,21 +415,39 @@ enum SentenceEnds {
         // Bit `b` set for the ASCII bytes the switch below looks at: \n \r . ! ?
         let interestingASCII: UInt64 = 1 << 0x0A | 1 << 0x0D | 1 << 0x2E | 1 << 0x21 | 1 << 0x3F
         while i < count {
-            // Most bytes are none of the ones the switch looks at: skip them with one test each.
+            // Most bytes are none of the ones the switch looks at: skip them eight at a time while
+            // they are ASCII, else one test each.
             i = utf8.withUnsafeBufferPointer { p in
                 var j = i
-                while j < count {
-                    let b = p[j]
-                    if b < 0x40 {
-                        if (interestingASCII >> UInt64(b)) & 1 != 0 { break }
-                    } else if b >= 0xD8 {
-                        // Only the lead bytes of ؟ … 。 matter, and only when they start one (in
-                        // Arabic text 0xD8 leads every other letter).
-                        if b == 0xD8 && j + 1 < count && p[j + 1] == 0x9F { break }
-                        if b == 0xE2 && j + 2 < count && p[j + 1] == 0x80 && p[j + 2] == 0xA6 { break }
-                        if b == 0xE3 && j + 2 < count && p[j + 1] == 0x80 && p[j + 2] == 0x82 { break }
+                scan: while j < count {
+                    if j + 8 <= count {
+                        let chunk = UnsafeRawPointer(p.baseAddress! + j).loadUnaligned(as: UInt64.self)
+                        if chunk & 0x8080_8080_8080_8080 == 0 && !Self.hasInterestingASCII(chunk) {
+                            j += 8
+                            continue
+                        }
                     }
-                    j += 1
+                    // The next eight bytes (or fewer) one by one.
+                    let stop = min(count, j + 8)
+                    while j < stop {
+                        let b = p[j]
+                        if b < 0x40 {
+                            if (interestingASCII >> UInt64(b)) & 1 != 0 { break scan }
+                        } else if b >= 0xD8 {
+                            // Only the lead bytes of ؟ … 。 matter, and only when they start one (in
+                            // Arabic text 0xD8 leads every other letter).
+                            if b < 0xE0 && j + 1 < count && p[j + 1] & 0xC0 == 0x80 {
+                                // A two-byte scalar: its second byte is none of the ones looked for,
+                                // so both go at once (Arabic letters are all such).
+                                if b == 0xD8 && p[j + 1] == 0x9F { break scan }
+                                j += 2
+                                continue
+                            }
+                            if b == 0xE2 && j + 2 < count && p[j + 1] == 0x80 && p[j + 2] == 0xA6 { break scan }
+                            if b == 0xE3 && j + 2 < count && p[j + 1] == 0x80 && p[j + 2] == 0x82 { break scan }
+                        }
+                        j += 1
+                    }
                 }
                 return j
             }
@@ -474,6 +494,17 @@ enum SentenceEnds {
             while quotation < quotations.count && quotations[quotation].upperBound <= end { quotation += 1 }
             return !(quotation < quotations.count && quotations[quotation].lowerBound < end)
         }
+    }
+
+    /// Whether eight ASCII bytes hold one of \n \r ! . ? (a zero byte after XOR with each: the
+    /// usual test, exact when no byte has its high bit set).
+    @inline(__always)
+    static func hasInterestingASCII(_ chunk: UInt64) -> Bool {
+        @inline(__always) func hasByte(_ byte: UInt64) -> Bool {
+            let x = chunk ^ (byte &* 0x0101_0101_0101_0101)
+            return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
+        }
+        return hasByte(0x0A) || hasByte(0x0D) || hasByte(0x21) || hasByte(0x2E) || hasByte(0x3F)
     }
 
     /// `abbreviations` packed one byte a letter into integers (all are ASCII and at most six long).

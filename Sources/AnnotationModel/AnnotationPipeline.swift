@@ -167,9 +167,12 @@ public struct AnnotationPipeline: Sendable {
             if kept < unique.count { unique.removeSubrange(kept...) }
         }
         // Only ids that links point at need to be looked up under their new name.
-        var targets = IDTable()
-        for annotation in unique where !annotation.links.isEmpty {
-            for link in annotation.links { targets.insert(link.target) }
+        // Sized for every link, so that it never rehashes.
+        var linkCount = 0
+        for index in unique.indices { linkCount += unique[index].links.count }
+        var targets = IDTable(minimumCapacity: linkCount)
+        for index in unique.indices where !unique[index].links.isEmpty {
+            for link in unique[index].links { targets.insert(link.target) }
         }
         var renamed = [String?](repeating: nil, count: targets.count)
         // A result has a handful of kinds: a list searched in order beats hashing each kind's name.
@@ -195,9 +198,17 @@ public struct AnnotationPipeline: Sendable {
         }
         if targets.count > 0 {
             for index in unique.indices where !unique[index].links.isEmpty {
-                unique[index].links = unique[index].links.compactMap { link in
-                    targets.find(link.target).flatMap { renamed[$0] }.map { AnnotationLink(rel: link.rel, target: $0) }
+                // Rewritten in place (a new array per annotation cost more than the lookups); links
+                // whose target is not in the result are dropped after, in order.
+                var dropped: [Int] = []
+                for k in unique[index].links.indices {
+                    if let target = targets.find(unique[index].links[k].target).flatMap({ renamed[$0] }) {
+                        unique[index].links[k].target = target
+                    } else {
+                        dropped.append(k)
+                    }
                 }
+                for k in dropped.reversed() { unique[index].links.remove(at: k) }
             }
         }
         return unique
@@ -271,6 +282,15 @@ public struct IDTable: Sendable {
     private var slots = [Int32](repeating: 0, count: 16)
 
     public init() {}
+
+    /// Room for `count` ids before the slots grow (each growth rehashes every id so far).
+    public init(minimumCapacity count: Int) {
+        var size = 16
+        while size < count * 2 { size <<= 1 }
+        slots = [Int32](repeating: 0, count: size)
+        keys.reserveCapacity(count)
+        hashes.reserveCapacity(count)
+    }
 
     public var count: Int { keys.count }
 

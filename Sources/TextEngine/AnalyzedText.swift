@@ -32,6 +32,10 @@ public struct AnalyzedText: Sendable {
     /// The clitic readings of the forms: made on first use (a text that no lexicon with proclitics
     /// reads never pays for them, two that do pay once) and shared by every copy.
     let cliticReadings = MadeOnce<CliticReadings>()
+    /// Whether some token starts with an Arabic letter or mark. Only Arabic words' forms start
+    /// with an Arabic letter, so a text without such a token has no clitic readings, and a
+    /// lexicon skips looking for them.
+    let hasArabic: Bool
 
     public init(_ text: String) {
         self.init(utf8: Array(text.utf8))
@@ -41,7 +45,8 @@ public struct AnalyzedText: Sendable {
     /// 32 bits: texts up to 2 GiB.
     public init(utf8: [UInt8]) {
         precondition(utf8.count < Int(Int32.max), "text too large for 32-bit offsets")
-        let (tokens, forms) = Tokenizer.tokenize(utf8)
+        let (tokens, forms, hasArabic) = Tokenizer.tokenize(utf8)
+        self.hasArabic = hasArabic
         self.utf8 = utf8
         self.tokens = tokens
         self.forms = forms
@@ -185,17 +190,21 @@ public struct AnalyzedText: Sendable {
     }
 }
 
-/// The proclitic + stem readings of each form of a text (`ArabicMorphology.splits`), with each
-/// stem's bytes (the article put back where the split asks) and hash: what every lexicon that
-/// strips proclitics looks up, whatever its words.
+/// The proclitic + stem readings of each form of a text (`ArabicMorphology.splits`), with where
+/// each stem's bytes are and their hash: what every lexicon that strips proclitics looks up,
+/// whatever its words.
 struct CliticReadings: Sendable {
     /// Readings of form `f` are `splits[start[f]..<start[f + 1]]`.
     var start: [Int32]
     var splits: [ArabicMorphology.FormSplit] = []
-    /// Stem of split `s` is `stems[stemStart[s]..<stemStart[s + 1]]`.
-    var stems: [UInt8] = []
-    var stemStart: [Int32] = [0]
+    /// Where the stem of split `s` is: `stemStart[s]` ≥ 0 is an offset into the form table's
+    /// storage (a stem is the end of its form, so most need no copy), `~stemStart[s]` one into
+    /// `articleStems`; `stemLength[s]` bytes long.
+    var stemStart: [Int32] = []
+    var stemLength: [Int32] = []
     var stemHashes: [UInt32] = []
+    /// The stems that put the article back (`ال` + the rest of the form), which no form spells out.
+    var articleStems: [UInt8] = []
 
     init(_ forms: FormTable) {
         let count = forms.count
@@ -203,7 +212,8 @@ struct CliticReadings: Sendable {
         var candidates: [ArabicMorphology.FormSplit] = []
         forms.storage.withUnsafeBufferPointer { storage in
             for f in 0..<count {
-                let bytes = UnsafeBufferPointer(rebasing: storage[forms.byteRange(f)])
+                let range = forms.byteRange(f)
+                let bytes = UnsafeBufferPointer(rebasing: storage[range])
                 // Only Arabic words of three letters or more that start with a proclitic letter
                 // (و ف ب ل ك ا) have readings.
                 if bytes.count >= 6, bytes[0] == 0xD8 || bytes[0] == 0xD9 {
@@ -214,13 +224,24 @@ struct CliticReadings: Sendable {
                         candidates.removeAll(keepingCapacity: true)
                         ArabicMorphology.splits(of: bytes, into: &candidates)
                         for candidate in candidates {
-                            let stemFrom = stems.count
-                            if candidate.prependArticle { stems.append(contentsOf: [0xD8, 0xA7, 0xD9, 0x84]) }
-                            stems.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[candidate.stemBytes]))
-                            stemHashes.append(stems.withUnsafeBufferPointer {
-                                FormTable.hash(UnsafeBufferPointer(rebasing: $0[stemFrom...]))
-                            })
-                            stemStart.append(Int32(stems.count))
+                            let suffix = UnsafeBufferPointer(rebasing: bytes[candidate.stemBytes])
+                            if candidate.prependArticle {
+                                let from = articleStems.count
+                                articleStems.append(0xD8)
+                                articleStems.append(0xA7)
+                                articleStems.append(0xD9)
+                                articleStems.append(0x84)
+                                articleStems.append(contentsOf: suffix)
+                                stemStart.append(~Int32(from))
+                                stemLength.append(Int32(articleStems.count - from))
+                                stemHashes.append(articleStems.withUnsafeBufferPointer {
+                                    FormTable.hash(UnsafeBufferPointer(rebasing: $0[from...]))
+                                })
+                            } else {
+                                stemStart.append(Int32(range.lowerBound + candidate.stemBytes.lowerBound))
+                                stemLength.append(Int32(suffix.count))
+                                stemHashes.append(FormTable.hash(suffix))
+                            }
                             splits.append(candidate)
                         }
                     }

@@ -120,6 +120,44 @@ public enum ArabicMorphology {
         }.map(\.element)
     }()
 
+    /// `prefixes` in the same order, each as the little-endian integer of its letters' bytes and a
+    /// mask over them: comparing letter tuples from an array of arrays took most of the time of
+    /// finding the splits of an Arabic text's forms.
+    struct PackedPrefix {
+        let key: UInt64
+        let mask: UInt64
+        let count: Int
+        let minimumStem: Int
+        let proclitics: Proclitics
+        let elidedArticle: Bool
+    }
+
+    static let packedPrefixes: [PackedPrefix] = prefixes.map { prefix in
+        precondition(prefix.letters.count <= 4)
+        var key: UInt64 = 0
+        var mask: UInt64 = 0
+        for (k, letter) in prefix.letters.enumerated() {
+            key |= UInt64(letter.0) << UInt64(16 * k) | UInt64(letter.1) << UInt64(16 * k + 8)
+            mask |= 0xFFFF << UInt64(16 * k)
+        }
+        return PackedPrefix(key: key, mask: mask, count: prefix.letters.count, minimumStem: prefix.minimumStem,
+                            proclitics: prefix.proclitics, elidedArticle: prefix.elidedArticle)
+    }
+
+    /// `packedPrefixes` grouped by first letter (و ف ب ل ك ا), each group in their order: group `g`
+    /// is `prefixes[start[g]..<start[g + 1]]`.
+    static let packedPrefixGroups: (prefixes: [PackedPrefix], start: [Int]) = {
+        let firstLetters: [UInt64] = [0x88D9, 0x81D9, 0xA8D8, 0x84D9, 0x83D9, 0xA7D8]
+        var prefixes: [PackedPrefix] = []
+        var start = [0]
+        for letter in firstLetters {
+            prefixes.append(contentsOf: packedPrefixes.filter { $0.key & 0xFFFF == letter })
+            start.append(prefixes.count)
+        }
+        precondition(prefixes.count == packedPrefixes.count, "a prefix starts with another letter")
+        return (prefixes, start)
+    }()
+
     /// A candidate split of a normalized form: proclitics, how many letters they take, and the
     /// byte range of the stem in the form (or, for the elided article, the stem to prefix with ال).
     struct FormSplit {
@@ -136,15 +174,27 @@ public enum ArabicMorphology {
     static func splits(of form: UnsafeBufferPointer<UInt8>, into result: inout [FormSplit]) {
         let letters = form.count / 2
         guard letters >= 3, form.count % 2 == 0, form[0] == 0xD8 || form[0] == 0xD9 else { return }
-        for prefix in prefixes {
-            let count = prefix.letters.count
-            guard letters - count >= prefix.minimumStem else { continue }
-            var matches = true
-            for (k, letter) in prefix.letters.enumerated() where form[2 * k] != letter.0 || form[2 * k + 1] != letter.1 {
-                matches = false
-                break
-            }
-            guard matches else { continue }
+        // The form's first eight bytes (all of it when shorter), compared with each prefix's
+        // letters in one masked test: a prefix is four letters at most, and one that leaves the
+        // stem long enough fits in the form.
+        var head: UInt64 = 0
+        for i in 0..<min(form.count, 8) { head |= UInt64(form[i]) << UInt64(8 * i) }
+        // Only the prefixes that start with the form's first letter can match.
+        let group: Int
+        switch head & 0xFFFF {
+        case 0x88D9: group = 0  // و
+        case 0x81D9: group = 1  // ف
+        case 0xA8D8: group = 2  // ب
+        case 0x84D9: group = 3  // ل
+        case 0x83D9: group = 4  // ك
+        case 0xA7D8: group = 5  // ا
+        default: return
+        }
+        let groups = packedPrefixGroups
+        for index in groups.start[group]..<groups.start[group + 1] {
+            let prefix = groups.prefixes[index]
+            let count = prefix.count
+            guard letters - count >= prefix.minimumStem, head & prefix.mask == prefix.key else { continue }
             result.append(FormSplit(proclitics: prefix.proclitics, letterCount: count, stemBytes: (2 * count)..<form.count,
                                     prependArticle: false))
             if prefix.elidedArticle {

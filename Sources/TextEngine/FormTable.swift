@@ -110,6 +110,48 @@ public struct FormTable: Sendable {
         }
     }
 
+    /// A read-only view of the table over its arrays' raw buffers, for looking many forms up in a
+    /// row (a lexicon binding a text's forms): `find` through the arrays pays a bounds check and
+    /// an array header load per access, half the cost of a lookup that misses.
+    struct Probe {
+        let slots: UnsafeBufferPointer<UInt64>
+        let starts: UnsafeBufferPointer<Int32>
+        let storage: UnsafeBufferPointer<UInt8>
+        let mask: Int
+
+        /// The id of `bytes` (hashed as `FormTable.hash`), or -1.
+        @inline(__always)
+        func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt32) -> Int32 {
+            var slot = Int(hash) & mask
+            while true {
+                let entry = slots[slot]
+                if entry == 0 { return -1 }
+                if UInt32(truncatingIfNeeded: entry >> 32) == hash {
+                    let id = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                    let start = Int(starts[id])
+                    let length = Int(starts[id + 1]) - start
+                    if length == bytes.count {
+                        var i = 0
+                        while i < length && storage[start + i] == bytes[i] { i += 1 }
+                        if i == length { return Int32(truncatingIfNeeded: id) }
+                    }
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+    }
+
+    /// Runs `body` with a `Probe` of this table.
+    func withProbe<R>(_ body: (Probe) -> R) -> R {
+        slots.withUnsafeBufferPointer { slots in
+            starts.withUnsafeBufferPointer { starts in
+                storage.withUnsafeBufferPointer { storage in
+                    body(Probe(slots: slots, starts: starts, storage: storage, mask: mask))
+                }
+            }
+        }
+    }
+
     /// Whether form `id` is all ASCII (then two forms are equal strings exactly when their bytes
     /// are equal: no canonical equivalence to allow for).
     public func isASCII(_ id: Int) -> Bool {
@@ -146,5 +188,182 @@ public struct FormTable: Sendable {
         }
         slots = newSlots
         mask = newMask
+    }
+}
+
+extension FormTable {
+    /// What the tokenizer interns into while it runs, turned into a `FormTable` at the end.
+    ///
+    /// Why not intern into a `FormTable` directly: every new form appended to its three arrays
+    /// (each append checking uniqueness and capacity, the bytes through the generic
+    /// `append(contentsOf:)`), about 150 instructions a form, and news text brings a new form every
+    /// second or third token. Here they are raw buffers the builder owns alone; `finish` copies
+    /// them into arrays once.
+    struct Builder {
+        private var storage: UnsafeMutablePointer<UInt8>
+        private var storageCount = 0
+        private var storageCapacity: Int
+        /// `count + 1` entries: form `i` is `storage[starts[i]..<starts[i + 1]]`.
+        private var starts: UnsafeMutablePointer<Int32>
+        private var hashes: UnsafeMutablePointer<UInt32>
+        private(set) var count = 0
+        private var capacity: Int
+        /// As `FormTable.slots`.
+        private var slots: UnsafeMutablePointer<UInt64>
+        private var slotCount: Int
+        private var mask: Int
+
+        /// Room for about `forms` forms and `bytes` bytes of them before anything grows.
+        init(forms: Int, bytes: Int) {
+            capacity = max(forms, 16)
+            var size = 16
+            while size < capacity * 2 { size <<= 1 }
+            slotCount = size
+            mask = size - 1
+            slots = .allocate(capacity: size)
+            slots.initialize(repeating: 0, count: size)
+            starts = .allocate(capacity: capacity + 1)
+            starts[0] = 0
+            hashes = .allocate(capacity: capacity)
+            storageCapacity = max(bytes, 64)
+            storage = .allocate(capacity: storageCapacity)
+        }
+
+        /// The id of the `length` bytes at `bytes`, adding them when new (`hash` as `FormTable.hash`).
+        @inline(__always)
+        mutating func intern(_ bytes: UnsafePointer<UInt8>, count length: Int, hash: UInt32) -> Int32 {
+            var slot = Int(hash) & mask
+            while true {
+                let entry = slots[slot]
+                if entry == 0 { break }
+                if UInt32(truncatingIfNeeded: entry >> 32) == hash {
+                    let id = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                    let start = Int(starts[id])
+                    if Int(starts[id + 1]) - start == length && Self.same(storage + start, bytes, length) {
+                        return Int32(truncatingIfNeeded: id)
+                    }
+                }
+                slot = (slot + 1) & mask
+            }
+            if storageCount + length > storageCapacity { growStorage(storageCount + length) }
+            (storage + storageCount).update(from: bytes, count: length)
+            storageCount += length
+            return add(hash: hash, slot: slot)
+        }
+
+        /// As `intern`, for `length` ASCII letters whose form is their lowercase (`hash` is of the
+        /// lowercase bytes): compared and copied folded, so the tokenizer need not copy them first.
+        @inline(__always)
+        mutating func intern(foldingASCIILetters bytes: UnsafePointer<UInt8>, count length: Int, hash: UInt32) -> Int32 {
+            var slot = Int(hash) & mask
+            while true {
+                let entry = slots[slot]
+                if entry == 0 { break }
+                if UInt32(truncatingIfNeeded: entry >> 32) == hash {
+                    let id = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                    let start = Int(starts[id])
+                    if Int(starts[id + 1]) - start == length {
+                        let stored = storage + start
+                        var i = 0
+                        while i < length && stored[i] == bytes[i] | 0x20 { i += 1 }
+                        if i == length { return Int32(truncatingIfNeeded: id) }
+                    }
+                }
+                slot = (slot + 1) & mask
+            }
+            if storageCount + length > storageCapacity { growStorage(storageCount + length) }
+            let destination = storage + storageCount
+            for i in 0..<length { destination[i] = bytes[i] | 0x20 }
+            storageCount += length
+            return add(hash: hash, slot: slot)
+        }
+
+        @inline(__always)
+        private static func same(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+            var i = 0
+            while i < length {
+                if a[i] != b[i] { return false }
+                i += 1
+            }
+            return true
+        }
+
+        /// Records a form whose bytes were just appended to `storage`, in the empty `slot`.
+        @inline(__always)
+        private mutating func add(hash: UInt32, slot: Int) -> Int32 {
+            if count == capacity { growForms() }
+            let id = count
+            hashes[id] = hash
+            starts[id + 1] = Int32(truncatingIfNeeded: storageCount)
+            count += 1
+            slots[slot] = UInt64(hash) << 32 | UInt64(id + 1)
+            if count * 2 > slotCount { growSlots() }
+            return Int32(truncatingIfNeeded: id)
+        }
+
+        @inline(never)
+        private mutating func growStorage(_ needed: Int) {
+            var bigger = storageCapacity * 2
+            while bigger < needed { bigger *= 2 }
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
+            grown.update(from: storage, count: storageCount)
+            storage.deallocate()
+            storage = grown
+            storageCapacity = bigger
+        }
+
+        @inline(never)
+        private mutating func growForms() {
+            let bigger = capacity * 2
+            let grownStarts = UnsafeMutablePointer<Int32>.allocate(capacity: bigger + 1)
+            grownStarts.update(from: starts, count: count + 1)
+            starts.deallocate()
+            starts = grownStarts
+            let grownHashes = UnsafeMutablePointer<UInt32>.allocate(capacity: bigger)
+            grownHashes.update(from: hashes, count: count)
+            hashes.deallocate()
+            hashes = grownHashes
+            capacity = bigger
+        }
+
+        @inline(never)
+        private mutating func growSlots() {
+            let size = slotCount * 2
+            let grown = UnsafeMutablePointer<UInt64>.allocate(capacity: size)
+            grown.initialize(repeating: 0, count: size)
+            let newMask = size - 1
+            for id in 0..<count {
+                var slot = Int(hashes[id]) & newMask
+                while grown[slot] != 0 { slot = (slot + 1) & newMask }
+                grown[slot] = UInt64(hashes[id]) << 32 | UInt64(id + 1)
+            }
+            slots.deallocate()
+            slots = grown
+            slotCount = size
+            mask = newMask
+        }
+
+        /// The table, with the same ids; the builder's memory is freed and it must not be used again.
+        mutating func finish() -> FormTable {
+            let table = FormTable(
+                storage: Array(UnsafeBufferPointer(start: storage, count: storageCount)),
+                starts: Array(UnsafeBufferPointer(start: starts, count: count + 1)),
+                hashes: Array(UnsafeBufferPointer(start: hashes, count: count)),
+                slots: Array(UnsafeBufferPointer(start: slots, count: slotCount)),
+                mask: mask)
+            storage.deallocate()
+            starts.deallocate()
+            hashes.deallocate()
+            slots.deallocate()
+            return table
+        }
+    }
+
+    private init(storage: [UInt8], starts: [Int32], hashes: [UInt32], slots: [UInt64], mask: Int) {
+        self.storage = storage
+        self.starts = starts
+        self.hashes = hashes
+        self.slots = slots
+        self.mask = mask
     }
 }

@@ -30,7 +30,16 @@ public enum LanguageDetector {
         var latin = 0
         let limit = min(bytes.count, sampleBytes)
         var offset = 0
+        var nextCheck = 0
         while offset < limit {
+            // Every few hundred bytes: stop once the bytes left cannot change the answer. They add
+            // at most one Latin letter each, and an Arabic letter takes two bytes (one of them may
+            // lie past `limit`, as a scalar started before it is read whole).
+            if offset >= nextCheck {
+                let left = limit - offset
+                if arabic > latin + left || arabic + (left + 1) / 2 <= latin { break }
+                nextCheck = offset + 256
+            }
             // Eight ASCII bytes at a time: a byte is a Latin letter when, with bit 5 set
             // (lowercase), it lies in a...z; with every high bit clear the additions below
             // carry into no neighbouring byte.
@@ -50,6 +59,23 @@ public enum LanguageDetector {
                 if (b0 | 0x20) &- 0x61 < 26 { latin += 1 }
                 offset += 1
                 continue
+            }
+            // A run of two-byte scalars of U+0600–U+067F, most of an Arabic text, in one loop: the
+            // letters among them are U+0620–U+064A and U+066E–U+067F (as the ranges below say).
+            if b0 &- 0xD8 < 2 {
+                var next = offset
+                while next < limit && next + 1 < bytes.count {
+                    let lead = bytes[next]
+                    let trail = bytes[next + 1]
+                    guard lead &- 0xD8 < 2 && trail & 0xC0 == 0x80 else { break }
+                    let value = (UInt32(lead & 0x1F) << 6) | UInt32(trail & 0x3F)
+                    if value &- 0x0620 <= 0x064A - 0x0620 || value >= 0x066E { arabic += 1 }
+                    next += 2
+                }
+                if next != offset {
+                    offset = next
+                    continue
+                }
             }
             let (value, length) = decode(bytes, at: offset)
             offset += length

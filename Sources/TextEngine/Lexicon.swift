@@ -200,7 +200,7 @@ public struct Lexicon: Sendable {
         /// Trie child of the root for each vocabulary form (-1: no entry starts with it).
         let rootChild: [Int32]
         /// Other literal edges: `(node << 32) | form` → child.
-        let edges: [UInt64: Int32]
+        let edges: EdgeTable
         /// Entries ending at node `n`: `accepting[acceptStart[n]..<acceptStart[n + 1]]`, best first.
         let acceptStart: [Int32]
         let accepting: [Int32]
@@ -222,7 +222,7 @@ public struct Lexicon: Sendable {
             self.foldedToForm = foldedToForm
             self.foldTaMarbuta = foldTaMarbuta
             self.rootChild = rootChild
-            self.edges = edges
+            self.edges = EdgeTable(edges)
             var acceptStart: [Int32] = [0]
             var accepting: [Int32] = []
             var gapStart: [Int32] = [0]
@@ -248,6 +248,19 @@ public struct Lexicon: Sendable {
         @inline(__always)
         func lookup(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt32) -> Int32 {
             if let id = vocabulary.find(bytes, hash: hash) { return id }
+            return lookUpFolded(bytes)
+        }
+
+        /// As `lookup`, with `probe` a `Probe` of `vocabulary`.
+        @inline(__always)
+        func lookup(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt32, probe: FormTable.Probe) -> Int32 {
+            let id = probe.find(bytes, hash: hash)
+            if id >= 0 || !foldTaMarbuta { return id }
+            return lookUpFolded(bytes)
+        }
+
+        /// The vocabulary form that `bytes` is with ة and ه folded (`foldTaMarbuta`), or -1.
+        func lookUpFolded(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
             guard foldTaMarbuta else { return -1 }
             // Only Arabic forms with ة or ه can fold to something else.
             var hasFoldable = false
@@ -263,6 +276,51 @@ public struct Lexicon: Sendable {
             let folded = Lexicon.foldTaMarbuta(Array(bytes))
             return folded.withUnsafeBufferPointer { buffer in
                 foldedVocabulary.find(buffer, hash: FormTable.hash(buffer)).map { foldedToForm[Int($0)] } ?? -1
+            }
+        }
+    }
+
+    /// The trie's literal edges below the root, `(node << 32) | form` → child: open addressing over
+    /// a multiplicative hash of the key. A `Dictionary` hashed each key with SipHash, about 150
+    /// instructions a lookup, and matching looks an edge up at every step of every walk.
+    struct EdgeTable: Sendable {
+        /// `UInt64.max` marks an empty slot: node and form ids are below 2³¹, so no key is that.
+        private let keys: [UInt64]
+        private let values: [Int32]
+        private let shift: UInt64
+        private let mask: Int
+
+        init(_ edges: [UInt64: Int32]) {
+            var size = 16
+            var bits: UInt64 = 4
+            while size < edges.count * 2 {
+                size <<= 1
+                bits += 1
+            }
+            shift = 64 - bits
+            mask = size - 1
+            var keys = [UInt64](repeating: .max, count: size)
+            var values = [Int32](repeating: -1, count: size)
+            for (key, value) in edges {
+                var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+                while keys[slot] != .max { slot = (slot + 1) & mask }
+                keys[slot] = key
+                values[slot] = value
+            }
+            self.keys = keys
+            self.values = values
+        }
+
+        @inline(__always)
+        subscript(key: UInt64) -> Int32? {
+            var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+            return keys.withUnsafeBufferPointer { keys in
+                while true {
+                    let stored = keys[slot]
+                    if stored == key { return values[slot] }
+                    if stored == .max { return nil }
+                    slot = (slot + 1) & mask
+                }
             }
         }
     }

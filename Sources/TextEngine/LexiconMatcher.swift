@@ -69,29 +69,45 @@ public struct LexiconMatcher: Sendable {
         var splits: [BoundSplit] = []
         let compiled = lexicon.compiled
         let rootChild = compiled.rootChild
-        text.forms.storage.withUnsafeBufferPointer { storage in
-            for f in 0..<count {
-                let range = text.forms.byteRange(f)
-                let bytes = UnsafeBufferPointer(rebasing: storage[range])
-                forms[f] = compiled.lookup(bytes, hash: text.forms.hash(ofForm: f))
+        // Every form of the text looked up in the vocabulary, both tables read through raw buffers.
+        compiled.vocabulary.withProbe { probe in
+            text.forms.withProbe { own in
+                forms.withUnsafeMutableBufferPointer { forms in
+                    text.forms.hashes.withUnsafeBufferPointer { hashes in
+                        for f in 0..<count {
+                            let start = Int(own.starts[f])
+                            let bytes = UnsafeBufferPointer(rebasing: own.storage[start..<Int(own.starts[f + 1])])
+                            forms[f] = compiled.lookup(bytes, hash: hashes[f], probe: probe)
+                        }
+                    }
+                }
             }
         }
         // Clitic readings (made once per text, whichever lexicon asks first) whose stem starts
         // some entry of this lexicon.
-        if compiled.usesProclitics {
+        if compiled.usesProclitics && text.hasArabic {
             let readings = text.cliticReadings.value { CliticReadings(text.forms) }
-            readings.stems.withUnsafeBufferPointer { stems in
-                for f in 0..<count {
-                    for s in Int(readings.start[f])..<Int(readings.start[f + 1]) {
-                        let stem = UnsafeBufferPointer(rebasing: stems[Int(readings.stemStart[s])..<Int(readings.stemStart[s + 1])])
-                        let id = compiled.lookup(stem, hash: readings.stemHashes[s])
-                        if id >= 0 && rootChild[Int(id)] >= 0 {
-                            let candidate = readings.splits[s]
-                            splits.append(BoundSplit(form: id, letters: Int32(candidate.letterCount),
-                                                     proclitics: candidate.proclitics))
+            // A stem is the end of its form (in the form table's storage) unless it puts the
+            // article back (in `articleStems`).
+            compiled.vocabulary.withProbe { probe in
+                text.forms.storage.withUnsafeBufferPointer { storage in
+                    readings.articleStems.withUnsafeBufferPointer { articleStems in
+                        for f in 0..<count {
+                            for s in Int(readings.start[f])..<Int(readings.start[f + 1]) {
+                                let from = Int(readings.stemStart[s])
+                                let length = Int(readings.stemLength[s])
+                                let stem = from >= 0 ? UnsafeBufferPointer(rebasing: storage[from..<(from + length)])
+                                                     : UnsafeBufferPointer(rebasing: articleStems[(~from)..<(~from + length)])
+                                let id = compiled.lookup(stem, hash: readings.stemHashes[s], probe: probe)
+                                if id >= 0 && rootChild[Int(id)] >= 0 {
+                                    let candidate = readings.splits[s]
+                                    splits.append(BoundSplit(form: id, letters: Int32(candidate.letterCount),
+                                                             proclitics: candidate.proclitics))
+                                }
+                            }
+                            splitStart[f + 1] = Int32(splits.count)
                         }
                     }
-                    splitStart[f + 1] = Int32(splits.count)
                 }
             }
         }
@@ -204,9 +220,10 @@ public struct LexiconMatcher: Sendable {
                     walk.split = s
                     walk.walk(node: rootChild[Int(binding.splits[s].form)], position: i + 1)
                 }
-                if let match = best(&walk, at: i, in: text, binding: binding) {
-                    result.append(match)
-                    i = overlapping ? i + 1 : match.tokens.upperBound
+                // The match goes straight into `result`: returned as an optional, it was copied
+                // in and destroyed again (its category, attributes and gaps retained and released).
+                if let end = best(&walk, at: i, in: text, binding: binding, into: &result) {
+                    i = overlapping ? i + 1 : end
                 } else {
                     i += 1
                 }
@@ -217,8 +234,9 @@ public struct LexiconMatcher: Sendable {
 
     /// The winning match among the candidates at token `start`, conditions checked: the longest,
     /// then the whole word before clitic readings (lightest first), then priority, then the entry
-    /// listed first.
-    func best(_ walk: inout Walk, at start: Int, in text: AnalyzedText, binding: Binding) -> LexiconMatch? {
+    /// listed first. Appends it to `result` and returns the token after it, or nil when no candidate holds.
+    func best(_ walk: inout Walk, at start: Int, in text: AnalyzedText, binding: Binding,
+              into result: inout [LexiconMatch]) -> Int? {
         guard !walk.candidates.isEmpty else { return nil }
         let compiled = lexicon.compiled
         if !walk.choices.isEmpty { walk.choices.removeAll(keepingCapacity: true) }
@@ -265,10 +283,14 @@ public struct LexiconMatcher: Sendable {
                 gaps.append(walk.gapStorage[g]..<walk.gapStorage[g + 1])
                 g += 2
             }
-            let entry = lexicon.entries[Int(entryIndex)]
-            return LexiconMatch(range: range, tokens: tokenRange, gaps: gaps, entryIndex: Int(entryIndex),
-                                category: entry.category, attributes: entry.attributes, proclitics: proclitics,
-                                procliticLength: rangeStart - text.tokens[start].start)
+            // The two fields, not the whole entry (which would retain and release its parts and
+            // conditions as well).
+            result.append(LexiconMatch(
+                range: range, tokens: tokenRange, gaps: gaps, entryIndex: Int(entryIndex),
+                category: lexicon.entries[Int(entryIndex)].category,
+                attributes: lexicon.entries[Int(entryIndex)].attributes, proclitics: proclitics,
+                procliticLength: rangeStart - text.tokens[start].start))
+            return candidate.end
         }
         return nil
     }

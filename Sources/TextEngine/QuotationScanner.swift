@@ -249,74 +249,143 @@ private struct Scan {
     }
 
     mutating func run() {
-        var offset = 0
+        let bytes = self.bytes
         let count = bytes.count
-        while offset < count {
-            let byte = bytes[offset]
-            if byte == 0x0A || byte == 0x0D {
-                inWord = false
-                previous = Unicode.Scalar(byte)
-                if !stack.isEmpty {
-                    offset = endParagraph(at: offset)
-                } else {
-                    offset += 1
+        bytes.withUnsafeBufferPointer { p in
+            // The state the flanking rules read, kept in locals over the bytes between marks (all
+            // but a few) and handed to `self` only around a mark or a line break with a quotation
+            // open, which read and change it: kept in `self`, every byte stored two or three
+            // fields and bounds-checked its loads, a sixth of the pipeline's scanning.
+            var words = self.words
+            var inWord = self.inWord
+            var lastNonSpaceEnd = self.lastNonSpaceEnd
+            var previous = self.previous
+            /// The end of the run of word scalars from `start` that need no decoding to tell (ASCII
+            /// letters and digits; the two-byte Arabic letters, harakat and digits `isWordScalar`
+            /// answers from its ranges) and the run's last scalar (U+FFFD, unused, for an empty
+            /// run); the bytes from `start` to `first` are known to be in it. The rules below do
+            /// nothing inside such a run but count its word once, so it is crossed in one loop:
+            /// Arabic text took the general way below for every letter.
+            @inline(__always) func wordRun(from start: Int, scanningFrom first: Int) -> (end: Int, last: Unicode.Scalar) {
+                var end = first
+                while end < count {
+                    let b = p[end]
+                    if (b | 0x20) &- 0x61 < 26 || b &- 0x30 < 10 {
+                        end += 1
+                        continue
+                    }
+                    if b &- 0xD8 < 4 && end + 1 < count {
+                        let b1 = p[end + 1]
+                        if b1 & 0xC0 == 0x80 {
+                            let value = UInt32(b & 0x1F) << 6 | UInt32(b1 & 0x3F)
+                            if value &- 0x0621 <= 0x0669 - 0x0621 || value &- 0x066E <= 0x06D3 - 0x066E {
+                                end += 2
+                                continue
+                            }
+                        }
+                    }
+                    break
                 }
-                continue
+                guard end > start else { return (end, "\u{FFFD}") }
+                // The run is ASCII bytes and two-byte scalars, whose second byte is not ASCII.
+                let b = p[end - 1]
+                if b < 0x80 { return (end, Unicode.Scalar(b)) }
+                return (end, Unicode.Scalar(UInt32(p[end - 2] & 0x1F) << 6 | UInt32(b & 0x3F))!)
             }
-            // ASCII that cannot be a quotation mark (nor start one, as `` does): the same rules as
-            // below without decoding or looking marks up. Most bytes of English news take this way.
-            if byte < 0x80 && byte != 0x22 && byte != 0x27 && byte != 0x60 {
-                if (byte | 0x20) &- 0x61 < 26 || byte &- 0x30 < 10 {
+            var offset = 0
+            while offset < count {
+                let byte = p[offset]
+                if byte == 0x0A || byte == 0x0D {
+                    inWord = false
+                    previous = Unicode.Scalar(byte)
+                    if !stack.isEmpty {
+                        self.words = words
+                        self.inWord = inWord
+                        self.lastNonSpaceEnd = lastNonSpaceEnd
+                        self.previous = previous
+                        offset = endParagraph(at: offset)
+                        words = self.words
+                        inWord = self.inWord
+                        lastNonSpaceEnd = self.lastNonSpaceEnd
+                        previous = self.previous
+                    } else {
+                        offset += 1
+                    }
+                    continue
+                }
+                // ASCII that cannot be a quotation mark (nor start one, as `` does): the same rules as
+                // below without decoding or looking marks up. Most bytes of English news take this way.
+                if byte < 0x80 && byte != 0x22 && byte != 0x27 && byte != 0x60 {
+                    if (byte | 0x20) &- 0x61 < 26 || byte &- 0x30 < 10 {
+                        if !inWord {
+                            words += 1
+                            inWord = true
+                        }
+                        // The rest of the run changes nothing but where it ends.
+                        let (end, last) = wordRun(from: offset, scanningFrom: offset + 1)
+                        lastNonSpaceEnd = end
+                        previous = last
+                        offset = end
+                        continue
+                    } else if byte == 0x20 || byte &- 0x09 < 5 {
+                        inWord = false
+                    } else {
+                        lastNonSpaceEnd = offset + 1
+                        if !(inWord && byte == 0x2D && self.scalar(at: offset + 1).map(isWordScalar) == true) { inWord = false }
+                    }
+                    previous = Unicode.Scalar(byte)
+                    offset += 1
+                    continue
+                }
+                if byte &- 0xD8 < 4 {
+                    let (end, last) = wordRun(from: offset, scanningFrom: offset)
+                    if end > offset {
+                        if !inWord {
+                            words += 1
+                            inWord = true
+                        }
+                        lastNonSpaceEnd = end
+                        previous = last
+                        offset = end
+                        continue
+                    }
+                }
+                let (scalar, length) = byte < 0x80 ? (Unicode.Scalar(byte), 1) : UTF8ScalarCursor.decode(bytes, at: offset)
+                if let (mark, markLength) = QuoteMark.at(bytes, offset, scalar: scalar) {
+                    self.words = words
+                    self.inWord = inWord
+                    self.lastNonSpaceEnd = lastNonSpaceEnd
+                    self.previous = previous
+                    handle(mark, at: offset, length: markLength)
+                    words = self.words
+                    inWord = self.inWord
+                    lastNonSpaceEnd = self.lastNonSpaceEnd
+                    previous = self.previous
+                    offset += markLength
+                    lastNonSpaceEnd = offset
+                    previous = scalar
+                    continue
+                }
+                if isWordScalar(scalar) {
                     if !inWord {
                         words += 1
                         inWord = true
                     }
-                    // The rest of the run of ASCII letters and digits changes nothing but where it ends.
-                    var end = offset + 1
-                    bytes.withUnsafeBufferPointer { p in
-                        while end < count {
-                            let next = p[end]
-                            guard (next | 0x20) &- 0x61 < 26 || next &- 0x30 < 10 else { break }
-                            end += 1
-                        }
-                    }
-                    lastNonSpaceEnd = end
-                    previous = Unicode.Scalar(bytes[end - 1])
-                    offset = end
-                    continue
-                } else if byte == 0x20 || byte &- 0x09 < 5 {
+                    lastNonSpaceEnd = offset + length
+                } else if isSpaceScalar(scalar) {
                     inWord = false
                 } else {
-                    lastNonSpaceEnd = offset + 1
-                    if !(inWord && byte == 0x2D && self.scalar(at: offset + 1).map(isWordScalar) == true) { inWord = false }
+                    lastNonSpaceEnd = offset + length
+                    // A hyphen inside a word keeps it one word (`merit-based`).
+                    if !(inWord && scalar == "-" && self.scalar(at: offset + 1).map(isWordScalar) == true) { inWord = false }
                 }
-                previous = Unicode.Scalar(byte)
-                offset += 1
-                continue
-            }
-            let (scalar, length) = byte < 0x80 ? (Unicode.Scalar(byte), 1) : UTF8ScalarCursor.decode(bytes, at: offset)
-            if let (mark, markLength) = QuoteMark.at(bytes, offset, scalar: scalar) {
-                handle(mark, at: offset, length: markLength)
-                offset += markLength
-                lastNonSpaceEnd = offset
                 previous = scalar
-                continue
+                offset += length
             }
-            if isWordScalar(scalar) {
-                if !inWord {
-                    words += 1
-                    inWord = true
-                }
-                lastNonSpaceEnd = offset + length
-            } else if isSpaceScalar(scalar) {
-                inWord = false
-            } else {
-                lastNonSpaceEnd = offset + length
-                // A hyphen inside a word keeps it one word (`merit-based`).
-                if !(inWord && scalar == "-" && self.scalar(at: offset + 1).map(isWordScalar) == true) { inWord = false }
-            }
-            previous = scalar
-            offset += length
+            self.words = words
+            self.inWord = inWord
+            self.lastNonSpaceEnd = lastNonSpaceEnd
+            self.previous = previous
         }
         endAll(at: lastNonSpaceEnd)
     }

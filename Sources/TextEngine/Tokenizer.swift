@@ -11,32 +11,52 @@
 struct Tokenizer {
     private let p: UnsafeBufferPointer<UInt8>
     private let n: Int
-    private(set) var tokens: [Token] = []
-    private(set) var forms: FormTable
+    /// The tokens so far. Raw memory, as `scratch` and `FormTable.Builder`: an array's append
+    /// checks uniqueness and capacity out of line for every token.
+    private var tokens: UnsafeMutablePointer<Token>
+    private var tokenCount = 0
+    private var tokenCapacity: Int
+    private var forms: FormTable.Builder
+    /// Whether a token started with an Arabic letter or mark: only Arabic words' forms have
+    /// proclitic readings. (Set where such a token starts, not in `scanArabicWord`, whose hot loop
+    /// lost registers to it.)
+    private var sawArabic = false
     /// The form being built. Raw memory, not an array: appending to an array checks uniqueness
     /// and capacity on every byte, which showed as a tenth of tokenizing time.
     private var scratch: UnsafeMutablePointer<UInt8>
     private var scratchCount = 0
     private var scratchCapacity = 256
     /// Flags the next token gets from what came before it (white space, a line break).
-    private var pending: TokenFlags = [.spaceBefore, .paragraphStart]
+    private var pending = Self.lineBreak
+
+    /// Flag sets spelled as constants, not array literals: `[]` and `[.a, .b]` built (and freed)
+    /// an array per token here, the optimizer leaving `OptionSet(arrayLiteral:)` in place.
+    private static var none: TokenFlags { TokenFlags(rawValue: 0) }
+    private static var lineBreak: TokenFlags {
+        TokenFlags(rawValue: TokenFlags.spaceBefore.rawValue | TokenFlags.paragraphStart.rawValue)
+    }
 
     private init(_ p: UnsafeBufferPointer<UInt8>) {
         self.p = p
         self.n = p.count
-        // News prose runs at about one token per six bytes, and its vocabulary grows far slower.
-        tokens.reserveCapacity(p.count / 5 + 16)
-        forms = FormTable(capacity: min(max(p.count / 40, 64), 1 << 20))
+        // News prose runs at about one token per six bytes, and a news article brings a new form
+        // every second or third token (about one per fourteen bytes): sized so that neither
+        // buffer nor the form table's slots grow for most texts.
+        tokenCapacity = p.count / 5 + 16
+        tokens = .allocate(capacity: tokenCapacity)
+        forms = FormTable.Builder(forms: min(p.count / 12 + 32, 1 << 20), bytes: min(p.count / 2 + 64, 1 << 24))
         scratch = .allocate(capacity: scratchCapacity)
     }
 
     /// Tokens of `utf8` with their forms.
-    static func tokenize(_ utf8: [UInt8]) -> (tokens: [Token], forms: FormTable) {
+    static func tokenize(_ utf8: [UInt8]) -> (tokens: [Token], forms: FormTable, hasArabic: Bool) {
         utf8.withUnsafeBufferPointer { buffer in
             var tokenizer = Tokenizer(buffer)
-            defer { tokenizer.scratch.deallocate() }
             tokenizer.run()
-            return (tokenizer.tokens, tokenizer.forms)
+            let tokens = Array(UnsafeBufferPointer(start: tokenizer.tokens, count: tokenizer.tokenCount))
+            tokenizer.tokens.deallocate()
+            tokenizer.scratch.deallocate()
+            return (tokens, tokenizer.forms.finish(), tokenizer.sawArabic)
         }
     }
 
@@ -115,13 +135,29 @@ struct Tokenizer {
     }
 
     @inline(__always)
-    private mutating func emit(_ start: Int, _ end: Int, _ kind: TokenKind, _ flags: TokenFlags = [],
+    private mutating func emit(_ start: Int, _ end: Int, _ kind: TokenKind, _ flags: TokenFlags = Self.none,
                                hash knownHash: UInt32? = nil) {
         let form = UnsafeBufferPointer(start: scratch, count: scratchCount)
-        let id = forms.intern(form, hash: knownHash ?? FormTable.hash(form))
-        tokens.append(Token(start: start, end: end, form: id, kind: kind, flags: flags.union(pending)))
-        pending = []
+        let id = forms.intern(scratch, count: scratchCount, hash: knownHash ?? FormTable.hash(form))
+        appendToken(Token(start: start, end: end, form: id, kind: kind, flags: flags.union(pending)))
+        pending = Self.none
         scratchCount = 0
+    }
+
+    @inline(__always)
+    private mutating func appendToken(_ token: Token) {
+        if tokenCount == tokenCapacity { growTokens() }
+        (tokens + tokenCount).initialize(to: token)
+        tokenCount += 1
+    }
+
+    @inline(never)
+    private mutating func growTokens() {
+        let bigger = UnsafeMutablePointer<Token>.allocate(capacity: tokenCapacity * 2)
+        bigger.moveInitialize(from: tokens, count: tokenCount)
+        tokens.deallocate()
+        tokens = bigger
+        tokenCapacity *= 2
     }
 
     // MARK: The pass
@@ -136,18 +172,20 @@ struct Tokenizer {
                 continue
             }
             let (v, length) = decode(i)
-            switch Scalars.classify(v) {
+            // ASCII from the table here: `classify` is not inlined, and most tokens start with ASCII.
+            switch v < 0x80 ? Scalars.asciiClass(UInt8(truncatingIfNeeded: v)) : Scalars.classify(v) {
             case .whitespace:
                 pending.insert(.spaceBefore)
                 i += length
             case .newline:
-                pending.formUnion([.spaceBefore, .paragraphStart])
+                pending.formUnion(Self.lineBreak)
                 i += length
             case .format:
                 i += length
             case .letter:
                 i = scanWord(i)
             case .arabicLetter, .arabicMark:
+                sawArabic = true
                 i = scanArabicWord(i)
             case .digit:
                 i = scanNumber(i)
@@ -224,12 +262,21 @@ struct Tokenizer {
     }
 
     /// A word of a non-Arabic script. Most are ASCII letters ended by a space or punctuation
-    /// that cannot continue a word: those are cut, folded, hashed and emitted here; the rest (and
-    /// everything that starts with another letter) go to `scanWordGeneral`.
+    /// that cannot continue a word: those are cut, hashed (folded) and interned here in one pass
+    /// over their bytes, never copied to `scratch`; the rest (and everything that starts with
+    /// another letter) go to `scanWordGeneral`.
     @inline(__always)
     private mutating func scanWord(_ start: Int) -> Int {
         var end = start
-        while end < n && (p[end] | 0x20) &- 0x61 < 26 { end += 1 }
+        var h: UInt32 = 2_166_136_261
+        var uppers = 0
+        while end < n {
+            let byte = p[end]
+            guard (byte | 0x20) &- 0x61 < 26 else { break }
+            if byte < 0x61 { uppers += 1 }
+            h = (h ^ UInt32(byte | 0x20)) &* 16_777_619
+            end += 1
+        }
         if end == start { return scanWordGeneral(start) }
         if end < n {
             // What `scanWordGeneral` would go on with: another letter (non-ASCII), marks, digits,
@@ -240,14 +287,13 @@ struct Tokenizer {
             }
         }
         let run = end - start
-        reserveScratch(run)
         let source = p.baseAddress! + start
-        let (h, uppers) = Self.foldCopyHash(source, into: scratch, count: run, hash: 2_166_136_261)
-        scratchCount = run
-        var flags: TokenFlags = []
+        var flags = Self.none
         if source[0] < 0x61 { flags.insert(.capitalized) }
         if run >= 2 && uppers == run { flags.insert(.allCaps) }
-        emit(start, end, .word, flags, hash: h)
+        let id = forms.intern(foldingASCIILetters: source, count: run, hash: h)
+        appendToken(Token(start: start, end: end, form: id, kind: .word, flags: flags.union(pending)))
+        pending = Self.none
         return end
     }
 
@@ -363,7 +409,7 @@ struct Tokenizer {
                 break loop
             }
         }
-        var flags: TokenFlags = []
+        var flags = Self.none
         if firstUpper { flags.insert(.capitalized) }
         if letters >= 2 && uppers == letters { flags.insert(.allCaps) }
         emit(start, j, .word, flags, hash: hashed == scratchCount ? hash : nil)
@@ -390,8 +436,66 @@ struct Tokenizer {
 
     private mutating func scanArabicWord(_ start: Int) -> Int {
         var j = start
-        var flags: TokenFlags = []
+        var flags = Self.none
+        // FNV-1a of `scratch[0..<hashed]`, kept while only the loop below appends: then `emit`
+        // need not hash the form again.
+        var hash: UInt32 = 2_166_136_261
+        var hashed = 0
         loop: while j < n {
+            // The two-byte scalars U+0600–U+067F that are letters (U+0621–U+064A, but tatweel) or
+            // harakat (U+064B–U+065F), nearly every scalar of Arabic prose: decoded as `decode`
+            // does and answered here, into `scratch` through a local pointer, without classifying
+            // each or appending byte by byte. Room for 32 letters at a time.
+            if p[j] &- 0xD8 < 2 && j + 1 < n {
+                reserveScratch(64)
+                let hashing = hashed == scratchCount
+                var out = scratchCount
+                var h = hash
+                var k = j
+                let outLimit = scratchCount + 64
+                let buffer = scratch
+                while out < outLimit && k + 1 < n {
+                    let b0 = p[k]
+                    guard b0 &- 0xD8 < 2 else { break }
+                    let b1 = p[k + 1]
+                    let v = UInt32(b0 & 0x1F) << 6 | UInt32(b1 & 0x3F)
+                    if v &- 0x0621 <= 0x064A - 0x0621 {
+                        if v == Scalars.tatweel {
+                            flags.insert(.hadTatweel)
+                        } else {
+                            // The letter's bytes are `b0` and `b1` as `decode` reads them (its
+                            // low six bits); آ أ إ (D8 A2, A3, A5) → ا (D8 A7) and ى (D9 89) → ي
+                            // (D9 8A) are the normalizations of this range.
+                            var second = 0x80 | (b1 & 0x3F)
+                            if b0 == 0xD8 {
+                                if second == 0xA2 || second == 0xA3 || second == 0xA5 { second = 0xA7 }
+                            } else if second == 0x89 {
+                                second = 0x8A
+                            }
+                            buffer[out] = b0
+                            buffer[out &+ 1] = second
+                            out &+= 2
+                            h = (((h ^ UInt32(b0)) &* 16_777_619) ^ UInt32(second)) &* 16_777_619
+                        }
+                    } else if v &- 0x064B <= 0x065F - 0x064B {
+                        flags.insert(.hadDiacritics)
+                    } else {
+                        break
+                    }
+                    k &+= 2
+                }
+                if hashing {
+                    hash = h
+                    hashed = out
+                }
+                scratchCount = out
+                if k != j {
+                    j = k
+                    continue
+                }
+            }
+            // ASCII ends an Arabic word: no ASCII byte is an Arabic letter, mark or joiner.
+            if p[j] < 0x80 { break loop }
             let (v, length) = decode(j)
             switch Scalars.classify(v) {
             case .arabicLetter:
@@ -412,7 +516,7 @@ struct Tokenizer {
             appendRaw(start..<j)
             emit(start, j, .symbol)
         } else {
-            emit(start, j, .arabicWord, flags)
+            emit(start, j, .arabicWord, flags, hash: hashed == scratchCount ? hash : nil)
         }
         return j
     }

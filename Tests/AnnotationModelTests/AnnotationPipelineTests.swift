@@ -163,4 +163,36 @@ private struct WordMarker: Annotator {
         #expect(final[3].links == [AnnotationLink(rel: "source", target: "source-1")])
         #expect(AnnotationPipeline.finalize(input, distinct: true).count == input.count)
     }
+
+    /// Links are rewritten in place: each kept link gets its target's final id, in order, and a
+    /// link to an annotation that is not in the result is dropped wherever it stands.
+    @Test func finalizeRewritesLinksInOrderAndDropsDangling() {
+        let links = [
+            AnnotationLink(rel: "source", target: "missing-1"), AnnotationLink(rel: "source", target: "s1"),
+            AnnotationLink(rel: "content", target: "missing-2"), AnnotationLink(rel: "content", target: "q1"),
+            AnnotationLink(rel: "other", target: "missing-3"),
+        ]
+        let input = [
+            Annotation(id: "c1", module: "m", kind: .cue, range: 10..<12, text: "", links: links),
+            Annotation(id: "s1", module: "m", kind: .source, range: 0..<5, text: ""),
+            Annotation(id: "q1", module: "m", kind: .quote, range: 20..<30, text: "",
+                       links: [AnnotationLink(rel: "cue", target: "c1")]),
+            Annotation(id: "x1", module: "m", kind: .quote, range: 40..<50, text: "",
+                       links: [AnnotationLink(rel: "cue", target: "gone")]),
+        ]
+        let final = AnnotationPipeline.finalize(input)
+        #expect(final.map(\.id) == ["source-1", "cue-1", "quote-1", "quote-2"])
+        #expect(final[1].links == [AnnotationLink(rel: "source", target: "source-1"), AnnotationLink(rel: "content", target: "quote-1")])
+        #expect(final[2].links == [AnnotationLink(rel: "cue", target: "cue-1")])
+        #expect(final[3].links.isEmpty)
+    }
+
+    @Test func idTableWithCapacityFindsTheSame() {
+        var table = IDTable(minimumCapacity: 40)
+        let ids = (0..<100).map { "cue:\($0)-\($0 + 3)" }
+        for id in ids + ids { table.insert(id) }
+        #expect(table.count == ids.count)
+        for (index, id) in ids.enumerated() { #expect(table.find(id) == index) }
+        #expect(IDTable(minimumCapacity: 0).find("a") == nil)
+    }
 }

@@ -26,4 +26,24 @@ struct SentenceEndsTests {
         // A lead byte of those marks that starts something else is no end.
         #expect(SentenceEnds.find(in: Array("قال ذلك".utf8), excluding: []).isEmpty)
     }
+
+    /// Bytes are skipped eight at a time while ASCII: an end is found wherever it falls in a
+    /// chunk, after ASCII or Arabic of any length, and a lone lead byte does not hide the byte after it.
+    @Test func endsAreFoundAtEveryOffsetOfAChunk() {
+        for padding in 0..<17 {
+            for lead in ["", "قال ", "é", "\u{201C}"] {
+                let head = lead + String(repeating: "x", count: padding)
+                let text = head + ". Next one! And? Yes\nZ. قال؟ نعم"
+                let utf8 = Array(text.utf8)
+                func end(after prefix: String) -> Int { Array((head + prefix).utf8).count }
+                #expect(SentenceEnds.find(in: utf8, excluding: []) == [
+                    end(after: "."), end(after: ". Next one!"), end(after: ". Next one! And?"),
+                    end(after: ". Next one! And? Yes"), end(after: ". Next one! And? Yes\nZ. قال؟"),
+                ], "\(padding) \(lead)")
+            }
+            // A stray lead byte right before a full stop.
+            let stray = Array(String(repeating: "x", count: padding).utf8) + [0xD8] + Array(". Next".utf8)
+            #expect(SentenceEnds.find(in: stray, excluding: []) == [padding + 2], "\(padding)")
+        }
+    }
 }

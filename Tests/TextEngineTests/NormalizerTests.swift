@@ -107,6 +107,21 @@ import Testing
     }
 }
 
+@Suite struct CliticReadingTests {
+    /// Lexicons skip clitic readings for texts without Arabic tokens: only Arabic words have them.
+    @Test func onlyTextsWithArabicHaveCliticReadings() {
+        for text in ["He said so, U.S. officials said.", "café 3.5% «quoted» — ok", "", "x \u{200C}y ١٢٣ ٪"] {
+            let analyzed = AnalyzedText(text)
+            #expect(!analyzed.hasArabic, "\(text)")
+            #expect(CliticReadings(analyzed.forms).splits.isEmpty, "\(text)")
+        }
+        for text in ["وقال الوزير", "said وبحسب", "ـ", "\u{064E}"] {
+            #expect(AnalyzedText(text).hasArabic, "\(text)")
+        }
+        #expect(!CliticReadings(AnalyzedText("وقال الوزير للمحللين").forms).splits.isEmpty)
+    }
+}
+
 @Suite struct FormTableTests {
     @Test func idsAreDenseAndStableAcrossGrowth() {
         var table = FormTable(capacity: 4)
@@ -118,5 +133,42 @@ import Testing
         #expect(table.string(42) == "w42")
         #expect(table.intern("") == 5000)
         #expect(table.find("") == 5000)
+    }
+
+    /// The tokenizer interns into a `FormTable.Builder` (plain ASCII words folded as they are
+    /// compared and copied, the rest through its scratch form) and hands over a `FormTable`: the
+    /// same form gets one id however it is spelled and whichever way it came in, ids are dense in
+    /// order of first appearance through every growth, and the table finds each form by its bytes.
+    @Test func tokenizerFormsMatchAnInternedTable() {
+        var words: [String] = []
+        for i in 0..<3000 {
+            // Letters only, so each takes the tokenizer's ASCII path: w + i in base 26.
+            var word = "w"
+            var n = i
+            repeat {
+                word.append(Character(Unicode.Scalar(UInt8(97 + n % 26))))
+                n /= 26
+            } while n > 0
+            words.append(word)
+        }
+        // Short texts (tables that start small and grow many times) and a long one.
+        for text in ["Said said SAID sAiD, said U.S. it's Über über ÜBER قال وقال said",
+                     // Arabic letters taken 32 at a time, normalized, marks and tatweel dropped,
+                     // a ZWNJ and a letter outside U+0621–U+064A (ڤ, ی) taking the general way.
+                     "قـــال قَالَ أحمد احمد إلى الي مستشفى مستشفي \(String(repeating: "ب", count: 70)) ڤيديو می\u{200C}خواهم ،قال",
+                     words.joined(separator: " ") + " " + words.reversed().map { $0.uppercased() }.joined(separator: " ")] {
+            let analyzed = AnalyzedText(text)
+            var expected = FormTable(capacity: 4)
+            for index in analyzed.tokens.indices {
+                let form = analyzed.form(ofToken: index)
+                #expect(expected.intern(form) == Int(analyzed.tokens[index].form), "\(form)")
+                #expect(analyzed.forms.find(form) == Int(analyzed.tokens[index].form), "\(form)")
+            }
+            #expect(analyzed.forms.count == expected.count)
+        }
+        let analyzed = AnalyzedText("Said said SAID sAiD, Über über")
+        #expect(Set(analyzed.tokens[0..<4].map(\.form)).count == 1)
+        #expect(analyzed.tokens[5].form == analyzed.tokens[6].form)
+        #expect(analyzed.forms.string(Int(analyzed.tokens[0].form)) == "said")
     }
 }

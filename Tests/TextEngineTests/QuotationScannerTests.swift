@@ -140,6 +140,18 @@ private func expectQuotations(_ marked: String, sourceLocation: SourceLocation =
         #expect(fixture.slice(quotations[1].range) == "“yes”")
     }
 
+    /// Runs of Arabic letters, harakat and digits are crossed without decoding each scalar; words
+    /// are still counted as the general rules count them: Arabic and Latin letters, digits and
+    /// harakat run together into one word, ، ؟ and Arabic punctuation end one, a letter the ranges
+    /// do not cover (ڤ, U+06A4, is covered; ە, U+06D5, is not) goes on the general way.
+    @Test func arabicWordsAreCountedLikeAnyOther() throws {
+        let quotations = expectQuotations("""
+            قال: ⟦«نعمٌ، بالتأكيد٣ abcنعم ٢٠١٥ ڤيديو؟ ەڤ x»⟧ و ⟦"كلمة"⟧ ⟦«مُحْتَمَلٌ»⟧ end
+            """)
+        #expect(quotations.map(\.wordCount) == [7, 1, 1])
+        #expect(quotations.map(\.isShort) == [false, true, true])
+    }
+
     @Test func shortQuotationsAreScareQuoteCandidates() {
         let quotations = expectQuotations("The so-called ⟦“experts”⟧ backed a ⟦\"merit system\"⟧; he said ⟦“this is not a merit system”⟧.")
         #expect(quotations.map(\.wordCount) == [1, 2, 6])

@@ -77,4 +77,18 @@ private func sentences(_ text: String) -> [String] {
         #expect(!analyzed.isSentenceInitial(token: 2))
         #expect(analyzed.isSentenceInitial(token: 8))
     }
+
+    /// What may stand before a sentence's first word, told by bytes.
+    @Test func openersAreTheListedMarks() {
+        for opener in ["\u{201C}", "\u{2018}", "\u{AB}", "\u{2039}", "\u{201E}", "\"", "'", "(", "[", "\u{2014}", "\u{2013}", "-"] {
+            #expect(SentenceSplitter.isOpener(ArraySlice(Array(opener.utf8))), "\(opener)")
+        }
+        for other in ["", ".", ",", ")", "]", "\u{201D}", "\u{2019}", "\u{BB}", "\u{203A}", "\u{2026}", "\u{2012}", "--", "((", "a", "\u{C2}", "\u{E2}", "«»", "\u{300C}"] {
+            #expect(!SentenceSplitter.isOpener(ArraySlice(Array(other.utf8))), "\(other)")
+        }
+        // A slice in the middle of a table's storage, as forms are handed over.
+        let storage = Array("x\u{201C}y".utf8)
+        #expect(SentenceSplitter.isOpener(storage[1..<4]))
+        #expect(!SentenceSplitter.isOpener(storage[0..<1]))
+    }
 }

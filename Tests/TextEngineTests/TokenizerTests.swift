@@ -133,4 +133,21 @@ private func forms(_ text: String) -> [String] { tokens(text).map(\.1) }
         let text = "«قال الوزير» said the minister, ٣ times"
         #expect(LanguageDetector.detect(Array(text.utf8), in: 0..<13) == LanguageDetector.detect(Array(text.utf8.prefix(13))))
     }
+
+    /// The detector stops reading once the bytes left cannot change its answer (and crosses runs
+    /// of Arabic letters in one loop): the answer is the full count's, however late it is decided.
+    @Test func languageIsDecidedByTheWholeSample() {
+        let latin = String(repeating: "abcdefgh ", count: 60)  // 480 Latin letters
+        #expect(LanguageDetector.detect(Array((latin + String(repeating: "ب", count: 481)).utf8)) == .arabic)
+        #expect(LanguageDetector.detect(Array((latin + String(repeating: "ب", count: 480)).utf8)) == .english)
+        #expect(LanguageDetector.detect(Array((String(repeating: "قال ", count: 200) + String(repeating: "a", count: 599)).utf8)) == .arabic)
+        #expect(LanguageDetector.detect(Array((String(repeating: "قال ", count: 200) + String(repeating: "a", count: 600)).utf8)) == .english)
+        // Harakat, tatweel and Arabic digits are not letters; a lone lead byte is no letter either.
+        #expect(LanguageDetector.detect(Array("ab \u{064E}\u{064E}\u{0640}\u{0660}\u{0661}".utf8)) == .english)
+        #expect(LanguageDetector.detect(Array("a بب".utf8) + [0xD8]) == .arabic)
+        #expect(LanguageDetector.detect(Array("ab ب".utf8) + [0xD8, 0x41]) == .english)
+        // The last Arabic letter may start inside the sample and end past it.
+        #expect(LanguageDetector.detect(Array("a بب".utf8), sampleBytes: 5) == .arabic)
+        #expect(LanguageDetector.detect(Array("a بب".utf8), sampleBytes: 4) == .english)
+    }
 }
