@@ -82,8 +82,8 @@ struct ArabicAttribution {
         for cue in c.cues {
             let sentence = c.text.sentence(ofToken: cue.tokens.lowerBound).tokens
             var source: Range<Int>?
-            switch cue.category {
-            case "prep":
+            switch c.entryTable[cue.entryIndex].category {
+            case .prep:
                 var j = cue.tokens.upperBound
                 // `حسبما أفاد مصدر أمني`: as with `بحسب ما`, the verb after it carries the voice.
                 if c.form(cue.tokens.lowerBound) == hasabama && cue.tokens.count == 1 {
@@ -105,7 +105,7 @@ struct ArabicAttribution {
                     break
                 }
                 source = subject(from: j, in: sentence, allowStopFirst: true)
-            case "qawl":
+            case .qawl:
                 // `عن مسؤولين روس قولهم`: the voice sits between `عن` and `قولهم`.
                 var k = cue.tokens.lowerBound - 1
                 while k >= sentence.lowerBound && cue.tokens.lowerBound - k <= Self.maxPhrase && c.form(k) != an { k -= 1 }
@@ -126,7 +126,7 @@ struct ArabicAttribution {
                     result.append(Attribution(cue: cue.range, category: cue.category, source: nil))
                     continue
                 }
-                if cue.attributes["needsAn"] == "true" {
+                if c.entryTable[cue.entryIndex].needsAn {
                     // نقل is also "transport": attribution needs the عن of the reported voice.
                     let window = cue.tokens.upperBound..<min(sentence.upperBound, cue.tokens.upperBound + Self.maxPhrase + 2)
                     guard window.contains(where: { c.form($0) == an }) else { continue }
@@ -136,7 +136,7 @@ struct ArabicAttribution {
                 if !carriesPluralSubject(cue.tokens.upperBound - 1) {
                     source = subject(from: cue.tokens.upperBound, in: sentence, allowStopFirst: false)
                 }
-                if source == nil && cue.attributes["needsSource"] == "true" { continue }
+                if source == nil && c.entryTable[cue.entryIndex].needsSource { continue }
                 // `وقال الوزير ... مضيفا أن`: a participle (حال) with nothing after it says more in
                 // the voice of the attribution before it in the sentence.
                 if source == nil && endsWithAlef(cue.tokens.upperBound - 1) && !carriesPluralSubject(cue.tokens.upperBound - 1),

@@ -118,40 +118,42 @@ struct EnglishAttribution {
     init(_ c: AttributionContext, quotations: [Quotation] = []) {
         self.c = c
         self.quotations = quotations
-        skipBeforeCue = c.formSet("skipBeforeCue")
-        time = c.formSet("time")
-        npBreak = c.formSet("npBreak")
-        innerPreposition = c.formSet("innerPreposition")
-        leadTrim = c.formSet("leadTrim")
-        determiners = c.formSet("determiners")
-        pronouns = c.formSet("pronouns")
-        contractedPronouns = c.formSet("contractedPronouns")
-        inverting = c.formSet("inverting")
-        invertsAfterContent = c.formSet("invertsAfterContent")
-        objectPronouns = c.formSet("objectPronouns")
-        pluralWithoutS = c.formSet("pluralWithoutS")
-        pluralQuantifiers = c.formSet("pluralQuantifiers")
-        introductory = c.formSet("introductory")
-        quantityHeads = c.formSet("quantityHeads")
-        pollNouns = c.formSet("pollNouns")
-        gerundPrepositions = c.formSet("gerundPrepositions")
-        nounMarkers = c.formSet("nounMarkers")
-        irregularPast = c.formSet("irregularPast")
-        titles = c.formSet("titles")
-        complement = c.formSet("complement")
-        be = c.formSet("be")
-        conjunctions = c.formSet("conjunctions")
-        contrastive = c.formSet("contrastive")
-        nounAfter = c.formSet("nounAfter")
-        adverbNotLy = c.formSet("adverbNotLy")
-        infinitive = c.formSet("infinitive")
-        articles = c.formSet("articles")
-        introducesContent = c.formSet("introducesContent")
-        progressive = c.formSet("progressive")
-        speakerDash = c.formSet("speakerDash")
-        closingQuote = c.formSet("closingQuote")
-        openingQuote = c.formSet("openingQuote")
-        colonStop = c.formSet("colonStop")
+        // The sets' bits by name, resolved once per layout rather than per text.
+        let bits = c.cache.layout.englishBits ?? EnglishSetBits(c.cache.layout)
+        skipBeforeCue = FormSet(cache: c.cache, bit: bits.skipBeforeCue)
+        time = FormSet(cache: c.cache, bit: bits.time)
+        npBreak = FormSet(cache: c.cache, bit: bits.npBreak)
+        innerPreposition = FormSet(cache: c.cache, bit: bits.innerPreposition)
+        leadTrim = FormSet(cache: c.cache, bit: bits.leadTrim)
+        determiners = FormSet(cache: c.cache, bit: bits.determiners)
+        pronouns = FormSet(cache: c.cache, bit: bits.pronouns)
+        contractedPronouns = FormSet(cache: c.cache, bit: bits.contractedPronouns)
+        inverting = FormSet(cache: c.cache, bit: bits.inverting)
+        invertsAfterContent = FormSet(cache: c.cache, bit: bits.invertsAfterContent)
+        objectPronouns = FormSet(cache: c.cache, bit: bits.objectPronouns)
+        pluralWithoutS = FormSet(cache: c.cache, bit: bits.pluralWithoutS)
+        pluralQuantifiers = FormSet(cache: c.cache, bit: bits.pluralQuantifiers)
+        introductory = FormSet(cache: c.cache, bit: bits.introductory)
+        quantityHeads = FormSet(cache: c.cache, bit: bits.quantityHeads)
+        pollNouns = FormSet(cache: c.cache, bit: bits.pollNouns)
+        gerundPrepositions = FormSet(cache: c.cache, bit: bits.gerundPrepositions)
+        nounMarkers = FormSet(cache: c.cache, bit: bits.nounMarkers)
+        irregularPast = FormSet(cache: c.cache, bit: bits.irregularPast)
+        titles = FormSet(cache: c.cache, bit: bits.titles)
+        complement = FormSet(cache: c.cache, bit: bits.complement)
+        be = FormSet(cache: c.cache, bit: bits.be)
+        conjunctions = FormSet(cache: c.cache, bit: bits.conjunctions)
+        contrastive = FormSet(cache: c.cache, bit: bits.contrastive)
+        nounAfter = FormSet(cache: c.cache, bit: bits.nounAfter)
+        adverbNotLy = FormSet(cache: c.cache, bit: bits.adverbNotLy)
+        infinitive = FormSet(cache: c.cache, bit: bits.infinitive)
+        articles = FormSet(cache: c.cache, bit: bits.articles)
+        introducesContent = FormSet(cache: c.cache, bit: bits.introducesContent)
+        progressive = FormSet(cache: c.cache, bit: bits.progressive)
+        speakerDash = FormSet(cache: c.cache, bit: bits.speakerDash)
+        closingQuote = FormSet(cache: c.cache, bit: bits.closingQuote)
+        openingQuote = FormSet(cache: c.cache, bit: bits.openingQuote)
+        colonStop = FormSet(cache: c.cache, bit: bits.colonStop)
         func id(_ s: String) -> Int32 { c.text.forms.find(s).map(Int32.init) ?? -2 }
         comma = id(",")
         colon = id(":")
@@ -174,24 +176,24 @@ struct EnglishAttribution {
         on = id("on")
         worth = id("worth")
         without = id("without")
-        raisingVerbs = c.formSet("raisingVerbs")
-        goForms = c.formSet("goForms")
-        passivePrepositions = c.formSet("passivePrepositions")
-        adverbialOpeners = c.formSet("adverbialOpeners")
+        raisingVerbs = FormSet(cache: c.cache, bit: bits.raisingVerbs)
+        goForms = FormSet(cache: c.cache, bit: bits.goForms)
+        passivePrepositions = FormSet(cache: c.cache, bit: bits.passivePrepositions)
+        adverbialOpeners = FormSet(cache: c.cache, bit: bits.adverbialOpeners)
         including = id("including")
         contributed = id("contributed")
         which = id("which")
         whom = id("whom")
         through = id("through")
         semicolon = id(";")
-        claimNouns = c.formSet("claimNouns")
-        possessivePronouns = c.formSet("possessivePronouns")
+        claimNouns = FormSet(cache: c.cache, bit: bits.claimNouns)
+        possessivePronouns = FormSet(cache: c.cache, bit: bits.possessivePronouns)
         to = id("to")
-        summoned = c.formSet("summoned")
-        callForms = c.formSet("callForms")
+        summoned = FormSet(cache: c.cache, bit: bits.summoned)
+        callForms = FormSet(cache: c.cache, bit: bits.callForms)
         know = id("know")
-        compoundNounHeads = c.formSet("compoundNounHeads")
-        questionAuxiliaries = c.formSet("questionAuxiliaries")
+        compoundNounHeads = FormSet(cache: c.cache, bit: bits.compoundNounHeads)
+        questionAuxiliaries = FormSet(cache: c.cache, bit: bits.questionAuxiliaries)
     }
 
     func find() -> [Attribution] {
@@ -204,12 +206,14 @@ struct EnglishAttribution {
             let sentence = effectiveSentence(of: cue.tokens.lowerBound)
             // Where what the last report said starts, when this cue's sentence has one (-1: none).
             let reportedFrom = lastReport.sentenceStart == sentence.lowerBound ? lastReport.end : -1
-            let strength = cue.attributes["strength"]
+            // The entry's strength and category as enums, read once (`PackEntry`).
+            let strength = c.entryTable[cue.entryIndex].strength
+            let cueCategory = c.entryTable[cue.entryIndex].category
             defer {
                 // Only a voice before its verb (`Stein said she ...`) opens a content after it;
                 // after `said Mr. Kamin, who ...` comes a relative clause, not what was said.
                 if let last = result.last, last.cue.lowerBound >= c.text.tokens[cue.tokens.lowerBound].start,
-                   last.category == "verb", strength == "strong",
+                   last.category == "verb", strength == .strong,
                    (last.source?.upperBound ?? 0) <= cue.tokens.lowerBound,
                    quotations.isEmpty || !SourcesAnnotator.isInside(last.cue.lowerBound, quotations),
                    !(last.source.map { followsAQuotation($0.lowerBound, in: sentence) } ?? false) {
@@ -255,16 +259,16 @@ struct EnglishAttribution {
             }
             // `Trump’s past references`, `his recent comments`: a plural after an adjective after
             // a possessor is a noun too (not `Trump’s aides say`: the word between is the subject).
-            if cue.tokens.count == 1, strength != "strong", cue.tokens.lowerBound - 2 >= sentence.lowerBound,
+            if cue.tokens.count == 1, strength != .strong, cue.tokens.lowerBound - 2 >= sentence.lowerBound,
                c.shapes.shape(of: c.form(cue.tokens.lowerBound)).contains(.s),
                c.text.tokens[cue.tokens.lowerBound - 1].kind == .word, !c.isCapitalized(cue.tokens.lowerBound - 1),
-               c.cueAt[cue.tokens.lowerBound - 1] < 0, c.noun(at: cue.tokens.lowerBound - 1) == nil,
+               c.cueAt[cue.tokens.lowerBound - 1] < 0, !c.hasNoun(at: cue.tokens.lowerBound - 1),
                possessivePronouns.contains(c.form(cue.tokens.lowerBound - 2))
                 || (endsWith(c.form(cue.tokens.lowerBound - 2), .possessive) && !contractedPronouns.contains(c.form(cue.tokens.lowerBound - 2))) {
                 continue
             }
             // `Friday's tweets`, `the president's claims`, `his plans`: a noun, not a verb.
-            if cue.category != "prep" && cue.category != "quoted" && followsDeterminer(cue.tokens.lowerBound, in: sentence)
+            if cueCategory != .prep && cueCategory != .quoted && followsDeterminer(cue.tokens.lowerBound, in: sentence)
                 && !(c.form(cue.tokens.lowerBound - 1) == to && raisedVoice(of: cue, in: sentence) != nil) {
                 continue
             }
@@ -274,8 +278,8 @@ struct EnglishAttribution {
                 result.append(Attribution(cue: range, category: cue.category, source: voice))
                 continue
             }
-            switch cue.category {
-            case "prep":
+            switch cueCategory {
+            case .prep:
                 source = rightPhrase(from: cue.tokens.upperBound, in: sentence, loose: true)
                 // `The court blocked the sale, citing a threat to public health`: what is cited
                 // names nobody, so `citing` is the participle of the clause's own voice.
@@ -293,13 +297,13 @@ struct EnglishAttribution {
                         source = voice
                     }
                 }
-            case "quoted":
+            case .quoted:
                 // `The paper quoted officials as saying`: the voice is between `quoted` and `as`.
                 let first = cue.segments[0]
                 range = c.text.tokens[first.lowerBound].start..<c.text.tokens[first.upperBound - 1].end
                 if let gap = cue.gaps.first, !gap.isEmpty { source = gap }
                 else { source = leftSubject(before: cue.tokens.lowerBound, in: sentence) }
-            case "belief":
+            case .belief:
                 // `analysts believe`: attribution only with a subject that is not `I think` in
                 // passing... a subject is required, and no inversion.
                 source = leftSubject(before: cue.tokens.lowerBound, in: sentence)
@@ -354,7 +358,7 @@ struct EnglishAttribution {
                 // between a common noun and `of`, `during`, `under` is a passive that modifies the
                 // noun; nobody's words. (Not `to`, `in`, `on`: `officials agreed to`, `aides
                 // insisted in June`, `the senator called on` are verbs with their complements.)
-                if let subject = source, strength != "strong", cue.tokens.count == 1, subject.upperBound == cue.tokens.lowerBound,
+                if let subject = source, strength != .strong, cue.tokens.count == 1, subject.upperBound == cue.tokens.lowerBound,
                    cue.tokens.upperBound < sentence.upperBound, endsWith(c.form(cue.tokens.lowerBound), .ed),
                    c.text.tokens[subject.upperBound - 1].kind == .word, !c.isCapitalized(subject.upperBound - 1),
                    !pronouns.contains(c.form(subject.upperBound - 1)), c.form(subject.upperBound - 1) != who,
@@ -376,7 +380,7 @@ struct EnglishAttribution {
                 }
                 // A stance (`plans`, `wants`, `polls show`): attribution only behind a subject
                 // that names someone or something that speaks.
-                if strength == "stance" {
+                if strength == .stance {
                     guard let subject = source, namesSomeone(subject),
                           !isReportedContent(subject, from: reportedFrom),
                           raised != nil || !(cue.tokens.lowerBound > sentence.lowerBound && infinitive.contains(c.form(cue.tokens.lowerBound - 1))),
@@ -404,7 +408,7 @@ struct EnglishAttribution {
                 // A weak verb (`added`, `called`) attributes before a complement (`added that`,
                 // `noted,`) or after a subject that names someone (`Cruz called Trump a liar`);
                 // `the company added 500 jobs` is neither.
-                if strength == "weak" {
+                if strength == .weak {
                     // `condemned what he called a “brazen breach”`: the writer's naming of a thing,
                     // with the words as a label, not a claim attributed to him.
                     if let subject = source,
@@ -457,7 +461,7 @@ struct EnglishAttribution {
                     let beforeQuantity = next < sentence.upperBound
                         && (c.text.tokens[next].kind == .number || c.text.tokens[next].kind == .symbol)
                     // A poll or a study reports its figures: `the survey found 74 percent`.
-                    let document = beforeQuantity && subject.contains { c.noun(at: $0)?.attributes["type"] == "document" }
+                    let document = beforeQuantity && subject.contains { c.nounType(at: $0) == "document" }
                     if !beforeComplement && (!namesSomeone || (beforeQuantity && !document)) { continue }
                     // `mailers and phone calls.`: one bare lowercase word that names nobody, before
                     // the sentence's end, is the first half of a compound noun, not a voice.
@@ -467,7 +471,7 @@ struct EnglishAttribution {
             }
             // `The story was being told by The Daily Caller`: a strong verb in the passive has its
             // agent for a voice; `he was told that ...`: its subject is the one told, not a voice.
-            if strength == "strong", cue.category == "verb", isPassive(cue.tokens.lowerBound, in: sentence) {
+            if strength == .strong, cueCategory == .verb, isPassive(cue.tokens.lowerBound, in: sentence) {
                 source = passiveAgent(after: cue, in: sentence)
             }
             // `I laughed and said, “...”`, `Clinton chimed in on Twitter, saying ...`: a strong verb
@@ -626,7 +630,7 @@ struct EnglishAttribution {
                              participleOfAnyCategory: Bool = false) -> Range<Int>? {
         guard let last, let voice = last.source, last.category == "verb" || last.category == "belief",
               quotations.isEmpty || !SourcesAnnotator.isInside(last.cue.lowerBound, quotations),
-              participleOfAnyCategory || (cue.category != "prep" && cue.category != "quoted"),
+              participleOfAnyCategory || (c.entryTable[cue.entryIndex].category != .prep && c.entryTable[cue.entryIndex].category != .quoted),
               endsWith(c.form(cue.tokens.lowerBound), .ing)
         else { return nil }
         let before = cue.tokens.lowerBound - 1
@@ -782,7 +786,7 @@ struct EnglishAttribution {
             head = preposition - 1
             if quantityHeads.contains(c.form(head)) {
                 var k = preposition + 1
-                while k < subject.upperBound && (determiners.contains(c.form(k)) || (!c.isCapitalized(k) && c.noun(at: k) == nil && k + 1 < subject.upperBound)) { k += 1 }
+                while k < subject.upperBound && (determiners.contains(c.form(k)) || (!c.isCapitalized(k) && !c.hasNoun(at: k) && k + 1 < subject.upperBound)) { k += 1 }
                 if k < subject.upperBound && headNamesSomeone(k, phraseLength: subject.count) { return true }
             }
         }
@@ -793,14 +797,14 @@ struct EnglishAttribution {
         // (not `a Senate hearing`, a noun in -ing, nor `Trump making remarks`, a clause).
         if head == subject.upperBound - 1, let participle = subject.dropFirst().first(where: {
             c.text.tokens[$0].kind == .word && !c.isCapitalized($0) && endsWith(c.form($0), .ing) && c.cueAt[$0] < 0
-        }), !c.isCapitalized(participle - 1), c.noun(at: participle - 1) != nil {
+        }), !c.isCapitalized(participle - 1), c.hasNoun(at: participle - 1) {
             return true
         }
         return head != subject.upperBound - 1 && headNamesSomeone(head, phraseLength: subject.count)
     }
 
     private func headNamesSomeone(_ last: Int, phraseLength: Int) -> Bool {
-        if pronouns.contains(c.form(last)) || contractedPronouns.contains(c.form(last)) || c.noun(at: last) != nil { return true }
+        if pronouns.contains(c.form(last)) || contractedPronouns.contains(c.form(last)) || c.hasNoun(at: last) { return true }
         guard c.isCapitalized(last) else { return false }
         // A capital inside a sentence or after other words is a name's. At a sentence start it is
         // one too (`Trump responded by ...`) unless the text writes the word in lowercase nearby
@@ -834,7 +838,7 @@ struct EnglishAttribution {
             let past = endsWith(cueForm, .ed) || irregularPast.contains(cueForm)
             // ... and a marker that is also an adverb before a verb (`further details`, but
             // `Mook further asserted`) is the adverb before a past tense.
-            return !(past && (c.noun(at: t - 1) != nil || skipBeforeCue.contains(f)))
+            return !(past && (c.hasNoun(at: t - 1) || skipBeforeCue.contains(f)))
         }
         // `early-morning tweets`, `long-standing ideas`: a compound adjective before a noun.
         if c.text.tokens[t - 1].kind == .word && !c.isCapitalized(t - 1) && c.text.forms.bytes(Int(f)).contains(0x2D) { return true }
@@ -925,8 +929,8 @@ struct EnglishAttribution {
             // source noun or a name.
             let modifier = end > k && end + 1 < cueStart && isNounLike(end) && !c.isCapitalized(end)
                 && !endsWith(f, .ed) && !endsWith(f, .ing) && !irregularPast.contains(f) && !c.shapes.shape(of: f).contains(.s)
-                && (c.noun(at: end + 1) != nil || (c.isCapitalized(end + 1) && c.text.tokens[end + 1].kind == .word))
-            if token.kind == .word && (c.isCapitalized(end) || determiners.contains(f) || c.noun(at: end) != nil || modifier
+                && (c.hasNoun(at: end + 1) || (c.isCapitalized(end + 1) && c.text.tokens[end + 1].kind == .word))
+            if token.kind == .word && (c.isCapitalized(end) || determiners.contains(f) || c.hasNoun(at: end) || modifier
                                        || (end > k && determiners.contains(c.form(end - 1)) && isNounLike(end))) {
                 if npBreak.contains(f) && !c.isCapitalized(end) { break }
                 end += 1
@@ -1080,7 +1084,7 @@ struct EnglishAttribution {
         guard j >= sentence.lowerBound else { return nil }
         let f = c.form(j)
         // `family members, many of whom say`: a quantity of the relative pronoun's people.
-        if f == whom || f == which, j - 2 >= sentence.lowerBound, c.form(j - 1) == of, c.noun(at: j - 2) != nil || pluralQuantifiers.contains(c.form(j - 2)) {
+        if f == whom || f == which, j - 2 >= sentence.lowerBound, c.form(j - 1) == of, c.hasNoun(at: j - 2) || pluralQuantifiers.contains(c.form(j - 2)) {
             return (j - 2)..<(j + 1)
         }
         if pronouns.contains(f) || contractedPronouns.contains(f) { return j..<(j + 1) }
@@ -1130,14 +1134,14 @@ struct EnglishAttribution {
         // infinitive (`to help people understand`: `people`), `to him` is not a verb.
         if start > sentence.lowerBound, infinitive.contains(c.form(start - 1)), c.text.tokens[start].kind.isWord,
            !c.isCapitalized(start), !determiners.contains(c.form(start)), !objectPronouns.contains(c.form(start)),
-           c.noun(at: start) == nil {
+           !c.hasNoun(at: start) {
             return start + 1 < end ? trimmed((start + 1)..<end) : nil
         }
         // `Protesters marching through the streets chanted`, `officials meeting in Geneva said`: the
         // phrase found is where a participle's subject went; the voice is that subject.
         if start - 3 >= sentence.lowerBound, nounAfter.contains(c.form(start - 1)) || c.form(start - 1) == through,
            c.text.tokens[start - 2].kind == .word, endsWith(c.form(start - 2), .ing), c.cueAt[start - 2] < 0,
-           c.text.tokens[start - 3].kind.isWord, c.noun(at: start - 3) != nil || c.isCapitalized(start - 3) {
+           c.text.tokens[start - 3].kind.isWord, c.hasNoun(at: start - 3) || c.isCapitalized(start - 3) {
             let head = start - 3
             return trimmed(walkLeft(from: head, in: sentence)..<(head + 1))
         }
@@ -1187,7 +1191,7 @@ struct EnglishAttribution {
         }
         // The head names someone, or the apposition is the name (`one of the lawyers, Jane Roe,`).
         guard c.text.tokens[head].kind.isWord, isNounLike(head),
-              c.isCapitalized(head) || c.noun(at: head) != nil || c.isCapitalized(k + 1)
+              c.isCapitalized(head) || c.hasNoun(at: head) || c.isCapitalized(k + 1)
         else { return nil }
         var start = walkLeft(from: head, in: sentence)
         if let name = nameBeforeHometown(start, in: sentence) { start = name }
@@ -1346,7 +1350,7 @@ struct EnglishAttribution {
             let k = start - 1
             let f = c.form(k)
             // `A 2014 study by Loyola Law School professor Justin Levitt found`: a document and its author.
-            if f == by, k - 1 >= sentence.lowerBound, c.noun(at: k - 1)?.attributes["type"] == "document" {
+            if f == by, k - 1 >= sentence.lowerBound, c.nounType(at: k - 1) == "document" {
                 start = k
                 continue
             }
@@ -1384,7 +1388,7 @@ struct EnglishAttribution {
     /// part of a noun phrase.
     private func verbAfterPronoun(_ t: Int, in sentence: Range<Int>) -> Bool {
         t - 1 >= sentence.lowerBound && !c.isCapitalized(t) && pronouns.contains(c.form(t - 1))
-            && c.noun(at: t - 1)?.attributes["type"] != "unknown"
+            && c.nounType(at: t - 1) != "unknown"
     }
 
     /// The noun phrase right after a cue (`according to the poll`, `said Mr. Smith`). `loose`:
@@ -1426,7 +1430,7 @@ struct EnglishAttribution {
             // Terry Strada`; not `cited problems in the Middle East`, an object); and it ends at
             // punctuation, else it was the start of a content.
             let head = (j..<end).first(where: { innerPreposition.contains(c.form($0)) }) ?? end
-            guard c.isCapitalized(j) || determiners.contains(f) || (j..<head).contains(where: { c.noun(at: $0) != nil || c.isCapitalized($0) })
+            guard c.isCapitalized(j) || determiners.contains(f) || (j..<head).contains(where: { c.hasNoun(at: $0) || c.isCapitalized($0) })
             else { return nil }
             // `wrote Cameron Easley for Morning Consult`, `said Smith in an interview`: a
             // preposition may follow the voice too.
@@ -1446,5 +1450,102 @@ struct EnglishAttribution {
             end -= 1
         }
         return start < end ? start..<end : nil
+    }
+}
+
+/// The bits of the word sets `EnglishAttribution` tests, looked up by name once per layout
+/// (`SetLayout.englishBits`): per text they cost a string-keyed dictionary lookup each.
+struct EnglishSetBits: Sendable {
+    let skipBeforeCue: UInt64
+    let time: UInt64
+    let npBreak: UInt64
+    let innerPreposition: UInt64
+    let leadTrim: UInt64
+    let determiners: UInt64
+    let pronouns: UInt64
+    let contractedPronouns: UInt64
+    let inverting: UInt64
+    let invertsAfterContent: UInt64
+    let objectPronouns: UInt64
+    let pluralWithoutS: UInt64
+    let pluralQuantifiers: UInt64
+    let introductory: UInt64
+    let quantityHeads: UInt64
+    let pollNouns: UInt64
+    let gerundPrepositions: UInt64
+    let nounMarkers: UInt64
+    let irregularPast: UInt64
+    let titles: UInt64
+    let complement: UInt64
+    let be: UInt64
+    let conjunctions: UInt64
+    let contrastive: UInt64
+    let nounAfter: UInt64
+    let adverbNotLy: UInt64
+    let infinitive: UInt64
+    let articles: UInt64
+    let introducesContent: UInt64
+    let progressive: UInt64
+    let speakerDash: UInt64
+    let closingQuote: UInt64
+    let openingQuote: UInt64
+    let colonStop: UInt64
+    let raisingVerbs: UInt64
+    let goForms: UInt64
+    let passivePrepositions: UInt64
+    let adverbialOpeners: UInt64
+    let claimNouns: UInt64
+    let possessivePronouns: UInt64
+    let summoned: UInt64
+    let callForms: UInt64
+    let compoundNounHeads: UInt64
+    let questionAuxiliaries: UInt64
+
+    init(_ layout: SetLayout) {
+        func bit(_ name: String) -> UInt64 { layout.bitOfSet[name] ?? 0 }
+        skipBeforeCue = bit("skipBeforeCue")
+        time = bit("time")
+        npBreak = bit("npBreak")
+        innerPreposition = bit("innerPreposition")
+        leadTrim = bit("leadTrim")
+        determiners = bit("determiners")
+        pronouns = bit("pronouns")
+        contractedPronouns = bit("contractedPronouns")
+        inverting = bit("inverting")
+        invertsAfterContent = bit("invertsAfterContent")
+        objectPronouns = bit("objectPronouns")
+        pluralWithoutS = bit("pluralWithoutS")
+        pluralQuantifiers = bit("pluralQuantifiers")
+        introductory = bit("introductory")
+        quantityHeads = bit("quantityHeads")
+        pollNouns = bit("pollNouns")
+        gerundPrepositions = bit("gerundPrepositions")
+        nounMarkers = bit("nounMarkers")
+        irregularPast = bit("irregularPast")
+        titles = bit("titles")
+        complement = bit("complement")
+        be = bit("be")
+        conjunctions = bit("conjunctions")
+        contrastive = bit("contrastive")
+        nounAfter = bit("nounAfter")
+        adverbNotLy = bit("adverbNotLy")
+        infinitive = bit("infinitive")
+        articles = bit("articles")
+        introducesContent = bit("introducesContent")
+        progressive = bit("progressive")
+        speakerDash = bit("speakerDash")
+        closingQuote = bit("closingQuote")
+        openingQuote = bit("openingQuote")
+        colonStop = bit("colonStop")
+        raisingVerbs = bit("raisingVerbs")
+        goForms = bit("goForms")
+        passivePrepositions = bit("passivePrepositions")
+        adverbialOpeners = bit("adverbialOpeners")
+        claimNouns = bit("claimNouns")
+        possessivePronouns = bit("possessivePronouns")
+        summoned = bit("summoned")
+        callForms = bit("callForms")
+        compoundNounHeads = bit("compoundNounHeads")
+        questionAuxiliaries = bit("questionAuxiliaries")
     }
 }

@@ -72,9 +72,17 @@ public struct SourcesAnnotator: Annotator {
                 for forms in sets[name] ?? [] where forms.count == 1 { layout.bitsOfWord[forms[0], default: 0] |= bit }
             }
             layout.indexASCIIWords()
+            layout.englishBits = EnglishSetBits(layout)
             result[language] = layout
         }
         return result
+    }()
+
+    /// Each pack's entries as the rules read them (`PackEntry`), once per process rather than a
+    /// dictionary lookup and string comparison per match and per text.
+    static let entryTables: [Language: [PackEntry]] = {
+        guard case .success(let loaded) = packs else { return [:] }
+        return loaded.mapValues(PackEntry.table(for:))
     }()
 
     /// The module's packs (for `RulePackTests` and `scholia test-module`).
@@ -94,6 +102,7 @@ public struct SourcesAnnotator: Annotator {
         let context = AttributionContext(
             text: text, pack: pack, sets: Self.normalizedSets[request.language] ?? [:],
             layout: Self.setLayouts[request.language] ?? SetLayout(),
+            entryTable: Self.entryTables[request.language] ?? PackEntry.table(for: pack),
             extraWords: request.options["words"] ?? [])
         // `He says: “I wonder why. They want me out.”`: a voice inside a direct quotation is part
         // of the quoted words, not the article's attribution (PARC/PolNeAR mark the outer one).
@@ -138,6 +147,64 @@ struct Attribution {
     var sourceStart: Int? = nil
 }
 
+/// What the rules read of a pack entry, decoded once per pack: whether it makes a cue, its
+/// category and strength as small enums, and a source noun's `type` and `named`. Reading them from
+/// each match's `category` and `attributes` cost a string comparison or a dictionary lookup per
+/// match and per test.
+struct PackEntry: Sendable {
+    /// `attributes["strength"]`: absent, one of the three the rules test, or another value.
+    enum Strength: UInt8, Sendable { case none, strong, weak, stance, other }
+    /// The entry's `category`, the values the rules test, `other` for the rest.
+    enum Category: UInt8, Sendable { case verb, belief, prep, quoted, qawl, modifier, pronoun, other }
+    /// `attributes["named"]`: absent, `"true"`, `"false"`, or another value.
+    enum Named: UInt8, Sendable { case none, yes, no, other }
+
+    var isCue: Bool
+    var category: Category
+    var strength: Strength
+    var named: Named
+    /// `attributes["type"]`.
+    var type: String?
+    /// `attributes["needsAn"] == "true"`, `attributes["needsSource"] == "true"` (Arabic cues).
+    var needsAn: Bool
+    var needsSource: Bool
+
+    /// Indexed like the pack's lexicon entries (`LexiconMatch.entryIndex`). A match's `category`
+    /// and `attributes` are its lexicon entry's.
+    static func table(for pack: RulePack) -> [PackEntry] {
+        pack.lexicon.entries.indices.map { index in
+            let entry = pack.lexicon.entries[index]
+            let category: Category = switch entry.category {
+            case "verb": .verb
+            case "belief": .belief
+            case "prep": .prep
+            case "quoted": .quoted
+            case "qawl": .qawl
+            case "modifier": .modifier
+            case "pronoun": .pronoun
+            default: .other
+            }
+            let strength: Strength = switch entry.attributes["strength"] {
+            case nil: .none
+            case "strong": .strong
+            case "weak": .weak
+            case "stance": .stance
+            default: .other
+            }
+            let named: Named = switch entry.attributes["named"] {
+            case nil: .none
+            case "true": .yes
+            case "false": .no
+            default: .other
+            }
+            return PackEntry(
+                isCue: pack.entries[index].kind == .cue, category: category, strength: strength, named: named,
+                type: entry.attributes["type"], needsAn: entry.attributes["needsAn"] == "true",
+                needsSource: entry.attributes["needsSource"] == "true")
+        }
+    }
+}
+
 /// Which word sets each set word belongs to, one bit per set.
 struct SetLayout: Sendable {
     var bitOfSet: [String: UInt64] = [:]
@@ -148,6 +215,8 @@ struct SetLayout: Sendable {
     /// (nil when one could: only U+037E, U+1FEF and U+212A decompose canonically to ASCII).
     var asciiWords: FormTable? = nil
     var asciiBits: [UInt64] = []
+    /// The bits of `EnglishAttribution`'s sets, resolved once (nil: resolve per text).
+    var englishBits: EnglishSetBits? = nil
 
     mutating func indexASCIIWords() {
         let decomposingToASCII: Set<UInt32> = [0x037E, 0x1FEF, 0x212A]
@@ -393,9 +462,13 @@ struct AttributionContext {
     let pack: RulePack
     /// The pack's word sets, normalized (`SourcesAnnotator.normalizedSets`).
     let sets: [String: [[String]]]
+    /// The pack's entries decoded (`PackEntry`), by `LexiconMatch.entryIndex`.
+    let entryTable: [PackEntry]
     let cues: [LexiconMatch]
     /// The source-noun match covering each token (index into `nouns`), -1 for none.
     let nounAt: [Int32]
+    /// All the pack's matches, cues among them: `nounAt` points at the source nouns. Keeping the
+    /// matcher's array whole spares copying each noun match out of it (and releasing both).
     let nouns: [LexiconMatch]
     /// Token index → the cue match starting there (index into `cues`), -1 for none.
     let cueAt: [Int32]
@@ -406,30 +479,34 @@ struct AttributionContext {
     let shapes: FormShapeCache
     let names: NameForms
 
-    init(text: AnalyzedText, pack: RulePack, sets: [String: [[String]]], layout: SetLayout, extraWords: [String]) {
+    init(text: AnalyzedText, pack: RulePack, sets: [String: [[String]]], layout: SetLayout, entryTable: [PackEntry],
+         extraWords: [String]) {
         self.text = text
         self.pack = pack
         self.sets = sets
+        self.entryTable = entryTable
         self.cache = FormSetCache(layout: layout, forms: text.forms)
         self.shapes = FormShapeCache(forms: text.forms)
         self.names = NameForms(text: text)
-        var cues: [LexiconMatch] = []
-        var nouns: [LexiconMatch] = []
         var nounAt = [Int32](repeating: -1, count: text.tokens.count)
         var cueAt = [Int32](repeating: -1, count: text.tokens.count)
         // The lexicon's matches directly (not `pack.matches`, which copies each into a tuple).
-        let entries = pack.entries
-        for match in pack.lexicon.matches(in: text) {
-            if entries[match.entryIndex].kind == .cue {
-                cueAt[match.tokens.lowerBound] = Int32(cues.count)
-                cues.append(match)
+        let matches = pack.lexicon.matches(in: text)
+        var cueCount = 0
+        for index in matches.indices where entryTable[matches[index].entryIndex].isCue { cueCount += 1 }
+        var cues: [LexiconMatch] = []
+        cues.reserveCapacity(cueCount)
+        for index in matches.indices {
+            let tokens = matches[index].tokens
+            if entryTable[matches[index].entryIndex].isCue {
+                cueAt[tokens.lowerBound] = Int32(cues.count)
+                cues.append(matches[index])
             } else {
-                for t in match.tokens { nounAt[t] = Int32(nouns.count) }
-                nouns.append(match)
+                for t in tokens { nounAt[t] = Int32(index) }
             }
         }
         self.cues = cues
-        self.nouns = nouns
+        self.nouns = matches
         self.nounAt = nounAt
         self.cueAt = cueAt
         var extra: Set<Int32> = []
@@ -464,9 +541,12 @@ struct AttributionContext {
     @inline(__always) func form(_ token: Int) -> Int32 { text.tokens[token].form }
     @inline(__always) func isWord(_ token: Int) -> Bool { text.tokens[token].kind.isWord }
     @inline(__always) func isCapitalized(_ token: Int) -> Bool { text.tokens[token].flags.contains(.capitalized) }
-    func noun(at token: Int) -> LexiconMatch? {
+    /// Whether a source noun covers `token` (without copying its match out).
+    @inline(__always) func hasNoun(at token: Int) -> Bool { nounAt[token] >= 0 }
+    /// The `type` of the source noun covering `token`, nil when none covers it or it has no type.
+    func nounType(at token: Int) -> String? {
         let index = nounAt[token]
-        return index < 0 ? nil : nouns[Int(index)]
+        return index < 0 ? nil : entryTable[nouns[Int(index)].entryIndex].type
     }
 
     /// `named` and `type` of a source noun phrase. `headFirst`: Arabic puts the head noun first
@@ -484,38 +564,37 @@ struct AttributionContext {
             let slot = nounAt[index]
             guard slot >= 0 else { index += 1; continue }
             let matchIndex = Int(slot)
-            if nouns[matchIndex].category == "modifier" {
-                modifierType = nouns[matchIndex].attributes["type"]
+            let entry = nouns[matchIndex].entryIndex
+            if entryTable[entry].category == .modifier {
+                modifierType = entryTable[entry].type
             } else {
                 if firstHeadIndex == nil { firstHeadIndex = matchIndex }
                 lastHeadIndex = matchIndex
-                if nouns[matchIndex].attributes["named"] == "false" { lastUnnamedHeadIndex = matchIndex }
+                if entryTable[entry].named == .no { lastUnnamedHeadIndex = matchIndex }
             }
             index = max(index + 1, nouns[matchIndex].tokens.upperBound)
         }
-        let firstHead = firstHeadIndex.map { nouns[$0] }
-        let lastHead = lastHeadIndex.map { nouns[$0] }
-        let lastUnnamedHead = lastUnnamedHeadIndex.map { nouns[$0] }
         let hasExtra = !extraForms.isEmpty && tokens.contains { extraForms.contains(form($0)) }
         if hasExtra { return (false, modifierType ?? "group") }
         // A pronoun alone is unnamed until linked to its antecedent.
-        if tokens.count == 1, let only = firstHead, only.category == "pronoun" {
-            return (false, only.attributes["type"] ?? "person")
+        if tokens.count == 1, let only = firstHeadIndex, entryTable[nouns[only].entryIndex].category == .pronoun {
+            return (false, entryTable[nouns[only].entryIndex].type ?? "person")
         }
         // An unnamed noun anywhere makes the voice vague (`senior Russian officials`), except
         // after a named head in Arabic (`وكالة يونهاب ووسائل إعلام أخرى`: the agency is named).
-        let head = headFirst ? firstHead : (lastUnnamedHead ?? lastHead)
-        var type = head?.attributes["type"] ?? "unknown"
+        let head = headFirst ? firstHeadIndex : (lastUnnamedHeadIndex ?? lastHeadIndex)
+        let headEntry = head.map { entryTable[nouns[$0].entryIndex] }
+        var type = headEntry?.type ?? "unknown"
         if type == "unknown" || head == nil, let modifierType { type = modifierType }
-        if let head, let named = head.attributes["named"] {
+        if let head, let named = headEntry?.named, named != .none {
             // A common source noun written as part of a name (`The New York Post`, `the Post`):
             // the text writes it capitalized mid-sentence and never in lowercase.
-            let last = head.tokens.upperBound - 1
+            let last = nouns[head].tokens.upperBound - 1
             // A document noun written as a name is a publication (`the Post`).
-            if named == "false" && !headFirst && isCapitalized(last) && names.isName(form(last), at: last) {
+            if named == .no && !headFirst && isCapitalized(last) && names.isName(form(last), at: last) {
                 return (true, type == "document" ? "media" : type)
             }
-            return (named == "true", type)
+            return (named == .yes, type)
         }
         // A role noun (spokesman, الوزير) or no known noun: named when a name is written out.
         // `The spokesman` at a sentence start: the capital is the article's, not a name's.
