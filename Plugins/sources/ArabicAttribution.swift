@@ -53,28 +53,30 @@ struct ArabicAttribution {
 
     init(_ c: AttributionContext) {
         self.c = c
-        npStop = c.formSet("npStop")
-        objectNouns = c.formSet("objectNouns")
-        copulas = c.formSet("copulas")
-        nameLinks = c.formSet("nameLinks")
-        addressees = c.formSet("addressees")
-        conformityPreps = c.formSet("conformityPreps")
-        conformityNouns = c.formSet("conformityNouns")
+        // The sets' bits by name, resolved once per layout rather than per text.
+        let bits = c.cache.layout.arabicBits ?? ArabicSetBits(c.cache.layout)
+        npStop = FormSet(cache: c.cache, bit: bits.npStop)
+        objectNouns = FormSet(cache: c.cache, bit: bits.objectNouns)
+        copulas = FormSet(cache: c.cache, bit: bits.copulas)
+        nameLinks = FormSet(cache: c.cache, bit: bits.nameLinks)
+        addressees = FormSet(cache: c.cache, bit: bits.addressees)
+        conformityPreps = FormSet(cache: c.cache, bit: bits.conformityPreps)
+        conformityNouns = FormSet(cache: c.cache, bit: bits.conformityNouns)
         hasabama = c.formID("حسبما")
         kull = c.formID("كل")
         minWord = c.formID("من")
-        places = c.formSet("places")
-        thatWords = c.formSet("thatWords")
+        places = FormSet(cache: c.cache, bit: bits.places)
+        thatWords = FormSet(cache: c.cache, bit: bits.thatWords)
         relatives = c.formSequences("unnamedRelative")
         an = c.formID("عن")
         fainna = c.formID("فان")
         ila = c.formID("الي")
-        demonstratives = c.formSet("demonstratives")
-        standaloneLi = c.formSet("standaloneLi")
-        relativePronouns = c.formSet("relativePronouns")
-        prepositionsBeforeNoun = c.formSet("prepositionsBeforeNoun")
-        whatWords = c.formSet("whatWords")
-        quoteMarks = c.formSet("quoteMarks")
+        demonstratives = FormSet(cache: c.cache, bit: bits.demonstratives)
+        standaloneLi = FormSet(cache: c.cache, bit: bits.standaloneLi)
+        relativePronouns = FormSet(cache: c.cache, bit: bits.relativePronouns)
+        prepositionsBeforeNoun = FormSet(cache: c.cache, bit: bits.prepositionsBeforeNoun)
+        whatWords = FormSet(cache: c.cache, bit: bits.whatWords)
+        quoteMarks = FormSet(cache: c.cache, bit: bits.quoteMarks)
     }
 
     func find() -> [Attribution] {
@@ -151,7 +153,18 @@ struct ArabicAttribution {
     }
 
     private func carriesPluralSubject(_ t: Int) -> Bool {
-        ArabicMorphology.endsInPluralSubject(normalized: c.text.forms.bytes(Int(c.form(t))))
+        Self.endsInPluralSubject(c.text.forms.bytes(Int(c.form(t))))
+    }
+
+    /// `ArabicMorphology.endsInPluralSubject` written out on the slice: through its generic
+    /// signature it copies the tail into an array, ~4,000 instructions a call
+    /// (`SourcesPerformanceShapeTests` checks the two agree).
+    static func endsInPluralSubject(_ bytes: ArraySlice<UInt8>) -> Bool {
+        guard bytes.count >= 8 else { return false }
+        let end = bytes.endIndex
+        // وا (D9 88 D8 A7) or ون (D9 88 D9 86)
+        return bytes[end - 4] == 0xD9 && bytes[end - 3] == 0x88
+            && ((bytes[end - 2] == 0xD8 && bytes[end - 1] == 0xA7) || (bytes[end - 2] == 0xD9 && bytes[end - 1] == 0x86))
     }
 
     /// Written tanween fath (ً, D9 8B) marks the accusative: an object, not a subject (`يرى حلاً`).
@@ -297,5 +310,44 @@ struct ArabicAttribution {
             if ok { return phrase.count }
         }
         return nil
+    }
+}
+
+/// The bits of the word sets `ArabicAttribution` tests, looked up by name once per layout
+/// (`SetLayout.arabicBits`): per text they cost a string-keyed dictionary lookup each.
+struct ArabicSetBits: Sendable {
+    let npStop: UInt64
+    let objectNouns: UInt64
+    let copulas: UInt64
+    let nameLinks: UInt64
+    let addressees: UInt64
+    let conformityPreps: UInt64
+    let conformityNouns: UInt64
+    let places: UInt64
+    let thatWords: UInt64
+    let demonstratives: UInt64
+    let standaloneLi: UInt64
+    let relativePronouns: UInt64
+    let prepositionsBeforeNoun: UInt64
+    let whatWords: UInt64
+    let quoteMarks: UInt64
+
+    init(_ layout: SetLayout) {
+        func bit(_ name: String) -> UInt64 { layout.bitOfSet[name] ?? 0 }
+        npStop = bit("npStop")
+        objectNouns = bit("objectNouns")
+        copulas = bit("copulas")
+        nameLinks = bit("nameLinks")
+        addressees = bit("addressees")
+        conformityPreps = bit("conformityPreps")
+        conformityNouns = bit("conformityNouns")
+        places = bit("places")
+        thatWords = bit("thatWords")
+        demonstratives = bit("demonstratives")
+        standaloneLi = bit("standaloneLi")
+        relativePronouns = bit("relativePronouns")
+        prepositionsBeforeNoun = bit("prepositionsBeforeNoun")
+        whatWords = bit("whatWords")
+        quoteMarks = bit("quoteMarks")
     }
 }

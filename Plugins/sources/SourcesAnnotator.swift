@@ -72,7 +72,9 @@ public struct SourcesAnnotator: Annotator {
                 for forms in sets[name] ?? [] where forms.count == 1 { layout.bitsOfWord[forms[0], default: 0] |= bit }
             }
             layout.indexASCIIWords()
+            layout.indexNFCWords()
             layout.englishBits = EnglishSetBits(layout)
+            layout.arabicBits = ArabicSetBits(layout)
             result[language] = layout
         }
         return result
@@ -217,6 +219,51 @@ struct SetLayout: Sendable {
     var asciiBits: [UInt64] = []
     /// The bits of `EnglishAttribution`'s sets, resolved once (nil: resolve per text).
     var englishBits: EnglishSetBits? = nil
+    /// The bits of `ArabicAttribution`'s sets, resolved once (nil: resolve per text).
+    var arabicBits: ArabicSetBits? = nil
+    /// Every set word by its NFC bytes and its bits by id there: a text form known to be in NFC
+    /// (`isNFC`) is looked up by its bytes and stored hash. Exact: `String` equality is equality
+    /// of the NFC forms, so a string equals a set word exactly when its NFC bytes equal the word's.
+    /// (Looking an Arabic form up as a `String` normalizes and hashes it: ~3,000 instructions.)
+    var nfcWords = FormTable(capacity: 16)
+    var nfcBits: [UInt64] = []
+
+    /// For U+0600–U+06FF: whether the scalar is in NFC alone and has combining class 0. No such
+    /// scalar composes with the one before it (`SourcesPerformanceShapeTests` checks every ASCII
+    /// and Arabic-block predecessor), so a string of them and ASCII is in NFC.
+    static let arabicBlockInert: [Bool] = (0x600..<0x700).map { value in
+        let scalar = Unicode.Scalar(UInt32(value))!
+        let alone = String(Character(scalar))
+        return scalar.properties.canonicalCombiningClass == .notReordered && alone._nfcCodeUnits.elementsEqual(alone.utf8)
+    }
+
+    /// Whether `bytes` (valid UTF-8) are ASCII and U+0600–U+06FF scalars that leave them in NFC;
+    /// false for anything else (which is then looked up as a string).
+    static func isNFC(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var i = bytes.startIndex
+        let end = bytes.endIndex
+        while i < end {
+            let b0 = bytes[i]
+            if b0 < 0x80 { i += 1; continue }
+            guard b0 >= 0xD8 && b0 <= 0xDB && i + 1 < end else { return false }
+            let index = Int(b0 & 0x03) << 6 | Int(bytes[i + 1] & 0x3F)
+            guard arabicBlockInert[index] else { return false }
+            i += 2
+        }
+        return true
+    }
+
+    mutating func indexNFCWords() {
+        var table = FormTable(capacity: bitsOfWord.count)
+        var bits: [UInt64] = []
+        // `bitsOfWord` keeps one key per class of canonically equivalent words, with their bits.
+        for (word, wordBits) in bitsOfWord {
+            let nfc = String(decoding: word._nfcCodeUnits, as: UTF8.self)
+            if table.intern(nfc) == bits.count { bits.append(wordBits) }
+        }
+        nfcWords = table
+        nfcBits = bits
+    }
 
     mutating func indexASCIIWords() {
         let decomposingToASCII: Set<UInt32> = [0x037E, 0x1FEF, 0x212A]
@@ -268,6 +315,9 @@ final class FormSetCache {
         if let words = layout.asciiWords, forms.isASCII(index) {
             // Both sides ASCII: equal bytes are equal strings.
             found = words.find(formOf: index, in: forms).map { layout.asciiBits[$0] } ?? 0
+        } else if !layout.nfcBits.isEmpty && SetLayout.isNFC(forms.bytes(index)) {
+            // In NFC: equal to a set word exactly when its bytes equal the word's NFC bytes.
+            found = layout.nfcWords.find(formOf: index, in: forms).map { layout.nfcBits[$0] } ?? 0
         } else {
             found = layout.bitsOfWord[forms.string(index)] ?? 0
         }

@@ -1,4 +1,6 @@
+import AnnotationModel
 import RulePacks
+import TextEngine
 @testable import SourcesModule
 import Testing
 
@@ -52,5 +54,71 @@ import Testing
         let fields = Mirror(reflecting: bits).children.compactMap { child in child.label.map { ($0, child.value as? UInt64) } }
         #expect(fields.count == 44)
         for (name, bit) in fields { #expect(bit == layout.bitOfSet[name], "\(name)") }
+    }
+
+    /// `ArabicSetBits` holds each set's bit as the layout names it.
+    @Test func arabicSetBitsMatchTheLayout() throws {
+        let layout = try #require(SourcesAnnotator.setLayouts[.arabic])
+        let bits = try #require(layout.arabicBits)
+        let fields = Mirror(reflecting: bits).children.compactMap { child in child.label.map { ($0, child.value as? UInt64) } }
+        #expect(fields.count == 15)
+        for (name, bit) in fields { #expect(bit == layout.bitOfSet[name] && bit != 0, "\(name)") }
+    }
+
+    /// The assumption behind `SetLayout.isNFC`: an Arabic-block scalar marked inert never composes
+    /// with an ASCII or Arabic-block scalar before it, so strings of them are in NFC.
+    @Test func inertArabicScalarsNeverComposeWithTheirPredecessor() {
+        let bases = (0..<0x80).map { UInt32($0) } + (0x600..<0x700).map { UInt32($0) }
+        for offset in 0..<0x100 where SetLayout.arabicBlockInert[offset] {
+            let scalar = Unicode.Scalar(UInt32(0x600 + offset))!
+            for base in bases {
+                var pair = String(Character(Unicode.Scalar(base)!))
+                pair.unicodeScalars.append(scalar)
+                #expect(pair._nfcCodeUnits.elementsEqual(pair.utf8), "U+\(String(base, radix: 16)) U+\(String(0x600 + offset, radix: 16))")
+            }
+        }
+        // The marks combine (ا + U+0654 is أ; fatha is a mark): not inert. أ itself is NFC's form.
+        #expect(!SetLayout.arabicBlockInert[0x54] && !SetLayout.arabicBlockInert[0x4E])
+        #expect(SetLayout.arabicBlockInert[0x23] && SetLayout.arabicBlockInert[0x27] && SetLayout.arabicBlockInert[0x4A])
+        #expect(SetLayout.isNFC(ArraySlice(Array("أكد said".utf8))))
+        #expect(!SetLayout.isNFC(ArraySlice(Array("\u{0627}\u{0654}كد".utf8))) && !SetLayout.isNFC(ArraySlice(Array("café".utf8))))
+    }
+
+    /// A form's set bits are the same through the byte tables as through the string dictionary,
+    /// for the set words themselves and for canonically equivalent spellings of them.
+    @Test func setBitsByBytesAgreeWithTheStringLookup() throws {
+        for language in [Language.english, .arabic] {
+            let layout = try #require(SourcesAnnotator.setLayouts[language])
+            var forms = FormTable()
+            var words: [String] = []
+            for word in layout.bitsOfWord.keys {
+                words.append(word)
+                // Decomposed: `رئيس` as ري + U+0654 + يس, `é` as e + U+0301.
+                words.append(String(decoding: word.unicodeScalars.flatMap { scalar -> [Unicode.Scalar] in
+                    switch scalar.value {
+                    case 0x0623: ["\u{0627}", "\u{0654}"]
+                    case 0x0626: ["\u{064A}", "\u{0654}"]
+                    case 0x00E9: ["e", "\u{0301}"]
+                    default: [scalar]
+                    }
+                }.map { String($0) }.joined().utf8, as: UTF8.self))
+            }
+            words += ["قالوا", "المسؤولين", "said", "Officials", "\u{0627}\u{0654}كد", "أكد"]
+            for word in words { _ = forms.intern(word) }
+            let cache = FormSetCache(layout: layout, forms: forms)
+            for id in 0..<forms.count {
+                #expect(cache.bits(of: Int32(id)) == layout.bitsOfWord[forms.string(id)] ?? 0, "\(forms.string(id))")
+            }
+        }
+    }
+
+    /// The written-out plural-subject test agrees with `ArabicMorphology`'s.
+    @Test func pluralSubjectAgreesWithMorphology() {
+        for word in ["قالوا", "يقولون", "قال", "وا", "ون", "اكدوا", "يؤكدون", "قالت", "ذكروا", "said", "", "abcdefwa", "مسؤولون"] {
+            let bytes = ArraySlice(Array(word.utf8))
+            #expect(ArabicAttribution.endsInPluralSubject(bytes) == ArabicMorphology.endsInPluralSubject(normalized: bytes), "\(word)")
+            let sliced = ArraySlice(Array(("xx" + word).utf8)).dropFirst(2)
+            #expect(ArabicAttribution.endsInPluralSubject(sliced) == ArabicMorphology.endsInPluralSubject(normalized: sliced), "\(word)")
+        }
     }
 }
