@@ -81,6 +81,7 @@ struct ArabicAttribution {
 
     func find() -> [Attribution] {
         var result: [Attribution] = []
+        result.reserveCapacity(c.cues.count)
         for cue in c.cues {
             let sentence = c.text.sentence(ofToken: cue.tokens.lowerBound).tokens
             var source: Range<Int>?

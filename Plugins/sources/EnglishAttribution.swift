@@ -198,6 +198,7 @@ struct EnglishAttribution {
 
     func find() -> [Attribution] {
         var result: [Attribution] = []
+        result.reserveCapacity(c.cues.count)
         // Where the last reporting verb of a sentence ends (`Stein said`): a stance or belief
         // behind it in the same sentence (`Stein said she plans to ...`) is part of what was
         // said, the content, and not an attribution of its own.

@@ -75,6 +75,7 @@ public struct SourcesAnnotator: Annotator {
             layout.indexNFCWords()
             layout.englishBits = EnglishSetBits(layout)
             layout.arabicBits = ArabicSetBits(layout)
+            layout.annotationBits = (layout.bitOfSet["contractedPronouns"] ?? 0, layout.bitOfSet["articles"] ?? 0)
             result[language] = layout
         }
         return result
@@ -85,6 +86,30 @@ public struct SourcesAnnotator: Annotator {
     static let entryTables: [Language: [PackEntry]] = {
         guard case .success(let loaded) = packs else { return [:] }
         return loaded.mapValues(PackEntry.table(for:))
+    }()
+
+    /// The attribute dictionaries of cues by category and of sources by type (`named` false,
+    /// then true), for every category and type the packs and rules give, built once: a text
+    /// otherwise builds (hashes) a few of them again. Others are built when met.
+    static let cueAttributes: [String: [String: AttributeValue]] = {
+        var categories: Set<String> = ["noun", "prep", "layout"]
+        if case .success(let loaded) = packs {
+            for pack in loaded.values { for entry in pack.lexicon.entries { categories.insert(entry.category) } }
+        }
+        var result: [String: [String: AttributeValue]] = [:]
+        for category in categories { result[category] = ["category": .string(category)] }
+        return result
+    }()
+    static let sourceAttributes: [String: (unnamed: [String: AttributeValue], named: [String: AttributeValue])] = {
+        var types: Set<String> = ["person", "organization", "media", "government", "document", "group", "unknown"]
+        if case .success(let loaded) = packs {
+            for pack in loaded.values { for entry in pack.lexicon.entries { if let type = entry.attributes["type"] { types.insert(type) } } }
+        }
+        var result: [String: (unnamed: [String: AttributeValue], named: [String: AttributeValue])] = [:]
+        for type in types {
+            result[type] = (["named": .bool(false), "type": .string(type)], ["named": .bool(true), "type": .string(type)])
+        }
+        return result
     }()
 
     /// The module's packs (for `RulePackTests` and `scholia test-module`).
@@ -221,6 +246,8 @@ struct SetLayout: Sendable {
     var englishBits: EnglishSetBits? = nil
     /// The bits of `ArabicAttribution`'s sets, resolved once (nil: resolve per text).
     var arabicBits: ArabicSetBits? = nil
+    /// The bits of `contractedPronouns` and `articles`, which `AttributionContext.annotations` tests.
+    var annotationBits: (contractedPronouns: UInt64, articles: UInt64)? = nil
     /// Every set word by its NFC bytes and its bits by id there: a text form known to be in NFC
     /// (`isNFC`) is looked up by its bytes and stored hash. Exact: `String` equality is equality
     /// of the NFC forms, so a string equals a set word exactly when its NFC bytes equal the word's.
@@ -693,9 +720,14 @@ struct AttributionContext {
         // shared (copy on write), not hashed together again for every annotation.
         var cueAttributes: [(category: String, attributes: [String: AttributeValue])] = []
         var sourceAttributes: [(named: Bool, type: String, attributes: [String: AttributeValue])] = []
-        let contracted = formSet("contractedPronouns")
-        let articles = formSet("articles")
+        // The two sets' bits resolved once per layout (`SetLayout.annotationBits`).
+        let bits = cache.layout.annotationBits
+            ?? (cache.layout.bitOfSet["contractedPronouns"] ?? 0, cache.layout.bitOfSet["articles"] ?? 0)
+        let contracted = FormSet(cache: cache, bit: bits.contractedPronouns)
+        let articles = FormSet(cache: cache, bit: bits.articles)
         for attribution in found {
+            // Made whole (a one-element literal), not appended to: an append to an empty array
+            // takes the growth path.
             var links: [AnnotationLink] = []
             if let tokens = attribution.source, !tokens.isEmpty {
                 let start = attribution.sourceStart ?? text.tokens[tokens.lowerBound].start
@@ -713,7 +745,11 @@ struct AttributionContext {
                     if let known = sourceAttributes.first(where: { $0.named == named && $0.type == type }) {
                         attributes = known.attributes
                     } else {
-                        attributes = ["named": .bool(named), "type": .string(type)]
+                        if let shared = SourcesAnnotator.sourceAttributes[type] {
+                            attributes = named ? shared.named : shared.unnamed
+                        } else {
+                            attributes = ["named": .bool(named), "type": .string(type)]
+                        }
                         sourceAttributes.append((named, type, attributes))
                     }
                     sourceIDs.insert(id)
@@ -721,13 +757,13 @@ struct AttributionContext {
                         id: id, module: module, kind: .source, range: range, text: request.text(in: range),
                         attributes: attributes))
                 }
-                links.append(AnnotationLink(rel: AnnotationLink.source, target: id))
+                links = [AnnotationLink(rel: AnnotationLink.source, target: id)]
             }
             let attributes: [String: AttributeValue]
             if let known = cueAttributes.first(where: { $0.category == attribution.category }) {
                 attributes = known.attributes
             } else {
-                attributes = ["category": .string(attribution.category)]
+                attributes = SourcesAnnotator.cueAttributes[attribution.category] ?? ["category": .string(attribution.category)]
                 cueAttributes.append((attribution.category, attributes))
             }
             result.append(Annotation(
