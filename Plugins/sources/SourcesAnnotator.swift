@@ -76,6 +76,12 @@ public struct SourcesAnnotator: Annotator {
             layout.englishBits = EnglishSetBits(layout)
             layout.arabicBits = ArabicSetBits(layout)
             layout.annotationBits = (layout.bitOfSet["contractedPronouns"] ?? 0, layout.bitOfSet["articles"] ?? 0)
+            for name in SetLayout.sequenceSetNames {
+                guard let entries = sets[name] else { continue }
+                var words = FormTable(capacity: 16)
+                let sequences = entries.map { forms in forms.map { Int32(words.intern($0)) } }
+                layout.sequences[name] = SetLayout.Sequences(words: words, sequences: sequences)
+            }
             result[language] = layout
         }
         return result
@@ -246,6 +252,16 @@ struct SetLayout: Sendable {
     var englishBits: EnglishSetBits? = nil
     /// The bits of `ArabicAttribution`'s sets, resolved once (nil: resolve per text).
     var arabicBits: ArabicSetBits? = nil
+    /// The multi-word sets the rules read as sequences (`AttributionContext.formSequences`), their
+    /// words interned in a table of their own: a text's ids for them are then found by the stored
+    /// hashes, and only for the words a sequence gets to, instead of hashing every word per text.
+    static let sequenceSetNames = ["unnamedRelative", "pollNouns"]
+    struct Sequences: Sendable {
+        var words: FormTable
+        /// Each entry's words as ids in `words`.
+        var sequences: [[Int32]]
+    }
+    var sequences: [String: Sequences] = [:]
     /// The bits of `contractedPronouns` and `articles`, which `AttributionContext.annotations` tests.
     var annotationBits: (contractedPronouns: UInt64, articles: UInt64)? = nil
     /// Every set word by its NFC bytes and its bits by id there: a text form known to be in NFC
@@ -267,17 +283,22 @@ struct SetLayout: Sendable {
     /// Whether `bytes` (valid UTF-8) are ASCII and U+0600–U+06FF scalars that leave them in NFC;
     /// false for anything else (which is then looked up as a string).
     static func isNFC(_ bytes: ArraySlice<UInt8>) -> Bool {
-        var i = bytes.startIndex
-        let end = bytes.endIndex
-        while i < end {
-            let b0 = bytes[i]
-            if b0 < 0x80 { i += 1; continue }
-            guard b0 >= 0xD8 && b0 <= 0xDB && i + 1 < end else { return false }
-            let index = Int(b0 & 0x03) << 6 | Int(bytes[i + 1] & 0x3F)
-            guard arabicBlockInert[index] else { return false }
-            i += 2
+        // The table read once (not a lazy global's check per byte), the bytes without bounds checks.
+        let inert = arabicBlockInert
+        return inert.withUnsafeBufferPointer { inert in
+            bytes.withUnsafeBufferPointer { bytes in
+                var i = 0
+                let end = bytes.count
+                while i < end {
+                    let b0 = bytes[i]
+                    if b0 < 0x80 { i += 1; continue }
+                    guard b0 >= 0xD8 && b0 <= 0xDB && i + 1 < end else { return false }
+                    guard inert[Int(b0 & 0x03) << 6 | Int(bytes[i + 1] & 0x3F)] else { return false }
+                    i += 2
+                }
+                return true
+            }
         }
-        return true
     }
 
     mutating func indexNFCWords() {
@@ -602,7 +623,26 @@ struct AttributionContext {
 
     /// A set's entries as form-id sequences, leaving out those with a word absent from the text.
     func formSequences(_ name: String) -> [[Int32]] {
-        (sets[name] ?? []).compactMap { forms in
+        if let table = cache.layout.sequences[name] {
+            // Each word's id in this text, found when first needed (-2 not yet, -1 absent).
+            var ids = [Int32](repeating: -2, count: table.words.count)
+            var result: [[Int32]] = []
+            for sequence in table.sequences {
+                var found: [Int32] = []
+                for word in sequence {
+                    var id = ids[Int(word)]
+                    if id == -2 {
+                        id = text.forms.find(formOf: Int(word), in: table.words).map(Int32.init) ?? -1
+                        ids[Int(word)] = id
+                    }
+                    if id < 0 { found = []; break }
+                    found.append(id)
+                }
+                if !found.isEmpty { result.append(found) }
+            }
+            return result
+        }
+        return (sets[name] ?? []).compactMap { forms in
             var ids: [Int32] = []
             for form in forms {
                 guard let id = text.forms.find(form) else { return nil }
@@ -713,9 +753,9 @@ struct AttributionContext {
     func annotations(for found: [Attribution], module: String, request: AnnotationRequest) -> [Annotation] {
         var result: [Annotation] = []
         result.reserveCapacity(found.count * 2)
-        // A source's id is its provisional id, a function of its span: the ids made so far say
-        // which spans already have one.
-        var sourceIDs = IDTable()
+        // A source's id is its provisional id, `source:start-end`, one per span: the spans made so
+        // far say which already have one (a set of ranges, cheaper than an id table of strings).
+        var sourceSpans = Set<Range<Int>>(minimumCapacity: found.count)
         // A text has a handful of distinct attribute sets: each dictionary is built once and
         // shared (copy on write), not hashed together again for every annotation.
         var cueAttributes: [(category: String, attributes: [String: AttributeValue])] = []
@@ -738,7 +778,7 @@ struct AttributionContext {
                 }
                 let range = start..<end
                 let id = Annotation.provisionalID(kind: .source, range: range)
-                if sourceIDs.find(id) == nil {
+                if sourceSpans.insert(range).inserted {
                     let (named, type) = classify(
                         tokens, headFirst: text.tokens[tokens.lowerBound].kind == .arabicWord, articles: articles)
                     let attributes: [String: AttributeValue]
@@ -752,7 +792,6 @@ struct AttributionContext {
                         }
                         sourceAttributes.append((named, type, attributes))
                     }
-                    sourceIDs.insert(id)
                     result.append(Annotation(
                         id: id, module: module, kind: .source, range: range, text: request.text(in: range),
                         attributes: attributes))

@@ -121,4 +121,30 @@ import Testing
             #expect(ArabicAttribution.endsInPluralSubject(sliced) == ArabicMorphology.endsInPluralSubject(normalized: sliced), "\(word)")
         }
     }
+
+    /// `formSequences` through the layout's sequence tables gives what resolving every word of
+    /// every entry as a string gives.
+    @Test func sequencesThroughTheLayoutAgreeWithStrings() throws {
+        let texts: [(Language, String, String)] = [
+            (.arabic, "قال مصدر لم تكشف عن هويتها إن الاجتماع تأجل. وقال مسؤول طلب عدم ذكر اسمه إنه لم يذكر اسمه.", "unnamedRelative"),
+            (.arabic, "قال الوزير إن الاجتماع تأجل.", "unnamedRelative"),
+            (.english, "A new poll shows the race tied, and the survey found more.", "pollNouns"),
+        ]
+        for (language, text, name) in texts {
+            let pack = try #require(try SourcesAnnotator.packs.get()[language])
+            let layout = try #require(SourcesAnnotator.setLayouts[language])
+            #expect(layout.sequences[name] != nil)
+            var plain = layout
+            plain.sequences = [:]
+            let analyzed = AnnotationRequest(text: text, language: language).analyzed
+            func context(_ layout: SetLayout) -> AttributionContext {
+                AttributionContext(
+                    text: analyzed, pack: pack, sets: SourcesAnnotator.normalizedSets[language] ?? [:], layout: layout,
+                    entryTable: PackEntry.table(for: pack), extraWords: [])
+            }
+            let viaTable = context(layout).formSequences(name)
+            #expect(viaTable == context(plain).formSequences(name), "\(text)")
+            #expect(!viaTable.isEmpty || text.contains("الوزير"))
+        }
+    }
 }
