@@ -256,10 +256,15 @@ struct SetLayout: Sendable {
     /// words interned in a table of their own: a text's ids for them are then found by the stored
     /// hashes, and only for the words a sequence gets to, instead of hashing every word per text.
     static let sequenceSetNames = ["unnamedRelative", "pollNouns"]
-    struct Sequences: Sendable {
-        var words: FormTable
+    /// A class: read out of the dictionary per text, it is retained once, not field by field.
+    final class Sequences: Sendable {
+        let words: FormTable
         /// Each entry's words as ids in `words`.
-        var sequences: [[Int32]]
+        let sequences: [[Int32]]
+        init(words: FormTable, sequences: [[Int32]]) {
+            self.words = words
+            self.sequences = sequences
+        }
     }
     var sequences: [String: Sequences] = [:]
     /// The bits of `contractedPronouns` and `articles`, which `AttributionContext.annotations` tests.
@@ -555,7 +560,10 @@ struct FormSet {
 
 /// What both languages share: the text, the pack's matches sorted into cues and source nouns,
 /// and the pack's word sets as form-id sets of this text.
-struct AttributionContext {
+///
+/// A class: each language's rules hold it, and a struct of this many arrays would be retained and
+/// released field by field on every copy.
+final class AttributionContext {
     let text: AnalyzedText
     let pack: RulePack
     /// The pack's word sets, normalized (`SourcesAnnotator.normalizedSets`).
@@ -624,23 +632,26 @@ struct AttributionContext {
     /// A set's entries as form-id sequences, leaving out those with a word absent from the text.
     func formSequences(_ name: String) -> [[Int32]] {
         if let table = cache.layout.sequences[name] {
-            // Each word's id in this text, found when first needed (-2 not yet, -1 absent).
-            var ids = [Int32](repeating: -2, count: table.words.count)
-            var result: [[Int32]] = []
-            for sequence in table.sequences {
-                var found: [Int32] = []
-                for word in sequence {
-                    var id = ids[Int(word)]
-                    if id == -2 {
-                        id = text.forms.find(formOf: Int(word), in: table.words).map(Int32.init) ?? -1
-                        ids[Int(word)] = id
+            // Each word's id in this text, found when first needed (-2 not yet, -1 absent), in a
+            // scratch buffer on the stack.
+            return withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(table.words.count, 1)) { ids in
+                ids.initialize(repeating: -2)
+                var result: [[Int32]] = []
+                for sequence in table.sequences {
+                    var found: [Int32] = []
+                    for word in sequence {
+                        var id = ids[Int(word)]
+                        if id == -2 {
+                            id = text.forms.find(formOf: Int(word), in: table.words).map(Int32.init) ?? -1
+                            ids[Int(word)] = id
+                        }
+                        if id < 0 { found = []; break }
+                        found.append(id)
                     }
-                    if id < 0 { found = []; break }
-                    found.append(id)
+                    if !found.isEmpty { result.append(found) }
                 }
-                if !found.isEmpty { result.append(found) }
+                return result
             }
-            return result
         }
         return (sets[name] ?? []).compactMap { forms in
             var ids: [Int32] = []
