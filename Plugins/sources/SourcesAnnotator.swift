@@ -462,7 +462,10 @@ final class NameForms {
     private var start: [Int32] = []
     private var occurrences: [Int32] = []
 
-    init(text: AnalyzedText) { self.text = text }
+    init(text: AnalyzedText) {
+        self.text = text
+        scanLimit = text.tokens.count
+    }
 
     /// Written capitalized mid-sentence near `token` and never in lowercase there.
     func isName(_ form: Int32, at token: Int) -> Bool { evidence(form, at: token, requiringCapital: true) }
@@ -470,11 +473,30 @@ final class NameForms {
     /// Never written in lowercase near `token` (a word seen only at sentence starts counts).
     func isNeverLowercase(_ form: Int32, at token: Int) -> Bool { evidence(form, at: token, requiringCapital: false) }
 
+    /// Tokens read by `scan` so far. A text asks about a few forms, and reading their window of
+    /// paragraphs costs less than indexing every token; past one pass's worth of reading the index
+    /// is built (a text of one long paragraph, or many questions).
+    private var scanned = 0
+    /// How many tokens `scan` may read before the index is built (settable for tests).
+    var scanLimit: Int
+
     private func evidence(_ form: Int32, at token: Int, requiringCapital: Bool) -> Bool {
-        if start.isEmpty { build() }
+        let paragraph = Int32(text.paragraphIndex(ofToken: token))
+        if start.isEmpty {
+            let paragraphs = text.paragraphs
+            if !paragraphs.isEmpty {
+                let first = max(Int(paragraph) - 1, 0)
+                let last = min(Int(paragraph) + 1, paragraphs.count - 1)
+                let window = first <= last ? paragraphs[last].tokens.upperBound - paragraphs[first].tokens.lowerBound : 0
+                if scanned + window <= scanLimit {
+                    scanned += window
+                    return scan(form, paragraphs: first...last, requiringCapital: requiringCapital)
+                }
+            }
+            build()
+        }
         let index = Int(form)
         guard index >= 0 && index + 1 < start.count else { return !requiringCapital }
-        let paragraph = Int32(text.paragraphIndex(ofToken: token))
         var low = Int(start[index]), high = Int(start[index + 1])
         let end = high
         let first = max(paragraph - 1, 0) << 1
@@ -489,6 +511,36 @@ final class NameForms {
             capitalized = true
             k += 1
         }
+        return capitalized || !requiringCapital
+    }
+
+    /// What `build`'s index says for `form` over `paragraphs`, read from the tokens: the same
+    /// evidence per token (lowercase; capitalized after a word inside the paragraph), where the
+    /// answer depends only on whether a lowercase one and any one occur.
+    private func scan(_ form: Int32, paragraphs window: ClosedRange<Int>, requiringCapital: Bool) -> Bool {
+        let capitalizedFlag = TokenFlags.capitalized
+        let paragraphStartFlag = TokenFlags.paragraphStart
+        let paragraphs = text.paragraphs
+        var capitalized = false
+        let lowercase: Bool = text.tokens.withUnsafeBufferPointer { tokens in
+            for p in window {
+                var previousWord = false
+                for i in paragraphs[p].tokens {
+                    let token = tokens[i]
+                    if token.kind == .word {
+                        if token.form == form {
+                            if !token.flags.contains(capitalizedFlag) { return true }
+                            if previousWord && !token.flags.contains(paragraphStartFlag) { capitalized = true }
+                        }
+                        previousWord = true
+                    } else {
+                        previousWord = token.kind == .number
+                    }
+                }
+            }
+            return false
+        }
+        if lowercase { return false }
         return capitalized || !requiringCapital
     }
 

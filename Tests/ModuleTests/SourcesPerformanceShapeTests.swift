@@ -147,4 +147,40 @@ import Testing
             #expect(!viaTable.isEmpty || text.contains("الوزير"))
         }
     }
+
+    /// `NameForms` reading a window of paragraphs answers as its index does.
+    @Test func nameFormsScanAgreesWithTheIndex() {
+        let text = """
+            The Post reported it. Trump said the Post was wrong, and trump cards were played.
+
+            Prices rose. Stein said prices would fall; Stein, 42, disagreed with THE Post.
+            1 Stein 2 Post. "Post" said Clinton.
+
+            Clinton spoke. The clinton campaign and Mr. Stein met the Post.
+
+            Post
+            """
+        let analyzed = AnnotationRequest(text: text, language: .english).analyzed
+        let scanning = NameForms(text: analyzed)
+        scanning.scanLimit = .max
+        let indexed = NameForms(text: analyzed)
+        indexed.scanLimit = 0
+        var asked = 0
+        for t in analyzed.tokens.indices {
+            for f in Set(analyzed.tokens.map(\.form)).sorted() + [-2] {
+                #expect(scanning.isName(f, at: t) == indexed.isName(f, at: t), "\(f) at \(t)")
+                #expect(scanning.isNeverLowercase(f, at: t) == indexed.isNeverLowercase(f, at: t), "\(f) at \(t)")
+                asked += 1
+            }
+        }
+        #expect(asked > 100)
+        // Some answers are yes, some no.
+        // `trump cards` in the same paragraph: not a name there.
+        let trump = Int32(analyzed.forms.find("trump")!)
+        let trumpAt = analyzed.tokens.firstIndex { $0.form == trump }!
+        #expect(!indexed.isName(trump, at: trumpAt))
+        let stein = Int32(analyzed.forms.find("stein")!)
+        let steinAt = analyzed.tokens.firstIndex { $0.form == stein }!
+        #expect(indexed.isName(stein, at: steinAt))
+    }
 }
