@@ -679,9 +679,17 @@ struct EnglishAttribution {
             }
         }
         // `” ― Name`: the dash, then a name that runs to the end of its line.
-        var t = 1
-        while t + 1 < tokens.count {
-            defer { t += 1 }
+        // (Dashes are few: they are found in one unchecked pass over the kinds and forms.)
+        let dashes: [Int] = tokens.withUnsafeBufferPointer { buffer in
+            var found: [Int] = []
+            var t = 1
+            while t + 1 < buffer.count {
+                if buffer[t].kind == .punctuation && speakerDash.contains(buffer[t].form) { found.append(t) }
+                t += 1
+            }
+            return found
+        }
+        for t in dashes {
             guard tokens[t].kind == .punctuation, speakerDash.contains(tokens[t].form),
                   closingQuote.contains(tokens[t - 1].form), !tokens[t].flags.contains(.paragraphStart)
             else { continue }
