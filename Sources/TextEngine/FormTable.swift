@@ -301,28 +301,27 @@ extension FormTable {
             return Int32(truncatingIfNeeded: id)
         }
 
+        /// A new buffer of `capacity` elements holding the first `count` of `buffer`, which is freed.
+        private static func moved<Element>(_ buffer: UnsafeMutablePointer<Element>, count: Int, capacity: Int) -> UnsafeMutablePointer<Element> {
+            let grown = UnsafeMutablePointer<Element>.allocate(capacity: capacity)
+            grown.moveInitialize(from: buffer, count: count)
+            buffer.deallocate()
+            return grown
+        }
+
         @inline(never)
         private mutating func growStorage(_ needed: Int) {
             var bigger = storageCapacity * 2
             while bigger < needed { bigger *= 2 }
-            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
-            grown.update(from: storage, count: storageCount)
-            storage.deallocate()
-            storage = grown
+            storage = Self.moved(storage, count: storageCount, capacity: bigger)
             storageCapacity = bigger
         }
 
         @inline(never)
         private mutating func growForms() {
             let bigger = capacity * 2
-            let grownStarts = UnsafeMutablePointer<Int32>.allocate(capacity: bigger + 1)
-            grownStarts.update(from: starts, count: count + 1)
-            starts.deallocate()
-            starts = grownStarts
-            let grownHashes = UnsafeMutablePointer<UInt32>.allocate(capacity: bigger)
-            grownHashes.update(from: hashes, count: count)
-            hashes.deallocate()
-            hashes = grownHashes
+            starts = Self.moved(starts, count: count + 1, capacity: bigger + 1)
+            hashes = Self.moved(hashes, count: count, capacity: bigger)
             capacity = bigger
         }
 
