@@ -323,13 +323,14 @@ struct EnglishAttribution {
                 if let object = source, object.lowerBound > sentence.lowerBound, endsWith(c.form(cue.tokens.lowerBound), .ing) {
                     // (`released an ad this week showing`: a time may stand between.)
                     let adjacent = (object.upperBound..<cue.tokens.lowerBound).allSatisfy { time.contains(c.form($0)) || determiners.contains(c.form($0)) }
-                    let preposition = object.lowerBound - 1
-                    if adjacent, isTransitivePast(preposition, in: sentence) {
-                        if let voice = leftSubject(before: object.lowerBound - 1, in: sentence) { source = voice }
-                    } else if adjacent, preposition - 1 >= sentence.lowerBound,
-                              innerPreposition.contains(c.form(preposition)) || c.form(preposition) == to,
+                    // The word before the object: a past verb (`issued a statement`) or a preposition.
+                    let beforeObject = object.lowerBound - 1
+                    if adjacent, isTransitivePast(beforeObject, in: sentence) {
+                        if let voice = leftSubject(before: beforeObject, in: sentence) { source = voice }
+                    } else if adjacent, beforeObject - 1 >= sentence.lowerBound,
+                              innerPreposition.contains(c.form(beforeObject)) || c.form(beforeObject) == to,
                               let last = result.last, let voice = last.source,
-                              last.cue.upperBound == c.text.tokens[preposition - 1].end {
+                              last.cue.upperBound == c.text.tokens[beforeObject - 1].end {
                         // `she said at a news conference announcing`, `sent a letter to the board
                         // urging`: the object of the report before; its voice goes on.
                         source = voice

@@ -301,27 +301,19 @@ extension FormTable {
             return Int32(truncatingIfNeeded: id)
         }
 
-        /// A new buffer of `capacity` elements holding the first `count` of `buffer`, which is freed.
-        private static func moved<Element>(_ buffer: UnsafeMutablePointer<Element>, count: Int, capacity: Int) -> UnsafeMutablePointer<Element> {
-            let grown = UnsafeMutablePointer<Element>.allocate(capacity: capacity)
-            grown.moveInitialize(from: buffer, count: count)
-            buffer.deallocate()
-            return grown
-        }
-
         @inline(never)
         private mutating func growStorage(_ needed: Int) {
             var bigger = storageCapacity * 2
             while bigger < needed { bigger *= 2 }
-            storage = Self.moved(storage, count: storageCount, capacity: bigger)
+            storage = storage.moved(count: storageCount, toCapacity: bigger)
             storageCapacity = bigger
         }
 
         @inline(never)
         private mutating func growForms() {
             let bigger = capacity * 2
-            starts = Self.moved(starts, count: count + 1, capacity: bigger + 1)
-            hashes = Self.moved(hashes, count: count, capacity: bigger)
+            starts = starts.moved(count: count + 1, toCapacity: bigger + 1)
+            hashes = hashes.moved(count: count, toCapacity: bigger)
             capacity = bigger
         }
 
@@ -364,5 +356,16 @@ extension FormTable {
         self.hashes = hashes
         self.slots = slots
         self.mask = mask
+    }
+}
+
+extension UnsafeMutablePointer {
+    /// A new buffer of `capacity` elements holding this buffer's first `count`, moved there; this
+    /// buffer is freed. (How the text engine's raw buffers grow.)
+    func moved(count: Int, toCapacity capacity: Int) -> UnsafeMutablePointer<Pointee> {
+        let grown = UnsafeMutablePointer<Pointee>.allocate(capacity: capacity)
+        grown.moveInitialize(from: self, count: count)
+        deallocate()
+        return grown
     }
 }

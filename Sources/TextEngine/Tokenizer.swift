@@ -103,10 +103,7 @@ struct Tokenizer {
     }
 
     private mutating func growScratch() {
-        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: scratchCapacity * 2)
-        bigger.update(from: scratch, count: scratchCount)
-        scratch.deallocate()
-        scratch = bigger
+        scratch = scratch.moved(count: scratchCount, toCapacity: scratchCapacity * 2)
         scratchCapacity *= 2
     }
 
@@ -153,10 +150,7 @@ struct Tokenizer {
 
     @inline(never)
     private mutating func growTokens() {
-        let bigger = UnsafeMutablePointer<Token>.allocate(capacity: tokenCapacity * 2)
-        bigger.moveInitialize(from: tokens, count: tokenCount)
-        tokens.deallocate()
-        tokens = bigger
+        tokens = tokens.moved(count: tokenCount, toCapacity: tokenCapacity * 2)
         tokenCapacity *= 2
     }
 
