@@ -54,7 +54,42 @@ private struct WordMarker: Annotator {
     }
 }
 
+/// A module that returns the spans it is given with the texts it is given, right or wrong.
+private struct GivenTexts: Annotator {
+    let descriptor = ModuleDescriptor(
+        name: "given", version: "1", description: "test", kinds: [KindDescriptor(kind: "mark")], languages: ["en", "ar"])
+    let spans: [(Range<Int>, String)]
+
+    func annotate(_ request: AnnotationRequest) throws -> [Annotation] {
+        spans.map { Annotation(module: "given", kind: "mark", range: $0.0, text: $0.1) }
+    }
+}
+
 @Suite struct AnnotationPipelineTests {
+    @Test func aModulesTextIsKeptOnlyWhenItIsTheDocumentsBytes() {
+        // Texts longer and shorter than the eight-byte steps of the comparison, wrong in their
+        // first, middle or last byte, and Arabic.
+        let text = "The minister said the plan is sound. قال الوزير إن الخطة سليمة"
+        let bytes = Array(text.utf8)
+        func slice(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+        func changed(_ range: Range<Int>, at offset: Int) -> String {
+            var copy = Array(bytes[range])
+            copy[offset] = copy[offset] == UInt8(ascii: "x") ? UInt8(ascii: "y") : UInt8(ascii: "x")
+            return String(decoding: copy, as: UTF8.self)
+        }
+        let arabic = (text.utf8.count - "الوزير إن الخطة سليمة".utf8.count)..<bytes.count
+        let spans: [(Range<Int>, String)] = [
+            (0..<3, "The"), (4..<12, "minister"), (0..<35, slice(0..<35)), (4..<35, changed(4..<35, at: 30)),
+            (13..<17, changed(13..<17, at: 0)), (0..<17, changed(0..<17, at: 9)), (arabic, slice(arabic)),
+            (22..<35, "plan is sound"), (18..<35, "wrong length"), (0..<36, changed(0..<36, at: 12)),
+        ]
+        let result = AnnotationPipeline(annotators: [GivenTexts(spans: spans)]).run(text: text, language: "en")
+        #expect(result.annotations.count == spans.count)
+        for annotation in result.annotations {
+            #expect(annotation.text == slice(annotation.range), "\(annotation.range)")
+        }
+    }
+
     @Test func resultsAreSortedNumberedAndLinked() {
         let pipeline = AnnotationPipeline(annotators: [
             // Given out of order: the cue module reads the source module's output, so it must run second.
