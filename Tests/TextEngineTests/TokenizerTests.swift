@@ -150,4 +150,52 @@ private func forms(_ text: String) -> [String] { tokens(text).map(\.1) }
         #expect(LanguageDetector.detect(Array("a بب".utf8), sampleBytes: 5) == .arabic)
         #expect(LanguageDetector.detect(Array("a بب".utf8), sampleBytes: 4) == .english)
     }
+
+    /// The detector's letter counts, eight bytes at a time, against the plain rule applied one
+    /// scalar at a time, over texts mixing every kind of byte the chunks must tell apart.
+    @Test func letterCountsAreThoseOfOneScalarAtATime() {
+        func reference(_ bytes: [UInt8], limit sampleBytes: Int) -> (Int, Int) {
+            var arabic = 0, latin = 0, offset = 0
+            let limit = min(bytes.count, sampleBytes)
+            while offset < limit {
+                let (scalar, length) = UTF8ScalarCursor.decode(bytes, at: offset)
+                offset += length
+                let v = scalar.value
+                if (0x41...0x5A).contains(v) || (0x61...0x7A).contains(v) || (0xC0...0x24F).contains(v) {
+                    latin += 1
+                } else if (0x0620...0x064A).contains(v) || (0x066E...0x06D3).contains(v) || v == 0x06D5
+                    || (0x06EE...0x06EF).contains(v) || (0x06FA...0x06FF).contains(v)
+                {
+                    arabic += 1
+                } else if ((0x0750...0x077F).contains(v) || (0x08A0...0x08FF).contains(v) || (0xFB50...0xFDFF).contains(v)
+                    || (0xFE70...0xFEFF).contains(v)) && scalar.properties.isAlphabetic
+                {
+                    arabic += 1
+                }
+            }
+            return (arabic, latin)
+        }
+        // Letters at both ends of the two-byte ranges (U+0620, U+063F, U+0640, U+064A, U+066E,
+        // U+067F) and the non-letters next to them (U+061F, U+064B, U+0660, U+066D), punctuation
+        // and marks, Latin-1, curly quotes, other blocks, invalid and truncated sequences.
+        let pieces: [[UInt8]] = [
+            Array("the minister".utf8), Array("ABZ az@[`{".utf8), Array(" 2015 ".utf8), Array("\n".utf8),
+            Array("قال الوزير".utf8), Array("\u{0620}\u{063F}\u{0640}\u{064A}\u{066E}\u{067F}".utf8),
+            Array("\u{061F}\u{064B}\u{0660}\u{066D}\u{060C}\u{0600}".utf8), Array("éñ×".utf8), Array("“”«»".utf8),
+            Array("\u{06A9}\u{06CC}\u{0750}\u{FB50}\u{FE8D}".utf8), Array("中文".utf8), Array("😀".utf8),
+            [0xD8], [0xD9], [0xD8, 0x41], [0xD9, 0xC0], [0x80], [0xBF, 0xA0], [0xE2, 0x80], [0xFF],
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<400 {
+            var bytes: [UInt8] = []
+            let count = Int.random(in: 0...40, using: &generator)
+            for _ in 0..<count { bytes += pieces.randomElement(using: &generator)! }
+            let limit = round % 3 == 0 ? Int.random(in: 0...(bytes.count + 2), using: &generator) : Int.max
+            let counts = bytes.withUnsafeBufferPointer {
+                LanguageDetector.letterCounts($0, sampleBytes: limit, stopWhenDecided: false)
+            }
+            let expected = reference(bytes, limit: limit)
+            #expect(counts.arabic == expected.0 && counts.latin == expected.1, "\(bytes) limit \(limit)")
+        }
+    }
 }
