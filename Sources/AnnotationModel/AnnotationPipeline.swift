@@ -287,9 +287,9 @@ public struct DroppedAnnotation: Sendable, Hashable {
     }
 }
 
-/// A set of ids, each given a dense index: open addressing over FNV-1a of the UTF-8 bytes, which
-/// for ids of a dozen bytes costs a fraction of `Hasher` (finalizing a result looks every
-/// annotation's id up).
+/// A set of ids, each given a dense index: open addressing over a hash of the UTF-8 bytes read
+/// eight at a time, which for ids of a dozen bytes costs a fraction of `Hasher` (finalizing a
+/// result looks every annotation's id up).
 public struct IDTable: Sendable {
     public private(set) var keys: [String] = []
     private var hashes: [UInt32] = []
@@ -311,13 +311,34 @@ public struct IDTable: Sendable {
 
     @inline(__always)
     private static func hash(_ id: String) -> UInt32 {
-        @inline(__always) func fnv(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
-            var h: UInt32 = 2_166_136_261
-            for byte in bytes { h = (h ^ UInt32(byte)) &* 16_777_619 }
-            return h
+        // Eight bytes at a time, each word folded in by a multiply (ids are a dozen or two bytes:
+        // a byte-at-a-time FNV-1a was most of a lookup). The last word is the id's last eight
+        // bytes, overlapping the one before; ids shorter than eight bytes are read byte by byte.
+        @inline(__always) func mix(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
+            let count = bytes.count
+            var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
+            @inline(__always) func add(_ word: UInt64) {
+                h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
+                h ^= h >> 29
+            }
+            guard let base = bytes.baseAddress else { return UInt32(truncatingIfNeeded: h) }
+            if count < 8 {
+                var word: UInt64 = 0
+                for index in 0..<count { word |= UInt64(base[index]) << (8 * index) }
+                add(word)
+            } else {
+                let raw = UnsafeRawPointer(base)
+                var offset = 0
+                while offset + 8 < count {
+                    add(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                    offset += 8
+                }
+                add(raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+            }
+            return UInt32(truncatingIfNeeded: h ^ (h >> 32))
         }
-        if let h = id.utf8.withContiguousStorageIfAvailable(fnv) { return h }
-        return Array(id.utf8).withUnsafeBufferPointer(fnv)
+        if let h = id.utf8.withContiguousStorageIfAvailable(mix) { return h }
+        return Array(id.utf8).withUnsafeBufferPointer(mix)
     }
 
     /// The index of `id`, or nil.

@@ -230,4 +230,25 @@ private struct GivenTexts: Annotator {
         for (index, id) in ids.enumerated() { #expect(table.find(id) == index) }
         #expect(IDTable(minimumCapacity: 0).find("a") == nil)
     }
+
+    /// Ids are hashed eight bytes at a time: ids of every length around a word's, that differ in
+    /// one byte only (first, last, inside the overlap of the last two words), stay apart.
+    @Test func idTableTellsApartIdsDifferingInOneByteAtAnyLength() {
+        var ids: [String] = []
+        for length in 1...26 {
+            let base = Array(String(repeating: "source:12-345", count: 2).utf8.prefix(length))
+            ids.append(String(decoding: base, as: UTF8.self))
+            for position in [0, length / 2, max(0, length - 9), length - 1] {
+                var changed = base
+                changed[position] = changed[position] == UInt8(ascii: "x") ? UInt8(ascii: "y") : UInt8(ascii: "x")
+                ids.append(String(decoding: changed, as: UTF8.self))
+            }
+        }
+        ids = Array(Set(ids)).sorted()
+        var table = IDTable()
+        for id in ids { table.insert(id) }
+        #expect(table.count == ids.count)
+        for (index, id) in ids.enumerated() { #expect(table.find(id) == index) }
+        #expect(table.find("source:12-345source:12-345!") == nil)
+    }
 }
