@@ -2,34 +2,11 @@ import Testing
 @testable import TextEngine
 
 /// The scanner crosses the text outside quotations eight bytes at a time, looking only for bytes
-/// that may start a mark, and reads the scalar before a mark back from the text: these must give
+/// that may start a mark (a table of `mayStartQuoteMark`), and reads the scalar before a mark back from the text: these must give
 /// the answers of the byte-by-byte walk.
 @Suite struct QuotationScannerFastPathTests {
-    /// The eight-byte test flags a chunk exactly when one of its bytes passes the one-byte test,
-    /// wherever that byte sits and whatever surrounds it (zero bytes, high bytes, look-alikes).
-    @Test func chunkTestAgreesWithByteTest() {
-        let fillers: [UInt8] = [0x00, 0x01, 0x20, 0x21, 0x23, 0x26, 0x41, 0x61, 0x7F, 0x80, 0xA7, 0xC1, 0xC3, 0xD8, 0xDF, 0xFF]
-        for filler in fillers {
-            for byte in 0...255 {
-                for position in 0..<8 {
-                    var bytes = [UInt8](repeating: filler, count: 8)
-                    bytes[position] = UInt8(byte)
-                    let chunk = bytes.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-                    #expect(mayHoldQuoteMark(chunk) == bytes.contains(where: mayStartQuoteMark),
-                            "byte \(byte) at \(position) among \(filler)")
-                }
-            }
-        }
-        var generator = SystemRandomNumberGenerator()
-        for _ in 0..<20_000 {
-            let chunk = generator.next() as UInt64
-            let bytes = (0..<8).map { UInt8(truncatingIfNeeded: chunk >> (8 * $0)) }
-            #expect(mayHoldQuoteMark(chunk) == bytes.contains(where: mayStartQuoteMark))
-        }
-    }
-
     /// The candidate search finds the first candidate byte at every position and text length,
-    /// across the eight-byte steps and in the tail shorter than one.
+    /// across the eight-byte steps and in the tail shorter than one, as the one-byte test finds it.
     @Test func candidateSearchFindsTheFirstCandidate() {
         for length in 0..<24 {
             for markAt in 0...length {
