@@ -410,58 +410,33 @@ enum SentenceEnds {
 
     static func find(in utf8: [UInt8], excluding quotations: [Range<Int>]) -> [Int] {
         var ends: [Int] = []
-        var i = 0
+        ends.reserveCapacity(utf8.count / 128 + 8)
         let count = utf8.count
-        // Bit `b` set for the ASCII bytes the switch below looks at: \n \r . ! ?
-        let interestingASCII: UInt64 = 1 << 0x0A | 1 << 0x0D | 1 << 0x2E | 1 << 0x21 | 1 << 0x3F
+        // Ends inside a quotation (line breaks of one continued over paragraphs too) are not the
+        // article's. Ends come in order and the quotations are sorted and do not overlap: each end
+        // is checked against the first quotation not wholly before it.
+        var quotation = 0
+        var i = 0
         while i < count {
-            // Most bytes are none of the ones the switch looks at: skip them eight at a time while
-            // they are ASCII, else one test each.
-            i = utf8.withUnsafeBufferPointer { p in
-                var j = i
-                scan: while j < count {
-                    if j + 8 <= count {
-                        let chunk = UnsafeRawPointer(p.baseAddress! + j).loadUnaligned(as: UInt64.self)
-                        if chunk & 0x8080_8080_8080_8080 == 0 && !Self.hasInterestingASCII(chunk) {
-                            j += 8
-                            continue
-                        }
-                    }
-                    // The next eight bytes (or fewer) one by one.
-                    let stop = min(count, j + 8)
-                    while j < stop {
-                        let b = p[j]
-                        if b < 0x40 {
-                            if (interestingASCII >> UInt64(b)) & 1 != 0 { break scan }
-                        } else if b >= 0xD8 {
-                            // Only the lead bytes of ؟ … 。 matter, and only when they start one (in
-                            // Arabic text 0xD8 leads every other letter).
-                            if b < 0xE0 && j + 1 < count && p[j + 1] & 0xC0 == 0x80 {
-                                // A two-byte scalar: its second byte is none of the ones looked for,
-                                // so both go at once (Arabic letters are all such).
-                                if b == 0xD8 && p[j + 1] == 0x9F { break scan }
-                                j += 2
-                                continue
-                            }
-                            if b == 0xE2 && j + 2 < count && p[j + 1] == 0x80 && p[j + 2] == 0xA6 { break scan }
-                            if b == 0xE3 && j + 2 < count && p[j + 1] == 0x80 && p[j + 2] == 0x82 { break scan }
-                        }
-                        j += 1
-                    }
-                }
-                return j
-            }
+            let skipStart = i
+            i = utf8.withUnsafeBufferPointer { nextStop($0, from: i) }
             guard i < count else { break }
             let byte = utf8[i]
             var terminatorLength = 0
             switch byte {
             case 0x0A, 0x0D:
-                ends.append(i)
+                add(i, to: &ends, quotation: &quotation, of: quotations)
                 i += 1
                 continue
             case 0x2E: terminatorLength = isAbbreviation(before: i, in: utf8) ? 0 : 1
             case 0x21, 0x3F: terminatorLength = 1
-            case 0xD8 where i + 1 < count && utf8[i + 1] == 0x9F: terminatorLength = 2  // ؟
+            case 0x9F:
+                // The second byte of ؟ (D8 9F): the scan stops there, not at every D8, which leads
+                // half the letters of Arabic text. A D8 before where this skip started was looked at.
+                if i > skipStart && utf8[i - 1] == 0xD8 {
+                    i -= 1
+                    terminatorLength = 2
+                }
             case 0xE2 where i + 2 < count && utf8[i + 1] == 0x80 && utf8[i + 2] == 0xA6: terminatorLength = 3  // …
             case 0xE3 where i + 2 < count && utf8[i + 1] == 0x80 && utf8[i + 2] == 0x82: terminatorLength = 3  // 。
             default: break
@@ -485,32 +460,49 @@ enum SentenceEnds {
                 next += length
             }
             if next < count, isLowercase(UTF8ScalarCursor.decode(utf8, at: next).0) { continue }
-            ends.append(end)
+            add(end, to: &ends, quotation: &quotation, of: quotations)
         }
-        // Ends inside a quotation (line breaks of one continued over paragraphs too) are not the
-        // article's. Both lists are sorted and the quotations do not overlap: one sweep.
-        var quotation = 0
-        return ends.filter { end in
-            while quotation < quotations.count && quotations[quotation].upperBound <= end { quotation += 1 }
-            return !(quotation < quotations.count && quotations[quotation].lowerBound < end)
-        }
+        return ends
     }
 
-    /// Whether eight ASCII bytes hold one of \n \r ! . ? (a zero byte after XOR with each: the
-    /// usual test, exact when no byte has its high bit set).
+    /// Appends `end` unless it lies inside a quotation; `quotation` is the first one not wholly
+    /// before the last end added. (A static function with inout arguments: as a closure over the
+    /// locals, each call paid two dynamic exclusivity checks.)
     @inline(__always)
-    static func hasInterestingASCII(_ chunk: UInt64) -> Bool {
-        @inline(__always) func hasByte(_ byte: UInt64) -> Bool {
-            let x = chunk ^ (byte &* 0x0101_0101_0101_0101)
-            return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
-        }
-        return hasByte(0x0A) || hasByte(0x0D) || hasByte(0x21) || hasByte(0x2E) || hasByte(0x3F)
+    private static func add(_ end: Int, to ends: inout [Int], quotation: inout Int, of quotations: [Range<Int>]) {
+        while quotation < quotations.count && quotations[quotation].upperBound <= end { quotation += 1 }
+        if !(quotation < quotations.count && quotations[quotation].lowerBound < end) { ends.append(end) }
     }
 
-    /// `abbreviations` packed one byte a letter into integers (all are ASCII and at most six long).
+    /// 1 for the bytes the scan stops at: \n \r . ! ? and the bytes that tell ؟ … 。 (9F, the
+    /// second byte of ؟; E2 and E3, the lead bytes of the other two).
+    static let stopBytes: [UInt8] = (0...255).map { [0x0A, 0x0D, 0x21, 0x2E, 0x3F, 0x9F, 0xE2, 0xE3].contains($0) ? 1 : 0 }
+
+    /// The first offset at or after `start` whose byte is a stop byte, else the end. Most bytes
+    /// are none: eight are tested at a time by OR-ing their table entries.
+    @inline(__always)
+    static func nextStop(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        let count = bytes.count
+        guard let p = bytes.baseAddress, start < count else { return count }
+        return stopBytes.withUnsafeBufferPointer { table in
+            let t = table.baseAddress!
+            var i = start
+            while i + 8 <= count {
+                let hit = t[Int(p[i])] | t[Int(p[i + 1])] | t[Int(p[i + 2])] | t[Int(p[i + 3])]
+                    | t[Int(p[i + 4])] | t[Int(p[i + 5])] | t[Int(p[i + 6])] | t[Int(p[i + 7])]
+                if hit != 0 { break }
+                i += 8
+            }
+            while i < count && t[Int(p[i])] == 0 { i += 1 }
+            return i
+        }
+    }
+
+    /// `abbreviations` packed one byte a letter into integers (all are ASCII and at most six long),
+    /// sorted for a binary search.
     static let abbreviationKeys: [UInt64] = abbreviations.map { word in
         word.utf8.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-    }
+    }.sorted()
 
     /// `properties.isWhitespace`, ASCII answered without the property tables.
     @inline(__always)
@@ -537,18 +529,31 @@ enum SentenceEnds {
 
     /// `U.S.`, `J. Smith`, `Mr. Kim`: a full stop after one capital letter or a known title.
     static func isAbbreviation(before dot: Int, in utf8: [UInt8]) -> Bool {
-        var start = dot
-        while start > 0, (0x41...0x5A).contains(utf8[start - 1]) || (0x61...0x7A).contains(utf8[start - 1]) {
-            start -= 1
+        utf8.withUnsafeBufferPointer { bytes in
+            // The ASCII letters before the dot, packed lowercase into a key as they are read back
+            // (lowercasing is setting one bit); a word of seven letters or more is no abbreviation.
+            var start = dot
+            var key: UInt64 = 0
+            while start > 0 {
+                let byte = bytes[start - 1]
+                guard (byte | 0x20) &- 0x61 < 26 else { break }
+                if dot - start == 6 { return false }
+                key = key << 8 | UInt64(byte | 0x20)
+                start -= 1
+            }
+            let length = dot - start
+            if length == 0 { return false }
+            if length == 1 && bytes[start] &- 0x41 < 26 { return true }
+            return abbreviationKeys.withUnsafeBufferPointer { keys in
+                var low = 0
+                var high = keys.count
+                while low < high {
+                    let mid = (low + high) / 2
+                    if keys[mid] < key { low = mid + 1 } else { high = mid }
+                }
+                return low < keys.count && keys[low] == key
+            }
         }
-        let word = utf8[start..<dot]
-        if word.isEmpty { return false }
-        if word.count == 1 && (0x41...0x5A).contains(word.first!) { return true }
-        guard word.count <= 6 else { return false }
-        // ASCII letters only, so lowercasing is setting one bit.
-        var key: UInt64 = 0
-        for byte in word.reversed() { key = key << 8 | UInt64(byte | 0x20) }
-        return abbreviationKeys.contains(key)
     }
 
     @inline(__always)

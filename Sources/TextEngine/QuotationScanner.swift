@@ -182,6 +182,14 @@ enum QuoteMark: Equatable {
 
 // MARK: - The scan
 
+/// The Arabic block (U+0600–U+06FF) as `isWordScalar` and `isSpaceScalar` answer it, made once
+/// from those answers: its punctuation (، ؛ ؟) and the letters and marks the fast ranges miss
+/// would otherwise ask the Unicode property tables four times each.
+private let arabicBlockClass: [UInt8] = (0x0600...0x06FF).map { value in
+    let scalar = Unicode.Scalar(UInt32(value))!
+    return isWordScalarByProperties(scalar) ? 1 : (scalar.properties.isWhitespace ? 2 : 0)
+}
+
 /// Character classes the flanking rules need.
 @inline(__always)
 private func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
@@ -193,6 +201,11 @@ private func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
     // (U+066E–U+06D3) without the Unicode property tables, which cost a fifth of the scan on
     // Arabic text; the answer is the same as the general test below.
     if (0x0621...0x0669).contains(value) || (0x066E...0x06D3).contains(value) { return true }
+    if value &- 0x0600 < 0x100 { return arabicBlockClass[Int(value &- 0x0600)] == 1 }
+    return isWordScalarByProperties(scalar)
+}
+
+private func isWordScalarByProperties(_ scalar: Unicode.Scalar) -> Bool {
     let properties = scalar.properties
     return properties.isAlphabetic || properties.numericType != nil || properties.generalCategory == .nonspacingMark
 }
@@ -201,6 +214,7 @@ private func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
 private func isSpaceScalar(_ scalar: Unicode.Scalar) -> Bool {
     let value = scalar.value
     if value < 0x80 { return value == 0x20 || (0x09...0x0D).contains(value) }
+    if value &- 0x0600 < 0x100 { return arabicBlockClass[Int(value &- 0x0600)] == 2 }
     return scalar.properties.isWhitespace
 }
 
@@ -209,6 +223,39 @@ private func isDigitScalar(_ scalar: Unicode.Scalar) -> Bool {
     let value = scalar.value
     if value < 0x80 { return (0x30...0x39).contains(value) }
     return scalar.properties.numericType != nil
+}
+
+/// Whether a byte may start a quotation mark as `UTF8ScalarCursor.decode` reads it: `"` `'` `` ` ``,
+/// the lead byte of « » (C2), or any lead byte of a three- or four-byte scalar (E0–FF: the curly
+/// quotes, ‹ › and corner brackets, and the over-long forms the decoder accepts).
+@inline(__always)
+func mayStartQuoteMark(_ byte: UInt8) -> Bool {
+    byte == 0x22 || byte == 0x27 || byte == 0x60 || byte == 0xC2 || byte >= 0xE0
+}
+
+/// `mayStartQuoteMark` of every byte, 1 or 0.
+private let quoteMarkLeadBytes: [UInt8] = (0...255).map { mayStartQuoteMark(UInt8($0)) ? 1 : 0 }
+
+/// The first offset at or after `start` whose byte may start a quotation mark, else `bytes.count`.
+/// Outside quotations (most of a text) nothing but the marks matters: eight bytes are tested at a
+/// time by OR-ing their table entries, about three instructions a byte (a has-zero-byte test of
+/// eight-byte words for the five patterns cost four).
+@inline(__always)
+func nextQuoteMarkCandidate(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    let count = bytes.count
+    guard let p = bytes.baseAddress, start < count else { return count }
+    return quoteMarkLeadBytes.withUnsafeBufferPointer { table in
+        let t = table.baseAddress!
+        var i = start
+        while i + 8 <= count {
+            let hit = t[Int(p[i])] | t[Int(p[i + 1])] | t[Int(p[i + 2])] | t[Int(p[i + 3])]
+                | t[Int(p[i + 4])] | t[Int(p[i + 5])] | t[Int(p[i + 6])] | t[Int(p[i + 7])]
+            if hit != 0 { break }
+            i += 8
+        }
+        while i < count && t[Int(p[i])] == 0 { i += 1 }
+        return i
+    }
 }
 
 private struct Scan {
@@ -224,8 +271,8 @@ private struct Scan {
         var end: Int = 0
         var contentEnd: Int = 0
         var openingMark: QuoteMark
-        var openingMarkText: String
-        var closingMarkText: String?
+        /// Where the closing mark is; nil while open or when never closed.
+        var closingMarkBytes: Range<Int>? = nil
         var parent: Int?
         var paragraphCount = 1
         var wordsAtOpen: Int
@@ -235,12 +282,10 @@ private struct Scan {
     let bytes: [UInt8]
     var found: [Found] = []
     var stack: [OpenQuote] = []
-    /// Words seen so far; a quotation's word count is the difference between its close and open.
+    /// Words seen while a quotation is open; a quotation's word count is the difference between its
+    /// close and open. Words outside every quotation count for none and are not counted.
     var words = 0
     var inWord = false
-    /// End of the last non-space scalar: where a quotation cut off by its paragraph ends.
-    var lastNonSpaceEnd = 0
-    var previous: Unicode.Scalar? = nil
 
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 
@@ -248,25 +293,50 @@ private struct Scan {
         offset < bytes.count ? UTF8ScalarCursor.decode(bytes, at: offset).0 : nil
     }
 
+    /// The scalar a forward walk (`UTF8ScalarCursor.decode`) meets just before `offset`, which must
+    /// start a scalar in that walk; nil at the start. Bytes of a broken sequence are U+FFFD each.
+    func scalar(before offset: Int) -> Unicode.Scalar? {
+        guard offset > 0 else { return nil }
+        let start = UTF8ScalarCursor.previousBoundary(bytes, before: offset)
+        let (scalar, length) = UTF8ScalarCursor.decode(bytes, at: start)
+        // A lead byte whose sequence stops short leaves lone continuation bytes before `offset`.
+        return start + length == offset ? scalar : "\u{FFFD}"
+    }
+
+    /// The end of the last non-space scalar before `offset` (0 when none): where a quotation cut
+    /// off there ends. Read back from the text when asked, rather than kept up to date on every
+    /// byte of the scan.
+    func lastNonSpaceEnd(before offset: Int) -> Int {
+        var end = offset
+        while end > 0 {
+            let byte = bytes[end - 1]
+            if byte < 0x80 {
+                guard byte == 0x20 || byte &- 0x09 < 5 else { return end }
+                end -= 1
+                continue
+            }
+            let start = UTF8ScalarCursor.previousBoundary(bytes, before: end)
+            let (scalar, length) = UTF8ScalarCursor.decode(bytes, at: start)
+            guard start + length == end, isSpaceScalar(scalar) else { return end }
+            end = start
+        }
+        return 0
+    }
+
     mutating func run() {
         let bytes = self.bytes
         let count = bytes.count
         bytes.withUnsafeBufferPointer { p in
-            // The state the flanking rules read, kept in locals over the bytes between marks (all
-            // but a few) and handed to `self` only around a mark or a line break with a quotation
-            // open, which read and change it: kept in `self`, every byte stored two or three
-            // fields and bounds-checked its loads, a sixth of the pipeline's scanning.
+            // The word count, kept in locals over the bytes between marks and handed to `self` only
+            // around a mark or a line break, which read and change it.
             var words = self.words
             var inWord = self.inWord
-            var lastNonSpaceEnd = self.lastNonSpaceEnd
-            var previous = self.previous
             /// The end of the run of word scalars from `start` that need no decoding to tell (ASCII
             /// letters and digits; the two-byte Arabic letters, harakat and digits `isWordScalar`
-            /// answers from its ranges) and the run's last scalar (U+FFFD, unused, for an empty
-            /// run); the bytes from `start` to `first` are known to be in it. The rules below do
-            /// nothing inside such a run but count its word once, so it is crossed in one loop:
-            /// Arabic text took the general way below for every letter.
-            @inline(__always) func wordRun(from start: Int, scanningFrom first: Int) -> (end: Int, last: Unicode.Scalar) {
+            /// answers from its ranges); the bytes from `start` to `first` are known to be in it.
+            /// The rules below do nothing inside such a run but count its word once, so it is
+            /// crossed in one loop.
+            @inline(__always) func wordRunEnd(from start: Int, scanningFrom first: Int) -> Int {
                 var end = first
                 while end < count {
                     let b = p[end]
@@ -286,112 +356,105 @@ private struct Scan {
                     }
                     break
                 }
-                guard end > start else { return (end, "\u{FFFD}") }
-                // The run is ASCII bytes and two-byte scalars, whose second byte is not ASCII.
-                let b = p[end - 1]
-                if b < 0x80 { return (end, Unicode.Scalar(b)) }
-                return (end, Unicode.Scalar(UInt32(p[end - 2] & 0x1F) << 6 | UInt32(b & 0x3F))!)
+                return end
             }
             var offset = 0
-            while offset < count {
-                let byte = p[offset]
-                if byte == 0x0A || byte == 0x0D {
-                    inWord = false
-                    previous = Unicode.Scalar(byte)
-                    if !stack.isEmpty {
-                        self.words = words
-                        self.inWord = inWord
-                        self.lastNonSpaceEnd = lastNonSpaceEnd
-                        self.previous = previous
-                        offset = endParagraph(at: offset)
-                        words = self.words
-                        inWord = self.inWord
-                        lastNonSpaceEnd = self.lastNonSpaceEnd
-                        previous = self.previous
-                    } else {
-                        offset += 1
+            scan: while offset < count {
+                // Outside every quotation only a mark can change anything: line breaks end open
+                // quotations only, and words count only inside one.
+                offset = nextQuoteMarkCandidate(p, from: offset)
+                guard offset < count else { break }
+                do {
+                    let byte = p[offset]
+                    let (scalar, length) = byte < 0x80 ? (Unicode.Scalar(byte), 1) : UTF8ScalarCursor.decode(bytes, at: offset)
+                    guard let (mark, markLength) = QuoteMark.at(bytes, offset, scalar: scalar) else {
+                        offset += length
+                        continue scan
                     }
-                    continue
-                }
-                // ASCII that cannot be a quotation mark (nor start one, as `` does): the same rules as
-                // below without decoding or looking marks up. Most bytes of English news take this way.
-                if byte < 0x80 && byte != 0x22 && byte != 0x27 && byte != 0x60 {
-                    if (byte | 0x20) &- 0x61 < 26 || byte &- 0x30 < 10 {
-                        if !inWord {
-                            words += 1
-                            inWord = true
-                        }
-                        // The rest of the run changes nothing but where it ends.
-                        let (end, last) = wordRun(from: offset, scanningFrom: offset + 1)
-                        lastNonSpaceEnd = end
-                        previous = last
-                        offset = end
-                        continue
-                    } else if byte == 0x20 || byte &- 0x09 < 5 {
-                        inWord = false
-                    } else {
-                        lastNonSpaceEnd = offset + 1
-                        if !(inWord && byte == 0x2D && self.scalar(at: offset + 1).map(isWordScalar) == true) { inWord = false }
-                    }
-                    previous = Unicode.Scalar(byte)
-                    offset += 1
-                    continue
-                }
-                if byte &- 0xD8 < 4 {
-                    let (end, last) = wordRun(from: offset, scanningFrom: offset)
-                    if end > offset {
-                        if !inWord {
-                            words += 1
-                            inWord = true
-                        }
-                        lastNonSpaceEnd = end
-                        previous = last
-                        offset = end
-                        continue
-                    }
-                }
-                let (scalar, length) = byte < 0x80 ? (Unicode.Scalar(byte), 1) : UTF8ScalarCursor.decode(bytes, at: offset)
-                if let (mark, markLength) = QuoteMark.at(bytes, offset, scalar: scalar) {
                     self.words = words
                     self.inWord = inWord
-                    self.lastNonSpaceEnd = lastNonSpaceEnd
-                    self.previous = previous
                     handle(mark, at: offset, length: markLength)
                     words = self.words
                     inWord = self.inWord
-                    lastNonSpaceEnd = self.lastNonSpaceEnd
-                    previous = self.previous
                     offset += markLength
-                    lastNonSpaceEnd = offset
-                    previous = scalar
-                    continue
                 }
-                if isWordScalar(scalar) {
-                    if !inWord {
-                        words += 1
-                        inWord = true
+                // Inside a quotation: every byte, to count the words.
+                if stack.isEmpty { continue scan }
+                while offset < count {
+                    let byte = p[offset]
+                    if byte == 0x0A || byte == 0x0D {
+                        inWord = false
+                        self.words = words
+                        self.inWord = inWord
+                        offset = endParagraph(at: offset)
+                        words = self.words
+                        inWord = self.inWord
+                        if stack.isEmpty { continue scan }
+                        continue
                     }
-                    lastNonSpaceEnd = offset + length
-                } else if isSpaceScalar(scalar) {
-                    inWord = false
-                } else {
-                    lastNonSpaceEnd = offset + length
-                    // A hyphen inside a word keeps it one word (`merit-based`).
-                    if !(inWord && scalar == "-" && self.scalar(at: offset + 1).map(isWordScalar) == true) { inWord = false }
+                    // ASCII that cannot be a quotation mark (nor start one, as `` does): the same
+                    // rules as below without decoding or looking marks up.
+                    if byte < 0x80 && byte != 0x22 && byte != 0x27 && byte != 0x60 {
+                        if (byte | 0x20) &- 0x61 < 26 || byte &- 0x30 < 10 {
+                            if !inWord {
+                                words += 1
+                                inWord = true
+                            }
+                            // The rest of the run changes nothing but where it ends.
+                            offset = wordRunEnd(from: offset, scanningFrom: offset + 1)
+                            continue
+                        } else if byte == 0x20 || byte &- 0x09 < 5 {
+                            inWord = false
+                        } else if !(inWord && byte == 0x2D && self.scalar(at: offset + 1).map(isWordScalar) == true) {
+                            // A hyphen inside a word keeps it one word (`merit-based`).
+                            inWord = false
+                        }
+                        offset += 1
+                        continue
+                    }
+                    if byte &- 0xD8 < 4 {
+                        let end = wordRunEnd(from: offset, scanningFrom: offset)
+                        if end > offset {
+                            if !inWord {
+                                words += 1
+                                inWord = true
+                            }
+                            offset = end
+                            continue
+                        }
+                    }
+                    let (scalar, length) = byte < 0x80 ? (Unicode.Scalar(byte), 1) : UTF8ScalarCursor.decode(bytes, at: offset)
+                    if let (mark, markLength) = QuoteMark.at(bytes, offset, scalar: scalar) {
+                        self.words = words
+                        self.inWord = inWord
+                        handle(mark, at: offset, length: markLength)
+                        words = self.words
+                        inWord = self.inWord
+                        offset += markLength
+                        if stack.isEmpty { continue scan }
+                        continue
+                    }
+                    if isWordScalar(scalar) {
+                        if !inWord {
+                            words += 1
+                            inWord = true
+                        }
+                    } else if isSpaceScalar(scalar) {
+                        inWord = false
+                    } else if !(inWord && scalar == "-" && self.scalar(at: offset + 1).map(isWordScalar) == true) {
+                        inWord = false
+                    }
+                    offset += length
                 }
-                previous = scalar
-                offset += length
             }
             self.words = words
             self.inWord = inWord
-            self.lastNonSpaceEnd = lastNonSpaceEnd
-            self.previous = previous
         }
-        endAll(at: lastNonSpaceEnd)
+        if !stack.isEmpty { endAll(at: lastNonSpaceEnd(before: count)) }
     }
 
     mutating func handle(_ mark: QuoteMark, at offset: Int, length: Int) {
-        let before = previous
+        let before = scalar(before: offset)
         let after = scalar(at: offset + length)
         let beforeIsWord = before.map(isWordScalar) ?? false
         let afterIsWord = after.map(isWordScalar) ?? false
@@ -423,18 +486,17 @@ private struct Scan {
         let index = found.count
         found.append(Found(
             start: offset, contentStart: offset + length, openingMark: mark,
-            openingMarkText: String(decoding: bytes[offset..<(offset + length)], as: UTF8.self),
             parent: stack.last?.index, wordsAtOpen: words))
         stack.append(OpenQuote(index: index, mark: mark, markBytes: offset..<(offset + length)))
     }
 
     mutating func close(depth: Int, markAt offset: Int, length: Int) {
         // Quotations opened inside this one and still open end where it ends, unclosed.
-        end(from: depth + 1, at: lastNonSpaceEnd)
+        if stack.count > depth + 1 { end(from: depth + 1, at: lastNonSpaceEnd(before: offset)) }
         let entry = stack.removeLast()
         found[entry.index].contentEnd = offset
         found[entry.index].end = offset + length
-        found[entry.index].closingMarkText = String(decoding: bytes[offset..<(offset + length)], as: UTF8.self)
+        found[entry.index].closingMarkBytes = offset..<(offset + length)
         found[entry.index].wordsAtClose = words
     }
 
@@ -454,7 +516,6 @@ private struct Scan {
     /// At a line break with quotations open: they go on into the next paragraph if it starts with
     /// their opening marks again (outermost first); the rest end here. Returns where to resume.
     mutating func endParagraph(at lineBreak: Int) -> Int {
-        let paragraphEnd = lastNonSpaceEnd
         var next = lineBreak
         while next < bytes.count {
             let (scalar, length) = UTF8ScalarCursor.decode(bytes, at: next)
@@ -472,11 +533,9 @@ private struct Scan {
             resume += markLength
             continued += 1
         }
-        end(from: continued, at: paragraphEnd)
+        if continued < stack.count { end(from: continued, at: lastNonSpaceEnd(before: lineBreak)) }
         if continued == 0 { return lineBreak + 1 }
         for entry in stack { found[entry.index].paragraphCount += 1 }
-        lastNonSpaceEnd = resume
-        previous = UTF8ScalarCursor.decode(bytes, at: UTF8ScalarCursor.previousBoundary(bytes, before: resume)).0
         return resume
     }
 
@@ -484,9 +543,10 @@ private struct Scan {
     func finish() -> [Quotation] {
         var newIndex = [Int?](repeating: nil, count: found.count)
         var result: [Quotation] = []
+        result.reserveCapacity(found.count)
         for (index, quote) in found.enumerated() {
             let wordCount = quote.wordsAtClose - quote.wordsAtOpen
-            let closed = quote.closingMarkText != nil
+            let closed = quote.closingMarkBytes != nil
             // Nothing quoted (`“”`, a stray `«` at a paragraph's end) is no quotation; an unclosed
             // straight single quote is most likely an apostrophe.
             if wordCount == 0 || (!closed && quote.openingMark == .straightSingle) { continue }
@@ -495,7 +555,8 @@ private struct Scan {
             newIndex[index] = result.count
             result.append(Quotation(
                 range: quote.start..<quote.end, contentRange: quote.contentStart..<quote.contentEnd,
-                openingMark: quote.openingMarkText, closingMark: quote.closingMarkText,
+                openingMark: String(decoding: bytes[quote.start..<quote.contentStart], as: UTF8.self),
+                closingMark: quote.closingMarkBytes.map { String(decoding: bytes[$0], as: UTF8.self) },
                 parent: parent.flatMap { newIndex[$0] }, paragraphCount: quote.paragraphCount,
                 wordCount: wordCount))
         }

@@ -46,4 +46,15 @@ struct SentenceEndsTests {
             #expect(SentenceEnds.find(in: stray, excluding: []) == [padding + 2], "\(padding)")
         }
     }
+
+    /// The scan stops at 9F, the second byte of ؟, and not at each D8: other scalars with a 9F byte
+    /// (emoji, ڟ, ‟, ٟ, ۟) are no ends; abbreviations are found by their packed key, up to six letters.
+    @Test func stopsAtTheSecondByteOfTheArabicQuestionMark() {
+        #expect(SentenceEnds.find(in: Array("😀 ڟ ‟ ٟ text ۟ more".utf8), excluding: []).isEmpty)
+        let text = Array("Really؟ Yes. Messrs. Abcdefg. Mr. mr. U. Smith. Ltd. Hon.".utf8)
+        // After ؟, "Yes.", "Abcdefg." (seven letters: no title), "Smith." and "Ltd." (not listed).
+        #expect(SentenceEnds.find(in: text, excluding: []) == [8, 13, 30, 48, 53])
+        // An end inside an excluded quotation is dropped, one at its edge is kept.
+        #expect(SentenceEnds.find(in: text, excluding: [8..<14, 29..<31]) == [8, 48, 53])
+    }
 }

@@ -1,0 +1,50 @@
+import Testing
+@testable import TextEngine
+
+/// The scanner crosses the text outside quotations eight bytes at a time, looking only for bytes
+/// that may start a mark (a table of `mayStartQuoteMark`), and reads the scalar before a mark back from the text: these must give
+/// the answers of the byte-by-byte walk.
+@Suite struct QuotationScannerFastPathTests {
+    /// The candidate search finds the first candidate byte at every position and text length,
+    /// across the eight-byte steps and in the tail shorter than one, as the one-byte test finds it.
+    @Test func candidateSearchFindsTheFirstCandidate() {
+        for length in 0..<24 {
+            for markAt in 0...length {
+                for mark: UInt8 in [0x22, 0x27, 0x60, 0xC2, 0xE2, 0xF0] {
+                    var bytes = [UInt8](repeating: 0x61, count: length)
+                    if markAt < length { bytes[markAt] = mark }
+                    for start in 0...length {
+                        let expected = (start..<length).first { mayStartQuoteMark(bytes[$0]) } ?? length
+                        let found = bytes.withUnsafeBufferPointer { nextQuoteMarkCandidate($0, from: start) }
+                        #expect(found == expected, "length \(length), mark at \(markAt), from \(start)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Spans, word counts and closure as the byte-by-byte scan gave them (its answers, kept here):
+    /// Arabic punctuation inside a quotation, broken UTF-8 just before a mark, a text without marks,
+    /// texts ending mid-word inside an unclosed quotation, every mark style in one line, and a
+    /// quotation continued over one paragraph and ended by a blank line.
+    @Test func sameAnswersAsTheByteByByteScan() {
+        let cases: [(bytes: [UInt8], expected: [(Range<Int>, Int, Bool)])] = [
+            (Array("He said “the ministry’s plan، بالتأكيد؛ is off” and left.".utf8), [(8..<63, 6, true)]),
+            ([0x61, 0x20, 0xC2, 0x85, 0x80, 0x22, 0x62, 0x63, 0x22], [(5..<9, 1, true)]),
+            ([0xE2, 0x80, 0x22, 0x61, 0x22], [(2..<5, 1, true)]),
+            (Array("plain text, no marks at all, long enough for several chunks".utf8), []),
+            (Array("“unclosed and ending mid-wor".utf8), [(0..<30, 4, false)]),
+            (Array("«كلام بلا إغلاق، وينتهي النص في منتصف كلم".utf8), [(0..<75, 8, false)]),
+            (Array("“one” ‘two three’ «four» \"five six\" 'seven' ``eight'' „nine“".utf8),
+             [(0..<9, 1, true), (10..<25, 2, true), (26..<34, 1, true), (35..<45, 2, true), (46..<53, 1, true),
+              (54..<63, 1, true), (64..<74, 1, true)]),
+            (Array("x “a\n“b\n\nc” y".utf8), [(2..<11, 2, false)]),
+        ]
+        for (bytes, expected) in cases {
+            let quotations = QuotationScanner.scan(bytes)
+            #expect(quotations.map(\.range) == expected.map(\.0), "in \(String(decoding: bytes, as: UTF8.self))")
+            #expect(quotations.map(\.wordCount) == expected.map(\.1), "in \(String(decoding: bytes, as: UTF8.self))")
+            #expect(quotations.map(\.isClosed) == expected.map(\.2), "in \(String(decoding: bytes, as: UTF8.self))")
+        }
+    }
+}
