@@ -29,9 +29,6 @@ public struct AnalyzedText: Sendable {
     public let clauseBoundaries: [Int]
     /// Sentence index of each token.
     @usableFromInline let sentenceOfToken: [Int32]
-    /// The clitic readings of the forms: made on first use (a text that no lexicon with proclitics
-    /// reads never pays for them, two that do pay once) and shared by every copy.
-    let cliticReadings = MadeOnce<CliticReadings>()
     /// Whether some token starts with an Arabic letter or mark. Only Arabic words' forms start
     /// with an Arabic letter, so a text without such a token has no clitic readings, and a
     /// lexicon skips looking for them.
@@ -185,68 +182,6 @@ public struct AnalyzedText: Sendable {
                     proclitics: split.proclitics, letterCount: split.letterCount,
                     stem: String(decoding: stem, as: UTF8.self),
                     stemStart: ArabicMorphology.offset(ofLetter: split.letterCount, in: text, range: token.range))
-            }
-        }
-    }
-}
-
-/// The proclitic + stem readings of each form of a text (`ArabicMorphology.splits`), with where
-/// each stem's bytes are and their hash: what every lexicon that strips proclitics looks up,
-/// whatever its words.
-struct CliticReadings: Sendable {
-    /// Readings of form `f` are `splits[start[f]..<start[f + 1]]`.
-    var start: [Int32]
-    var splits: [ArabicMorphology.FormSplit] = []
-    /// Where the stem of split `s` is: `stemStart[s]` ≥ 0 is an offset into the form table's
-    /// storage (a stem is the end of its form, so most need no copy), `~stemStart[s]` one into
-    /// `articleStems`; `stemLength[s]` bytes long.
-    var stemStart: [Int32] = []
-    var stemLength: [Int32] = []
-    var stemHashes: [UInt32] = []
-    /// The stems that put the article back (`ال` + the rest of the form), which no form spells out.
-    var articleStems: [UInt8] = []
-
-    init(_ forms: FormTable) {
-        let count = forms.count
-        start = [Int32](repeating: 0, count: count + 1)
-        var candidates: [ArabicMorphology.FormSplit] = []
-        forms.storage.withUnsafeBufferPointer { storage in
-            for f in 0..<count {
-                let range = forms.byteRange(f)
-                let bytes = UnsafeBufferPointer(rebasing: storage[range])
-                // Only Arabic words of three letters or more that start with a proclitic letter
-                // (و ف ب ل ك ا) have readings.
-                if bytes.count >= 6, bytes[0] == 0xD8 || bytes[0] == 0xD9 {
-                    let b1 = bytes[1]
-                    let proclitic = bytes[0] == 0xD9 ? (b1 == 0x88 || b1 == 0x81 || b1 == 0x84 || b1 == 0x83)
-                                                     : (b1 == 0xA8 || b1 == 0xA7)
-                    if proclitic {
-                        candidates.removeAll(keepingCapacity: true)
-                        ArabicMorphology.splits(of: bytes, into: &candidates)
-                        for candidate in candidates {
-                            let suffix = UnsafeBufferPointer(rebasing: bytes[candidate.stemBytes])
-                            if candidate.prependArticle {
-                                let from = articleStems.count
-                                articleStems.append(0xD8)
-                                articleStems.append(0xA7)
-                                articleStems.append(0xD9)
-                                articleStems.append(0x84)
-                                articleStems.append(contentsOf: suffix)
-                                stemStart.append(~Int32(from))
-                                stemLength.append(Int32(articleStems.count - from))
-                                stemHashes.append(articleStems.withUnsafeBufferPointer {
-                                    FormTable.hash(UnsafeBufferPointer(rebasing: $0[from...]))
-                                })
-                            } else {
-                                stemStart.append(Int32(range.lowerBound + candidate.stemBytes.lowerBound))
-                                stemLength.append(Int32(suffix.count))
-                                stemHashes.append(FormTable.hash(suffix))
-                            }
-                            splits.append(candidate)
-                        }
-                    }
-                }
-                start[f + 1] = Int32(splits.count)
             }
         }
     }

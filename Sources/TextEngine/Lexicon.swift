@@ -213,10 +213,17 @@ public struct Lexicon: Sendable {
         let numbersSet: Int
         /// Some entry allows a proclitic: only then does binding a text look at clitic splits.
         let usesProclitics: Bool
+        /// The proclitics some entry starting with vocabulary form `v` allows (their union; empty
+        /// for a form no entry starts with): a clitic reading outside them can match nothing.
+        let firstWordProclitics: [Proclitics]
+        /// The endings of the first words in `firstWordProclitics` (none when folding ة/ه: a folded
+        /// stem need not end like the word it matches).
+        let stemEndings: StemEndings?
 
         init(vocabulary: FormTable, foldedVocabulary: FormTable, foldedToForm: [Int32], foldTaMarbuta: Bool,
              rootChild: [Int32], edges: [UInt64: Int32], nodes: [Node], conditions: [[CompiledCondition]],
-             priorities: [Int], wordSets: [Set<Int32>], numbersSet: Int, usesProclitics: Bool) {
+             priorities: [Int], wordSets: [Set<Int32>], numbersSet: Int, usesProclitics: Bool,
+             firstWordProclitics: [Proclitics]) {
             self.vocabulary = vocabulary
             self.foldedVocabulary = foldedVocabulary
             self.foldedToForm = foldedToForm
@@ -242,6 +249,9 @@ public struct Lexicon: Sendable {
             self.wordSets = wordSets
             self.numbersSet = numbersSet
             self.usesProclitics = usesProclitics
+            self.firstWordProclitics = firstWordProclitics
+            self.stemEndings = foldTaMarbuta ? nil : StemEndings(
+                vocabulary: vocabulary, forms: firstWordProclitics.indices.filter { !firstWordProclitics[$0].isEmpty })
         }
 
         /// The vocabulary form for normalized bytes of a text (`hash` is `FormTable.hash` of them).
@@ -325,6 +335,70 @@ public struct Lexicon: Sendable {
         }
     }
 
+    /// The last letters of the words a clitic stem must equal to start an entry, as bits of a
+    /// small Bloom filter: binding a text asks it once per proclitic-initial Arabic form, and only
+    /// the forms it lets through are split and their stems looked up (splitting, hashing and
+    /// looking up every stem of every such form was most of the time of matching Arabic text).
+    ///
+    /// Why the form's own ending decides: a stem is the end of its form (or `ال` + the end of its
+    /// form, for ل + ال written `لل`). It keeps two letters or more, and two only when a one-letter
+    /// conjunction is stripped from a three-letter form (`ArabicMorphology.Prefix.minimumStem`).
+    /// So every stem of a form of four letters or more, the `ال` ones included, ends with the
+    /// form's last three letters, and the stem of a three-letter form is its last two letters.
+    struct StemEndings: Sendable {
+        private static let bitCount = 1 << 14
+        private let bits: [UInt64]
+
+        init(vocabulary: FormTable, forms: [Int]) {
+            var bits = [UInt64](repeating: 0, count: Self.bitCount / 64)
+            vocabulary.storage.withUnsafeBufferPointer { storage in
+                for form in forms {
+                    let bytes = UnsafeBufferPointer(rebasing: storage[vocabulary.byteRange(form)])
+                    // A stem has an even number of bytes, four or more (two-byte letters).
+                    let key: UInt64
+                    if bytes.count >= 6 {
+                        key = Self.key(bytes, last: 6)
+                    } else if bytes.count == 4 {
+                        key = Self.key(bytes, last: 4)
+                    } else {
+                        continue
+                    }
+                    let bit = Self.bit(key)
+                    bits[bit >> 6] |= 1 << UInt64(bit & 63)
+                }
+            }
+            self.bits = bits
+        }
+
+        /// The last `n` bytes (`n` ≤ 7, `bytes.count` ≥ `n`) and `n` itself, in one integer.
+        @inline(__always)
+        static func key(_ bytes: UnsafeBufferPointer<UInt8>, last n: Int) -> UInt64 {
+            var key = UInt64(n) << 56
+            var i = bytes.count - n
+            var shift: UInt64 = 0
+            while i < bytes.count {
+                key |= UInt64(bytes[i]) << shift
+                shift += 8
+                i += 1
+            }
+            return key
+        }
+
+        @inline(__always)
+        private static func bit(_ key: UInt64) -> Int {
+            Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - 14))
+        }
+
+        /// False when no stem of the form (a normalized Arabic word of three letters or more)
+        /// can be one of the words; true when one may be.
+        @inline(__always)
+        func mayHaveStem(in form: UnsafeBufferPointer<UInt8>) -> Bool {
+            let key = form.count == 6 ? Self.key(form, last: 4) : Self.key(form, last: 6)
+            let bit = Self.bit(key)
+            return bits.withUnsafeBufferPointer { $0[bit >> 6] & (1 << UInt64(bit & 63)) != 0 }
+        }
+    }
+
     /// Named sets every lexicon knows; a set of the same name passed to `init` replaces one.
     public static let builtinWordSets: [String: [String]] = [
         "months": [
@@ -389,6 +463,7 @@ public struct Lexicon: Sendable {
 
         var compiledConditions: [[CompiledCondition]] = []
         var usesProclitics = false
+        var firstWordProclitics: [Int32: Proclitics] = [:]
         for (index, entry) in entries.enumerated() {
             // Normalize again: parts built by hand may hold raw text or several words.
             var parts: [LexiconPart] = []
@@ -434,6 +509,7 @@ public struct Lexicon: Sendable {
                         pendingGap = nil
                     }
                     if isFirst {
+                        firstWordProclitics[id, default: []].formUnion(entry.proclitics)
                         if let child = rootEdges[id] {
                             node = child
                         } else {
@@ -488,6 +564,8 @@ public struct Lexicon: Sendable {
 
         var rootChild = [Int32](repeating: -1, count: vocabulary.count)
         for (form, child) in rootEdges { rootChild[Int(form)] = child }
+        var procliticsOfFirstWord = [Proclitics](repeating: [], count: vocabulary.count)
+        for (form, proclitics) in firstWordProclitics { procliticsOfFirstWord[Int(form)] = proclitics }
 
         var folded = FormTable(capacity: 16)
         var foldedToForm: [Int32] = []
@@ -503,7 +581,8 @@ public struct Lexicon: Sendable {
             vocabulary: vocabulary, foldedVocabulary: folded, foldedToForm: foldedToForm,
             foldTaMarbuta: options.foldTaMarbuta, rootChild: rootChild, edges: edges, nodes: nodes,
             conditions: compiledConditions, priorities: entries.map(\.priority), wordSets: sets,
-            numbersSet: setIndex["numbers"]!, usesProclitics: usesProclitics)
+            numbersSet: setIndex["numbers"]!, usesProclitics: usesProclitics,
+            firstWordProclitics: procliticsOfFirstWord)
     }
 
     /// ة (D8 A9) → ه (D9 87), byte for byte.

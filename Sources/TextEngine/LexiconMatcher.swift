@@ -45,7 +45,7 @@ public struct LexiconMatcher: Sendable {
     }
 
     /// A clitic reading of a text form whose stem starts some entry.
-    struct BoundSplit {
+    struct BoundSplit: Equatable {
         let form: Int32
         let letters: Int32
         let proclitics: Proclitics
@@ -62,60 +62,109 @@ public struct LexiconMatcher: Sendable {
         var startsEntry: [UInt8]
     }
 
-    func bind(_ text: AnalyzedText) -> Binding {
+    /// Binds `text` to the lexicon: one pass over its forms, each looked up in the vocabulary and,
+    /// when it may carry a proclitic, split. `filteringStems: false` splits every such form (the
+    /// general path, which tests compare the filtered one with).
+    func bind(_ text: AnalyzedText, filteringStems: Bool = true) -> Binding {
         let count = text.forms.count
         var forms = [Int32](repeating: -1, count: count)
         var splitStart = [Int32](repeating: 0, count: count + 1)
+        var startsEntry = [UInt8](repeating: 0, count: count)
         var splits: [BoundSplit] = []
         let compiled = lexicon.compiled
-        let rootChild = compiled.rootChild
-        // Every form of the text looked up in the vocabulary, both tables read through raw buffers.
+        let readsClitics = compiled.usesProclitics && text.hasArabic
+        let endings = filteringStems ? compiled.stemEndings : nil
+        var scratch = ReadingScratch()
+        // Every table read through raw buffers, the results written through them too.
         compiled.vocabulary.withProbe { probe in
             text.forms.withProbe { own in
-                forms.withUnsafeMutableBufferPointer { forms in
-                    text.forms.hashes.withUnsafeBufferPointer { hashes in
-                        for f in 0..<count {
-                            let start = Int(own.starts[f])
-                            let bytes = UnsafeBufferPointer(rebasing: own.storage[start..<Int(own.starts[f + 1])])
-                            forms[f] = compiled.lookup(bytes, hash: hashes[f], probe: probe)
-                        }
-                    }
-                }
-            }
-        }
-        // Clitic readings (made once per text, whichever lexicon asks first) whose stem starts
-        // some entry of this lexicon.
-        if compiled.usesProclitics && text.hasArabic {
-            let readings = text.cliticReadings.value { CliticReadings(text.forms) }
-            // A stem is the end of its form (in the form table's storage) unless it puts the
-            // article back (in `articleStems`).
-            compiled.vocabulary.withProbe { probe in
-                text.forms.storage.withUnsafeBufferPointer { storage in
-                    readings.articleStems.withUnsafeBufferPointer { articleStems in
-                        for f in 0..<count {
-                            for s in Int(readings.start[f])..<Int(readings.start[f + 1]) {
-                                let from = Int(readings.stemStart[s])
-                                let length = Int(readings.stemLength[s])
-                                let stem = from >= 0 ? UnsafeBufferPointer(rebasing: storage[from..<(from + length)])
-                                                     : UnsafeBufferPointer(rebasing: articleStems[(~from)..<(~from + length)])
-                                let id = compiled.lookup(stem, hash: readings.stemHashes[s], probe: probe)
-                                if id >= 0 && rootChild[Int(id)] >= 0 {
-                                    let candidate = readings.splits[s]
-                                    splits.append(BoundSplit(form: id, letters: Int32(candidate.letterCount),
-                                                             proclitics: candidate.proclitics))
+                text.forms.hashes.withUnsafeBufferPointer { hashes in
+                    compiled.rootChild.withUnsafeBufferPointer { rootChild in
+                        forms.withUnsafeMutableBufferPointer { forms in
+                            splitStart.withUnsafeMutableBufferPointer { splitStart in
+                                startsEntry.withUnsafeMutableBufferPointer { startsEntry in
+                                    for f in 0..<count {
+                                        let form = UnsafeBufferPointer(
+                                            rebasing: own.storage[Int(own.starts[f])..<Int(own.starts[f + 1])])
+                                        let id = compiled.lookup(form, hash: hashes[f], probe: probe)
+                                        forms[f] = id
+                                        var starts = id >= 0 && rootChild[Int(id)] >= 0
+                                        if readsClitics && Self.mayCarryProclitic(form) {
+                                            let before = splits.count
+                                            if endings?.mayHaveStem(in: form) ?? true {
+                                                Self.bindReadings(of: form, compiled: compiled, probe: probe,
+                                                                  rootChild: rootChild, scratch: &scratch, into: &splits)
+                                            } else {
+                                                assert({
+                                                    var found: [BoundSplit] = []
+                                                    Self.bindReadings(of: form, compiled: compiled, probe: probe,
+                                                                      rootChild: rootChild, scratch: &scratch, into: &found)
+                                                    return found.isEmpty
+                                                }(), "a stem that starts an entry does not end like its form")
+                                            }
+                                            if splits.count != before { starts = true }
+                                        }
+                                        splitStart[f + 1] = Int32(splits.count)
+                                        if starts { startsEntry[f] = 1 }
+                                    }
                                 }
                             }
-                            splitStart[f + 1] = Int32(splits.count)
                         }
                     }
                 }
             }
         }
-        var startsEntry = [UInt8](repeating: 0, count: count)
-        for f in 0..<count where (forms[f] >= 0 && rootChild[Int(forms[f])] >= 0) || splitStart[f] != splitStart[f + 1] {
-            startsEntry[f] = 1
-        }
         return Binding(forms: forms, splitStart: splitStart, splits: splits, startsEntry: startsEntry)
+    }
+
+    /// Whether a normalized form can have clitic readings: only Arabic words of three letters or
+    /// more that start with a proclitic letter (و ف ب ل ك ا) have them.
+    @inline(__always)
+    static func mayCarryProclitic(_ form: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard form.count >= 6 else { return false }
+        let b1 = form[1]
+        switch form[0] {
+        case 0xD9: return b1 == 0x88 || b1 == 0x81 || b1 == 0x84 || b1 == 0x83
+        case 0xD8: return b1 == 0xA8 || b1 == 0xA7
+        default: return false
+        }
+    }
+
+    /// Buffers `bindReadings` reuses from one form to the next.
+    struct ReadingScratch {
+        var readings: [ArabicMorphology.FormSplit] = []
+        /// `ال` + the rest of the form: the stem of ل + ال written `لل`, which no form spells out.
+        var articleStem: [UInt8] = []
+    }
+
+    /// Appends to `found` the clitic readings of `form` whose stem starts an entry that allows
+    /// their proclitics, lightest first (`ArabicMorphology.splits`' order).
+    static func bindReadings(of form: UnsafeBufferPointer<UInt8>, compiled: Lexicon.Compiled, probe: FormTable.Probe,
+                             rootChild: UnsafeBufferPointer<Int32>, scratch: inout ReadingScratch,
+                             into found: inout [BoundSplit]) {
+        scratch.readings.removeAll(keepingCapacity: true)
+        ArabicMorphology.splits(of: form, into: &scratch.readings)
+        for reading in scratch.readings {
+            let suffix = UnsafeBufferPointer(rebasing: form[reading.stemBytes])
+            let id: Int32
+            if reading.prependArticle {
+                scratch.articleStem.removeAll(keepingCapacity: true)
+                scratch.articleStem.append(ArabicMorphology.alef.0)
+                scratch.articleStem.append(ArabicMorphology.alef.1)
+                scratch.articleStem.append(ArabicMorphology.lam.0)
+                scratch.articleStem.append(ArabicMorphology.lam.1)
+                scratch.articleStem.append(contentsOf: suffix)
+                id = scratch.articleStem.withUnsafeBufferPointer {
+                    compiled.lookup($0, hash: FormTable.hash($0), probe: probe)
+                }
+            } else {
+                id = compiled.lookup(suffix, hash: FormTable.hash(suffix), probe: probe)
+            }
+            // A reading whose proclitics no entry starting with the stem allows can match nothing.
+            if id >= 0 && rootChild[Int(id)] >= 0 && reading.proclitics.isSubset(of: compiled.firstWordProclitics[Int(id)]) {
+                found.append(BoundSplit(form: id, letters: Int32(reading.letterCount), proclitics: reading.proclitics))
+            }
+        }
     }
 
     /// One way a match can end: the trie node reached, the token after the last matched one,

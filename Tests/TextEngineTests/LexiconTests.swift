@@ -117,6 +117,38 @@ private func found(_ entries: [LexiconEntry], in text: String, wordSets: [String
         #expect(try found(strict, in: "وقال قال") == ["قال/cue"])
     }
 
+    /// The stem-ending filter of binding skips only forms none of whose readings could start an
+    /// entry: the clitic readings bound with it equal those of splitting every form.
+    @Test func stemEndingFilterKeepsEveryReadingThatCanMatch() throws {
+        let entries = [
+            LexiconEntry(phrase: "قد", category: "two-letter", proclitics: .conjunctions),
+            LexiconEntry(phrase: "المتحدث", category: "article", proclitics: [.wa, .li]),
+            LexiconEntry(phrase: "محللين", category: "source", proclitics: .all),
+            LexiconEntry(phrase: "بحسب", category: "cue"),
+            LexiconEntry(phrase: "حسب", category: "bare", proclitics: .all),
+            LexiconEntry(phrase: "قال {0,2} ان", category: "gapped", proclitics: .all),
+            LexiconEntry(phrase: "مصدر", category: "none", proclitics: .none),
+            LexiconEntry(phrase: "said", category: "latin", proclitics: .all),
+        ]
+        let matcher = LexiconMatcher(try Lexicon(entries: entries))
+        let texts = [
+            "", "وقد قد فقد بقد", "للمتحدث والمتحدث لمتحدث وللمتحدث فللمتحدث", "للمحللين بالمحللين وبمحللين كمحللين",
+            "وبحسب فحسب بحسب وحسب", "وقال إنه فقال لهم ان", "ومصدر بمصدر", "said وsaid", "وَقَدْ يَكُونُ",
+            "والمحللين ومحللي", "وقا", "ولل", "مصادر وللمتحد",
+        ]
+        for text in texts {
+            let analyzed = AnalyzedText(text)
+            let filtered = matcher.bind(analyzed)
+            let general = matcher.bind(analyzed, filteringStems: false)
+            #expect(filtered.splits == general.splits, "\(text)")
+            #expect(filtered.splitStart == general.splitStart, "\(text)")
+            #expect(filtered.startsEntry == general.startsEntry, "\(text)")
+        }
+        // The filter is not vacuous: these texts have readings.
+        #expect(!matcher.bind(AnalyzedText("وقد للمتحدث وللمحللين")).splits.isEmpty)
+        #expect(try found(entries, in: "وقد للمتحدث فقال له ان") == ["قد/two-letter", "لمتحدث/article", "قال له ان/gapped"])
+    }
+
     @Test func articleElidedAfterLam() throws {
         let entries = [LexiconEntry(phrase: "المتحدث", category: "source", proclitics: [.wa, .li])]
         let text = "للمتحدث"
