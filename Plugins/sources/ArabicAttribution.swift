@@ -7,7 +7,9 @@ import TextEngine
 /// them, clitic and all (`وفقًا للمحللين`); `نقلت X عن Y قولهم` has two voices: X for the verb and
 /// Y, between `عن` and `قولهم`, for `قولهم`. A dropped subject (`وأضاف أن`) leaves a cue with no
 /// source.
-struct ArabicAttribution {
+///
+/// A class, as `EnglishAttribution` is: its sets each hold a reference.
+final class ArabicAttribution {
     let c: AttributionContext
     let npStop: FormSet
     /// Verbal nouns that begin an object (`أكدت اللجنة الوطنية تصاعد الأعمال`): they end a subject
@@ -30,8 +32,10 @@ struct ArabicAttribution {
     let minWord: Int32
     let places: FormSet
     let thatWords: FormSet
-    /// The unnamed relatives (`لم تحدد هويتها`) as form-id sequences.
-    let relatives: [[Int32]]
+    /// The unnamed relatives (`لم تحدد هويتها`) as form-id sequences, found when a subject first
+    /// reaches a stop word (many texts never do: resolving the sequences' words costs ~2,000
+    /// instructions a text).
+    private lazy var relatives: [[Int32]] = c.formSequences("unnamedRelative")
     let an: Int32
     /// `فإن` and the Dutch `فان` normalize alike (إ → ا).
     let fainna: Int32
@@ -67,7 +71,6 @@ struct ArabicAttribution {
         minWord = c.formID("من")
         places = FormSet(cache: c.cache, bit: bits.places)
         thatWords = FormSet(cache: c.cache, bit: bits.thatWords)
-        relatives = c.formSequences("unnamedRelative")
         an = c.formID("عن")
         fainna = c.formID("فان")
         ila = c.formID("الي")
@@ -143,7 +146,7 @@ struct ArabicAttribution {
                 // `وقال الوزير ... مضيفا أن`: a participle (حال) with nothing after it says more in
                 // the voice of the attribution before it in the sentence.
                 if source == nil && endsWithAlef(cue.tokens.upperBound - 1) && !carriesPluralSubject(cue.tokens.upperBound - 1),
-                   let last = result.last, last.category == "verb", let voice = last.source,
+                   let last = result.last, last.category == .verb, let voice = last.source,
                    last.cue.lowerBound >= c.text.tokens[sentence.lowerBound].start {
                     source = voice
                 }

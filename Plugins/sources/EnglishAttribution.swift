@@ -5,7 +5,10 @@ import TextEngine
 /// (`“...,” said the minister`), after `according to` / `citing`, and inside `quoted X as saying`.
 /// Noun-phrase boundaries come from the pack's word sets: `npBreak` words are never crossed,
 /// `innerPreposition`s only between two noun-like words.
-struct EnglishAttribution {
+///
+/// A class: its sets each hold the text's `FormSetCache`, and a struct of them was retained and
+/// released set by set whenever it was copied (into a closure, into a helper).
+final class EnglishAttribution {
     let c: AttributionContext
     let skipBeforeCue: FormSet
     let time: FormSet
@@ -101,6 +104,10 @@ struct EnglishAttribution {
     let know: Int32
     let compoundNounHeads: FormSet
     let questionAuxiliaries: FormSet
+    /// The form `-` (a hyphen standing alone) and the form `ing`: a form is one of them exactly
+    /// when its bytes are, so no bytes are read to test it.
+    let hyphen: Int32
+    let ingForm: Int32
 
     /// The longest noun phrase a source may be, in tokens.
     static let maxPhrase = 14
@@ -194,6 +201,8 @@ struct EnglishAttribution {
         know = id("know")
         compoundNounHeads = FormSet(cache: c.cache, bit: bits.compoundNounHeads)
         questionAuxiliaries = FormSet(cache: c.cache, bit: bits.questionAuxiliaries)
+        hyphen = id("-")
+        ingForm = id("ing")
     }
 
     func find() -> [Attribution] {
@@ -214,7 +223,7 @@ struct EnglishAttribution {
                 // Only a voice before its verb (`Stein said she ...`) opens a content after it;
                 // after `said Mr. Kamin, who ...` comes a relative clause, not what was said.
                 if let last = result.last, last.cue.lowerBound >= c.text.tokens[cue.tokens.lowerBound].start,
-                   last.category == "verb", strength == .strong,
+                   last.category == .verb, strength == .strong,
                    (last.source?.upperBound ?? 0) <= cue.tokens.lowerBound,
                    quotations.isEmpty || !SourcesAnnotator.isInside(last.cue.lowerBound, quotations),
                    !(last.source.map { followsAQuotation($0.lowerBound, in: sentence) } ?? false) {
@@ -255,7 +264,7 @@ struct EnglishAttribution {
             // `Trump’s claim that ...`, `his earlier claim that ...`: the noun names a claim and its
             // content, and the possessor is the voice.
             if let owner = claimOwner(of: cue, in: sentence) {
-                result.append(Attribution(cue: range, category: "noun", source: owner))
+                result.append(Attribution(cue: range, category: .noun, source: owner))
                 continue
             }
             // `Trump’s past references`, `his recent comments`: a plural after an adjective after
@@ -300,9 +309,9 @@ struct EnglishAttribution {
                 }
             case .quoted:
                 // `The paper quoted officials as saying`: the voice is between `quoted` and `as`.
-                let first = cue.segments[0]
+                let first = cue.firstSegment
                 range = c.text.tokens[first.lowerBound].start..<c.text.tokens[first.upperBound - 1].end
-                if let gap = cue.gaps.first, !gap.isEmpty { source = gap }
+                if let gap = cue.firstGap, !gap.isEmpty { source = gap }
                 else { source = leftSubject(before: cue.tokens.lowerBound, in: sentence) }
             case .belief:
                 // `analysts believe`: attribution only with a subject that is not `I think` in
@@ -543,7 +552,7 @@ struct EnglishAttribution {
                     || c.form(pollAt + 1) == slash,
                   !result.contains(where: { $0.cue.contains(tokens[t].start) || ($0.source?.contains(t) ?? false) })
             else { continue }
-            result.append(Attribution(cue: tokens[t].range, category: "prep", source: phrase))
+            result.append(Attribution(cue: tokens[t].range, category: .prep, source: phrase))
         }
     }
 
@@ -585,7 +594,7 @@ struct EnglishAttribution {
 
     /// The possessor of a claim noun followed by its content: `Donald Trump’s claim that` →
     /// `Donald Trump’s`, `his latest claim that` → `his`. Nil for any other noun use.
-    private func claimOwner(of cue: LexiconMatch, in sentence: Range<Int>) -> Range<Int>? {
+    private func claimOwner(of cue: Cue, in sentence: Range<Int>) -> Range<Int>? {
         let next = cue.tokens.upperBound
         guard cue.tokens.count == 1, claimNouns.contains(c.form(cue.tokens.lowerBound)),
               next < sentence.upperBound, c.form(next) == that
@@ -613,7 +622,7 @@ struct EnglishAttribution {
 
     /// `called an emergency meeting`, `calls a snap election`: `call` with an event for its object
     /// (within a few words: an article, an adjective) summons it and reports nobody's words.
-    private func summons(after cue: LexiconMatch, in sentence: Range<Int>) -> Bool {
+    private func summons(after cue: Cue, in sentence: Range<Int>) -> Bool {
         guard cue.tokens.count == 1, callForms.contains(c.form(cue.tokens.lowerBound)) else { return false }
         var k = cue.tokens.upperBound
         while k < sentence.upperBound && k - cue.tokens.upperBound < 4 && c.text.tokens[k].kind.isWord {
@@ -628,9 +637,9 @@ struct EnglishAttribution {
     /// words (the rest of the reporting clause: its source, a place, a time) may stand between the
     /// previous cue and the comma before the participle; another cue or a quotation there means a
     /// new clause.
-    private func sharedVoice(of cue: LexiconMatch, in sentence: Range<Int>, after last: Attribution?,
+    private func sharedVoice(of cue: Cue, in sentence: Range<Int>, after last: Attribution?,
                              participleOfAnyCategory: Bool = false) -> Range<Int>? {
-        guard let last, let voice = last.source, last.category == "verb" || last.category == "belief",
+        guard let last, let voice = last.source, last.category == .verb || last.category == .belief,
               quotations.isEmpty || !SourcesAnnotator.isInside(last.cue.lowerBound, quotations),
               participleOfAnyCategory || (c.entryTable[cue.entryIndex].category != .prep && c.entryTable[cue.entryIndex].category != .quoted),
               endsWith(c.form(cue.tokens.lowerBound), .ing)
@@ -676,7 +685,7 @@ struct EnglishAttribution {
             while k < range.upperBound && k - first < 5 && tokens[k].kind == .word && c.isCapitalized(k) && isNounLike(k) { k += 1 }
             if k > first && k - first <= 4 && k + 1 < range.upperBound && tokens[k].form == colon
                 && !colonStop.contains(tokens[first].form) && !colonStop.contains(tokens[k - 1].form) {
-                result.append(Attribution(cue: tokens[k].range, category: "layout", source: first..<k))
+                result.append(Attribution(cue: tokens[k].range, category: .layout, source: first..<k))
             }
         }
         // `” ― Name`: the dash, then a name that runs to the end of its line.
@@ -708,7 +717,7 @@ struct EnglishAttribution {
             var after = end
             if after < tokens.count && tokens[after].form == period && !tokens[after].flags.contains(.paragraphStart) { after += 1 }
             guard after >= tokens.count || tokens[after].flags.contains(.paragraphStart) else { continue }
-            result.append(Attribution(cue: tokens[t].range, category: "layout", source: start..<end))
+            result.append(Attribution(cue: tokens[t].range, category: .layout, source: start..<end))
         }
     }
 
@@ -716,7 +725,7 @@ struct EnglishAttribution {
     /// like `put`) right after a subject whose head is singular (`the insurance lobby`,
     /// `Republican support`, `his fear`). English verbs agree with their subject, so the cue is a
     /// noun there. An auxiliary between them (`Trump would say`) takes the agreement.
-    private func isNounAfterSingular(_ cue: LexiconMatch, subject: Range<Int>) -> Bool {
+    private func isNounAfterSingular(_ cue: Cue, subject: Range<Int>) -> Bool {
         let verb = c.form(cue.tokens.lowerBound)
         guard subject.upperBound == cue.tokens.lowerBound, c.text.tokens[cue.tokens.lowerBound].kind == .word,
               !c.shapes.shape(of: verb).contains(.s), !endsWith(verb, .ed), !endsWith(verb, .ing),
@@ -753,7 +762,7 @@ struct EnglishAttribution {
     /// The mirror case: a cue in `-s` (`calls`, `reports`) right after a plural lowercase head
     /// (`too many calls`, `the latest polls reports`) is a plural noun, not a verb agreeing with it.
     /// Names are left alone (`Reuters reports`, `the Times says` are singular).
-    private func isNounAfterPlural(_ cue: LexiconMatch, subject: Range<Int>) -> Bool {
+    private func isNounAfterPlural(_ cue: Cue, subject: Range<Int>) -> Bool {
         let verb = c.form(cue.tokens.lowerBound)
         guard subject.upperBound == cue.tokens.lowerBound, c.text.tokens[cue.tokens.lowerBound].kind == .word,
               c.shapes.shape(of: verb).contains(.s), !endsWithSingularS(verb),
@@ -851,7 +860,7 @@ struct EnglishAttribution {
             return !(past && (c.hasNoun(at: t - 1) || skipBeforeCue.contains(f)))
         }
         // `early-morning tweets`, `long-standing ideas`: a compound adjective before a noun.
-        if c.text.tokens[t - 1].kind == .word && !c.isCapitalized(t - 1) && c.text.forms.bytes(Int(f)).contains(0x2D) { return true }
+        if c.text.tokens[t - 1].kind == .word && !c.isCapitalized(t - 1) && c.shapes.shape(of: f).contains(.hyphenated) { return true }
         // `Trump's claims` is a noun; `he's claimed` is a pronoun and its auxiliary.
         return c.text.tokens[t - 1].kind == .word && endsWith(f, .possessive) && !contractedPronouns.contains(f)
     }
@@ -859,7 +868,8 @@ struct EnglishAttribution {
     private func isPassive(_ t: Int, in sentence: Range<Int>) -> Bool {
         var b = t - 1
         // `is promising` is progressive, not passive.
-        if c.text.forms.bytes(Int(c.form(t))).suffix(3).elementsEqual("ing".utf8) { return false }
+        // (The form `ing` itself ends so too.)
+        if endsWith(c.form(t), .ing) || c.form(t) == ingForm { return false }
         while b >= sentence.lowerBound && c.text.tokens[b].kind == .word && skipBeforeCue.contains(c.form(b)) && !be.contains(c.form(b)) { b -= 1 }
         return b >= sentence.lowerBound && be.contains(c.form(b))
     }
@@ -1011,7 +1021,7 @@ struct EnglishAttribution {
     }
 
     /// `was first reported by The Washington Post`: the agent after a passive cue, when it names someone.
-    private func passiveAgent(after cue: LexiconMatch, in sentence: Range<Int>) -> Range<Int>? {
+    private func passiveAgent(after cue: Cue, in sentence: Range<Int>) -> Range<Int>? {
         let after = cue.tokens.upperBound
         guard after + 1 < sentence.upperBound, c.form(after) == by,
               let agent = rightPhrase(from: after + 1, in: sentence, loose: false), namesSomeone(agent)
@@ -1225,7 +1235,7 @@ struct EnglishAttribution {
     /// to contrast`: a verb that passes its subject on to the infinitive after it (raising); that
     /// subject is the voice of a cue after `to`. (`plans to announce`, `wants to say`: a voice's
     /// intentions, not yet words, stay out.)
-    private func raisedVoice(of cue: LexiconMatch, in sentence: Range<Int>) -> Range<Int>? {
+    private func raisedVoice(of cue: Cue, in sentence: Range<Int>) -> Range<Int>? {
         let t = cue.tokens.lowerBound
         guard t - 2 > sentence.lowerBound, c.form(t - 1) == to else { return nil }
         var verb = t - 2
@@ -1270,7 +1280,7 @@ struct EnglishAttribution {
     /// A dash of the writer's: `—`, `–`, `―`, or a hyphen standing alone (`--`, ` - `).
     private func isDash(_ t: Int) -> Bool {
         let form = c.form(t)
-        return speakerDash.contains(form) || (c.text.tokens[t].kind == .punctuation && c.text.forms.bytes(Int(form)) == [0x2D])
+        return speakerDash.contains(form) || (c.text.tokens[t].kind == .punctuation && form == hyphen)
     }
 
     /// `Kall -- co-editor of a book about the debates -- said`, `The transcript–published by the
@@ -1374,7 +1384,7 @@ struct EnglishAttribution {
                 continue
             }
             // `the 34-year-old mother`: a hyphen that joins a number to the word after it.
-            if c.text.tokens[k].kind == .punctuation, c.text.forms.bytes(Int(f)) == [0x2D], k - 1 >= sentence.lowerBound,
+            if c.text.tokens[k].kind == .punctuation, f == hyphen, k - 1 >= sentence.lowerBound,
                c.text.tokens[k - 1].kind == .number, !c.text.tokens[k].flags.contains(.spaceBefore),
                !c.text.tokens[k + 1].flags.contains(.spaceBefore) {
                 start = k

@@ -106,6 +106,22 @@ public struct SourcesAnnotator: Annotator {
         for category in categories { result[category] = ["category": .string(category)] }
         return result
     }()
+    /// The attributes of the categories `CueCategory` names itself, without hashing the name.
+    static let verbAttributes: [String: AttributeValue] = ["category": .string("verb")]
+    static let beliefAttributes: [String: AttributeValue] = ["category": .string("belief")]
+    static let nounAttributes: [String: AttributeValue] = ["category": .string("noun")]
+    static let prepAttributes: [String: AttributeValue] = ["category": .string("prep")]
+    static let layoutAttributes: [String: AttributeValue] = ["category": .string("layout")]
+    static func fixedCueAttributes(_ category: CueCategory) -> [String: AttributeValue]? {
+        switch category {
+        case .verb: verbAttributes
+        case .belief: beliefAttributes
+        case .noun: nounAttributes
+        case .prep: prepAttributes
+        case .layout: layoutAttributes
+        case .entry: nil
+        }
+    }
     static let sourceAttributes: [String: (unnamed: [String: AttributeValue], named: [String: AttributeValue])] = {
         var types: Set<String> = ["person", "organization", "media", "government", "document", "group", "unknown"]
         if case .success(let loaded) = packs {
@@ -118,24 +134,44 @@ public struct SourcesAnnotator: Annotator {
         return result
     }()
 
+    /// What one language's rules read, gathered once: a call then finds them with one comparison
+    /// of the language, not a string-hashing dictionary lookup per table (and copies no `SetLayout`).
+    final class LanguageRules: Sendable {
+        let pack: RulePack
+        let sets: [String: [[String]]]
+        let layout: SetLayout
+        let entryTable: [PackEntry]
+
+        init?(_ language: Language) {
+            guard case .success(let loaded) = SourcesAnnotator.packs, let pack = loaded[language] else { return nil }
+            self.pack = pack
+            sets = SourcesAnnotator.normalizedSets[language] ?? [:]
+            layout = SourcesAnnotator.setLayouts[language] ?? SetLayout()
+            entryTable = SourcesAnnotator.entryTables[language] ?? PackEntry.table(for: pack)
+        }
+    }
+    static let englishRules = LanguageRules(.english)
+    static let arabicRules = LanguageRules(.arabic)
+
+    static func rules(for language: Language) -> LanguageRules? {
+        if language == .english { return englishRules }
+        if language == .arabic { return arabicRules }
+        guard case .success(let loaded) = packs, loaded[language] != nil else { return nil }
+        return LanguageRules(language)
+    }
+
     /// The module's packs (for `RulePackTests` and `scholia test-module`).
     public static func rulePacks() throws -> [RulePack] {
         try packs.get().values.sorted { $0.language.rawValue < $1.language.rawValue }
     }
 
     public func annotate(_ request: AnnotationRequest) throws -> [Annotation] {
-        let packs: [Language: RulePack]
-        switch Self.packs {
-        case .success(let loaded): packs = loaded
-        case .failure(let error): throw AnnotatorError("rule pack: \(error)")
-        }
-        guard let pack = packs[request.language] else { return [] }
+        if case .failure(let error) = Self.packs { throw AnnotatorError("rule pack: \(error)") }
+        guard let rules = Self.rules(for: request.language) else { return [] }
         let text = request.analyzed
         if text.tokens.isEmpty { return [] }
         let context = AttributionContext(
-            text: text, pack: pack, sets: Self.normalizedSets[request.language] ?? [:],
-            layout: Self.setLayouts[request.language] ?? SetLayout(),
-            entryTable: Self.entryTables[request.language] ?? PackEntry.table(for: pack),
+            text: text, pack: rules.pack, sets: rules.sets, layout: rules.layout, entryTable: rules.entryTable,
             extraWords: request.options["words"] ?? [])
         // `He says: “I wonder why. They want me out.”`: a voice inside a direct quotation is part
         // of the quoted words, not the article's attribution (PARC/PolNeAR mark the outer one).
@@ -149,7 +185,7 @@ public struct SourcesAnnotator: Annotator {
         }
         if !quotations.isEmpty {
             found.removeAll { attribution in
-                guard attribution.category != "layout" else { return false }
+                guard attribution.category != .layout else { return false }
                 let at = attribution.source.map { text.tokens[$0.lowerBound].start } ?? attribution.cue.lowerBound
                 return Self.isInside(at, quotations)
             }
@@ -169,15 +205,77 @@ public struct SourcesAnnotator: Annotator {
 }
 
 /// One cue and what it attributes to, in tokens.
+///
+/// Plain values only (no strings): the rules copy attributions around (`result.last`, the arrays
+/// they build and filter), and a `String` field made each copy a retain and a release.
 struct Attribution {
     /// UTF-8 range of the cue (proclitics stripped).
     var cue: Range<Int>
-    var category: String
+    var category: CueCategory
     /// Tokens of the source's noun phrase, nil when the text gives none (Arabic dropped subject).
     var source: Range<Int>?
     /// UTF-8 start of the source when it is not its first token's start (a stripped proclitic:
     /// none today, kept for `وفقا للمحللين` where the clitic stays in).
     var sourceStart: Int? = nil
+}
+
+/// An attribution's `category` attribute: the ones the rules give or test by name, or the pack
+/// entry's own category (named by the entry, so no string is made or compared per cue).
+enum CueCategory: Equatable, Sendable {
+    case verb, belief, noun, prep, layout
+    /// Another category of a pack entry (`quoted`, `qawl`): its index in the pack's lexicon.
+    case entry(Int)
+
+    /// The category of pack entry `index`, named `name`: one of the fixed cases when the name is one.
+    init(entry index: Int, named name: String) {
+        switch name {
+        case "verb": self = .verb
+        case "belief": self = .belief
+        case "noun": self = .noun
+        case "prep": self = .prep
+        case "layout": self = .layout
+        default: self = .entry(index)
+        }
+    }
+
+    /// The category's name, as the annotation's `category` attribute writes it.
+    func name(in pack: RulePack) -> String {
+        switch self {
+        case .verb: "verb"
+        case .belief: "belief"
+        case .noun: "noun"
+        case .prep: "prep"
+        case .layout: "layout"
+        case .entry(let index): pack.lexicon.entries[index].category
+        }
+    }
+}
+
+/// A cue match as the rules read it. Plain values: the matcher's `LexiconMatch` holds three
+/// reference-counted fields (its gaps, category and attributes), each retained and released
+/// whenever a match was copied out of the array (once per cue per rule that took it).
+struct Cue {
+    /// UTF-8 range (proclitics stripped).
+    let range: Range<Int>
+    /// Token indices, gaps included.
+    let tokens: Range<Int>
+    /// Index of the entry in the pack's lexicon (and in `AttributionContext.entryTable`).
+    let entryIndex: Int
+    let category: CueCategory
+    /// The first token range a gapped entry skipped (`quoted` *officials* `as saying`), nil for
+    /// none (the matcher leaves empty gaps out).
+    let firstGap: Range<Int>?
+
+    init(_ match: LexiconMatch, category: CueCategory) {
+        range = match.range
+        tokens = match.tokens
+        entryIndex = match.entryIndex
+        self.category = category
+        firstGap = match.gaps.first
+    }
+
+    /// The tokens the entry's first words matched: up to the first gap (`LexiconMatch.segments[0]`).
+    var firstSegment: Range<Int> { tokens.lowerBound..<(firstGap?.lowerBound ?? tokens.upperBound) }
 }
 
 /// What the rules read of a pack entry, decoded once per pack: whether it makes a cue, its
@@ -194,6 +292,8 @@ struct PackEntry: Sendable {
 
     var isCue: Bool
     var category: Category
+    /// The category an attribution of this cue has.
+    var cueCategory: CueCategory
     var strength: Strength
     var named: Named
     /// `attributes["type"]`.
@@ -231,7 +331,8 @@ struct PackEntry: Sendable {
             default: .other
             }
             return PackEntry(
-                isCue: pack.entries[index].kind == .cue, category: category, strength: strength, named: named,
+                isCue: pack.entries[index].kind == .cue, category: category,
+                cueCategory: CueCategory(entry: index, named: entry.category), strength: strength, named: named,
                 type: entry.attributes["type"], needsAn: entry.attributes["needsAn"] == "true",
                 needsSource: entry.attributes["needsSource"] == "true")
         }
@@ -368,9 +469,14 @@ final class FormSetCache {
         if let words = layout.asciiWords, forms.isASCII(index) {
             // Both sides ASCII: equal bytes are equal strings.
             found = words.find(formOf: index, in: forms).map { layout.asciiBits[$0] } ?? 0
+        } else if !layout.nfcBits.isEmpty, let word = layout.nfcWords.find(formOf: index, in: forms) {
+            // Its bytes are a set word's NFC bytes: it is that word (and in NFC). Tried before the
+            // NFC test, which then only the forms that are no set word pay.
+            found = layout.nfcBits[word]
         } else if !layout.nfcBits.isEmpty && SetLayout.isNFC(forms.bytes(index)) {
-            // In NFC: equal to a set word exactly when its bytes equal the word's NFC bytes.
-            found = layout.nfcWords.find(formOf: index, in: forms).map { layout.nfcBits[$0] } ?? 0
+            // In NFC: equal to a set word exactly when its bytes equal the word's NFC bytes, and
+            // they equal none.
+            found = 0
         } else {
             found = layout.bitsOfWord[forms.string(index)] ?? 0
         }
@@ -393,6 +499,8 @@ final class FormShapeCache {
         static let possessive = Shape(rawValue: 1 << 4)
         /// A final `s` after at least one letter (`says`, `officials`).
         static let s = Shape(rawValue: 1 << 5)
+        /// A hyphen anywhere in it (`early-morning`).
+        static let hyphenated = Shape(rawValue: 1 << 6)
         static let known = Shape(rawValue: 1 << 7)
     }
 
@@ -440,6 +548,7 @@ final class FormShapeCache {
             }
             if ends(quote, 0x73) { shape.insert(.possessive) }  // 's
             if count > 1 && bytes[count - 1] == 0x73 { shape.insert(.s) }  // s
+            if bytes.contains(0x2D) { shape.insert(.hyphenated) }  // -
             return shape
         }
         shapes[index] = shape.rawValue
@@ -610,6 +719,57 @@ struct FormSet {
     }
 }
 
+/// A set of UTF-8 spans, for the few an annotation run makes: open addressing over a flat array
+/// with a multiplicative hash (a `Set<Range<Int>>` hashed each span with SipHash).
+struct SpanSet {
+    /// Pairs `start, end`; a start of `Int.min` marks an empty slot.
+    private var slots: [Int]
+    private var mask: Int
+    private var count = 0
+
+    init(capacity: Int) {
+        var size = 8
+        while size < capacity * 2 { size <<= 1 }
+        slots = [Int](repeating: Self.empty, count: size * 2)
+        mask = size - 1
+    }
+
+    @inline(__always) private static var empty: Int { Int.min }
+
+    /// Adds `span`; false when it was there already.
+    mutating func insert(_ span: Range<Int>) -> Bool {
+        if (count + 1) * 2 > mask + 1 { grow() }
+        var slot = Self.slot(of: span, mask: mask)
+        while slots[slot * 2] != Self.empty {
+            if slots[slot * 2] == span.lowerBound && slots[slot * 2 + 1] == span.upperBound { return false }
+            slot = (slot + 1) & mask
+        }
+        slots[slot * 2] = span.lowerBound
+        slots[slot * 2 + 1] = span.upperBound
+        count += 1
+        return true
+    }
+
+    private static func slot(of span: Range<Int>, mask: Int) -> Int {
+        let mixed = (UInt64(truncatingIfNeeded: span.lowerBound) &* 0x9E37_79B9_7F4A_7C15)
+            ^ (UInt64(truncatingIfNeeded: span.upperBound) &* 0xC2B2_AE3D_27D4_EB4F)
+        return Int(truncatingIfNeeded: mixed >> 32) & mask
+    }
+
+    private mutating func grow() {
+        let old = slots
+        let size = (mask + 1) * 2
+        slots = [Int](repeating: Self.empty, count: size * 2)
+        mask = size - 1
+        count = 0
+        var index = 0
+        while index < old.count {
+            if old[index] != Self.empty { _ = insert(old[index]..<old[index + 1]) }
+            index += 2
+        }
+    }
+}
+
 /// What both languages share: the text, the pack's matches sorted into cues and source nouns,
 /// and the pack's word sets as form-id sets of this text.
 ///
@@ -622,7 +782,7 @@ final class AttributionContext {
     let sets: [String: [[String]]]
     /// The pack's entries decoded (`PackEntry`), by `LexiconMatch.entryIndex`.
     let entryTable: [PackEntry]
-    let cues: [LexiconMatch]
+    let cues: [Cue]
     /// The source-noun match covering each token (index into `nouns`), -1 for none.
     let nounAt: [Int32]
     /// All the pack's matches, cues among them: `nounAt` points at the source nouns. Keeping the
@@ -652,13 +812,14 @@ final class AttributionContext {
         let matches = pack.lexicon.matches(in: text)
         var cueCount = 0
         for index in matches.indices where entryTable[matches[index].entryIndex].isCue { cueCount += 1 }
-        var cues: [LexiconMatch] = []
+        var cues: [Cue] = []
         cues.reserveCapacity(cueCount)
         for index in matches.indices {
             let tokens = matches[index].tokens
-            if entryTable[matches[index].entryIndex].isCue {
+            let entry = matches[index].entryIndex
+            if entryTable[entry].isCue {
                 cueAt[tokens.lowerBound] = Int32(cues.count)
-                cues.append(matches[index])
+                cues.append(Cue(matches[index], category: entryTable[entry].cueCategory))
             } else {
                 for t in tokens { nounAt[t] = Int32(index) }
             }
@@ -818,10 +979,10 @@ final class AttributionContext {
         result.reserveCapacity(found.count * 2)
         // A source's id is its provisional id, `source:start-end`, one per span: the spans made so
         // far say which already have one (a set of ranges, cheaper than an id table of strings).
-        var sourceSpans = Set<Range<Int>>(minimumCapacity: found.count)
+        var sourceSpans = SpanSet(capacity: found.count)
         // A text has a handful of distinct attribute sets: each dictionary is built once and
         // shared (copy on write), not hashed together again for every annotation.
-        var cueAttributes: [(category: String, attributes: [String: AttributeValue])] = []
+        var cueAttributes: [(category: CueCategory, attributes: [String: AttributeValue])] = []
         var sourceAttributes: [(named: Bool, type: String, attributes: [String: AttributeValue])] = []
         // The two sets' bits resolved once per layout (`SetLayout.annotationBits`).
         let bits = cache.layout.annotationBits
@@ -841,7 +1002,7 @@ final class AttributionContext {
                 }
                 let range = start..<end
                 let id = Annotation.provisionalID(kind: .source, range: range)
-                if sourceSpans.insert(range).inserted {
+                if sourceSpans.insert(range) {
                     let (named, type) = classify(
                         tokens, headFirst: text.tokens[tokens.lowerBound].kind == .arabicWord, articles: articles)
                     let attributes: [String: AttributeValue]
@@ -862,10 +1023,13 @@ final class AttributionContext {
                 links = [AnnotationLink(rel: AnnotationLink.source, target: id)]
             }
             let attributes: [String: AttributeValue]
-            if let known = cueAttributes.first(where: { $0.category == attribution.category }) {
+            if let fixed = SourcesAnnotator.fixedCueAttributes(attribution.category) {
+                attributes = fixed
+            } else if let known = cueAttributes.first(where: { $0.category == attribution.category }) {
                 attributes = known.attributes
             } else {
-                attributes = SourcesAnnotator.cueAttributes[attribution.category] ?? ["category": .string(attribution.category)]
+                let name = attribution.category.name(in: pack)
+                attributes = SourcesAnnotator.cueAttributes[name] ?? ["category": .string(name)]
                 cueAttributes.append((attribution.category, attributes))
             }
             result.append(Annotation(
