@@ -79,7 +79,7 @@ struct SpeakerLinker {
                 if let target = byID.find(link.target) {
                     contents.append((ranges[target], cue))
                 } else if let range = Self.quoteRange(provisionalID: link.target) {
-                    // Our own quote, named by the id it will have (`quote:120-186`).
+                    // Our own quote, named by the id it will have (`quote:120+66`).
                     contents.append((range, cue))
                 }
             }
@@ -223,12 +223,14 @@ struct SpeakerLinker {
         wordCount(quotation.contentRange, stoppingAfter: 3) <= 3
     }
 
-    /// The range a provisional quote id (`quote:120-186`) names.
+    /// The range a provisional quote id (`quote:120+66`: start and length) names.
     static func quoteRange(provisionalID id: String) -> Range<Int>? {
         guard id.hasPrefix("quote:") else { return nil }
-        let bounds = id.dropFirst("quote:".count).split(separator: "-")
-        guard bounds.count == 2, let start = Int(bounds[0]), let end = Int(bounds[1]), start <= end else { return nil }
-        return start..<end
+        let parts = id.dropFirst("quote:".count).split(separator: "+", omittingEmptySubsequences: false)
+        guard parts.count == 2, let start = Int(parts[0]), let length = Int(parts[1]), start >= 0, length >= 0,
+            start <= Int.max - length
+        else { return nil }
+        return start..<(start + length)
     }
 
     /// The cue's own `source` link, else the source nearest the cue in its sentence (outside the

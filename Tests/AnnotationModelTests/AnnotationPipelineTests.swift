@@ -162,7 +162,7 @@ private struct GivenTexts: Annotator {
 
     @Test func idsAreWrittenAsInterpolationWritesThem() {
         for (start, end) in [(0, 0), (7, 12), (120, 186), (-5, 3), (Int.max - 1, Int.max), (Int.min, -1)] {
-            #expect(Annotation.provisionalID(kind: .quote, range: start..<end) == "quote:\(start)-\(end)")
+            #expect(Annotation.provisionalID(kind: .quote, range: start..<end) == "quote:\(start)+\(end - start)")
         }
         #expect(IDText.make("source", UInt8(ascii: "-"), 10) == "source-10")
         #expect(IDText.make("a-kind-with-a-long-name", UInt8(ascii: "-"), 1_234_567) == "a-kind-with-a-long-name-1234567")

@@ -1,4 +1,5 @@
 import Testing
+import AnnotationModel
 @testable import QuotationsModule
 
 @Suite("sentence ends and words (quotations)")
@@ -56,5 +57,16 @@ struct SentenceEndsTests {
         #expect(SentenceEnds.find(in: text, excluding: []) == [8, 13, 30, 48, 53])
         // An end inside an excluded quotation is dropped, one at its edge is kept.
         #expect(SentenceEnds.find(in: text, excluding: [8..<14, 29..<31]) == [8, 48, 53])
+    }
+
+    /// The speaker linker reads back the provisional ids of the quotations module's own quotes.
+    @Test func provisionalQuoteIdsReadBackAsTheirRanges() {
+        for range in [0..<1, 120..<186, 12_345..<12_360, 7..<7] {
+            #expect(SpeakerLinker.quoteRange(provisionalID: Annotation.provisionalID(kind: .quote, range: range)) == range)
+        }
+        for id in ["source:1+2", "quote:1-2", "quote:x+1", "quote:5+-1", "quote:1+2+3", "quote:+4", "quote:",
+                   "quote:\(Int.max)+1"] {
+            #expect(SpeakerLinker.quoteRange(provisionalID: id) == nil, "\(id)")
+        }
     }
 }
