@@ -60,9 +60,12 @@ public enum LanguageDetector {
             while chunks < 31 && offset + 8 <= limit && offset + 9 <= bytes.count {
                 let chunk = UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)
                 let high = chunk & Self.highBits
-                let continuation = high & ~(chunk << 1)  // 10xxxxxx
-                let lead = Self.bytesEqual(chunk & Self.repeated(0xFE), 0xD8)  // D8 or D9
-                guard high & ~(continuation | lead) == 0 else { break }
+                var lead: UInt64 = 0
+                if high != 0 {
+                    let continuation = high & ~(chunk << 1)  // 10xxxxxx
+                    lead = Self.bytesEqual(chunk & Self.repeated(0xFE), 0xD8)  // D8 or D9
+                    guard high & ~(continuation | lead) == 0 else { break }
+                }
                 // Latin: a...z with bit 5 set, among the ASCII bytes (their high bits cleared
                 // first, so that no addition carries into the next byte).
                 let folded = (chunk & ~Self.highBits) | Self.repeated(0x20)
