@@ -82,6 +82,7 @@ public struct SourcesAnnotator: Annotator {
                 let sequences = entries.map { forms in forms.map { Int32(words.intern($0)) } }
                 layout.sequences[name] = SetLayout.Sequences(words: words, sequences: sequences)
             }
+            layout.unnamedRelatives = layout.sequences["unnamedRelative"]
             result[language] = layout
         }
         return result
@@ -221,7 +222,7 @@ struct Attribution {
 
 /// An attribution's `category` attribute: the ones the rules give or test by name, or the pack
 /// entry's own category (named by the entry, so no string is made or compared per cue).
-enum CueCategory: Equatable, Sendable {
+enum CueCategory: Hashable, Sendable {
     case verb, belief, noun, prep, layout
     /// Another category of a pack entry (`quoted`, `qawl`): its index in the pack's lexicon.
     case entry(Int)
@@ -368,6 +369,8 @@ struct SetLayout: Sendable {
         }
     }
     var sequences: [String: Sequences] = [:]
+    /// `sequences["unnamedRelative"]`, which `ArabicAttribution` reads per text without hashing the name.
+    var unnamedRelatives: Sequences? = nil
     /// The bits of `contractedPronouns` and `articles`, which `AttributionContext.annotations` tests.
     var annotationBits: (contractedPronouns: UInt64, articles: UInt64)? = nil
     /// Every set word by its NFC bytes and its bits by id there: a text form known to be in NFC
@@ -719,33 +722,53 @@ struct FormSet {
     }
 }
 
-/// A set of UTF-8 spans, for the few an annotation run makes: open addressing over a flat array
-/// with a multiplicative hash (a `Set<Range<Int>>` hashed each span with SipHash).
+/// A set of UTF-8 spans, for the few an annotation run makes: open addressing with a
+/// multiplicative hash over a buffer the caller provides (`withSpanSet`), sized for every insert
+/// it will make. A `Set<Range<Int>>` allocated its storage and hashed each span with SipHash.
 struct SpanSet {
     /// Pairs `start, end`; a start of `Int.min` marks an empty slot.
-    private var slots: [Int]
-    private var mask: Int
+    private let slots: UnsafeMutableBufferPointer<Int>
+    private let mask: Int
+    private let capacity: Int
     private var count = 0
-
-    init(capacity: Int) {
-        var size = 8
-        while size < capacity * 2 { size <<= 1 }
-        slots = [Int](repeating: Self.empty, count: size * 2)
-        mask = size - 1
-    }
 
     @inline(__always) private static var empty: Int { Int.min }
 
+    /// The number of slots for `capacity` spans: a power of two, at least twice as many.
+    static func slotCount(for capacity: Int) -> Int {
+        var size = 8
+        while size < capacity * 2 { size <<= 1 }
+        return size
+    }
+
+    /// Runs `body` with an empty set that holds up to `capacity` spans, its slots on the stack
+    /// when they fit there.
+    static func withSpanSet<R>(capacity: Int, _ body: (inout SpanSet) throws -> R) rethrows -> R {
+        let size = slotCount(for: capacity)
+        return try withUnsafeTemporaryAllocation(of: Int.self, capacity: size * 2) { buffer in
+            buffer.initialize(repeating: empty)
+            var set = SpanSet(slots: buffer, mask: size - 1, capacity: capacity)
+            return try body(&set)
+        }
+    }
+
+    private init(slots: UnsafeMutableBufferPointer<Int>, mask: Int, capacity: Int) {
+        self.slots = slots
+        self.mask = mask
+        self.capacity = capacity
+    }
+
     /// Adds `span`; false when it was there already.
     mutating func insert(_ span: Range<Int>) -> Bool {
-        if (count + 1) * 2 > mask + 1 { grow() }
         var slot = Self.slot(of: span, mask: mask)
-        while slots[slot * 2] != Self.empty {
-            if slots[slot * 2] == span.lowerBound && slots[slot * 2 + 1] == span.upperBound { return false }
-            slot = (slot + 1) & mask
+        while slots[slot &* 2] != Self.empty {
+            if slots[slot &* 2] == span.lowerBound && slots[slot &* 2 &+ 1] == span.upperBound { return false }
+            slot = (slot &+ 1) & mask
         }
-        slots[slot * 2] = span.lowerBound
-        slots[slot * 2 + 1] = span.upperBound
+        // At most half the slots are taken (`slotCount`), so a probe always meets an empty one.
+        precondition(count < capacity, "SpanSet: more spans than its capacity")
+        slots[slot &* 2] = span.lowerBound
+        slots[slot &* 2 &+ 1] = span.upperBound
         count += 1
         return true
     }
@@ -754,19 +777,6 @@ struct SpanSet {
         let mixed = (UInt64(truncatingIfNeeded: span.lowerBound) &* 0x9E37_79B9_7F4A_7C15)
             ^ (UInt64(truncatingIfNeeded: span.upperBound) &* 0xC2B2_AE3D_27D4_EB4F)
         return Int(truncatingIfNeeded: mixed >> 32) & mask
-    }
-
-    private mutating func grow() {
-        let old = slots
-        let size = (mask + 1) * 2
-        slots = [Int](repeating: Self.empty, count: size * 2)
-        mask = size - 1
-        count = 0
-        var index = 0
-        while index < old.count {
-            if old[index] != Self.empty { _ = insert(old[index]..<old[index + 1]) }
-            index += 2
-        }
     }
 }
 
@@ -794,8 +804,9 @@ final class AttributionContext {
     let extraForms: Set<Int32>
 
     let cache: FormSetCache
-    let shapes: FormShapeCache
-    let names: NameForms
+    /// Built when first asked (`classify` asks only about capitalized English words): the Arabic
+    /// rules never ask, and building it copied the analyzed text.
+    lazy var names = NameForms(text: text)
 
     init(text: AnalyzedText, pack: RulePack, sets: [String: [[String]]], layout: SetLayout, entryTable: [PackEntry],
          extraWords: [String]) {
@@ -804,8 +815,6 @@ final class AttributionContext {
         self.sets = sets
         self.entryTable = entryTable
         self.cache = FormSetCache(layout: layout, forms: text.forms)
-        self.shapes = FormShapeCache(forms: text.forms)
-        self.names = NameForms(text: text)
         var nounAt = [Int32](repeating: -1, count: text.tokens.count)
         var cueAt = [Int32](repeating: -1, count: text.tokens.count)
         // The lexicon's matches directly (not `pack.matches`, which copies each into a tuple).
@@ -975,11 +984,17 @@ final class AttributionContext {
     }
 
     func annotations(for found: [Attribution], module: String, request: AnnotationRequest) -> [Annotation] {
-        var result: [Annotation] = []
-        result.reserveCapacity(found.count * 2)
         // A source's id is its provisional id, `source:start-end`, one per span: the spans made so
         // far say which already have one (a set of ranges, cheaper than an id table of strings).
-        var sourceSpans = SpanSet(capacity: found.count)
+        SpanSet.withSpanSet(capacity: found.count) { sourceSpans in
+            annotations(for: found, module: module, request: request, sourceSpans: &sourceSpans)
+        }
+    }
+
+    private func annotations(for found: [Attribution], module: String, request: AnnotationRequest,
+                             sourceSpans: inout SpanSet) -> [Annotation] {
+        var result: [Annotation] = []
+        result.reserveCapacity(found.count * 2)
         // A text has a handful of distinct attribute sets: each dictionary is built once and
         // shared (copy on write), not hashed together again for every annotation.
         var cueAttributes: [(category: CueCategory, attributes: [String: AttributeValue])] = []
