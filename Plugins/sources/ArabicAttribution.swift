@@ -61,7 +61,7 @@ final class ArabicAttribution {
     init(_ c: AttributionContext) {
         self.c = c
         // The sets' bits by name, resolved once per layout rather than per text.
-        let bits = c.cache.layout.arabicBits ?? ArabicSetBits(c.cache.layout)
+        let bits = c.cache.layoutBox.layout.arabicBits ?? ArabicSetBits(c.cache.layoutBox.layout)
         npStop = FormSet(cache: c.cache, bit: bits.npStop)
         objectNouns = FormSet(cache: c.cache, bit: bits.objectNouns)
         copulas = FormSet(cache: c.cache, bit: bits.copulas)
@@ -83,7 +83,7 @@ final class ArabicAttribution {
         prepositionsBeforeNoun = FormSet(cache: c.cache, bit: bits.prepositionsBeforeNoun)
         whatWords = FormSet(cache: c.cache, bit: bits.whatWords)
         quoteMarks = FormSet(cache: c.cache, bit: bits.quoteMarks)
-        relativeTable = c.cache.layout.unnamedRelatives
+        relativeTable = c.cache.layoutBox.layout.unnamedRelatives
     }
 
     func find() -> [Attribution] {

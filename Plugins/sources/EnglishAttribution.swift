@@ -130,7 +130,7 @@ final class EnglishAttribution {
         self.quotations = quotations
         shapes = FormShapeCache(forms: c.text.forms)
         // The sets' bits by name, resolved once per layout rather than per text.
-        let bits = c.cache.layout.englishBits ?? EnglishSetBits(c.cache.layout)
+        let bits = c.cache.layoutBox.layout.englishBits ?? EnglishSetBits(c.cache.layoutBox.layout)
         skipBeforeCue = FormSet(cache: c.cache, bit: bits.skipBeforeCue)
         time = FormSet(cache: c.cache, bit: bits.time)
         npBreak = FormSet(cache: c.cache, bit: bits.npBreak)

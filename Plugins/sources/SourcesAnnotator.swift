@@ -140,14 +140,14 @@ public struct SourcesAnnotator: Annotator {
     final class LanguageRules: Sendable {
         let pack: RulePack
         let sets: [String: [[String]]]
-        let layout: SetLayout
+        let layoutBox: SetLayoutBox
         let entryTable: [PackEntry]
 
         init?(_ language: Language) {
             guard case .success(let loaded) = SourcesAnnotator.packs, let pack = loaded[language] else { return nil }
             self.pack = pack
             sets = SourcesAnnotator.normalizedSets[language] ?? [:]
-            layout = SourcesAnnotator.setLayouts[language] ?? SetLayout()
+            layoutBox = SetLayoutBox(SourcesAnnotator.setLayouts[language] ?? SetLayout())
             entryTable = SourcesAnnotator.entryTables[language] ?? PackEntry.table(for: pack)
         }
     }
@@ -172,7 +172,7 @@ public struct SourcesAnnotator: Annotator {
         let text = request.analyzed
         if text.tokens.isEmpty { return [] }
         let context = AttributionContext(
-            text: text, pack: rules.pack, sets: rules.sets, layout: rules.layout, entryTable: rules.entryTable,
+            text: text, pack: rules.pack, sets: rules.sets, layoutBox: rules.layoutBox, entryTable: rules.entryTable,
             extraWords: request.options["words"] ?? [])
         // `He says: “I wonder why. They want me out.”`: a voice inside a direct quotation is part
         // of the quoted words, not the article's attribution (PARC/PolNeAR mark the outer one).
@@ -439,18 +439,30 @@ struct SetLayout: Sendable {
     }
 }
 
+/// A `SetLayout` behind a reference, made once per language: a text's `FormSetCache` holds it
+/// without copying the layout's dozen tables (a copy retained each, and released each at the end).
+final class SetLayoutBox: Sendable {
+    let layout: SetLayout
+    init(_ layout: SetLayout) { self.layout = layout }
+}
+
 /// The set bits of a text's forms, found on first use: the module looks at a few tokens around
 /// each cue, far fewer than the set words.
 final class FormSetCache {
     static let unknown: UInt64 = 1 << 63
-    let layout: SetLayout
+    /// The language's layout, read as `layoutBox.layout.<table>` (a stored path: no copy).
+    let layoutBox: SetLayoutBox
     let forms: FormTable
     /// Raw storage: a Swift array in a class would pay an exclusivity check on every test.
     let bits: UnsafeMutablePointer<UInt64>
     let count: Int
 
-    init(layout: SetLayout, forms: FormTable) {
-        self.layout = layout
+    convenience init(layout: SetLayout, forms: FormTable) {
+        self.init(layoutBox: SetLayoutBox(layout), forms: forms)
+    }
+
+    init(layoutBox: SetLayoutBox, forms: FormTable) {
+        self.layoutBox = layoutBox
         self.forms = forms
         count = forms.count
         bits = .allocate(capacity: max(count, 1))
@@ -469,19 +481,19 @@ final class FormSetCache {
 
     @inline(never) private func lookUp(_ index: Int) -> UInt64 {
         let found: UInt64
-        if let words = layout.asciiWords, forms.isASCII(index) {
+        if let words = layoutBox.layout.asciiWords, forms.isASCII(index) {
             // Both sides ASCII: equal bytes are equal strings.
-            found = words.find(formOf: index, in: forms).map { layout.asciiBits[$0] } ?? 0
-        } else if !layout.nfcBits.isEmpty, let word = layout.nfcWords.find(formOf: index, in: forms) {
+            found = words.find(formOf: index, in: forms).map { layoutBox.layout.asciiBits[$0] } ?? 0
+        } else if !layoutBox.layout.nfcBits.isEmpty, let word = layoutBox.layout.nfcWords.find(formOf: index, in: forms) {
             // Its bytes are a set word's NFC bytes: it is that word (and in NFC). Tried before the
             // NFC test, which then only the forms that are no set word pay.
-            found = layout.nfcBits[word]
-        } else if !layout.nfcBits.isEmpty && SetLayout.isNFC(forms.bytes(index)) {
+            found = layoutBox.layout.nfcBits[word]
+        } else if !layoutBox.layout.nfcBits.isEmpty && SetLayout.isNFC(forms.bytes(index)) {
             // In NFC: equal to a set word exactly when its bytes equal the word's NFC bytes, and
             // they equal none.
             found = 0
         } else {
-            found = layout.bitsOfWord[forms.string(index)] ?? 0
+            found = layoutBox.layout.bitsOfWord[forms.string(index)] ?? 0
         }
         bits[index] = found
         return found
@@ -718,7 +730,7 @@ struct FormSet {
     @inline(__always) func contains(_ form: Int32) -> Bool { bit != 0 && cache.bits(of: form) & bit != 0 }
     /// A normalized word that need not occur in the text (a stem cut out of one of its words).
     func contains(normalizedForm bytes: [UInt8]) -> Bool {
-        bit != 0 && (cache.layout.bitsOfWord[String(decoding: bytes, as: UTF8.self)] ?? 0) & bit != 0
+        bit != 0 && (cache.layoutBox.layout.bitsOfWord[String(decoding: bytes, as: UTF8.self)] ?? 0) & bit != 0
     }
 }
 
@@ -808,13 +820,19 @@ final class AttributionContext {
     /// rules never ask, and building it copied the analyzed text.
     lazy var names = NameForms(text: text)
 
-    init(text: AnalyzedText, pack: RulePack, sets: [String: [[String]]], layout: SetLayout, entryTable: [PackEntry],
+    convenience init(text: AnalyzedText, pack: RulePack, sets: [String: [[String]]], layout: SetLayout,
+                     entryTable: [PackEntry], extraWords: [String]) {
+        self.init(text: text, pack: pack, sets: sets, layoutBox: SetLayoutBox(layout), entryTable: entryTable,
+                  extraWords: extraWords)
+    }
+
+    init(text: AnalyzedText, pack: RulePack, sets: [String: [[String]]], layoutBox: SetLayoutBox, entryTable: [PackEntry],
          extraWords: [String]) {
         self.text = text
         self.pack = pack
         self.sets = sets
         self.entryTable = entryTable
-        self.cache = FormSetCache(layout: layout, forms: text.forms)
+        self.cache = FormSetCache(layoutBox: layoutBox, forms: text.forms)
         var nounAt = [Int32](repeating: -1, count: text.tokens.count)
         var cueAt = [Int32](repeating: -1, count: text.tokens.count)
         // The lexicon's matches directly (not `pack.matches`, which copies each into a tuple).
@@ -848,12 +866,12 @@ final class AttributionContext {
 
     /// A word set as the form ids it has in this text (words absent from the text are left out).
     func formSet(_ name: String) -> FormSet {
-        FormSet(cache: cache, bit: cache.layout.bitOfSet[name] ?? 0)
+        FormSet(cache: cache, bit: cache.layoutBox.layout.bitOfSet[name] ?? 0)
     }
 
     /// A set's entries as form-id sequences, leaving out those with a word absent from the text.
     func formSequences(_ name: String) -> [[Int32]] {
-        if let table = cache.layout.sequences[name] {
+        if let table = cache.layoutBox.layout.sequences[name] {
             // Each word's id in this text, found when first needed (-2 not yet, -1 absent), in a
             // scratch buffer on the stack.
             return withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(table.words.count, 1)) { ids in
@@ -1000,8 +1018,8 @@ final class AttributionContext {
         var cueAttributes: [(category: CueCategory, attributes: [String: AttributeValue])] = []
         var sourceAttributes: [(named: Bool, type: String, attributes: [String: AttributeValue])] = []
         // The two sets' bits resolved once per layout (`SetLayout.annotationBits`).
-        let bits = cache.layout.annotationBits
-            ?? (cache.layout.bitOfSet["contractedPronouns"] ?? 0, cache.layout.bitOfSet["articles"] ?? 0)
+        let bits = cache.layoutBox.layout.annotationBits
+            ?? (cache.layoutBox.layout.bitOfSet["contractedPronouns"] ?? 0, cache.layoutBox.layout.bitOfSet["articles"] ?? 0)
         let contracted = FormSet(cache: cache, bit: bits.contractedPronouns)
         let articles = FormSet(cache: cache, bit: bits.articles)
         for attribution in found {
