@@ -730,7 +730,15 @@ struct FormSet {
     @inline(__always) func contains(_ form: Int32) -> Bool { bit != 0 && cache.bits(of: form) & bit != 0 }
     /// A normalized word that need not occur in the text (a stem cut out of one of its words).
     func contains(normalizedForm bytes: [UInt8]) -> Bool {
-        bit != 0 && (cache.layoutBox.layout.bitsOfWord[String(decoding: bytes, as: UTF8.self)] ?? 0) & bit != 0
+        guard bit != 0 else { return false }
+        let word = String(decoding: bytes, as: UTF8.self)
+        let layout = cache.layoutBox
+        // Valid UTF-8 in NFC: a set word exactly when its bytes are one's NFC bytes, found by them
+        // (`FormSetCache.lookUp`); hashing an Arabic string normalizes it, ~3,000 instructions.
+        if !layout.layout.nfcBits.isEmpty && word.utf8.elementsEqual(bytes) && SetLayout.isNFC(bytes[...]) {
+            return (layout.layout.nfcWords.find(word).map { layout.layout.nfcBits[$0] } ?? 0) & bit != 0
+        }
+        return (layout.layout.bitsOfWord[word] ?? 0) & bit != 0
     }
 }
 

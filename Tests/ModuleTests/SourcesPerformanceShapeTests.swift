@@ -303,4 +303,24 @@ import Testing
             #expect(shape.contains(.possessive) == ends("'s"), "\(forms.string(id))")
         }
     }
+
+    /// A normalized word that need not be in the text is in a set through the NFC byte table
+    /// exactly when the string dictionary says so: set words, decomposed spellings, stems, and
+    /// bytes that are not UTF-8.
+    @Test func normalizedWordsAgreeWithTheStringLookup() throws {
+        for language in [Language.english, .arabic] {
+            let layout = try #require(SourcesAnnotator.setLayouts[language])
+            var words: [[UInt8]] = layout.bitsOfWord.keys.map { Array($0.utf8) }
+            words += ["\u{0627}\u{0654}كد", "أكد", "الحاجة", "حاجة", "e\u{0301}", "é", "said", ""].map { Array($0.utf8) }
+            words += [[0xD9], [0xD9, 0x84, 0xD8], [0xFF, 0x41], [0xD8, 0x41]]
+            let cache = FormSetCache(layout: layout, forms: FormTable())
+            for (_, bit) in layout.bitOfSet {
+                let set = FormSet(cache: cache, bit: bit)
+                for word in words {
+                    let expected = (layout.bitsOfWord[String(decoding: word, as: UTF8.self)] ?? 0) & bit != 0
+                    #expect(set.contains(normalizedForm: word) == expected, "\(word)")
+                }
+            }
+        }
+    }
 }
