@@ -123,16 +123,32 @@ public struct SourcesAnnotator: Annotator {
         case .entry: nil
         }
     }
-    static let sourceAttributes: [String: (unnamed: [String: AttributeValue], named: [String: AttributeValue])] = {
+    /// Sources' attributes by type: a handful of short types, found by comparing the strings in
+    /// turn (a dictionary hashed the type, and a text kept its own list of those it had met).
+    struct SourceAttributeTable: Sendable {
+        var types: [String] = []
+        var unnamed: [[String: AttributeValue]] = []
+        var named: [[String: AttributeValue]] = []
+
+        func attributes(named isNamed: Bool, type: String) -> [String: AttributeValue] {
+            if let index = types.firstIndex(of: type) { return isNamed ? named[index] : unnamed[index] }
+            return ["named": .bool(isNamed), "type": .string(type)]
+        }
+    }
+    static let sourceAttributes: SourceAttributeTable = {
         var types: Set<String> = ["person", "organization", "media", "government", "document", "group", "unknown"]
         if case .success(let loaded) = packs {
             for pack in loaded.values { for entry in pack.lexicon.entries { if let type = entry.attributes["type"] { types.insert(type) } } }
         }
-        var result: [String: (unnamed: [String: AttributeValue], named: [String: AttributeValue])] = [:]
-        for type in types {
-            result[type] = (["named": .bool(false), "type": .string(type)], ["named": .bool(true), "type": .string(type)])
+        var table = SourceAttributeTable()
+        // The common types first: the search stops at the first equal one.
+        let common = ["person", "organization", "unknown", "media", "government", "group", "document"]
+        for type in common.filter(types.contains) + types.subtracting(common).sorted() {
+            table.types.append(type)
+            table.unnamed.append(["named": .bool(false), "type": .string(type)])
+            table.named.append(["named": .bool(true), "type": .string(type)])
         }
-        return result
+        return table
     }()
 
     /// What one language's rules read, gathered once: a call then finds them with one comparison
@@ -1024,7 +1040,7 @@ final class AttributionContext {
         // A text has a handful of distinct attribute sets: each dictionary is built once and
         // shared (copy on write), not hashed together again for every annotation.
         var cueAttributes: [(category: CueCategory, attributes: [String: AttributeValue])] = []
-        var sourceAttributes: [(named: Bool, type: String, attributes: [String: AttributeValue])] = []
+        let sourceAttributes = SourcesAnnotator.sourceAttributes
         // The two sets' bits resolved once per layout (`SetLayout.annotationBits`).
         let bits = cache.layoutBox.layout.annotationBits
             ?? (cache.layoutBox.layout.bitOfSet["contractedPronouns"] ?? 0, cache.layoutBox.layout.bitOfSet["articles"] ?? 0)
@@ -1046,17 +1062,7 @@ final class AttributionContext {
                 if sourceSpans.insert(range) {
                     let (named, type) = classify(
                         tokens, headFirst: text.tokens[tokens.lowerBound].kind == .arabicWord, articles: articles)
-                    let attributes: [String: AttributeValue]
-                    if let known = sourceAttributes.first(where: { $0.named == named && $0.type == type }) {
-                        attributes = known.attributes
-                    } else {
-                        if let shared = SourcesAnnotator.sourceAttributes[type] {
-                            attributes = named ? shared.named : shared.unnamed
-                        } else {
-                            attributes = ["named": .bool(named), "type": .string(type)]
-                        }
-                        sourceAttributes.append((named, type, attributes))
-                    }
+                    let attributes = sourceAttributes.attributes(named: named, type: type)
                     result.append(Annotation(
                         id: id, module: module, kind: .source, range: range, text: request.text(in: range),
                         attributes: attributes))

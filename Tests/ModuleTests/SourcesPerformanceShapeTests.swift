@@ -323,4 +323,20 @@ import Testing
             }
         }
     }
+
+    /// The table of sources' attributes gives the dictionary a source of that type and naming has,
+    /// for every type the packs give and for one they do not.
+    @Test func sourceAttributesByType() throws {
+        let table = SourcesAnnotator.sourceAttributes
+        var types = ["person", "organization", "media", "government", "document", "group", "unknown", "other kind", ""]
+        for pack in try SourcesAnnotator.rulePacks() {
+            types += pack.lexicon.entries.compactMap { $0.attributes["type"] }
+        }
+        for type in types {
+            for named in [false, true] {
+                #expect(table.attributes(named: named, type: type) == ["named": .bool(named), "type": .string(type)], "\(type)")
+            }
+        }
+        #expect(Set(table.types).count == table.types.count)
+    }
 }
