@@ -32,9 +32,12 @@ final class ArabicAttribution {
     let minWord: Int32
     let places: FormSet
     let thatWords: FormSet
-    /// The unnamed relatives (`لم تحدد هويتها`) as form-id sequences, found when a subject first
-    /// reaches a stop word (many texts never do: resolving the sequences' words costs ~2,000
-    /// instructions a text).
+    /// The unnamed relatives (`لم تحدد هويتها`): their words in a table of their own and each
+    /// relative as ids there (`SetLayout.unnamedRelatives`). A text's words are looked up in that
+    /// table where a subject reaches a stop word, rather than every relative word in the text's
+    /// table per text (~2,000 instructions a text, and an array per relative).
+    private let relativeTable: SetLayout.Sequences?
+    /// The relatives as form-id sequences of this text, for a layout without `unnamedRelatives`.
     private lazy var relatives: [[Int32]] = c.formSequences("unnamedRelative")
     let an: Int32
     /// `فإن` and the Dutch `فان` normalize alike (إ → ا).
@@ -58,7 +61,7 @@ final class ArabicAttribution {
     init(_ c: AttributionContext) {
         self.c = c
         // The sets' bits by name, resolved once per layout rather than per text.
-        let bits = c.cache.layout.arabicBits ?? ArabicSetBits(c.cache.layout)
+        let bits = c.cache.layoutBox.layout.arabicBits ?? ArabicSetBits(c.cache.layoutBox.layout)
         npStop = FormSet(cache: c.cache, bit: bits.npStop)
         objectNouns = FormSet(cache: c.cache, bit: bits.objectNouns)
         copulas = FormSet(cache: c.cache, bit: bits.copulas)
@@ -80,6 +83,7 @@ final class ArabicAttribution {
         prepositionsBeforeNoun = FormSet(cache: c.cache, bit: bits.prepositionsBeforeNoun)
         whatWords = FormSet(cache: c.cache, bit: bits.whatWords)
         quoteMarks = FormSet(cache: c.cache, bit: bits.quoteMarks)
+        relativeTable = c.cache.layoutBox.layout.unnamedRelatives
     }
 
     func find() -> [Attribution] {
@@ -307,7 +311,28 @@ final class ArabicAttribution {
         return end > first ? first..<end : nil
     }
 
-    private func relativeLength(at t: Int) -> Int? {
+    /// The length of the first unnamed relative (in the set's order) whose words the text has
+    /// from token `t` on, nil for none.
+    func relativeLength(at t: Int) -> Int? {
+        guard let table = relativeTable else { return relativeLengthBySetWords(at: t) }
+        // Most stop words open no relative: one lookup of the first word settles them.
+        guard relativeWord(at: t, in: table) >= 0 else { return nil }
+        let tokenCount = c.text.tokens.count
+        for phrase in table.sequences where !phrase.isEmpty && t + phrase.count <= tokenCount {
+            var offset = 0
+            while offset < phrase.count && relativeWord(at: t + offset, in: table) == phrase[offset] { offset += 1 }
+            if offset == phrase.count { return phrase.count }
+        }
+        return nil
+    }
+
+    /// The id in `table.words` of token `t`'s form, -1 when it is no relative word.
+    private func relativeWord(at t: Int, in table: SetLayout.Sequences) -> Int32 {
+        table.words.find(formOf: Int(c.form(t)), in: c.text.forms).map(Int32.init) ?? -1
+    }
+
+    /// `relativeLength` from the set words resolved in this text (`formSequences`).
+    private func relativeLengthBySetWords(at t: Int) -> Int? {
         for phrase in relatives where t + phrase.count <= c.text.tokens.count {
             var ok = true
             for (offset, id) in phrase.enumerated() where c.form(t + offset) != id { ok = false; break }

@@ -121,12 +121,16 @@ final class EnglishAttribution {
     /// The direct quotations whose words are someone else's (`SourcesAnnotator` drops the voices
     /// inside them): a cue there neither opens a reported content nor lends its voice.
     let quotations: [Quotation]
+    /// The suffixes of the text's forms, which only the English rules test (made here, not in the
+    /// context, so an Arabic text allocates and clears none).
+    let shapes: FormShapeCache
 
     init(_ c: AttributionContext, quotations: [Quotation] = []) {
         self.c = c
         self.quotations = quotations
+        shapes = FormShapeCache(forms: c.text.forms)
         // The sets' bits by name, resolved once per layout rather than per text.
-        let bits = c.cache.layout.englishBits ?? EnglishSetBits(c.cache.layout)
+        let bits = c.cache.layoutBox.layout.englishBits ?? EnglishSetBits(c.cache.layoutBox.layout)
         skipBeforeCue = FormSet(cache: c.cache, bit: bits.skipBeforeCue)
         time = FormSet(cache: c.cache, bit: bits.time)
         npBreak = FormSet(cache: c.cache, bit: bits.npBreak)
@@ -270,7 +274,7 @@ final class EnglishAttribution {
             // `Trump’s past references`, `his recent comments`: a plural after an adjective after
             // a possessor is a noun too (not `Trump’s aides say`: the word between is the subject).
             if cue.tokens.count == 1, strength != .strong, cue.tokens.lowerBound - 2 >= sentence.lowerBound,
-               c.shapes.shape(of: c.form(cue.tokens.lowerBound)).contains(.s),
+               shapes.shape(of: c.form(cue.tokens.lowerBound)).contains(.s),
                c.text.tokens[cue.tokens.lowerBound - 1].kind == .word, !c.isCapitalized(cue.tokens.lowerBound - 1),
                c.cueAt[cue.tokens.lowerBound - 1] < 0, !c.hasNoun(at: cue.tokens.lowerBound - 1),
                possessivePronouns.contains(c.form(cue.tokens.lowerBound - 2))
@@ -690,6 +694,9 @@ final class EnglishAttribution {
         }
         // `” ― Name`: the dash, then a name that runs to the end of its line.
         // (Dashes are few: they are found in one unchecked pass over the kinds and forms.)
+        // (The set in a local: read through `self` in the loop, its fields were loaded per token.)
+        let speakerDash = self.speakerDash
+        guard speakerDash.bit != 0 else { return }
         let dashes: [Int] = tokens.withUnsafeBufferPointer { buffer in
             var found: [Int] = []
             var t = 1
@@ -728,7 +735,7 @@ final class EnglishAttribution {
     private func isNounAfterSingular(_ cue: Cue, subject: Range<Int>) -> Bool {
         let verb = c.form(cue.tokens.lowerBound)
         guard subject.upperBound == cue.tokens.lowerBound, c.text.tokens[cue.tokens.lowerBound].kind == .word,
-              !c.shapes.shape(of: verb).contains(.s), !endsWith(verb, .ed), !endsWith(verb, .ing),
+              !shapes.shape(of: verb).contains(.s), !endsWith(verb, .ed), !endsWith(verb, .ing),
               !irregularPast.contains(verb)
         else { return false }
         // `Mr. King and Mr. Schultz say`: coordinated, plural. `advisers to Mr. Obama say`,
@@ -756,7 +763,7 @@ final class EnglishAttribution {
         }
         let noun = c.form(head)
         guard c.text.tokens[head].kind == .word else { return false }
-        return !c.shapes.shape(of: noun).contains(.s) && !pluralWithoutS.contains(noun)
+        return !shapes.shape(of: noun).contains(.s) && !pluralWithoutS.contains(noun)
     }
 
     /// The mirror case: a cue in `-s` (`calls`, `reports`) right after a plural lowercase head
@@ -765,7 +772,7 @@ final class EnglishAttribution {
     private func isNounAfterPlural(_ cue: Cue, subject: Range<Int>) -> Bool {
         let verb = c.form(cue.tokens.lowerBound)
         guard subject.upperBound == cue.tokens.lowerBound, c.text.tokens[cue.tokens.lowerBound].kind == .word,
-              c.shapes.shape(of: verb).contains(.s), !endsWithSingularS(verb),
+              shapes.shape(of: verb).contains(.s), !endsWithSingularS(verb),
               !subject.contains(where: { c.isCapitalized($0) })
         else { return false }
         if subject.lowerBound > 0 {
@@ -775,7 +782,7 @@ final class EnglishAttribution {
         let head = subject.upperBound - 1
         let noun = c.form(head)
         guard c.text.tokens[head].kind == .word, !pronouns.contains(noun) else { return false }
-        return pluralQuantifiers.contains(noun) || (c.shapes.shape(of: noun).contains(.s) && !endsWithSingularS(noun))
+        return pluralQuantifiers.contains(noun) || (shapes.shape(of: noun).contains(.s) && !endsWithSingularS(noun))
     }
 
     /// A preposition before the phrase found: it may be the end of a longer subject (`a study
@@ -833,7 +840,7 @@ final class EnglishAttribution {
 
     /// A suffix test on a form, from the per-text shape cache for the suffixes the rules ask about.
     @inline(__always) private func endsWith(_ form: Int32, _ shape: FormShapeCache.Shape) -> Bool {
-        c.shapes.shape(of: form).contains(shape)
+        shapes.shape(of: form).contains(shape)
     }
 
     private func endsWith(_ form: Int32, _ suffix: StaticString) -> Bool {
@@ -860,7 +867,7 @@ final class EnglishAttribution {
             return !(past && (c.hasNoun(at: t - 1) || skipBeforeCue.contains(f)))
         }
         // `early-morning tweets`, `long-standing ideas`: a compound adjective before a noun.
-        if c.text.tokens[t - 1].kind == .word && !c.isCapitalized(t - 1) && c.shapes.shape(of: f).contains(.hyphenated) { return true }
+        if c.text.tokens[t - 1].kind == .word && !c.isCapitalized(t - 1) && shapes.shape(of: f).contains(.hyphenated) { return true }
         // `Trump's claims` is a noun; `he's claimed` is a pronoun and its auxiliary.
         return c.text.tokens[t - 1].kind == .word && endsWith(f, .possessive) && !contractedPronouns.contains(f)
     }
@@ -948,7 +955,7 @@ final class EnglishAttribution {
             // `Democratic presidential nominee Hillary Clinton`: a lowercase modifier before a
             // source noun or a name.
             let modifier = end > k && end + 1 < cueStart && isNounLike(end) && !c.isCapitalized(end)
-                && !endsWith(f, .ed) && !endsWith(f, .ing) && !irregularPast.contains(f) && !c.shapes.shape(of: f).contains(.s)
+                && !endsWith(f, .ed) && !endsWith(f, .ing) && !irregularPast.contains(f) && !shapes.shape(of: f).contains(.s)
                 && (c.hasNoun(at: end + 1) || (c.isCapitalized(end + 1) && c.text.tokens[end + 1].kind == .word))
             if token.kind == .word && (c.isCapitalized(end) || determiners.contains(f) || c.hasNoun(at: end) || modifier
                                        || (end > k && determiners.contains(c.form(end - 1)) && isNounLike(end))) {
@@ -994,7 +1001,7 @@ final class EnglishAttribution {
         guard after < cueStart else { return nil }
         let verb = c.form(after)
         guard c.text.tokens[after].kind == .word, !c.isCapitalized(after),
-              endsWith(verb, .ed) || c.shapes.shape(of: verb).contains(.s) || irregularPast.contains(verb)
+              endsWith(verb, .ed) || shapes.shape(of: verb).contains(.s) || irregularPast.contains(verb)
                 || skipBeforeCue.contains(verb) || be.contains(verb) || infinitive.contains(verb) || verb == who
         else { return nil }
         // A relative clause between (`a network that has trafficked in ..., posted`) owns the cue.
@@ -1178,7 +1185,7 @@ final class EnglishAttribution {
             // A quotation or another clause mark between the commas: not an apposition. (The
             // apostrophe of a plural possessive, `veterans' families`, is part of a word.)
             let pluralPossessive = closingQuote.contains(token.form) && !token.flags.contains(.spaceBefore) && k > sentence.lowerBound
-                && c.shapes.shape(of: c.form(k - 1)).contains(.s)
+                && shapes.shape(of: c.form(k - 1)).contains(.s)
             // (`at the NBC/MSNBC forum`: a slash joins two names.)
             if token.kind == .punctuation && token.form != period && token.form != openParen && token.form != closeParen && !pluralPossessive
                 && token.form != slash {

@@ -82,6 +82,7 @@ public struct SourcesAnnotator: Annotator {
                 let sequences = entries.map { forms in forms.map { Int32(words.intern($0)) } }
                 layout.sequences[name] = SetLayout.Sequences(words: words, sequences: sequences)
             }
+            layout.unnamedRelatives = layout.sequences["unnamedRelative"]
             result[language] = layout
         }
         return result
@@ -122,16 +123,32 @@ public struct SourcesAnnotator: Annotator {
         case .entry: nil
         }
     }
-    static let sourceAttributes: [String: (unnamed: [String: AttributeValue], named: [String: AttributeValue])] = {
+    /// Sources' attributes by type: a handful of short types, found by comparing the strings in
+    /// turn (a dictionary hashed the type, and a text kept its own list of those it had met).
+    struct SourceAttributeTable: Sendable {
+        var types: [String] = []
+        var unnamed: [[String: AttributeValue]] = []
+        var named: [[String: AttributeValue]] = []
+
+        func attributes(named isNamed: Bool, type: String) -> [String: AttributeValue] {
+            if let index = types.firstIndex(of: type) { return isNamed ? named[index] : unnamed[index] }
+            return ["named": .bool(isNamed), "type": .string(type)]
+        }
+    }
+    static let sourceAttributes: SourceAttributeTable = {
         var types: Set<String> = ["person", "organization", "media", "government", "document", "group", "unknown"]
         if case .success(let loaded) = packs {
             for pack in loaded.values { for entry in pack.lexicon.entries { if let type = entry.attributes["type"] { types.insert(type) } } }
         }
-        var result: [String: (unnamed: [String: AttributeValue], named: [String: AttributeValue])] = [:]
-        for type in types {
-            result[type] = (["named": .bool(false), "type": .string(type)], ["named": .bool(true), "type": .string(type)])
+        var table = SourceAttributeTable()
+        // The common types first: the search stops at the first equal one.
+        let common = ["person", "organization", "unknown", "media", "government", "group", "document"]
+        for type in common.filter(types.contains) + types.subtracting(common).sorted() {
+            table.types.append(type)
+            table.unnamed.append(["named": .bool(false), "type": .string(type)])
+            table.named.append(["named": .bool(true), "type": .string(type)])
         }
-        return result
+        return table
     }()
 
     /// What one language's rules read, gathered once: a call then finds them with one comparison
@@ -139,14 +156,14 @@ public struct SourcesAnnotator: Annotator {
     final class LanguageRules: Sendable {
         let pack: RulePack
         let sets: [String: [[String]]]
-        let layout: SetLayout
+        let layoutBox: SetLayoutBox
         let entryTable: [PackEntry]
 
         init?(_ language: Language) {
             guard case .success(let loaded) = SourcesAnnotator.packs, let pack = loaded[language] else { return nil }
             self.pack = pack
             sets = SourcesAnnotator.normalizedSets[language] ?? [:]
-            layout = SourcesAnnotator.setLayouts[language] ?? SetLayout()
+            layoutBox = SetLayoutBox(SourcesAnnotator.setLayouts[language] ?? SetLayout())
             entryTable = SourcesAnnotator.entryTables[language] ?? PackEntry.table(for: pack)
         }
     }
@@ -171,7 +188,7 @@ public struct SourcesAnnotator: Annotator {
         let text = request.analyzed
         if text.tokens.isEmpty { return [] }
         let context = AttributionContext(
-            text: text, pack: rules.pack, sets: rules.sets, layout: rules.layout, entryTable: rules.entryTable,
+            text: text, pack: rules.pack, sets: rules.sets, layoutBox: rules.layoutBox, entryTable: rules.entryTable,
             extraWords: request.options["words"] ?? [])
         // `He says: “I wonder why. They want me out.”`: a voice inside a direct quotation is part
         // of the quoted words, not the article's attribution (PARC/PolNeAR mark the outer one).
@@ -221,7 +238,7 @@ struct Attribution {
 
 /// An attribution's `category` attribute: the ones the rules give or test by name, or the pack
 /// entry's own category (named by the entry, so no string is made or compared per cue).
-enum CueCategory: Equatable, Sendable {
+enum CueCategory: Hashable, Sendable {
     case verb, belief, noun, prep, layout
     /// Another category of a pack entry (`quoted`, `qawl`): its index in the pack's lexicon.
     case entry(Int)
@@ -368,6 +385,8 @@ struct SetLayout: Sendable {
         }
     }
     var sequences: [String: Sequences] = [:]
+    /// `sequences["unnamedRelative"]`, which `ArabicAttribution` reads per text without hashing the name.
+    var unnamedRelatives: Sequences? = nil
     /// The bits of `contractedPronouns` and `articles`, which `AttributionContext.annotations` tests.
     var annotationBits: (contractedPronouns: UInt64, articles: UInt64)? = nil
     /// Every set word by its NFC bytes and its bits by id there: a text form known to be in NFC
@@ -436,18 +455,30 @@ struct SetLayout: Sendable {
     }
 }
 
+/// A `SetLayout` behind a reference, made once per language: a text's `FormSetCache` holds it
+/// without copying the layout's dozen tables (a copy retained each, and released each at the end).
+final class SetLayoutBox: Sendable {
+    let layout: SetLayout
+    init(_ layout: SetLayout) { self.layout = layout }
+}
+
 /// The set bits of a text's forms, found on first use: the module looks at a few tokens around
 /// each cue, far fewer than the set words.
 final class FormSetCache {
     static let unknown: UInt64 = 1 << 63
-    let layout: SetLayout
+    /// The language's layout, read as `layoutBox.layout.<table>` (a stored path: no copy).
+    let layoutBox: SetLayoutBox
     let forms: FormTable
     /// Raw storage: a Swift array in a class would pay an exclusivity check on every test.
     let bits: UnsafeMutablePointer<UInt64>
     let count: Int
 
-    init(layout: SetLayout, forms: FormTable) {
-        self.layout = layout
+    convenience init(layout: SetLayout, forms: FormTable) {
+        self.init(layoutBox: SetLayoutBox(layout), forms: forms)
+    }
+
+    init(layoutBox: SetLayoutBox, forms: FormTable) {
+        self.layoutBox = layoutBox
         self.forms = forms
         count = forms.count
         bits = .allocate(capacity: max(count, 1))
@@ -466,19 +497,19 @@ final class FormSetCache {
 
     @inline(never) private func lookUp(_ index: Int) -> UInt64 {
         let found: UInt64
-        if let words = layout.asciiWords, forms.isASCII(index) {
+        if let words = layoutBox.layout.asciiWords, forms.isASCII(index) {
             // Both sides ASCII: equal bytes are equal strings.
-            found = words.find(formOf: index, in: forms).map { layout.asciiBits[$0] } ?? 0
-        } else if !layout.nfcBits.isEmpty, let word = layout.nfcWords.find(formOf: index, in: forms) {
+            found = words.find(formOf: index, in: forms).map { layoutBox.layout.asciiBits[$0] } ?? 0
+        } else if !layoutBox.layout.nfcBits.isEmpty, let word = layoutBox.layout.nfcWords.find(formOf: index, in: forms) {
             // Its bytes are a set word's NFC bytes: it is that word (and in NFC). Tried before the
             // NFC test, which then only the forms that are no set word pay.
-            found = layout.nfcBits[word]
-        } else if !layout.nfcBits.isEmpty && SetLayout.isNFC(forms.bytes(index)) {
+            found = layoutBox.layout.nfcBits[word]
+        } else if !layoutBox.layout.nfcBits.isEmpty && SetLayout.isNFC(forms.bytes(index)) {
             // In NFC: equal to a set word exactly when its bytes equal the word's NFC bytes, and
             // they equal none.
             found = 0
         } else {
-            found = layout.bitsOfWord[forms.string(index)] ?? 0
+            found = layoutBox.layout.bitsOfWord[forms.string(index)] ?? 0
         }
         bits[index] = found
         return found
@@ -715,37 +746,65 @@ struct FormSet {
     @inline(__always) func contains(_ form: Int32) -> Bool { bit != 0 && cache.bits(of: form) & bit != 0 }
     /// A normalized word that need not occur in the text (a stem cut out of one of its words).
     func contains(normalizedForm bytes: [UInt8]) -> Bool {
-        bit != 0 && (cache.layout.bitsOfWord[String(decoding: bytes, as: UTF8.self)] ?? 0) & bit != 0
+        guard bit != 0 else { return false }
+        let word = String(decoding: bytes, as: UTF8.self)
+        let layout = cache.layoutBox
+        // Valid UTF-8 in NFC: a set word exactly when its bytes are one's NFC bytes, found by them
+        // (`FormSetCache.lookUp`); hashing an Arabic string normalizes it, ~3,000 instructions.
+        if !layout.layout.nfcBits.isEmpty && word.utf8.elementsEqual(bytes) && SetLayout.isNFC(bytes[...]) {
+            return (layout.layout.nfcWords.find(word).map { layout.layout.nfcBits[$0] } ?? 0) & bit != 0
+        }
+        return (layout.layout.bitsOfWord[word] ?? 0) & bit != 0
     }
 }
 
-/// A set of UTF-8 spans, for the few an annotation run makes: open addressing over a flat array
-/// with a multiplicative hash (a `Set<Range<Int>>` hashed each span with SipHash).
+/// A set of UTF-8 spans, for the few an annotation run makes: open addressing with a
+/// multiplicative hash over a buffer the caller provides (`withSpanSet`), sized for every insert
+/// it will make. A `Set<Range<Int>>` allocated its storage and hashed each span with SipHash.
 struct SpanSet {
     /// Pairs `start, end`; a start of `Int.min` marks an empty slot.
-    private var slots: [Int]
-    private var mask: Int
+    private let slots: UnsafeMutableBufferPointer<Int>
+    private let mask: Int
+    private let capacity: Int
     private var count = 0
-
-    init(capacity: Int) {
-        var size = 8
-        while size < capacity * 2 { size <<= 1 }
-        slots = [Int](repeating: Self.empty, count: size * 2)
-        mask = size - 1
-    }
 
     @inline(__always) private static var empty: Int { Int.min }
 
+    /// The number of slots for `capacity` spans: a power of two, at least twice as many.
+    static func slotCount(for capacity: Int) -> Int {
+        var size = 8
+        while size < capacity * 2 { size <<= 1 }
+        return size
+    }
+
+    /// Runs `body` with an empty set that holds up to `capacity` spans, its slots on the stack
+    /// when they fit there.
+    static func withSpanSet<R>(capacity: Int, _ body: (inout SpanSet) throws -> R) rethrows -> R {
+        let size = slotCount(for: capacity)
+        return try withUnsafeTemporaryAllocation(of: Int.self, capacity: size * 2) { buffer in
+            buffer.initialize(repeating: empty)
+            var set = SpanSet(slots: buffer, mask: size - 1, capacity: capacity)
+            return try body(&set)
+        }
+    }
+
+    private init(slots: UnsafeMutableBufferPointer<Int>, mask: Int, capacity: Int) {
+        self.slots = slots
+        self.mask = mask
+        self.capacity = capacity
+    }
+
     /// Adds `span`; false when it was there already.
     mutating func insert(_ span: Range<Int>) -> Bool {
-        if (count + 1) * 2 > mask + 1 { grow() }
         var slot = Self.slot(of: span, mask: mask)
-        while slots[slot * 2] != Self.empty {
-            if slots[slot * 2] == span.lowerBound && slots[slot * 2 + 1] == span.upperBound { return false }
-            slot = (slot + 1) & mask
+        while slots[slot &* 2] != Self.empty {
+            if slots[slot &* 2] == span.lowerBound && slots[slot &* 2 &+ 1] == span.upperBound { return false }
+            slot = (slot &+ 1) & mask
         }
-        slots[slot * 2] = span.lowerBound
-        slots[slot * 2 + 1] = span.upperBound
+        // At most half the slots are taken (`slotCount`), so a probe always meets an empty one.
+        precondition(count < capacity, "SpanSet: more spans than its capacity")
+        slots[slot &* 2] = span.lowerBound
+        slots[slot &* 2 &+ 1] = span.upperBound
         count += 1
         return true
     }
@@ -754,19 +813,6 @@ struct SpanSet {
         let mixed = (UInt64(truncatingIfNeeded: span.lowerBound) &* 0x9E37_79B9_7F4A_7C15)
             ^ (UInt64(truncatingIfNeeded: span.upperBound) &* 0xC2B2_AE3D_27D4_EB4F)
         return Int(truncatingIfNeeded: mixed >> 32) & mask
-    }
-
-    private mutating func grow() {
-        let old = slots
-        let size = (mask + 1) * 2
-        slots = [Int](repeating: Self.empty, count: size * 2)
-        mask = size - 1
-        count = 0
-        var index = 0
-        while index < old.count {
-            if old[index] != Self.empty { _ = insert(old[index]..<old[index + 1]) }
-            index += 2
-        }
     }
 }
 
@@ -794,18 +840,23 @@ final class AttributionContext {
     let extraForms: Set<Int32>
 
     let cache: FormSetCache
-    let shapes: FormShapeCache
-    let names: NameForms
+    /// Built when first asked (`classify` asks only about capitalized English words): the Arabic
+    /// rules never ask, and building it copied the analyzed text.
+    lazy var names = NameForms(text: text)
 
-    init(text: AnalyzedText, pack: RulePack, sets: [String: [[String]]], layout: SetLayout, entryTable: [PackEntry],
+    convenience init(text: AnalyzedText, pack: RulePack, sets: [String: [[String]]], layout: SetLayout,
+                     entryTable: [PackEntry], extraWords: [String]) {
+        self.init(text: text, pack: pack, sets: sets, layoutBox: SetLayoutBox(layout), entryTable: entryTable,
+                  extraWords: extraWords)
+    }
+
+    init(text: AnalyzedText, pack: RulePack, sets: [String: [[String]]], layoutBox: SetLayoutBox, entryTable: [PackEntry],
          extraWords: [String]) {
         self.text = text
         self.pack = pack
         self.sets = sets
         self.entryTable = entryTable
-        self.cache = FormSetCache(layout: layout, forms: text.forms)
-        self.shapes = FormShapeCache(forms: text.forms)
-        self.names = NameForms(text: text)
+        self.cache = FormSetCache(layoutBox: layoutBox, forms: text.forms)
         var nounAt = [Int32](repeating: -1, count: text.tokens.count)
         var cueAt = [Int32](repeating: -1, count: text.tokens.count)
         // The lexicon's matches directly (not `pack.matches`, which copies each into a tuple).
@@ -839,12 +890,12 @@ final class AttributionContext {
 
     /// A word set as the form ids it has in this text (words absent from the text are left out).
     func formSet(_ name: String) -> FormSet {
-        FormSet(cache: cache, bit: cache.layout.bitOfSet[name] ?? 0)
+        FormSet(cache: cache, bit: cache.layoutBox.layout.bitOfSet[name] ?? 0)
     }
 
     /// A set's entries as form-id sequences, leaving out those with a word absent from the text.
     func formSequences(_ name: String) -> [[Int32]] {
-        if let table = cache.layout.sequences[name] {
+        if let table = cache.layoutBox.layout.sequences[name] {
             // Each word's id in this text, found when first needed (-2 not yet, -1 absent), in a
             // scratch buffer on the stack.
             return withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(table.words.count, 1)) { ids in
@@ -975,18 +1026,24 @@ final class AttributionContext {
     }
 
     func annotations(for found: [Attribution], module: String, request: AnnotationRequest) -> [Annotation] {
-        var result: [Annotation] = []
-        result.reserveCapacity(found.count * 2)
         // A source's id is its provisional id, `source:start-end`, one per span: the spans made so
         // far say which already have one (a set of ranges, cheaper than an id table of strings).
-        var sourceSpans = SpanSet(capacity: found.count)
+        SpanSet.withSpanSet(capacity: found.count) { sourceSpans in
+            annotations(for: found, module: module, request: request, sourceSpans: &sourceSpans)
+        }
+    }
+
+    private func annotations(for found: [Attribution], module: String, request: AnnotationRequest,
+                             sourceSpans: inout SpanSet) -> [Annotation] {
+        var result: [Annotation] = []
+        result.reserveCapacity(found.count * 2)
         // A text has a handful of distinct attribute sets: each dictionary is built once and
         // shared (copy on write), not hashed together again for every annotation.
         var cueAttributes: [(category: CueCategory, attributes: [String: AttributeValue])] = []
-        var sourceAttributes: [(named: Bool, type: String, attributes: [String: AttributeValue])] = []
+        let sourceAttributes = SourcesAnnotator.sourceAttributes
         // The two sets' bits resolved once per layout (`SetLayout.annotationBits`).
-        let bits = cache.layout.annotationBits
-            ?? (cache.layout.bitOfSet["contractedPronouns"] ?? 0, cache.layout.bitOfSet["articles"] ?? 0)
+        let bits = cache.layoutBox.layout.annotationBits
+            ?? (cache.layoutBox.layout.bitOfSet["contractedPronouns"] ?? 0, cache.layoutBox.layout.bitOfSet["articles"] ?? 0)
         let contracted = FormSet(cache: cache, bit: bits.contractedPronouns)
         let articles = FormSet(cache: cache, bit: bits.articles)
         for attribution in found {
@@ -1005,17 +1062,7 @@ final class AttributionContext {
                 if sourceSpans.insert(range) {
                     let (named, type) = classify(
                         tokens, headFirst: text.tokens[tokens.lowerBound].kind == .arabicWord, articles: articles)
-                    let attributes: [String: AttributeValue]
-                    if let known = sourceAttributes.first(where: { $0.named == named && $0.type == type }) {
-                        attributes = known.attributes
-                    } else {
-                        if let shared = SourcesAnnotator.sourceAttributes[type] {
-                            attributes = named ? shared.named : shared.unnamed
-                        } else {
-                            attributes = ["named": .bool(named), "type": .string(type)]
-                        }
-                        sourceAttributes.append((named, type, attributes))
-                    }
+                    let attributes = sourceAttributes.attributes(named: named, type: type)
                     result.append(Annotation(
                         id: id, module: module, kind: .source, range: range, text: request.text(in: range),
                         attributes: attributes))

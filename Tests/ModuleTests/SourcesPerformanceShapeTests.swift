@@ -183,4 +183,160 @@ import Testing
         let steinAt = analyzed.tokens.firstIndex { $0.form == stein }!
         #expect(indexed.isName(stein, at: steinAt))
     }
+
+    /// `SpanSet` says what a `Set<Range<Int>>` says, filled to its capacity, with repeats, empty
+    /// and negative spans, and spans that differ in one bound.
+    @Test func spanSetAgreesWithASet() {
+        var generator = SystemRandomNumberGenerator()
+        for capacity in [0, 1, 3, 4, 5, 16, 100] {
+            var spans: [Range<Int>] = []
+            while spans.count < capacity {
+                let start = Int.random(in: -3...40, using: &generator)
+                spans.append(start..<(start + Int.random(in: 0...4, using: &generator)))
+            }
+            // Repeats come after their first insert, and the set is never given more distinct spans
+            // than its capacity.
+            let inserts = spans + spans.prefix(3)
+            var reference = Set<Range<Int>>()
+            SpanSet.withSpanSet(capacity: capacity) { set in
+                for span in inserts {
+                    #expect(set.insert(span) == reference.insert(span).inserted, "\(span)")
+                }
+            }
+        }
+        // Bounds that differ in one place, and the sentinel's neighbours.
+        let edge: [Range<Int>] = [0..<1, 0..<2, 1..<2, 0..<0, (Int.min + 1)..<0, -1..<0, 0..<Int.max, 0..<1]
+        var reference = Set<Range<Int>>()
+        SpanSet.withSpanSet(capacity: edge.count) { set in
+            for span in edge { #expect(set.insert(span) == reference.insert(span).inserted, "\(span)") }
+        }
+    }
+
+    /// Each pack entry's `CueCategory` names the entry's category, and the fixed cases are exactly
+    /// the names they stand for.
+    @Test func cueCategoriesNameTheirEntries() throws {
+        for pack in try SourcesAnnotator.rulePacks() {
+            for (index, entry) in pack.lexicon.entries.enumerated() {
+                let category = CueCategory(entry: index, named: entry.category)
+                #expect(category.name(in: pack) == entry.category)
+                let fixed: [CueCategory: String] = [.verb: "verb", .belief: "belief", .noun: "noun", .prep: "prep", .layout: "layout"]
+                if let name = fixed[category] { #expect(entry.category == name) } else { #expect(!fixed.values.contains(entry.category)) }
+            }
+        }
+    }
+
+    /// A `Cue` keeps what the rules read of its `LexiconMatch`: range, tokens, entry, the first
+    /// gap and the first segment.
+    @Test func cuesKeepTheirMatches() throws {
+        let texts: [(Language, String)] = [
+            (.english, "The paper quoted officials as saying the plan failed. Smith said so, according to the report."),
+            (.english, "The agency quoted a senior official in Kabul as saying that talks had ended."),
+            (.arabic, "ونقلت الوكالة عن مسؤولين روس قولهم إن المحادثات انتهت. وقال الوزير إن الاجتماع تأجل."),
+        ]
+        var gapped = 0
+        for (language, text) in texts {
+            let pack = try #require(try SourcesAnnotator.packs.get()[language])
+            let entryTable = try #require(SourcesAnnotator.entryTables[language])
+            let analyzed = AnnotationRequest(text: text, language: language).analyzed
+            let matches = pack.lexicon.matches(in: analyzed).filter { entryTable[$0.entryIndex].isCue }
+            let context = AttributionContext(
+                text: analyzed, pack: pack, sets: SourcesAnnotator.normalizedSets[language] ?? [:],
+                layout: try #require(SourcesAnnotator.setLayouts[language]), entryTable: entryTable, extraWords: [])
+            #expect(context.cues.count == matches.count && !matches.isEmpty)
+            for (cue, match) in zip(context.cues, matches) {
+                #expect(cue.range == match.range && cue.tokens == match.tokens && cue.entryIndex == match.entryIndex)
+                #expect(cue.firstGap == match.gaps.first)
+                #expect(cue.firstSegment == match.segments[0])
+                #expect(cue.category.name(in: pack) == match.category)
+                if !match.gaps.isEmpty { gapped += 1 }
+            }
+        }
+        #expect(gapped > 0)
+    }
+
+    /// An unnamed relative found through the layout's table of relative words has the length the
+    /// relatives resolved in the text give, at every token.
+    @Test func relativesThroughTheTableAgreeWithTheSetWords() throws {
+        let texts = [
+            "قال مصدر لم تكشف عن هويتها إن الاجتماع تأجل. وقال مسؤول طلب عدم ذكر اسمه إنه لم يذكر اسمه.",
+            "وقالت مصادر لم تحدد هويتها لم تكشف عن هويتها إن الطريق مغلق، لم",
+            "قال الوزير إن الاجتماع تأجل.",
+        ]
+        let pack = try #require(try SourcesAnnotator.packs.get()[.arabic])
+        let layout = try #require(SourcesAnnotator.setLayouts[.arabic])
+        #expect(layout.unnamedRelatives != nil)
+        var plain = layout
+        plain.unnamedRelatives = nil
+        var found = 0
+        for text in texts {
+            let analyzed = AnnotationRequest(text: text, language: .arabic).analyzed
+            func rules(_ layout: SetLayout) -> ArabicAttribution {
+                ArabicAttribution(AttributionContext(
+                    text: analyzed, pack: pack, sets: SourcesAnnotator.normalizedSets[.arabic] ?? [:], layout: layout,
+                    entryTable: PackEntry.table(for: pack), extraWords: []))
+            }
+            let viaTable = rules(layout)
+            let viaWords = rules(plain)
+            for t in analyzed.tokens.indices {
+                let length = viaTable.relativeLength(at: t)
+                #expect(length == viaWords.relativeLength(at: t), "\(text) at \(t)")
+                if length != nil { found += 1 }
+            }
+        }
+        #expect(found >= 3)
+    }
+
+    /// The suffix shapes (and the hyphen) say what the form's bytes say.
+    @Test func formShapesAgreeWithTheBytes() {
+        let words = ["-", "early-morning", "ing", "saying", "ed", "added", "ly", "only", "says", "s", "isn't", "he's",
+                     "officials'", "Trump's", "we've", "they'll", "I'd", "I'm", "co-editor", "—", "قال", ""]
+        var forms = FormTable()
+        for word in words { _ = forms.intern(word) }
+        let shapes = FormShapeCache(forms: forms)
+        for id in 0..<forms.count {
+            let bytes = Array(forms.bytes(id))
+            let shape = shapes.shape(of: Int32(id))
+            func ends(_ suffix: String) -> Bool { bytes.count > suffix.utf8.count && bytes.suffix(suffix.utf8.count).elementsEqual(suffix.utf8) }
+            #expect(shape.contains(.hyphenated) == bytes.contains(0x2D), "\(forms.string(id))")
+            #expect(shape.contains(.ing) == ends("ing"), "\(forms.string(id))")
+            #expect(shape.contains(.ed) == ends("ed"), "\(forms.string(id))")
+            #expect(shape.contains(.possessive) == ends("'s"), "\(forms.string(id))")
+        }
+    }
+
+    /// A normalized word that need not be in the text is in a set through the NFC byte table
+    /// exactly when the string dictionary says so: set words, decomposed spellings, stems, and
+    /// bytes that are not UTF-8.
+    @Test func normalizedWordsAgreeWithTheStringLookup() throws {
+        for language in [Language.english, .arabic] {
+            let layout = try #require(SourcesAnnotator.setLayouts[language])
+            var words: [[UInt8]] = layout.bitsOfWord.keys.map { Array($0.utf8) }
+            words += ["\u{0627}\u{0654}كد", "أكد", "الحاجة", "حاجة", "e\u{0301}", "é", "said", ""].map { Array($0.utf8) }
+            words += [[0xD9], [0xD9, 0x84, 0xD8], [0xFF, 0x41], [0xD8, 0x41]]
+            let cache = FormSetCache(layout: layout, forms: FormTable())
+            for (_, bit) in layout.bitOfSet {
+                let set = FormSet(cache: cache, bit: bit)
+                for word in words {
+                    let expected = (layout.bitsOfWord[String(decoding: word, as: UTF8.self)] ?? 0) & bit != 0
+                    #expect(set.contains(normalizedForm: word) == expected, "\(word)")
+                }
+            }
+        }
+    }
+
+    /// The table of sources' attributes gives the dictionary a source of that type and naming has,
+    /// for every type the packs give and for one they do not.
+    @Test func sourceAttributesByType() throws {
+        let table = SourcesAnnotator.sourceAttributes
+        var types = ["person", "organization", "media", "government", "document", "group", "unknown", "other kind", ""]
+        for pack in try SourcesAnnotator.rulePacks() {
+            types += pack.lexicon.entries.compactMap { $0.attributes["type"] }
+        }
+        for type in types {
+            for named in [false, true] {
+                #expect(table.attributes(named: named, type: type) == ["named": .bool(named), "type": .string(type)], "\(type)")
+            }
+        }
+        #expect(Set(table.types).count == table.types.count)
+    }
 }
