@@ -32,6 +32,7 @@ struct Tokenizer {
     /// Flag sets spelled as constants, not array literals: `[]` and `[.a, .b]` built (and freed)
     /// an array per token here, the optimizer leaving `OptionSet(arrayLiteral:)` in place.
     private static var none: TokenFlags { TokenFlags(rawValue: 0) }
+    private static var spaceBefore: TokenFlags { TokenFlags(rawValue: TokenFlags.spaceBefore.rawValue) }
     private static var lineBreak: TokenFlags {
         TokenFlags(rawValue: TokenFlags.spaceBefore.rawValue | TokenFlags.paragraphStart.rawValue)
     }
@@ -132,10 +133,11 @@ struct Tokenizer {
     }
 
     @inline(__always)
-    private mutating func emit(_ start: Int, _ end: Int, _ kind: TokenKind, _ flags: TokenFlags = Self.none,
-                               hash knownHash: UInt32? = nil) {
-        let form = UnsafeBufferPointer(start: scratch, count: scratchCount)
-        let id = forms.intern(scratch, count: scratchCount, hash: knownHash ?? FormTable.hash(form))
+    private mutating func emit(_ start: Int, _ end: Int, _ kind: TokenKind, _ flags: TokenFlags = Self.none) {
+        // Eight bytes past the form, so that it is hashed and compared in whole 8-byte chunks.
+        reserveScratch(8)
+        let hash = FormTable.hash(padded: scratch, count: scratchCount)
+        let id = forms.intern(padded: scratch, count: scratchCount, hash: hash)
         appendToken(Token(start: start, end: end, form: id, kind: kind, flags: flags.union(pending)))
         pending = Self.none
         scratchCount = 0
@@ -159,10 +161,15 @@ struct Tokenizer {
     private mutating func run() {
         var i = 0
         while i < n {
-            // The commonest byte of all, before any decoding.
-            if p[i] == 0x20 {
+            // The commonest bytes of all, before any decoding: the space, and ASCII letters.
+            let byte = p[i]
+            if byte == 0x20 {
                 pending.insert(.spaceBefore)
                 i += 1
+                continue
+            }
+            if (byte | 0x20) &- 0x61 < 26 {
+                i = scanWord(i)
                 continue
             }
             let (v, length) = decode(i)
@@ -255,58 +262,117 @@ struct Tokenizer {
         }
     }
 
+    /// 0x80 in each byte of `chunk` that is an ASCII letter, 0 in every other byte: the test
+    /// `(byte | 0x20) &- 0x61 < 26` on eight bytes at once. Bit 7 is cleared before the additions,
+    /// so that no byte carries into the next; bytes that had it set are no letters.
+    @inline(__always)
+    static func asciiLetterBits(_ chunk: UInt64) -> UInt64 {
+        let low7 = (chunk | 0x2020_2020_2020_2020) & 0x7F7F_7F7F_7F7F_7F7F
+        let atLeastA = low7 &+ 0x1F1F_1F1F_1F1F_1F1F  // bit 7: folded byte >= 0x61
+        let pastZ = low7 &+ 0x0505_0505_0505_0505  // bit 7: folded byte >= 0x7B
+        return atLeastA & ~pastZ & ~chunk & 0x8080_8080_8080_8080
+    }
+
+    /// Bytes after ASCII letters that `scanWordGeneral` may go on with, as bits of a mask of
+    /// the bytes below 64: apostrophe, hyphen, full stop and the digits. (With every byte of
+    /// 0x80 or more — other letters, marks, joiners — they send a word to the general path.)
+    private static let continuesWordBelow64: UInt64 =
+        1 << 0x27 | 1 << 0x2D | 1 << 0x2E | ((1 << 10) - 1) << 0x30
+
     /// A word of a non-Arabic script. Most are ASCII letters ended by a space or punctuation
-    /// that cannot continue a word: those are cut, hashed (folded) and interned here in one pass
-    /// over their bytes, never copied to `scratch`; the rest (and everything that starts with
+    /// that cannot continue a word: those are scanned eight bytes at a time, hashed as they are
+    /// scanned (`FormTable.hash` mixes a whole 8-byte chunk at once), and interned straight
+    /// from the text, never copied to `scratch`; the rest (and everything that starts with
     /// another letter) go to `scanWordGeneral`.
     @inline(__always)
     private mutating func scanWord(_ start: Int) -> Int {
+        let base = p.baseAddress!
         var end = start
-        var h: UInt32 = 2_166_136_261
-        var uppers = 0
-        while end < n {
-            let byte = p[end]
-            guard (byte | 0x20) &- 0x61 < 26 else { break }
-            if byte < 0x61 { uppers += 1 }
-            h = (h ^ UInt32(byte | 0x20)) &* 16_777_619
-            end += 1
+        var h = FormTable.hashSeed
+        // The last chunk mixed into `h` (the whole form when it is eight letters or fewer).
+        var chunk: UInt64 = 0
+        // Bit 7 set in the byte of any lowercase letter: no count of capitals is needed (a
+        // population count is a call-sized sequence of instructions on baseline x86-64), only
+        // whether all the letters are capitals.
+        var lowercase: UInt64 = 0
+        var stopped = false
+        while end &+ 8 <= n {
+            let bytes = UnsafeRawPointer(base + end).loadUnaligned(as: UInt64.self)
+            let letters = Self.asciiLetterBits(bytes)
+            // Lowercase letters are the letters with bit 5 set; shifted by two, it lands on bit 7.
+            let lower = letters & (bytes &<< 2)
+            let stops = ~letters & 0x8080_8080_8080_8080
+            if stops == 0 {
+                chunk = bytes | 0x2020_2020_2020_2020
+                h = FormTable.mixChunk(h, chunk)
+                lowercase |= lower
+                end &+= 8
+                continue
+            }
+            let run = stops.trailingZeroBitCount &>> 3
+            if run > 0 {
+                let kept = FormTable.lowBytes(run)
+                chunk = (bytes | 0x2020_2020_2020_2020) & kept
+                h = FormTable.mixChunk(h, chunk)
+                lowercase |= lower & kept
+                end &+= run
+            }
+            stopped = true
+            break
+        }
+        if !stopped {
+            // Fewer than eight bytes left in the text: byte by byte, into one last chunk (the
+            // loop above stopped at a chunk boundary of the form).
+            var last: UInt64 = 0
+            var shift: UInt64 = 0
+            while end < n {
+                let byte = p[end]
+                guard (byte | 0x20) &- 0x61 < 26 else { break }
+                if byte >= 0x61 { lowercase = 1 }
+                last |= UInt64(byte | 0x20) &<< shift
+                shift &+= 8
+                end &+= 1
+            }
+            if shift > 0 {
+                chunk = last
+                h = FormTable.mixChunk(h, chunk)
+            }
         }
         if end == start { return scanWordGeneral(start) }
         if end < n {
-            // What `scanWordGeneral` would go on with: another letter (non-ASCII), marks, digits,
-            // joiners, apostrophes, hyphens, dots.
             let b = p[end]
-            if b >= 0x80 || b &- 0x30 < 10 || b == UInt8(ascii: "'") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".") {
+            if b >= 0x80 || (b < 64 && (Self.continuesWordBelow64 &>> UInt64(b)) & 1 != 0) {
                 return scanWordGeneral(start)
             }
         }
-        let run = end - start
-        let source = p.baseAddress! + start
-        var flags = Self.none
+        let run = end &- start
+        let source = base + start
+        var flags = pending
         if source[0] < 0x61 { flags.insert(.capitalized) }
-        if run >= 2 && uppers == run { flags.insert(.allCaps) }
-        let id = forms.intern(foldingASCIILetters: source, count: run, hash: h)
-        appendToken(Token(start: start, end: end, form: id, kind: .word, flags: flags.union(pending)))
+        if run >= 2 && lowercase == 0 { flags.insert(.allCaps) }
+        let id = forms.intern(asciiWord: source, count: run, firstChunk: chunk, hash: FormTable.finish(h))
+        appendToken(Token(start: start, end: end, form: id, kind: .word, flags: flags))
+        // The space that usually follows, taken here rather than by another turn of `run`.
+        if end < n && base[end] == 0x20 {
+            pending = Self.spaceBefore
+            return end &+ 1
+        }
         pending = Self.none
         return end
     }
 
-    /// Copies `count` ASCII letters lowercased, continuing the FNV-1a `hash` over what it writes;
-    /// returns the hash and how many of the letters were capitals.
+    /// Copies `count` ASCII letters lowercased; returns how many of them were capitals.
     @inline(__always)
-    private static func foldCopyHash(
-        _ source: UnsafePointer<UInt8>, into destination: UnsafeMutablePointer<UInt8>, count: Int, hash: UInt32
-    ) -> (hash: UInt32, uppers: Int) {
-        var h = hash
+    private static func foldCopy(
+        _ source: UnsafePointer<UInt8>, into destination: UnsafeMutablePointer<UInt8>, count: Int
+    ) -> Int {
         var uppers = 0
         for t in 0..<count {
             let byte = source[t]
             if byte < 0x61 { uppers += 1 }
-            let folded = byte | 0x20
-            destination[t] = folded
-            h = (h ^ UInt32(folded)) &* 16_777_619
+            destination[t] = byte | 0x20
         }
-        return (h, uppers)
+        return uppers
     }
 
     /// A word of a non-Arabic script, in general.
@@ -318,15 +384,11 @@ struct Tokenizer {
         var firstUpper = false
         var segmentLetters = 0  // letters since the start or the last acronym dot
         var dots = 0
-        // FNV-1a of the form's first `hashed` bytes, kept up while only ASCII letter runs are
-        // appended, so that a plain word is hashed as it is copied.
-        var hash: UInt32 = 2_166_136_261
-        var hashed = 0
         loop: while j < n {
             // ASCII letters without decoding or classifying.
             let b = p[j]
             if (b | 0x20) &- 0x61 < 26 {
-                // A run of them at once, counted, copied (folded) and hashed in local variables:
+                // A run of them at once, counted and copied (folded) in local variables:
                 // the commonest path of all, kept out of `self` until the run ends.
                 if letters == 0 { firstUpper = b < 0x61 }
                 var run = 1
@@ -334,13 +396,7 @@ struct Tokenizer {
                 reserveScratch(run)
                 let source = p.baseAddress! + j
                 let destination = scratch + scratchCount
-                let hashing = hashed == scratchCount
-                let (h, runUppers) = Self.foldCopyHash(source, into: destination, count: run, hash: hash)
-                if hashing {
-                    hash = h
-                    hashed += run
-                }
-                uppers += runUppers
+                uppers += Self.foldCopy(source, into: destination, count: run)
                 letters += run
                 segmentLetters += run
                 scratchCount += run
@@ -406,7 +462,7 @@ struct Tokenizer {
         var flags = Self.none
         if firstUpper { flags.insert(.capitalized) }
         if letters >= 2 && uppers == letters { flags.insert(.allCaps) }
-        emit(start, j, .word, flags, hash: hashed == scratchCount ? hash : nil)
+        emit(start, j, .word, flags)
         return j
     }
 
@@ -431,10 +487,6 @@ struct Tokenizer {
     private mutating func scanArabicWord(_ start: Int) -> Int {
         var j = start
         var flags = Self.none
-        // FNV-1a of `scratch[0..<hashed]`, kept while only the loop below appends: then `emit`
-        // need not hash the form again.
-        var hash: UInt32 = 2_166_136_261
-        var hashed = 0
         loop: while j < n {
             // The two-byte scalars U+0600–U+067F that are letters (U+0621–U+064A, but tatweel) or
             // harakat (U+064B–U+065F), nearly every scalar of Arabic prose: decoded as `decode`
@@ -442,9 +494,7 @@ struct Tokenizer {
             // each or appending byte by byte. Room for 32 letters at a time.
             if p[j] &- 0xD8 < 2 && j + 1 < n {
                 reserveScratch(64)
-                let hashing = hashed == scratchCount
                 var out = scratchCount
-                var h = hash
                 var k = j
                 let outLimit = scratchCount + 64
                 let buffer = scratch
@@ -469,7 +519,6 @@ struct Tokenizer {
                             buffer[out] = b0
                             buffer[out &+ 1] = second
                             out &+= 2
-                            h = (((h ^ UInt32(b0)) &* 16_777_619) ^ UInt32(second)) &* 16_777_619
                         }
                     } else if v &- 0x064B <= 0x065F - 0x064B {
                         flags.insert(.hadDiacritics)
@@ -477,10 +526,6 @@ struct Tokenizer {
                         break
                     }
                     k &+= 2
-                }
-                if hashing {
-                    hash = h
-                    hashed = out
                 }
                 scratchCount = out
                 if k != j {
@@ -510,7 +555,7 @@ struct Tokenizer {
             appendRaw(start..<j)
             emit(start, j, .symbol)
         } else {
-            emit(start, j, .arabicWord, flags, hash: hashed == scratchCount ? hash : nil)
+            emit(start, j, .arabicWord, flags)
         }
         return j
     }
