@@ -79,13 +79,13 @@ public struct FormTable: Sendable {
     static func hash(padded bytes: UnsafePointer<UInt8>, count: Int) -> UInt32 {
         var h = hashSeed
         var i = 0
-        while i + 8 <= count {
+        while i &+ 8 <= count {
             h = mixChunk(h, UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self))
-            i += 8
+            i &+= 8
         }
         if i < count || count == 0 {
             let chunk = UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self)
-            h = mixChunk(h, chunk & lowBytes(count - i))
+            h = mixChunk(h, chunk & lowBytes(count &- i))
         }
         return finish(h)
     }
@@ -305,8 +305,44 @@ extension FormTable {
                 slot = (slot &+ 1) & mask
             }
             reserveStorage(length)
-            (storage + storageCount).update(from: bytes, count: length)
-            storageCount += length
+            // Copied in 8-byte chunks (both sides are padded), not through a call to memmove: most
+            // forms are a chunk or two.
+            let destination = storage + storageCount
+            var i = 0
+            while i < length {
+                let chunk = UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self)
+                UnsafeMutableRawPointer(destination + i).storeBytes(of: chunk, as: UInt64.self)
+                i &+= 8
+            }
+            storageCount &+= length
+            return add(hash: hash, slot: slot)
+        }
+
+        /// As `intern`, for a form of `length` bytes, 1 to 8, given as the little-endian word
+        /// `chunk` (zero past the form); `hash` is its `FormTable.hash`, `finish(mixChunk(hashSeed,
+        /// chunk))`. Compared and stored as that one word.
+        @inline(__always)
+        mutating func intern(chunk: UInt64, count length: Int, hash: UInt32) -> Int32 {
+            var slot = Int(hash) & mask
+            while true {
+                let entry = slots[slot]
+                if entry == 0 { break }
+                if UInt32(truncatingIfNeeded: entry >> 32) == hash {
+                    let id = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                    let start = Int(starts[id])
+                    // Storage keeps 8 readable bytes past every form: one load, masked.
+                    if Int(starts[id + 1]) - start == length
+                        && (UnsafeRawPointer(storage + start).loadUnaligned(as: UInt64.self) ^ chunk)
+                            & FormTable.lowBytes(length) == 0
+                    {
+                        return Int32(truncatingIfNeeded: id)
+                    }
+                }
+                slot = (slot &+ 1) & mask
+            }
+            reserveStorage(length)
+            UnsafeMutableRawPointer(storage + storageCount).storeBytes(of: chunk, as: UInt64.self)
+            storageCount &+= length
             return add(hash: hash, slot: slot)
         }
 

@@ -12,10 +12,13 @@ struct Tokenizer {
     private let p: UnsafeBufferPointer<UInt8>
     private let n: Int
     /// The tokens so far. Raw memory, as `scratch` and `FormTable.Builder`: an array's append
-    /// checks uniqueness and capacity out of line for every token.
+    /// checks uniqueness and capacity out of line for every token. At first the uninitialized
+    /// buffer of the array `tokenize` returns (`tokensBorrowed`), so that most texts' tokens are
+    /// never copied; the tokenizer's own buffer once they outgrow it.
     private var tokens: UnsafeMutablePointer<Token>
     private var tokenCount = 0
     private var tokenCapacity: Int
+    private var tokensBorrowed = true
     private var forms: FormTable.Builder
     /// Whether a token started with an Arabic letter or mark: only Arabic words' forms have
     /// proclitic readings. (Set where such a token starts, not in `scanArabicWord`, whose hot loop
@@ -37,14 +40,14 @@ struct Tokenizer {
         TokenFlags(rawValue: TokenFlags.spaceBefore.rawValue | TokenFlags.paragraphStart.rawValue)
     }
 
-    private init(_ p: UnsafeBufferPointer<UInt8>) {
+    /// `tokens` is the (uninitialized) room for the first `tokenCapacity` tokens.
+    private init(_ p: UnsafeBufferPointer<UInt8>, tokens: UnsafeMutablePointer<Token>, tokenCapacity: Int) {
         self.p = p
         self.n = p.count
-        // News prose runs at about one token per six bytes, and a news article brings a new form
-        // every second or third token (about one per fourteen bytes): sized so that neither
-        // buffer nor the form table's slots grow for most texts.
-        tokenCapacity = p.count / 5 + 16
-        tokens = .allocate(capacity: tokenCapacity)
+        self.tokens = tokens
+        self.tokenCapacity = tokenCapacity
+        // A news article brings a new form every second or third token (about one per fourteen
+        // bytes): sized so that the form table's slots do not grow for most texts.
         forms = FormTable.Builder(forms: min(p.count / 12 + 32, 1 << 20), bytes: min(p.count / 2 + 64, 1 << 24))
         scratch = .allocate(capacity: scratchCapacity)
     }
@@ -52,12 +55,29 @@ struct Tokenizer {
     /// Tokens of `utf8` with their forms.
     static func tokenize(_ utf8: [UInt8]) -> (tokens: [Token], forms: FormTable, hasArabic: Bool) {
         utf8.withUnsafeBufferPointer { buffer in
-            var tokenizer = Tokenizer(buffer)
-            tokenizer.run()
-            let tokens = Array(UnsafeBufferPointer(start: tokenizer.tokens, count: tokenizer.tokenCount))
-            tokenizer.tokens.deallocate()
-            tokenizer.scratch.deallocate()
-            return (tokens, tokenizer.forms.finish(), tokenizer.sawArabic)
+            var forms = FormTable()
+            var hasArabic = false
+            var outgrown: [Token] = []
+            // News prose runs at about one token per six bytes: room for one per five, so that
+            // the array need not grow for most texts.
+            var tokens = [Token](unsafeUninitializedCapacity: buffer.count / 5 + 16) { room, initialized in
+                var tokenizer = Tokenizer(buffer, tokens: room.baseAddress!, tokenCapacity: room.count)
+                tokenizer.run()
+                if tokenizer.tokensBorrowed {
+                    initialized = tokenizer.tokenCount
+                } else {
+                    // More tokens than room: they are in the tokenizer's own buffer (and the
+                    // array's room holds copies of the first ones, trivial values left as they are).
+                    outgrown = Array(UnsafeBufferPointer(start: tokenizer.tokens, count: tokenizer.tokenCount))
+                    tokenizer.tokens.deallocate()
+                    initialized = 0
+                }
+                tokenizer.scratch.deallocate()
+                forms = tokenizer.forms.finish()
+                hasArabic = tokenizer.sawArabic
+            }
+            if !outgrown.isEmpty { tokens = outgrown }
+            return (tokens, forms, hasArabic)
         }
     }
 
@@ -143,6 +163,15 @@ struct Tokenizer {
         scratchCount = 0
     }
 
+    /// A punctuation token whose form is 1 to 8 bytes, given as a little-endian word (zero past
+    /// them): hashed and interned from the register, without `scratch`.
+    @inline(__always)
+    private mutating func emitShort(_ start: Int, _ end: Int, chunk: UInt64, count: Int) {
+        let id = forms.intern(chunk: chunk, count: count, hash: FormTable.finish(FormTable.mixChunk(FormTable.hashSeed, chunk)))
+        appendToken(Token(start: start, end: end, form: id, kind: .punctuation, flags: pending))
+        pending = Self.none
+    }
+
     @inline(__always)
     private mutating func appendToken(_ token: Token) {
         if tokenCount == tokenCapacity { growTokens() }
@@ -152,7 +181,15 @@ struct Tokenizer {
 
     @inline(never)
     private mutating func growTokens() {
-        tokens = tokens.moved(count: tokenCount, toCapacity: tokenCapacity * 2)
+        if tokensBorrowed {
+            // The array's room stays the array's: copied from, not freed.
+            let grown = UnsafeMutablePointer<Token>.allocate(capacity: tokenCapacity * 2)
+            grown.initialize(from: tokens, count: tokenCount)
+            tokens = grown
+            tokensBorrowed = false
+        } else {
+            tokens = tokens.moved(count: tokenCount, toCapacity: tokenCapacity * 2)
+        }
         tokenCapacity *= 2
     }
 
@@ -200,12 +237,10 @@ struct Tokenizer {
                 emit(i, j, .punctuation)
                 i = j
             case .apostrophe:
-                push(UInt8(ascii: "'"))
-                emit(i, i + length, .punctuation)
+                emitShort(i, i + length, chunk: UInt64(UInt8(ascii: "'")), count: 1)
                 i += length
             case .hyphen:
-                push(UInt8(ascii: "-"))
-                emit(i, i + length, .punctuation)
+                emitShort(i, i + length, chunk: UInt64(UInt8(ascii: "-")), count: 1)
                 i += length
             case .percent:
                 append(v == 0x066A ? 0x25 : v)
@@ -213,11 +248,13 @@ struct Tokenizer {
                 i += length
             case .punctuation, .numberSeparator:
                 if v == 0x2026 {
-                    push(0x2E); push(0x2E); push(0x2E)
+                    emitShort(i, i + length, chunk: 0x2E2E2E, count: 3)  // … → ...
                 } else {
-                    appendRaw(i..<(i + length))
+                    // Its own bytes, one to four.
+                    var chunk: UInt64 = 0
+                    for k in 0..<length { chunk |= UInt64(p[i + k]) &<< UInt64(8 * k) }
+                    emitShort(i, i + length, chunk: chunk, count: length)
                 }
-                emit(i, i + length, .punctuation)
                 i += length
             }
         }
@@ -350,7 +387,9 @@ struct Tokenizer {
         var flags = pending
         if source[0] < 0x61 { flags.insert(.capitalized) }
         if run >= 2 && lowercase == 0 { flags.insert(.allCaps) }
-        let id = forms.intern(asciiWord: source, count: run, firstChunk: chunk, hash: FormTable.finish(h))
+        let id = run <= 8
+            ? forms.intern(chunk: chunk, count: run, hash: FormTable.finish(h))
+            : forms.intern(asciiWord: source, count: run, firstChunk: chunk, hash: FormTable.finish(h))
         appendToken(Token(start: start, end: end, form: id, kind: .word, flags: flags))
         // The space that usually follows, taken here rather than by another turn of `run`.
         if end < n && base[end] == 0x20 {
@@ -555,7 +594,14 @@ struct Tokenizer {
             appendRaw(start..<j)
             emit(start, j, .symbol)
         } else {
-            emit(start, j, .arabicWord, flags)
+            // `emit`, spelled out: the compiler keeps `emit` out of line, and a call per word
+            // (its arguments spilled and reloaded) cost more than hashing the form.
+            reserveScratch(8)
+            let hash = FormTable.hash(padded: scratch, count: scratchCount)
+            let id = forms.intern(padded: scratch, count: scratchCount, hash: hash)
+            appendToken(Token(start: start, end: j, form: id, kind: .arabicWord, flags: flags.union(pending)))
+            pending = Self.none
+            scratchCount = 0
         }
         return j
     }

@@ -75,4 +75,30 @@ import Testing
         #expect(TextNormalizer.forms(of: "ABCDEFGH\u{00A0}x") == ["abcdefgh", "x"])
         #expect(TextNormalizer.forms(of: "word قال") == ["word", "قال"])
     }
+
+    /// Punctuation forms are interned from a register (`emitShort`): the same forms, one id each.
+    @Test func punctuationFormsFromRegisters() {
+        let text = "\u{201C}Hi,\u{201D} he said\u{2026} (ok) \u{2014} \u{AB}x\u{BB} \u{061F} 'a' -b- \u{201C}Hi,\u{201D}"
+        #expect(TextNormalizer.forms(of: text) == ["\u{201C}", "hi", ",", "\u{201D}", "he", "said", "...", "(", "ok", ")",
+                                                   "\u{2014}", "\u{AB}", "x", "\u{BB}", "\u{061F}", "'", "a", "'", "-",
+                                                   "b", "-", "\u{201C}", "hi", ",", "\u{201D}"])
+        let analyzed = AnalyzedText(text)
+        for (index, token) in analyzed.tokens.enumerated() {
+            #expect(analyzed.forms.find(analyzed.form(ofToken: index)) == Int(token.form))
+        }
+        #expect(analyzed.forms.count == Set(analyzed.tokens.map(\.form)).count)
+    }
+
+    /// More tokens than the room first reserved for them (one per five bytes): all kept, in order.
+    @Test func tokensOutgrowingTheirFirstRoom() {
+        let cases: [(text: String, surfaces: [String])] = [
+            (String(repeating: "a,", count: 400), Array(repeating: ["a", ","], count: 400).flatMap { $0 }),
+            (String(repeating: "a ", count: 100), Array(repeating: "a", count: 100)),
+            ("a b c", ["a", "b", "c"]), ("", []),
+        ]
+        for (text, surfaces) in cases {
+            let analyzed = AnalyzedText(text)
+            #expect(analyzed.tokens.indices.map { analyzed.text(ofToken: $0) } == surfaces)
+        }
+    }
 }
