@@ -233,8 +233,12 @@ struct Tokenizer {
                 // A run of full stops is one token: an ellipsis is one mark, not three sentence ends.
                 var j = i + 1
                 while j < n && p[j] == UInt8(ascii: ".") { j += 1 }
-                appendRaw(i..<j)
-                emit(i, j, .punctuation)
+                if j - i <= 8 {
+                    emitShort(i, j, chunk: 0x2E2E_2E2E_2E2E_2E2E & FormTable.lowBytes(j - i), count: j - i)
+                } else {
+                    appendRaw(i..<j)
+                    emit(i, j, .punctuation)
+                }
                 i = j
             case .apostrophe:
                 emitShort(i, i + length, chunk: UInt64(UInt8(ascii: "'")), count: 1)
@@ -523,6 +527,17 @@ struct Tokenizer {
         }
     }
 
+    /// The scalars U+0600–U+067F that `scanArabicWord` takes in its loop, by `(lead & 1) << 6 |
+    /// (trail & 0x3F)` (which is the scalar minus U+0600 for the lead bytes D8 and D9): for a
+    /// letter (U+0621–U+064A but tatweel) the low six bits of its normalized form (آ أ إ → ا,
+    /// ى → ي; the lead byte does not change), else `arabicDiacritic` (U+064B–U+065F),
+    /// `arabicTatweel` or `arabicStop`. A static string, as `Scalars.asciiTable`: a constant
+    /// in the binary. A test checks it against `normalizeArabicLetter` and the ranges.
+    static let arabicTwoByteTable: StaticString = "\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{21}\u{27}\u{27}\u{24}\u{27}\u{26}\u{27}\u{28}\u{29}\u{2A}\u{2B}\u{2C}\u{2D}\u{2E}\u{2F}\u{30}\u{31}\u{32}\u{33}\u{34}\u{35}\u{36}\u{37}\u{38}\u{39}\u{3A}\u{3B}\u{3C}\u{3D}\u{3E}\u{3F}\u{42}\u{1}\u{2}\u{3}\u{4}\u{5}\u{6}\u{7}\u{8}\u{A}\u{A}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}"
+    static let arabicStop: UInt8 = 0x40
+    static let arabicDiacritic: UInt8 = 0x41
+    static let arabicTatweel: UInt8 = 0x42
+
     private mutating func scanArabicWord(_ start: Int) -> Int {
         var j = start
         var flags = Self.none
@@ -535,32 +550,26 @@ struct Tokenizer {
                 reserveScratch(64)
                 var out = scratchCount
                 var k = j
-                let outLimit = scratchCount + 64
+                // At most 32 scalars (64 bytes, as many as they write at most) and never a lead
+                // byte without the byte after it: one bound for the loop.
+                let kLimit = min(n &- 1, j &+ 64)
                 let buffer = scratch
-                while out < outLimit && k + 1 < n {
+                let table = Self.arabicTwoByteTable.utf8Start
+                while k < kLimit {
                     let b0 = p[k]
                     guard b0 &- 0xD8 < 2 else { break }
-                    let b1 = p[k + 1]
-                    let v = UInt32(b0 & 0x1F) << 6 | UInt32(b1 & 0x3F)
-                    if v &- 0x0621 <= 0x064A - 0x0621 {
-                        if v == Scalars.tatweel {
-                            flags.insert(.hadTatweel)
-                        } else {
-                            // The letter's bytes are `b0` and `b1` as `decode` reads them (its
-                            // low six bits); آ أ إ (D8 A2, A3, A5) → ا (D8 A7) and ى (D9 89) → ي
-                            // (D9 8A) are the normalizations of this range.
-                            var second = 0x80 | (b1 & 0x3F)
-                            if b0 == 0xD8 {
-                                if second == 0xA2 || second == 0xA3 || second == 0xA5 { second = 0xA7 }
-                            } else if second == 0x89 {
-                                second = 0x8A
-                            }
-                            buffer[out] = b0
-                            buffer[out &+ 1] = second
-                            out &+= 2
-                        }
-                    } else if v &- 0x064B <= 0x065F - 0x064B {
+                    let b1 = p[k &+ 1]
+                    // What `decode` reads: U+0600 + ((b0 & 1) << 6 | (b1 & 0x3F)).
+                    let code = table[Int(truncatingIfNeeded: (b0 & 1) &<< 6 | (b1 & 0x3F))]
+                    if code < 0x40 {
+                        // A letter: its lead byte and the normalized low six bits.
+                        buffer[out] = b0
+                        buffer[out &+ 1] = 0x80 | code
+                        out &+= 2
+                    } else if code == Self.arabicDiacritic {
                         flags.insert(.hadDiacritics)
+                    } else if code == Self.arabicTatweel {
+                        flags.insert(.hadTatweel)
                     } else {
                         break
                     }

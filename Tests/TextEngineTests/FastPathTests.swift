@@ -101,4 +101,24 @@ import Testing
             #expect(analyzed.tokens.indices.map { analyzed.text(ofToken: $0) } == surfaces)
         }
     }
+
+    /// The Arabic loop's table against the rule it encodes.
+    @Test func arabicTwoByteTableMatchesTheRanges() {
+        for index in 0..<128 {
+            let v = UInt32(0x0600 + index)
+            let code = Tokenizer.arabicTwoByteTable.utf8Start[index]
+            if v == Scalars.tatweel {
+                #expect(code == Tokenizer.arabicTatweel)
+            } else if (0x0621...0x064A).contains(v) {
+                let normalized = Tokenizer.normalizeArabicLetter(v)
+                #expect(normalized >> 6 == v >> 6 && UInt32(code) == normalized & 0x3F, "U+\(String(v, radix: 16))")
+            } else if (0x064B...0x065F).contains(v) {
+                #expect(code == Tokenizer.arabicDiacritic)
+            } else {
+                #expect(code == Tokenizer.arabicStop, "U+\(String(v, radix: 16))")
+            }
+        }
+        #expect(TextNormalizer.forms(of: "أَحْمَد إلى آخر الـمـدى") == ["احمد", "الي", "اخر", "المدي"])
+        #expect(TextNormalizer.forms(of: "........ ......... .") == ["........", ".........", "."])
+    }
 }
