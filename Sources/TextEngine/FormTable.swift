@@ -43,14 +43,72 @@ public struct FormTable: Sendable {
     @inline(__always)
     func hash(ofForm id: Int) -> UInt32 { hashes[id] }
 
+    /// The hash of a form: its bytes as little-endian 64-bit chunks (the last one zero-padded;
+    /// at least one chunk, so the empty form is one zero chunk), each mixed into the state with one
+    /// full-width multiply. Why not FNV-1a: it is a multiply per byte, chained; this is one per
+    /// eight bytes, so a word of up to eight letters is hashed with one multiply straight from
+    /// the register the tokenizer scanned it in (`mixChunk`).
     @inline(__always)
     @usableFromInline
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
-        var h: UInt32 = 2_166_136_261
-        for b in bytes {
-            h = (h ^ UInt32(b)) &* 16_777_619
+        let count = bytes.count
+        var h = hashSeed
+        guard let base = bytes.baseAddress, count > 0 else { return finish(mixChunk(h, 0)) }
+        var i = 0
+        while i + 8 <= count {
+            h = mixChunk(h, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+            i += 8
         }
-        return h
+        if i < count {
+            var last: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < count {
+                last |= UInt64(base[i]) &<< shift
+                shift &+= 8
+                i += 1
+            }
+            h = mixChunk(h, last)
+        }
+        return finish(h)
+    }
+
+    /// `hash` of the `count` bytes at `bytes`, which may be read in whole 8-byte chunks: at
+    /// least `8 - count % 8` readable bytes follow them (what the tokenizer's scratch and the
+    /// builder's storage keep). The bytes past `count` are masked off, whatever they are.
+    @inline(__always)
+    static func hash(padded bytes: UnsafePointer<UInt8>, count: Int) -> UInt32 {
+        var h = hashSeed
+        var i = 0
+        while i &+ 8 <= count {
+            h = mixChunk(h, UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self))
+            i &+= 8
+        }
+        if i < count || count == 0 {
+            let chunk = UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self)
+            h = mixChunk(h, chunk & lowBytes(count &- i))
+        }
+        return finish(h)
+    }
+
+    @usableFromInline static let hashSeed: UInt64 = 0x243F_6A88_85A3_08D3
+
+    /// One chunk into the hash state: a 64 × 64 → 128-bit multiply, high half xor low half, so
+    /// every bit of the chunk reaches the low bits that pick a slot.
+    @inline(__always)
+    @usableFromInline
+    static func mixChunk(_ state: UInt64, _ chunk: UInt64) -> UInt64 {
+        let product = (state ^ chunk).multipliedFullWidth(by: 0x9E37_79B9_7F4A_7C15)
+        return product.high ^ product.low
+    }
+
+    @inline(__always)
+    @usableFromInline
+    static func finish(_ state: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: state) }
+
+    /// A mask of the low `count` bytes of a 64-bit word (`count` in 0...8).
+    @inline(__always)
+    static func lowBytes(_ count: Int) -> UInt64 {
+        count >= 8 ? ~0 : (1 &<< UInt64(truncatingIfNeeded: count &* 8)) &- 1
     }
 
     /// The id of `bytes`, adding it when new.
@@ -225,13 +283,14 @@ extension FormTable {
             starts = .allocate(capacity: capacity + 1)
             starts[0] = 0
             hashes = .allocate(capacity: capacity)
-            storageCapacity = max(bytes, 64)
+            storageCapacity = max(bytes, 64) + 8
             storage = .allocate(capacity: storageCapacity)
         }
 
         /// The id of the `length` bytes at `bytes`, adding them when new (`hash` as `FormTable.hash`).
+        /// `bytes` is padded as `FormTable.hash(padded:count:)` needs: compared in 8-byte chunks.
         @inline(__always)
-        mutating func intern(_ bytes: UnsafePointer<UInt8>, count length: Int, hash: UInt32) -> Int32 {
+        mutating func intern(padded bytes: UnsafePointer<UInt8>, count length: Int, hash: UInt32) -> Int32 {
             var slot = Int(hash) & mask
             while true {
                 let entry = slots[slot]
@@ -239,22 +298,61 @@ extension FormTable {
                 if UInt32(truncatingIfNeeded: entry >> 32) == hash {
                     let id = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
                     let start = Int(starts[id])
-                    if Int(starts[id + 1]) - start == length && Self.same(storage + start, bytes, length) {
+                    if Int(starts[id + 1]) - start == length && Self.samePadded(storage + start, bytes, length) {
                         return Int32(truncatingIfNeeded: id)
                     }
                 }
-                slot = (slot + 1) & mask
+                slot = (slot &+ 1) & mask
             }
-            if storageCount + length > storageCapacity { growStorage(storageCount + length) }
-            (storage + storageCount).update(from: bytes, count: length)
-            storageCount += length
+            reserveStorage(length)
+            // Copied in 8-byte chunks (both sides are padded), not through a call to memmove: most
+            // forms are a chunk or two.
+            let destination = storage + storageCount
+            var i = 0
+            while i < length {
+                let chunk = UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self)
+                UnsafeMutableRawPointer(destination + i).storeBytes(of: chunk, as: UInt64.self)
+                i &+= 8
+            }
+            storageCount &+= length
             return add(hash: hash, slot: slot)
         }
 
-        /// As `intern`, for `length` ASCII letters whose form is their lowercase (`hash` is of the
-        /// lowercase bytes): compared and copied folded, so the tokenizer need not copy them first.
+        /// As `intern`, for a form of `length` bytes, 1 to 8, given as the little-endian word
+        /// `chunk` (zero past the form); `hash` is its `FormTable.hash`, `finish(mixChunk(hashSeed,
+        /// chunk))`. Compared and stored as that one word.
         @inline(__always)
-        mutating func intern(foldingASCIILetters bytes: UnsafePointer<UInt8>, count length: Int, hash: UInt32) -> Int32 {
+        mutating func intern(chunk: UInt64, count length: Int, hash: UInt32) -> Int32 {
+            var slot = Int(hash) & mask
+            while true {
+                let entry = slots[slot]
+                if entry == 0 { break }
+                if UInt32(truncatingIfNeeded: entry >> 32) == hash {
+                    let id = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                    let start = Int(starts[id])
+                    // Storage keeps 8 readable bytes past every form: one load, masked.
+                    if Int(starts[id + 1]) - start == length
+                        && (UnsafeRawPointer(storage + start).loadUnaligned(as: UInt64.self) ^ chunk)
+                            & FormTable.lowBytes(length) == 0
+                    {
+                        return Int32(truncatingIfNeeded: id)
+                    }
+                }
+                slot = (slot &+ 1) & mask
+            }
+            reserveStorage(length)
+            UnsafeMutableRawPointer(storage + storageCount).storeBytes(of: chunk, as: UInt64.self)
+            storageCount &+= length
+            return add(hash: hash, slot: slot)
+        }
+
+        /// As `intern`, for a word of `length` ASCII letters whose form is their lowercase, at
+        /// `bytes` in the text; `firstChunk` is the form's first (up to) eight bytes as a
+        /// little-endian word, zero past the form, and `hash` its `FormTable.hash`. A word of
+        /// eight letters or fewer is compared and stored as that one word.
+        @inline(__always)
+        mutating func intern(asciiWord bytes: UnsafePointer<UInt8>, count length: Int, firstChunk: UInt64,
+                             hash: UInt32) -> Int32 {
             var slot = Int(hash) & mask
             while true {
                 let entry = slots[slot]
@@ -264,28 +362,51 @@ extension FormTable {
                     let start = Int(starts[id])
                     if Int(starts[id + 1]) - start == length {
                         let stored = storage + start
-                        var i = 0
-                        while i < length && stored[i] == bytes[i] | 0x20 { i += 1 }
-                        if i == length { return Int32(truncatingIfNeeded: id) }
+                        if length <= 8 {
+                            // Storage keeps 8 readable bytes past every form: one load, masked.
+                            let word = UnsafeRawPointer(stored).loadUnaligned(as: UInt64.self)
+                            if (word ^ firstChunk) & FormTable.lowBytes(length) == 0 {
+                                return Int32(truncatingIfNeeded: id)
+                            }
+                        } else {
+                            var i = 0
+                            while i < length && stored[i] == bytes[i] | 0x20 { i += 1 }
+                            if i == length { return Int32(truncatingIfNeeded: id) }
+                        }
                     }
                 }
-                slot = (slot + 1) & mask
+                slot = (slot &+ 1) & mask
             }
-            if storageCount + length > storageCapacity { growStorage(storageCount + length) }
+            reserveStorage(length)
             let destination = storage + storageCount
-            for i in 0..<length { destination[i] = bytes[i] | 0x20 }
-            storageCount += length
+            if length <= 8 {
+                UnsafeMutableRawPointer(destination).storeBytes(of: firstChunk, as: UInt64.self)
+            } else {
+                for i in 0..<length { destination[i] = bytes[i] | 0x20 }
+            }
+            storageCount &+= length
             return add(hash: hash, slot: slot)
         }
 
+        /// Room for `length` more bytes and the 8 past them that chunked reads and stores use.
         @inline(__always)
-        private static func same(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+        private mutating func reserveStorage(_ length: Int) {
+            if storageCount &+ length &+ 8 > storageCapacity { growStorage(storageCount + length + 8) }
+        }
+
+        /// Whether `length` bytes at `a` and `b` are equal, compared 8 at a time (both padded).
+        @inline(__always)
+        private static func samePadded(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ length: Int) -> Bool {
             var i = 0
-            while i < length {
-                if a[i] != b[i] { return false }
-                i += 1
+            while i + 8 <= length {
+                if UnsafeRawPointer(a + i).loadUnaligned(as: UInt64.self)
+                    != UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self) { return false }
+                i += 8
             }
-            return true
+            guard i < length else { return true }
+            let x = UnsafeRawPointer(a + i).loadUnaligned(as: UInt64.self)
+            let y = UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self)
+            return (x ^ y) & FormTable.lowBytes(length - i) == 0
         }
 
         /// Records a form whose bytes were just appended to `storage`, in the empty `slot`.
@@ -294,10 +415,10 @@ extension FormTable {
             if count == capacity { growForms() }
             let id = count
             hashes[id] = hash
-            starts[id + 1] = Int32(truncatingIfNeeded: storageCount)
-            count += 1
-            slots[slot] = UInt64(hash) << 32 | UInt64(id + 1)
-            if count * 2 > slotCount { growSlots() }
+            starts[id &+ 1] = Int32(truncatingIfNeeded: storageCount)
+            count &+= 1
+            slots[slot] = UInt64(hash) << 32 | UInt64(truncatingIfNeeded: id &+ 1)
+            if count &* 2 > slotCount { growSlots() }
             return Int32(truncatingIfNeeded: id)
         }
 

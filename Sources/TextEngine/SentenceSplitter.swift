@@ -46,8 +46,9 @@ struct SentenceSplitter {
     let tokens: [Token]
     let forms: FormTable
     /// What each form of the text is to the splitter, by form id: the abbreviation kind in the low
-    /// bits (`FormFlag`), and the starter, clause-separator and closer bits. Array lookups, not
-    /// sets and dictionaries hashed for every punctuation token.
+    /// bits (`FormFlag`), and the starter, clause-separator, closer, terminator and final-dot
+    /// bits. Array lookups, not sets and dictionaries hashed for every punctuation token, and
+    /// one lookup per token decides whether the token can end a sentence at all.
     var formFlags: [UInt8]
     // Ids of the punctuation forms that matter here (-1 when the text has none).
     let period: Int32, exclamation: Int32, question: Int32, arabicQuestion: Int32, urduStop: Int32
@@ -61,6 +62,10 @@ struct SentenceSplitter {
         static let starter: UInt8 = 1 << 3
         static let clauseSeparator: UInt8 = 1 << 4
         static let closer: UInt8 = 1 << 5
+        /// . ! ? ؟ ۔ and runs of full stops (an ellipsis).
+        static let terminator: UInt8 = 1 << 6
+        /// The form ends in a full stop (a dotted acronym's, when the token is a word).
+        static let finalDot: UInt8 = 1 << 7
     }
 
     /// The words and marks looked up in every text, with their hashes, in the order their flags
@@ -83,22 +88,57 @@ struct SentenceSplitter {
         return result
     }()
 
+    /// The terminators looked up by id, with their hashes.
+    static let terminators: [(bytes: [UInt8], hash: UInt32)] = [".", "!", "?", "؟", "۔"].map { word in
+        let bytes = Array(word.utf8)
+        return (bytes, bytes.withUnsafeBufferPointer(FormTable.hash))
+    }
+
     init(tokens: [Token], forms: FormTable) {
         self.tokens = tokens
         self.forms = forms
-        func id(_ s: String) -> Int32 { forms.find(s).map(Int32.init) ?? -1 }
-        period = id(".")
-        exclamation = id("!")
-        question = id("?")
-        arabicQuestion = id("؟")
-        urduStop = id("۔")
-        var flags = [UInt8](repeating: 0, count: forms.count)
-        for lookup in Self.lookups {
-            guard let f = lookup.bytes.withUnsafeBufferPointer({ forms.find($0, hash: lookup.hash) }) else { continue }
-            if lookup.kind != 0 { flags[Int(f)] = flags[Int(f)] & ~FormFlag.kindMask | lookup.kind }
-            flags[Int(f)] |= lookup.bits
+        let count = forms.count
+        let (ids, flags) = forms.withProbe { probe -> ([Int32], [UInt8]) in
+            let ids = Self.terminators.map { word in word.bytes.withUnsafeBufferPointer { probe.find($0, hash: word.hash) } }
+            let flags = [UInt8](unsafeUninitializedCapacity: count) { flags, initialized in
+                // The final-dot and terminator bits from each form's bytes: a form that ends in a
+                // full stop is a dotted acronym, or a run of full stops (one is `.`, more an ellipsis).
+                for f in 0..<count {
+                    let start = Int(probe.starts[f])
+                    let end = Int(probe.starts[f &+ 1])
+                    var bits: UInt8 = 0
+                    if end > start && probe.storage[end &- 1] == UInt8(ascii: ".") {
+                        bits = FormFlag.finalDot
+                        if Self.isRunOfFullStops(UnsafeBufferPointer(rebasing: probe.storage[start..<end])) {
+                            bits |= FormFlag.terminator
+                        }
+                    }
+                    flags[f] = bits
+                }
+                initialized = count
+                for id in ids where id >= 0 { flags[Int(id)] |= FormFlag.terminator }
+                for lookup in Self.lookups {
+                    let f = lookup.bytes.withUnsafeBufferPointer { probe.find($0, hash: lookup.hash) }
+                    guard f >= 0 else { continue }
+                    if lookup.kind != 0 { flags[Int(f)] = flags[Int(f)] & ~FormFlag.kindMask | lookup.kind }
+                    flags[Int(f)] |= lookup.bits
+                }
+            }
+            return (ids, flags)
         }
+        period = ids[0]
+        exclamation = ids[1]
+        question = ids[2]
+        arabicQuestion = ids[3]
+        urduStop = ids[4]
         formFlags = flags
+    }
+
+    /// One full stop or more, and nothing else.
+    static func isRunOfFullStops(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !bytes.isEmpty else { return false }
+        for byte in bytes where byte != UInt8(ascii: ".") { return false }
+        return true
     }
 
     @inline(__always)
@@ -137,12 +177,6 @@ struct SentenceSplitter {
     }
 
     @inline(__always)
-    func isTerminator(_ form: Int32) -> Bool {
-        form == period || form == exclamation || form == question || form == arabicQuestion || form == urduStop
-            || isEllipsis(form)
-    }
-
-    @inline(__always)
     func isEllipsis(_ form: Int32) -> Bool {
         let range = forms.byteRange(Int(form))
         guard range.count >= 2, forms.storage[range.lowerBound] == UInt8(ascii: ".") else { return false }
@@ -150,18 +184,31 @@ struct SentenceSplitter {
         return true
     }
 
-    /// A dotted acronym: a word token whose form ends in a full stop (`u.s.`).
-    @inline(__always)
-    func isDottedAcronym(_ token: Token) -> Bool {
-        guard token.kind == .word else { return false }
-        let range = forms.byteRange(Int(token.form))
-        return forms.storage[range.upperBound - 1] == UInt8(ascii: ".")
-    }
-
     func split() -> Result {
         var result = Result()
         let count = tokens.count
-        result.sentenceOfToken.reserveCapacity(count)
+        // News prose: about 25 tokens a sentence, 60 a paragraph, 15 a clause.
+        result.sentences.reserveCapacity(count / 16 + 1)
+        result.paragraphs.reserveCapacity(count / 32 + 1)
+        result.clauseBoundaries.reserveCapacity(count / 8 + 1)
+        let sentenceOfToken = [Int32](unsafeUninitializedCapacity: count) { sentenceOfToken, initialized in
+            tokens.withUnsafeBufferPointer { tokens in
+                formFlags.withUnsafeBufferPointer { formFlags in
+                    split(tokens, formFlags, into: &result, sentenceOfToken: sentenceOfToken)
+                }
+            }
+            // Every token is in the sentence that the last `closeSentence` (up to `count`) closed.
+            initialized = count
+        }
+        result.sentenceOfToken = sentenceOfToken
+        return result
+    }
+
+    /// `split` over raw buffers: a token costs a load of its flags byte, not bounds-checked
+    /// accesses to three arrays.
+    private func split(_ tokens: UnsafeBufferPointer<Token>, _ formFlags: UnsafeBufferPointer<UInt8>,
+                       into result: inout Result, sentenceOfToken: UnsafeMutableBufferPointer<Int32>) {
+        let count = tokens.count
         var sentenceStart = 0
         var paragraphStart = 0
 
@@ -170,7 +217,7 @@ struct SentenceSplitter {
             let index = Int32(result.sentences.count)
             result.sentences.append(TextSegment(tokens: sentenceStart..<end,
                                                 bytes: tokens[sentenceStart].start..<tokens[end - 1].end))
-            result.sentenceOfToken.append(contentsOf: repeatElement(index, count: end - sentenceStart))
+            for t in sentenceStart..<end { sentenceOfToken[t] = index }
             sentenceStart = end
         }
         func closeParagraph(_ end: Int) {
@@ -187,11 +234,14 @@ struct SentenceSplitter {
                 closeSentence(k)
                 closeParagraph(k)
             }
-            if token.kind == .punctuation && has(token.form, FormFlag.clauseSeparator) {
-                result.clauseBoundaries.append(k)
+            let bits = formFlags[Int(token.form)]
+            var terminator = false
+            if token.kind == .punctuation {
+                if bits & FormFlag.clauseSeparator != 0 { result.clauseBoundaries.append(k) }
+                terminator = bits & FormFlag.terminator != 0
             }
-            let terminator = token.kind == .punctuation && isTerminator(token.form)
-            guard terminator || isDottedAcronym(token) else {
+            // A terminator, or a dotted acronym: a word whose form ends in a full stop.
+            guard terminator || (token.kind == .word && bits & FormFlag.finalDot != 0) else {
                 k += 1
                 continue
             }
@@ -200,7 +250,7 @@ struct SentenceSplitter {
             while end < count {
                 let t = tokens[end]
                 guard !t.flags.contains(.paragraphStart), !t.flags.contains(.spaceBefore), t.kind == .punctuation,
-                      isTerminator(t.form) || has(t.form, FormFlag.closer)
+                      formFlags[Int(t.form)] & (FormFlag.terminator | FormFlag.closer) != 0
                 else { break }
                 end += 1
             }
@@ -214,7 +264,6 @@ struct SentenceSplitter {
         }
         closeSentence(count)
         closeParagraph(count)
-        return result
     }
 
     /// Whether the terminator (or dotted acronym) at `k` ends its sentence, given the token that

@@ -12,10 +12,13 @@ struct Tokenizer {
     private let p: UnsafeBufferPointer<UInt8>
     private let n: Int
     /// The tokens so far. Raw memory, as `scratch` and `FormTable.Builder`: an array's append
-    /// checks uniqueness and capacity out of line for every token.
+    /// checks uniqueness and capacity out of line for every token. At first the uninitialized
+    /// buffer of the array `tokenize` returns (`tokensBorrowed`), so that most texts' tokens are
+    /// never copied; the tokenizer's own buffer once they outgrow it.
     private var tokens: UnsafeMutablePointer<Token>
     private var tokenCount = 0
     private var tokenCapacity: Int
+    private var tokensBorrowed = true
     private var forms: FormTable.Builder
     /// Whether a token started with an Arabic letter or mark: only Arabic words' forms have
     /// proclitic readings. (Set where such a token starts, not in `scanArabicWord`, whose hot loop
@@ -32,18 +35,19 @@ struct Tokenizer {
     /// Flag sets spelled as constants, not array literals: `[]` and `[.a, .b]` built (and freed)
     /// an array per token here, the optimizer leaving `OptionSet(arrayLiteral:)` in place.
     private static var none: TokenFlags { TokenFlags(rawValue: 0) }
+    private static var spaceBefore: TokenFlags { TokenFlags(rawValue: TokenFlags.spaceBefore.rawValue) }
     private static var lineBreak: TokenFlags {
         TokenFlags(rawValue: TokenFlags.spaceBefore.rawValue | TokenFlags.paragraphStart.rawValue)
     }
 
-    private init(_ p: UnsafeBufferPointer<UInt8>) {
+    /// `tokens` is the (uninitialized) room for the first `tokenCapacity` tokens.
+    private init(_ p: UnsafeBufferPointer<UInt8>, tokens: UnsafeMutablePointer<Token>, tokenCapacity: Int) {
         self.p = p
         self.n = p.count
-        // News prose runs at about one token per six bytes, and a news article brings a new form
-        // every second or third token (about one per fourteen bytes): sized so that neither
-        // buffer nor the form table's slots grow for most texts.
-        tokenCapacity = p.count / 5 + 16
-        tokens = .allocate(capacity: tokenCapacity)
+        self.tokens = tokens
+        self.tokenCapacity = tokenCapacity
+        // A news article brings a new form every second or third token (about one per fourteen
+        // bytes): sized so that the form table's slots do not grow for most texts.
         forms = FormTable.Builder(forms: min(p.count / 12 + 32, 1 << 20), bytes: min(p.count / 2 + 64, 1 << 24))
         scratch = .allocate(capacity: scratchCapacity)
     }
@@ -51,12 +55,29 @@ struct Tokenizer {
     /// Tokens of `utf8` with their forms.
     static func tokenize(_ utf8: [UInt8]) -> (tokens: [Token], forms: FormTable, hasArabic: Bool) {
         utf8.withUnsafeBufferPointer { buffer in
-            var tokenizer = Tokenizer(buffer)
-            tokenizer.run()
-            let tokens = Array(UnsafeBufferPointer(start: tokenizer.tokens, count: tokenizer.tokenCount))
-            tokenizer.tokens.deallocate()
-            tokenizer.scratch.deallocate()
-            return (tokens, tokenizer.forms.finish(), tokenizer.sawArabic)
+            var forms = FormTable()
+            var hasArabic = false
+            var outgrown: [Token] = []
+            // News prose runs at about one token per six bytes: room for one per five, so that
+            // the array need not grow for most texts.
+            var tokens = [Token](unsafeUninitializedCapacity: buffer.count / 5 + 16) { room, initialized in
+                var tokenizer = Tokenizer(buffer, tokens: room.baseAddress!, tokenCapacity: room.count)
+                tokenizer.run()
+                if tokenizer.tokensBorrowed {
+                    initialized = tokenizer.tokenCount
+                } else {
+                    // More tokens than room: they are in the tokenizer's own buffer (and the
+                    // array's room holds copies of the first ones, trivial values left as they are).
+                    outgrown = Array(UnsafeBufferPointer(start: tokenizer.tokens, count: tokenizer.tokenCount))
+                    tokenizer.tokens.deallocate()
+                    initialized = 0
+                }
+                tokenizer.scratch.deallocate()
+                forms = tokenizer.forms.finish()
+                hasArabic = tokenizer.sawArabic
+            }
+            if !outgrown.isEmpty { tokens = outgrown }
+            return (tokens, forms, hasArabic)
         }
     }
 
@@ -132,13 +153,23 @@ struct Tokenizer {
     }
 
     @inline(__always)
-    private mutating func emit(_ start: Int, _ end: Int, _ kind: TokenKind, _ flags: TokenFlags = Self.none,
-                               hash knownHash: UInt32? = nil) {
-        let form = UnsafeBufferPointer(start: scratch, count: scratchCount)
-        let id = forms.intern(scratch, count: scratchCount, hash: knownHash ?? FormTable.hash(form))
+    private mutating func emit(_ start: Int, _ end: Int, _ kind: TokenKind, _ flags: TokenFlags = Self.none) {
+        // Eight bytes past the form, so that it is hashed and compared in whole 8-byte chunks.
+        reserveScratch(8)
+        let hash = FormTable.hash(padded: scratch, count: scratchCount)
+        let id = forms.intern(padded: scratch, count: scratchCount, hash: hash)
         appendToken(Token(start: start, end: end, form: id, kind: kind, flags: flags.union(pending)))
         pending = Self.none
         scratchCount = 0
+    }
+
+    /// A punctuation token whose form is 1 to 8 bytes, given as a little-endian word (zero past
+    /// them): hashed and interned from the register, without `scratch`.
+    @inline(__always)
+    private mutating func emitShort(_ start: Int, _ end: Int, chunk: UInt64, count: Int) {
+        let id = forms.intern(chunk: chunk, count: count, hash: FormTable.finish(FormTable.mixChunk(FormTable.hashSeed, chunk)))
+        appendToken(Token(start: start, end: end, form: id, kind: .punctuation, flags: pending))
+        pending = Self.none
     }
 
     @inline(__always)
@@ -150,7 +181,15 @@ struct Tokenizer {
 
     @inline(never)
     private mutating func growTokens() {
-        tokens = tokens.moved(count: tokenCount, toCapacity: tokenCapacity * 2)
+        if tokensBorrowed {
+            // The array's room stays the array's: copied from, not freed.
+            let grown = UnsafeMutablePointer<Token>.allocate(capacity: tokenCapacity * 2)
+            grown.initialize(from: tokens, count: tokenCount)
+            tokens = grown
+            tokensBorrowed = false
+        } else {
+            tokens = tokens.moved(count: tokenCount, toCapacity: tokenCapacity * 2)
+        }
         tokenCapacity *= 2
     }
 
@@ -159,10 +198,15 @@ struct Tokenizer {
     private mutating func run() {
         var i = 0
         while i < n {
-            // The commonest byte of all, before any decoding.
-            if p[i] == 0x20 {
+            // The commonest bytes of all, before any decoding: the space, and ASCII letters.
+            let byte = p[i]
+            if byte == 0x20 {
                 pending.insert(.spaceBefore)
                 i += 1
+                continue
+            }
+            if (byte | 0x20) &- 0x61 < 26 {
+                i = scanWord(i)
                 continue
             }
             let (v, length) = decode(i)
@@ -189,16 +233,18 @@ struct Tokenizer {
                 // A run of full stops is one token: an ellipsis is one mark, not three sentence ends.
                 var j = i + 1
                 while j < n && p[j] == UInt8(ascii: ".") { j += 1 }
-                appendRaw(i..<j)
-                emit(i, j, .punctuation)
+                if j - i <= 8 {
+                    emitShort(i, j, chunk: 0x2E2E_2E2E_2E2E_2E2E & FormTable.lowBytes(j - i), count: j - i)
+                } else {
+                    appendRaw(i..<j)
+                    emit(i, j, .punctuation)
+                }
                 i = j
             case .apostrophe:
-                push(UInt8(ascii: "'"))
-                emit(i, i + length, .punctuation)
+                emitShort(i, i + length, chunk: UInt64(UInt8(ascii: "'")), count: 1)
                 i += length
             case .hyphen:
-                push(UInt8(ascii: "-"))
-                emit(i, i + length, .punctuation)
+                emitShort(i, i + length, chunk: UInt64(UInt8(ascii: "-")), count: 1)
                 i += length
             case .percent:
                 append(v == 0x066A ? 0x25 : v)
@@ -206,11 +252,13 @@ struct Tokenizer {
                 i += length
             case .punctuation, .numberSeparator:
                 if v == 0x2026 {
-                    push(0x2E); push(0x2E); push(0x2E)
+                    emitShort(i, i + length, chunk: 0x2E2E2E, count: 3)  // … → ...
                 } else {
-                    appendRaw(i..<(i + length))
+                    // Its own bytes, one to four.
+                    var chunk: UInt64 = 0
+                    for k in 0..<length { chunk |= UInt64(p[i + k]) &<< UInt64(8 * k) }
+                    emitShort(i, i + length, chunk: chunk, count: length)
                 }
-                emit(i, i + length, .punctuation)
                 i += length
             }
         }
@@ -255,58 +303,119 @@ struct Tokenizer {
         }
     }
 
+    /// 0x80 in each byte of `chunk` that is an ASCII letter, 0 in every other byte: the test
+    /// `(byte | 0x20) &- 0x61 < 26` on eight bytes at once. Bit 7 is cleared before the additions,
+    /// so that no byte carries into the next; bytes that had it set are no letters.
+    @inline(__always)
+    static func asciiLetterBits(_ chunk: UInt64) -> UInt64 {
+        let low7 = (chunk | 0x2020_2020_2020_2020) & 0x7F7F_7F7F_7F7F_7F7F
+        let atLeastA = low7 &+ 0x1F1F_1F1F_1F1F_1F1F  // bit 7: folded byte >= 0x61
+        let pastZ = low7 &+ 0x0505_0505_0505_0505  // bit 7: folded byte >= 0x7B
+        return atLeastA & ~pastZ & ~chunk & 0x8080_8080_8080_8080
+    }
+
+    /// Bytes after ASCII letters that `scanWordGeneral` may go on with, as bits of a mask of
+    /// the bytes below 64: apostrophe, hyphen, full stop and the digits. (With every byte of
+    /// 0x80 or more — other letters, marks, joiners — they send a word to the general path.)
+    private static let continuesWordBelow64: UInt64 =
+        1 << 0x27 | 1 << 0x2D | 1 << 0x2E | ((1 << 10) - 1) << 0x30
+
     /// A word of a non-Arabic script. Most are ASCII letters ended by a space or punctuation
-    /// that cannot continue a word: those are cut, hashed (folded) and interned here in one pass
-    /// over their bytes, never copied to `scratch`; the rest (and everything that starts with
+    /// that cannot continue a word: those are scanned eight bytes at a time, hashed as they are
+    /// scanned (`FormTable.hash` mixes a whole 8-byte chunk at once), and interned straight
+    /// from the text, never copied to `scratch`; the rest (and everything that starts with
     /// another letter) go to `scanWordGeneral`.
     @inline(__always)
     private mutating func scanWord(_ start: Int) -> Int {
+        let base = p.baseAddress!
         var end = start
-        var h: UInt32 = 2_166_136_261
-        var uppers = 0
-        while end < n {
-            let byte = p[end]
-            guard (byte | 0x20) &- 0x61 < 26 else { break }
-            if byte < 0x61 { uppers += 1 }
-            h = (h ^ UInt32(byte | 0x20)) &* 16_777_619
-            end += 1
+        var h = FormTable.hashSeed
+        // The last chunk mixed into `h` (the whole form when it is eight letters or fewer).
+        var chunk: UInt64 = 0
+        // Bit 7 set in the byte of any lowercase letter: no count of capitals is needed (a
+        // population count is a call-sized sequence of instructions on baseline x86-64), only
+        // whether all the letters are capitals.
+        var lowercase: UInt64 = 0
+        var stopped = false
+        while end &+ 8 <= n {
+            let bytes = UnsafeRawPointer(base + end).loadUnaligned(as: UInt64.self)
+            let letters = Self.asciiLetterBits(bytes)
+            // Lowercase letters are the letters with bit 5 set; shifted by two, it lands on bit 7.
+            let lower = letters & (bytes &<< 2)
+            let stops = ~letters & 0x8080_8080_8080_8080
+            if stops == 0 {
+                chunk = bytes | 0x2020_2020_2020_2020
+                h = FormTable.mixChunk(h, chunk)
+                lowercase |= lower
+                end &+= 8
+                continue
+            }
+            let run = stops.trailingZeroBitCount &>> 3
+            if run > 0 {
+                let kept = FormTable.lowBytes(run)
+                chunk = (bytes | 0x2020_2020_2020_2020) & kept
+                h = FormTable.mixChunk(h, chunk)
+                lowercase |= lower & kept
+                end &+= run
+            }
+            stopped = true
+            break
+        }
+        if !stopped {
+            // Fewer than eight bytes left in the text: byte by byte, into one last chunk (the
+            // loop above stopped at a chunk boundary of the form).
+            var last: UInt64 = 0
+            var shift: UInt64 = 0
+            while end < n {
+                let byte = p[end]
+                guard (byte | 0x20) &- 0x61 < 26 else { break }
+                if byte >= 0x61 { lowercase = 1 }
+                last |= UInt64(byte | 0x20) &<< shift
+                shift &+= 8
+                end &+= 1
+            }
+            if shift > 0 {
+                chunk = last
+                h = FormTable.mixChunk(h, chunk)
+            }
         }
         if end == start { return scanWordGeneral(start) }
         if end < n {
-            // What `scanWordGeneral` would go on with: another letter (non-ASCII), marks, digits,
-            // joiners, apostrophes, hyphens, dots.
             let b = p[end]
-            if b >= 0x80 || b &- 0x30 < 10 || b == UInt8(ascii: "'") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".") {
+            if b >= 0x80 || (b < 64 && (Self.continuesWordBelow64 &>> UInt64(b)) & 1 != 0) {
                 return scanWordGeneral(start)
             }
         }
-        let run = end - start
-        let source = p.baseAddress! + start
-        var flags = Self.none
+        let run = end &- start
+        let source = base + start
+        var flags = pending
         if source[0] < 0x61 { flags.insert(.capitalized) }
-        if run >= 2 && uppers == run { flags.insert(.allCaps) }
-        let id = forms.intern(foldingASCIILetters: source, count: run, hash: h)
-        appendToken(Token(start: start, end: end, form: id, kind: .word, flags: flags.union(pending)))
+        if run >= 2 && lowercase == 0 { flags.insert(.allCaps) }
+        let id = run <= 8
+            ? forms.intern(chunk: chunk, count: run, hash: FormTable.finish(h))
+            : forms.intern(asciiWord: source, count: run, firstChunk: chunk, hash: FormTable.finish(h))
+        appendToken(Token(start: start, end: end, form: id, kind: .word, flags: flags))
+        // The space that usually follows, taken here rather than by another turn of `run`.
+        if end < n && base[end] == 0x20 {
+            pending = Self.spaceBefore
+            return end &+ 1
+        }
         pending = Self.none
         return end
     }
 
-    /// Copies `count` ASCII letters lowercased, continuing the FNV-1a `hash` over what it writes;
-    /// returns the hash and how many of the letters were capitals.
+    /// Copies `count` ASCII letters lowercased; returns how many of them were capitals.
     @inline(__always)
-    private static func foldCopyHash(
-        _ source: UnsafePointer<UInt8>, into destination: UnsafeMutablePointer<UInt8>, count: Int, hash: UInt32
-    ) -> (hash: UInt32, uppers: Int) {
-        var h = hash
+    private static func foldCopy(
+        _ source: UnsafePointer<UInt8>, into destination: UnsafeMutablePointer<UInt8>, count: Int
+    ) -> Int {
         var uppers = 0
         for t in 0..<count {
             let byte = source[t]
             if byte < 0x61 { uppers += 1 }
-            let folded = byte | 0x20
-            destination[t] = folded
-            h = (h ^ UInt32(folded)) &* 16_777_619
+            destination[t] = byte | 0x20
         }
-        return (h, uppers)
+        return uppers
     }
 
     /// A word of a non-Arabic script, in general.
@@ -318,15 +427,11 @@ struct Tokenizer {
         var firstUpper = false
         var segmentLetters = 0  // letters since the start or the last acronym dot
         var dots = 0
-        // FNV-1a of the form's first `hashed` bytes, kept up while only ASCII letter runs are
-        // appended, so that a plain word is hashed as it is copied.
-        var hash: UInt32 = 2_166_136_261
-        var hashed = 0
         loop: while j < n {
             // ASCII letters without decoding or classifying.
             let b = p[j]
             if (b | 0x20) &- 0x61 < 26 {
-                // A run of them at once, counted, copied (folded) and hashed in local variables:
+                // A run of them at once, counted and copied (folded) in local variables:
                 // the commonest path of all, kept out of `self` until the run ends.
                 if letters == 0 { firstUpper = b < 0x61 }
                 var run = 1
@@ -334,13 +439,7 @@ struct Tokenizer {
                 reserveScratch(run)
                 let source = p.baseAddress! + j
                 let destination = scratch + scratchCount
-                let hashing = hashed == scratchCount
-                let (h, runUppers) = Self.foldCopyHash(source, into: destination, count: run, hash: hash)
-                if hashing {
-                    hash = h
-                    hashed += run
-                }
-                uppers += runUppers
+                uppers += Self.foldCopy(source, into: destination, count: run)
                 letters += run
                 segmentLetters += run
                 scratchCount += run
@@ -406,7 +505,7 @@ struct Tokenizer {
         var flags = Self.none
         if firstUpper { flags.insert(.capitalized) }
         if letters >= 2 && uppers == letters { flags.insert(.allCaps) }
-        emit(start, j, .word, flags, hash: hashed == scratchCount ? hash : nil)
+        emit(start, j, .word, flags)
         return j
     }
 
@@ -428,13 +527,20 @@ struct Tokenizer {
         }
     }
 
+    /// The scalars U+0600–U+067F that `scanArabicWord` takes in its loop, by `(lead & 1) << 6 |
+    /// (trail & 0x3F)` (which is the scalar minus U+0600 for the lead bytes D8 and D9): for a
+    /// letter (U+0621–U+064A but tatweel) the low six bits of its normalized form (آ أ إ → ا,
+    /// ى → ي; the lead byte does not change), else `arabicDiacritic` (U+064B–U+065F),
+    /// `arabicTatweel` or `arabicStop`. A static string, as `Scalars.asciiTable`: a constant
+    /// in the binary. A test checks it against `normalizeArabicLetter` and the ranges.
+    static let arabicTwoByteTable: StaticString = "\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{21}\u{27}\u{27}\u{24}\u{27}\u{26}\u{27}\u{28}\u{29}\u{2A}\u{2B}\u{2C}\u{2D}\u{2E}\u{2F}\u{30}\u{31}\u{32}\u{33}\u{34}\u{35}\u{36}\u{37}\u{38}\u{39}\u{3A}\u{3B}\u{3C}\u{3D}\u{3E}\u{3F}\u{42}\u{1}\u{2}\u{3}\u{4}\u{5}\u{6}\u{7}\u{8}\u{A}\u{A}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{41}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}\u{40}"
+    static let arabicStop: UInt8 = 0x40
+    static let arabicDiacritic: UInt8 = 0x41
+    static let arabicTatweel: UInt8 = 0x42
+
     private mutating func scanArabicWord(_ start: Int) -> Int {
         var j = start
         var flags = Self.none
-        // FNV-1a of `scratch[0..<hashed]`, kept while only the loop below appends: then `emit`
-        // need not hash the form again.
-        var hash: UInt32 = 2_166_136_261
-        var hashed = 0
         loop: while j < n {
             // The two-byte scalars U+0600–U+067F that are letters (U+0621–U+064A, but tatweel) or
             // harakat (U+064B–U+065F), nearly every scalar of Arabic prose: decoded as `decode`
@@ -442,45 +548,32 @@ struct Tokenizer {
             // each or appending byte by byte. Room for 32 letters at a time.
             if p[j] &- 0xD8 < 2 && j + 1 < n {
                 reserveScratch(64)
-                let hashing = hashed == scratchCount
                 var out = scratchCount
-                var h = hash
                 var k = j
-                let outLimit = scratchCount + 64
+                // At most 32 scalars (64 bytes, as many as they write at most) and never a lead
+                // byte without the byte after it: one bound for the loop.
+                let kLimit = min(n &- 1, j &+ 64)
                 let buffer = scratch
-                while out < outLimit && k + 1 < n {
+                let table = Self.arabicTwoByteTable.utf8Start
+                while k < kLimit {
                     let b0 = p[k]
                     guard b0 &- 0xD8 < 2 else { break }
-                    let b1 = p[k + 1]
-                    let v = UInt32(b0 & 0x1F) << 6 | UInt32(b1 & 0x3F)
-                    if v &- 0x0621 <= 0x064A - 0x0621 {
-                        if v == Scalars.tatweel {
-                            flags.insert(.hadTatweel)
-                        } else {
-                            // The letter's bytes are `b0` and `b1` as `decode` reads them (its
-                            // low six bits); آ أ إ (D8 A2, A3, A5) → ا (D8 A7) and ى (D9 89) → ي
-                            // (D9 8A) are the normalizations of this range.
-                            var second = 0x80 | (b1 & 0x3F)
-                            if b0 == 0xD8 {
-                                if second == 0xA2 || second == 0xA3 || second == 0xA5 { second = 0xA7 }
-                            } else if second == 0x89 {
-                                second = 0x8A
-                            }
-                            buffer[out] = b0
-                            buffer[out &+ 1] = second
-                            out &+= 2
-                            h = (((h ^ UInt32(b0)) &* 16_777_619) ^ UInt32(second)) &* 16_777_619
-                        }
-                    } else if v &- 0x064B <= 0x065F - 0x064B {
+                    let b1 = p[k &+ 1]
+                    // What `decode` reads: U+0600 + ((b0 & 1) << 6 | (b1 & 0x3F)).
+                    let code = table[Int(truncatingIfNeeded: (b0 & 1) &<< 6 | (b1 & 0x3F))]
+                    if code < 0x40 {
+                        // A letter: its lead byte and the normalized low six bits.
+                        buffer[out] = b0
+                        buffer[out &+ 1] = 0x80 | code
+                        out &+= 2
+                    } else if code == Self.arabicDiacritic {
                         flags.insert(.hadDiacritics)
+                    } else if code == Self.arabicTatweel {
+                        flags.insert(.hadTatweel)
                     } else {
                         break
                     }
                     k &+= 2
-                }
-                if hashing {
-                    hash = h
-                    hashed = out
                 }
                 scratchCount = out
                 if k != j {
@@ -510,7 +603,14 @@ struct Tokenizer {
             appendRaw(start..<j)
             emit(start, j, .symbol)
         } else {
-            emit(start, j, .arabicWord, flags, hash: hashed == scratchCount ? hash : nil)
+            // `emit`, spelled out: the compiler keeps `emit` out of line, and a call per word
+            // (its arguments spilled and reloaded) cost more than hashing the form.
+            reserveScratch(8)
+            let hash = FormTable.hash(padded: scratch, count: scratchCount)
+            let id = forms.intern(padded: scratch, count: scratchCount, hash: hash)
+            appendToken(Token(start: start, end: j, form: id, kind: .arabicWord, flags: flags.union(pending)))
+            pending = Self.none
+            scratchCount = 0
         }
         return j
     }

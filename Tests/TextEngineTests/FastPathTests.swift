@@ -1,0 +1,124 @@
+import Testing
+@testable import TextEngine
+
+/// The tokenizer's and the form table's fast paths must agree with their general ones.
+@Suite struct FastPathTests {
+    /// FNV-style reference of the chunk hash, byte by byte: chunks of eight little-endian bytes,
+    /// the last zero-padded, at least one.
+    private func referenceHash(_ bytes: [UInt8]) -> UInt32 {
+        var state = FormTable.hashSeed
+        var index = 0
+        repeat {
+            var chunk: UInt64 = 0
+            for k in 0..<8 where index + k < bytes.count { chunk |= UInt64(bytes[index + k]) << (8 * UInt64(k)) }
+            state = FormTable.mixChunk(state, chunk)
+            index += 8
+        } while index < bytes.count
+        return FormTable.finish(state)
+    }
+
+    @Test func paddedHashAgreesWithThePlainHash() {
+        let samples: [[UInt8]] = [[], [0x61], Array("said".utf8), Array("minister".utf8), Array("ministers".utf8),
+                                  Array("internationally".utf8), Array("sixteen letters!".utf8), Array("قال الوزير".utf8)]
+        for bytes in samples {
+            let plain = bytes.withUnsafeBufferPointer { FormTable.hash($0) }
+            #expect(plain == referenceHash(bytes))
+            // Padded: garbage after the bytes must not matter.
+            var padded = bytes + [0xFF, 0xEE, 0xDD, 0xCC, 0xBB, 0xAA, 0x99, 0x88]
+            let fromPadded = padded.withUnsafeMutableBufferPointer { FormTable.hash(padded: $0.baseAddress!, count: bytes.count) }
+            #expect(fromPadded == plain, "\(bytes)")
+        }
+    }
+
+    @Test func asciiLetterBitsMatchTheByteTest() {
+        for byte in 0...255 {
+            // The byte among letters (a, A) and non-letters (NUL), no carry crossing into them.
+            let chunk = UInt64(byte) << 16 | 0x4100_0061
+            let bits = Tokenizer.asciiLetterBits(chunk)
+            let isLetter = (UInt8(byte) | 0x20) &- 0x61 < 26
+            #expect((bits >> 23) & 1 == (isLetter ? 1 : 0), "byte \(byte)")
+            #expect(bits & 0x80 != 0 && bits & 0x8000 == 0 && bits & 0x8000_0000 != 0 && bits >> 32 == 0, "byte \(byte)")
+        }
+    }
+
+    /// Words of every length around the 8-byte chunks, at the end of the text (fewer than eight
+    /// bytes left) and inside it, in every case: the same forms and flags as when the general
+    /// path scans them (a word followed by a digit goes there), and one form id for one form.
+    @Test func wordsScannedByChunksAgreeWithTheGeneralPath() {
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        for length in 1...20 {
+            let lower = String((0..<length).map { letters[$0 % 26] })
+            for word in [lower, lower.uppercased(), lower.prefix(1).uppercased() + lower.dropFirst()] {
+                for text in ["\(word)", "\(word) x", "x \(word), \(word.lowercased()) yy", "\(word) \(word)"] {
+                    let analyzed = AnalyzedText(text)
+                    let general = AnalyzedText(text.replacingOccurrences(of: word, with: word + "1"))
+                    for (index, token) in analyzed.tokens.enumerated() where token.kind == .word {
+                        let form = analyzed.form(ofToken: index)
+                        #expect(form == analyzed.text(ofToken: index).lowercased())
+                        #expect(analyzed.forms.find(form) == Int(token.form))
+                        let other = general.tokens[index]
+                        #expect(other.flags == token.flags, "\(text) token \(index)")
+                    }
+                    #expect(analyzed.forms.count == Set(analyzed.tokens.map(\.form)).count)
+                }
+            }
+        }
+        let tokens = AnalyzedText("The NATO summit. US and Us").tokens
+        #expect(tokens[0].flags.contains(.capitalized) && !tokens[0].flags.contains(.allCaps))
+        #expect(tokens[1].flags.contains(.allCaps) && tokens[1].flags.contains(.spaceBefore))
+        #expect(tokens[4].flags.contains(.allCaps) && !tokens[6].flags.contains(.allCaps))
+    }
+
+    @Test func wordsEndingMidTextAndBeforeNonASCII() {
+        #expect(TextNormalizer.forms(of: "naïve café's") == ["naïve", "café's"])
+        #expect(TextNormalizer.forms(of: "abcdefghé") == ["abcdefghé"])
+        #expect(TextNormalizer.forms(of: "ABCDEFGH\u{00A0}x") == ["abcdefgh", "x"])
+        #expect(TextNormalizer.forms(of: "word قال") == ["word", "قال"])
+    }
+
+    /// Punctuation forms are interned from a register (`emitShort`): the same forms, one id each.
+    @Test func punctuationFormsFromRegisters() {
+        let text = "\u{201C}Hi,\u{201D} he said\u{2026} (ok) \u{2014} \u{AB}x\u{BB} \u{061F} 'a' -b- \u{201C}Hi,\u{201D}"
+        #expect(TextNormalizer.forms(of: text) == ["\u{201C}", "hi", ",", "\u{201D}", "he", "said", "...", "(", "ok", ")",
+                                                   "\u{2014}", "\u{AB}", "x", "\u{BB}", "\u{061F}", "'", "a", "'", "-",
+                                                   "b", "-", "\u{201C}", "hi", ",", "\u{201D}"])
+        let analyzed = AnalyzedText(text)
+        for (index, token) in analyzed.tokens.enumerated() {
+            #expect(analyzed.forms.find(analyzed.form(ofToken: index)) == Int(token.form))
+        }
+        #expect(analyzed.forms.count == Set(analyzed.tokens.map(\.form)).count)
+    }
+
+    /// More tokens than the room first reserved for them (one per five bytes): all kept, in order.
+    @Test func tokensOutgrowingTheirFirstRoom() {
+        let cases: [(text: String, surfaces: [String])] = [
+            (String(repeating: "a,", count: 400), Array(repeating: ["a", ","], count: 400).flatMap { $0 }),
+            (String(repeating: "a ", count: 100), Array(repeating: "a", count: 100)),
+            ("a b c", ["a", "b", "c"]), ("", []),
+        ]
+        for (text, surfaces) in cases {
+            let analyzed = AnalyzedText(text)
+            #expect(analyzed.tokens.indices.map { analyzed.text(ofToken: $0) } == surfaces)
+        }
+    }
+
+    /// The Arabic loop's table against the rule it encodes.
+    @Test func arabicTwoByteTableMatchesTheRanges() {
+        for index in 0..<128 {
+            let v = UInt32(0x0600 + index)
+            let code = Tokenizer.arabicTwoByteTable.utf8Start[index]
+            if v == Scalars.tatweel {
+                #expect(code == Tokenizer.arabicTatweel)
+            } else if (0x0621...0x064A).contains(v) {
+                let normalized = Tokenizer.normalizeArabicLetter(v)
+                #expect(normalized >> 6 == v >> 6 && UInt32(code) == normalized & 0x3F, "U+\(String(v, radix: 16))")
+            } else if (0x064B...0x065F).contains(v) {
+                #expect(code == Tokenizer.arabicDiacritic)
+            } else {
+                #expect(code == Tokenizer.arabicStop, "U+\(String(v, radix: 16))")
+            }
+        }
+        #expect(TextNormalizer.forms(of: "أَحْمَد إلى آخر الـمـدى") == ["احمد", "الي", "اخر", "المدي"])
+        #expect(TextNormalizer.forms(of: "........ ......... .") == ["........", ".........", "."])
+    }
+}
