@@ -530,19 +530,23 @@ enum SentenceEnds {
         word.utf8.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
     }.sorted()
 
-    /// `properties.isWhitespace`, ASCII answered without the property tables.
+    /// `properties.isWhitespace`, ASCII and the Arabic block (which has no white space) answered
+    /// without the property tables.
     @inline(__always)
     static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
         let value = scalar.value
         if value < 0x80 { return value == 0x20 || (0x09...0x0D).contains(value) }
+        if value &- 0x0600 < 0x100 { return false }
         return scalar.properties.isWhitespace
     }
 
-    /// `properties.isLowercase`, ASCII answered without the property tables.
+    /// `properties.isLowercase`, ASCII and the Arabic block (which has no case) answered without
+    /// the property tables.
     @inline(__always)
     static func isLowercase(_ scalar: Unicode.Scalar) -> Bool {
         let value = scalar.value
         if value < 0x80 { return (0x61...0x7A).contains(value) }
+        if value &- 0x0600 < 0x100 { return false }
         return scalar.properties.isLowercase
     }
 
