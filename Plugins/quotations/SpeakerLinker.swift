@@ -41,15 +41,22 @@ struct SpeakerLinker {
     let quotations: [Quotation]
     /// Indices of the quotations not nested in another, in text order; their ranges do not overlap.
     let topLevel: [Int]
-    let cues: [Annotation]
-    let sources: [Annotation]
+    /// The module's annotations, which `cues`, `sources` and `contents` index (held by index: an
+    /// array of copies retained and released each annotation's strings, attributes and links).
+    let prior: [Annotation]
+    /// Indices in `prior` of the cues and sources outside quotations, sorted by start, and their
+    /// spans in the same order (what the binary searches read).
+    let cues: [Int]
+    let cueRanges: [Range<Int>]
+    let sources: [Int]
+    let sourceRanges: [Range<Int>]
     /// The span of each prior annotation by id (only whether an id exists, and where, is asked).
     let priorByID: IDTable
     /// The span of the prior annotation `priorByID` numbers `i` (the first of its id).
     let priorRanges: [Range<Int>]
     let sentenceEnds: [Int]
-    /// What each cue's `content` link covers, sorted by start.
-    let contents: [(range: Range<Int>, cue: Annotation)]
+    /// What each cue's `content` link covers, sorted by start, with the cue's index in `prior`.
+    let contents: [(range: Range<Int>, cue: Int)]
 
     init(utf8: [UInt8], quotations: [Quotation], prior: [Annotation]) {
         self.utf8 = utf8
@@ -57,9 +64,20 @@ struct SpeakerLinker {
         let topLevel = quotations.indices.filter { quotations[$0].parent == nil }
         self.topLevel = topLevel
         let topRanges = topLevel.map { quotations[$0].range }
-        let outside = { (annotation: Annotation) in !Self.overlapsAny(annotation.range, sortedRanges: topRanges) }
-        cues = Self.sortedByStart(prior.filter { $0.kind == .cue && outside($0) })
-        sources = Self.sortedByStart(prior.filter { $0.kind == .source && outside($0) })
+        self.prior = prior
+        var cues: [Int] = []
+        var sources: [Int] = []
+        for index in prior.indices {
+            let kind = prior[index].kind
+            guard kind == .cue || kind == .source, !Self.overlapsAny(prior[index].range, sortedRanges: topRanges) else { continue }
+            if kind == .cue { cues.append(index) } else { sources.append(index) }
+        }
+        Self.sortByStart(&cues, of: prior)
+        Self.sortByStart(&sources, of: prior)
+        self.cues = cues
+        self.sources = sources
+        cueRanges = cues.map { prior[$0].range }
+        sourceRanges = sources.map { prior[$0].range }
         // The first annotation of an id wins.
         var byID = IDTable(minimumCapacity: prior.count)
         var ranges: [Range<Int>] = []
@@ -73,9 +91,9 @@ struct SpeakerLinker {
         priorByID = byID
         priorRanges = ranges
         sentenceEnds = SentenceEnds.find(in: utf8, excluding: topRanges)
-        var contents: [(range: Range<Int>, cue: Annotation)] = []
+        var contents: [(range: Range<Int>, cue: Int)] = []
         for cue in cues {
-            for link in cue.links where link.rel == AnnotationLink.content {
+            for link in prior[cue].links where link.rel == AnnotationLink.content {
                 if let target = byID.find(link.target) {
                     contents.append((ranges[target], cue))
                 } else if let range = Self.quoteRange(provisionalID: link.target) {
@@ -87,24 +105,23 @@ struct SpeakerLinker {
         self.contents = contents.sorted { $0.range.lowerBound < $1.range.lowerBound }
     }
 
-    /// Sorted by start as a stable sort would, in place and only when not in order already.
-    private static func sortedByStart(_ annotations: consuming [Annotation]) -> [Annotation] {
-        var annotations = annotations
+    /// Indices of `prior` sorted by their annotations' starts, in place and only when not in order
+    /// already (the same comparisons as sorting the annotations themselves, so the same order).
+    private static func sortByStart(_ indices: inout [Int], of prior: [Annotation]) {
         var ordered = true
         var index = 1
-        while ordered && index < annotations.count {
-            if annotations[index].range.lowerBound < annotations[index - 1].range.lowerBound { ordered = false }
+        while ordered && index < indices.count {
+            if prior[indices[index]].range.lowerBound < prior[indices[index - 1]].range.lowerBound { ordered = false }
             index += 1
         }
-        if !ordered { annotations.sort { $0.range.lowerBound < $1.range.lowerBound } }
-        return annotations
+        if !ordered { indices.sort { prior[$0].range.lowerBound < prior[$1].range.lowerBound } }
     }
 
     func attributions() -> [Attribution] {
         var result = [Attribution](repeating: Attribution(), count: quotations.count)
         // Contents that may still cover a quotation: top-level quotations come in order and do not
         // overlap, so one that ends before this quotation's words cannot cover a later one.
-        var openContents: [(range: Range<Int>, cue: Annotation)] = []
+        var openContents: [(range: Range<Int>, cue: Int)] = []
         var nextContent = 0
         for (position, index) in topLevel.enumerated() {
             let words = quotations[index].contentRange
@@ -127,7 +144,7 @@ struct SpeakerLinker {
         return result
     }
 
-    private func attribution(of quotation: Quotation, introducedBy introducer: Annotation?, after previousEnd: Int,
+    private func attribution(of quotation: Quotation, introducedBy introducer: Int?, after previousEnd: Int,
                              before nextStart: Int, earlier: [Attribution]) -> Attribution {
         let range = quotation.range
         let sentenceStart = lastSentenceEnd(atOrBefore: range.lowerBound) ?? 0
@@ -137,7 +154,7 @@ struct SpeakerLinker {
         // 1. The sources module said outright what this cue introduces.
         if let cue = introducer {
             return Attribution(speaker: speaker(of: cue, within: sentenceStart..<sentenceEnd, excluding: range),
-                               cue: cue.id, standsAsUtterance: true)
+                               cue: prior[cue].id, standsAsUtterance: true)
         }
 
         // 2. A cue next to it in its sentence, with no other quotation in between.
@@ -146,28 +163,31 @@ struct SpeakerLinker {
         // close it: a cue a few words on, before the line ends, still counts.
         let closesItsSentence = sentenceEnd <= range.upperBound + 4 && endsWithTerminator(quotation.contentRange)
         let closingLimit = closesItsSentence ? (firstSentenceEnd(atOrAfter: sentenceEnd + 1) ?? utf8.count) : sentenceEnd
-        let following = Self.startingIn(range.upperBound..<Int.max, cues)
-        let after = (following.isEmpty ? nil : cues[following.lowerBound])
-            .flatMap { cue -> (Annotation, Int)? in
-                guard cue.range.upperBound <= nextStart, cue.range.upperBound <= max(sentenceEnd, closingLimit) else { return nil }
-                if cue.range.upperBound <= sentenceEnd {
-                    let gap = wordCount(range.upperBound..<cue.range.lowerBound, stoppingAfter: Self.maxGapWords)
-                    return gap <= Self.maxGapWords ? (cue, gap) : nil
+        // Cues by their position in `cues`; `prior[cues[k]]` is the annotation.
+        let following = Self.startingIn(range.upperBound..<Int.max, cueRanges)
+        let after = (following.isEmpty ? nil : following.lowerBound)
+            .flatMap { k -> (Int, Int)? in
+                let cueRange = cueRanges[k]
+                guard cueRange.upperBound <= nextStart, cueRange.upperBound <= max(sentenceEnd, closingLimit) else { return nil }
+                if cueRange.upperBound <= sentenceEnd {
+                    let gap = wordCount(range.upperBound..<cueRange.lowerBound, stoppingAfter: Self.maxGapWords)
+                    return gap <= Self.maxGapWords ? (cues[k], gap) : nil
                 }
-                let gap = wordCount(range.upperBound..<cue.range.lowerBound, stoppingAfter: Self.maxClosingGapWords)
-                guard gap <= Self.maxClosingGapWords, !containsLineBreak(range.upperBound..<cue.range.lowerBound) else { return nil }
-                return (cue, gap)
+                let gap = wordCount(range.upperBound..<cueRange.lowerBound, stoppingAfter: Self.maxClosingGapWords)
+                guard gap <= Self.maxClosingGapWords, !containsLineBreak(range.upperBound..<cueRange.lowerBound) else { return nil }
+                return (cues[k], gap)
             }
-        let preceding = Self.startingIn(sentenceStart..<range.lowerBound, cues)
-        let before = cues[preceding].last { $0.range.upperBound <= range.lowerBound }
-            .flatMap { cue -> (Annotation, Int)? in
-                guard cue.range.lowerBound >= previousEnd else { return nil }
-                let gap = wordCount(cue.range.upperBound..<range.lowerBound, stoppingAfter: Self.maxGapWords)
-                return gap <= Self.maxGapWords ? (cue, gap) : nil
+        let preceding = Self.startingIn(sentenceStart..<range.lowerBound, cueRanges)
+        let before = preceding.last { cueRanges[$0].upperBound <= range.lowerBound }
+            .flatMap { k -> (Int, Int)? in
+                let cueRange = cueRanges[k]
+                guard cueRange.lowerBound >= previousEnd else { return nil }
+                let gap = wordCount(cueRange.upperBound..<range.lowerBound, stoppingAfter: Self.maxGapWords)
+                return gap <= Self.maxGapWords ? (cues[k], gap) : nil
             }
         let colonBefore = lastNonSpaceScalar(before: range.lowerBound) == ":"
         let sentence = sentenceStart..<sentenceEnd
-        var chosen: (cue: Annotation, isAfter: Bool, gap: Int)?
+        var chosen: (cue: Int, isAfter: Bool, gap: Int)?
         var chosenSpeaker: String? = nil
         switch (before, after) {
         case let (before?, after?):
@@ -197,15 +217,15 @@ struct SpeakerLinker {
             var speaker = chosenSpeaker
             // `وأضاف: «...»`: a cue that opens its sentence without a subject goes on in the voice
             // the previous sentence names; a plural verb (`قالوا`) is its own voice.
-            if speaker == nil && !chosen.isAfter && chosen.cue.link(AnnotationLink.source) == nil
-                && chosen.cue.attributes["category"] == .string("verb")
-                && opensSentence(chosen.cue.range.lowerBound, sentenceStart: sentenceStart)
-                && !ArabicMorphology.endsInPluralSubject(normalized: TextNormalizer.normalize(chosen.cue.text).utf8),
+            if speaker == nil && !chosen.isAfter && prior[chosen.cue].link(AnnotationLink.source) == nil
+                && prior[chosen.cue].attributes["category"] == .string("verb")
+                && opensSentence(prior[chosen.cue].range.lowerBound, sentenceStart: sentenceStart)
+                && !ArabicMorphology.endsInPluralSubject(normalized: TextNormalizer.normalize(prior[chosen.cue].text).utf8),
                 let previous = previousSentence(before: sentenceStart)
             {
                 speaker = speakerNamed(in: previous, earlier: earlier)
             }
-            return Attribution(speaker: speaker, cue: chosen.cue.id, standsAsUtterance: introducedAsSpeech)
+            return Attribution(speaker: speaker, cue: prior[chosen.cue].id, standsAsUtterance: introducedAsSpeech)
         }
 
         // 3. A sentence of its own, spoken by whoever the previous sentence names.
@@ -235,31 +255,33 @@ struct SpeakerLinker {
 
     /// The cue's own `source` link, else the source nearest the cue in its sentence (outside the
     /// quotation), within `maxGapWords` of it.
-    private func speaker(of cue: Annotation, within sentence: Range<Int>, excluding quotation: Range<Int>) -> String? {
-        if let target = cue.link(AnnotationLink.source), priorByID.find(target) != nil { return target }
-        var best: (id: String, distance: Int)?
-        for source in sources[Self.startingIn(sentence, sources)] {
-            guard !source.range.overlaps(quotation) else { continue }
+    /// (`cue` indexes `prior`.)
+    private func speaker(of cue: Int, within sentence: Range<Int>, excluding quotation: Range<Int>) -> String? {
+        if let target = prior[cue].link(AnnotationLink.source), priorByID.find(target) != nil { return target }
+        let cueRange = prior[cue].range
+        var best: (source: Int, distance: Int)?
+        for k in Self.startingIn(sentence, sourceRanges) {
+            let sourceRange = sourceRanges[k]
+            guard !sourceRange.overlaps(quotation) else { continue }
             // The quotation must not stand between the source and its cue.
-            let between = source.range.upperBound <= cue.range.lowerBound
-                ? source.range.upperBound..<cue.range.lowerBound
-                : cue.range.upperBound..<max(cue.range.upperBound, source.range.lowerBound)
+            let between = sourceRange.upperBound <= cueRange.lowerBound
+                ? sourceRange.upperBound..<cueRange.lowerBound
+                : cueRange.upperBound..<max(cueRange.upperBound, sourceRange.lowerBound)
             if between.overlaps(quotation) { continue }
             let distance = wordCount(between, stoppingAfter: Self.maxGapWords)
             guard distance <= Self.maxGapWords else { continue }
-            if best == nil || distance < best!.distance { best = (source.id, distance) }
+            if best == nil || distance < best!.distance { best = (sources[k], distance) }
         }
-        return best?.id
+        return best.map { prior[$0.source].id }
     }
 
     /// The speaker the sentence names: the source of its last cue, else its last source, else the
     /// speaker of a quotation that ends it.
     private func speakerNamed(in sentence: Range<Int>, earlier: [Attribution]) -> String? {
-        let cuesInside = cues[Self.startingIn(sentence, cues)]
-        if let target = cuesInside.reversed().lazy.compactMap({ $0.link(AnnotationLink.source) }).first(where: { priorByID.find($0) != nil }) {
-            return target
+        for k in Self.startingIn(sentence, cueRanges).reversed() {
+            if let target = prior[cues[k]].link(AnnotationLink.source), priorByID.find(target) != nil { return target }
         }
-        if let source = sources[Self.startingIn(sentence, sources)].last { return source.id }
+        if let k = Self.startingIn(sentence, sourceRanges).last { return prior[sources[k]].id }
         if let quoted = topLevel.last(where: { sentence.contains(quotations[$0].range.lowerBound) }),
             !containsWord(quotations[quoted].range.upperBound..<sentence.upperBound)
         {
@@ -314,6 +336,10 @@ struct SpeakerLinker {
                 if b < 0x80 {
                     isWord = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
                     i += 1
+                } else if b &- 0xD8 < 4 && i + 1 < bytes.count && bytes[i + 1] & 0xC0 == 0x80 {
+                    // A two-byte scalar of the Arabic block (U+0600–U+06FF), decoded in place.
+                    isWord = SentenceEnds.isArabicBlockWord[Int(b & 0x07) << 6 | Int(bytes[i + 1] & 0x3F)]
+                    i += 2
                 } else {
                     let (scalar, length) = UTF8ScalarCursor.decode(utf8, at: i)
                     isWord = SentenceEnds.isWordScalar(scalar)
@@ -362,14 +388,14 @@ struct SpeakerLinker {
         return false
     }
 
-    /// The indices of the annotations (sorted by start) that start inside `range`.
-    private static func startingIn(_ range: Range<Int>, _ sorted: [Annotation]) -> Range<Int> {
+    /// The indices of the spans (sorted by start) that start inside `range`.
+    private static func startingIn(_ range: Range<Int>, _ sorted: [Range<Int>]) -> Range<Int> {
         func firstStarting(atOrAfter offset: Int) -> Int {
             var low = 0
             var high = sorted.count
             while low < high {
                 let mid = (low + high) / 2
-                if sorted[mid].range.lowerBound < offset { low = mid + 1 } else { high = mid }
+                if sorted[mid].lowerBound < offset { low = mid + 1 } else { high = mid }
             }
             return low
         }
@@ -382,7 +408,7 @@ struct SpeakerLinker {
         while end > 0 {
             let start = UTF8ScalarCursor.previousBoundary(utf8, before: end)
             let scalar = UTF8ScalarCursor.decode(utf8, at: start).0
-            if !scalar.properties.isWhitespace { return scalar }
+            if !SentenceEnds.isWhitespace(scalar) { return scalar }
             end = start
         }
         return nil
@@ -506,19 +532,23 @@ enum SentenceEnds {
         word.utf8.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
     }.sorted()
 
-    /// `properties.isWhitespace`, ASCII answered without the property tables.
+    /// `properties.isWhitespace`, ASCII and the Arabic block (which has no white space) answered
+    /// without the property tables.
     @inline(__always)
     static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
         let value = scalar.value
         if value < 0x80 { return value == 0x20 || (0x09...0x0D).contains(value) }
+        if value &- 0x0600 < 0x100 { return false }
         return scalar.properties.isWhitespace
     }
 
-    /// `properties.isLowercase`, ASCII answered without the property tables.
+    /// `properties.isLowercase`, ASCII and the Arabic block (which has no case) answered without
+    /// the property tables.
     @inline(__always)
     static func isLowercase(_ scalar: Unicode.Scalar) -> Bool {
         let value = scalar.value
         if value < 0x80 { return (0x61...0x7A).contains(value) }
+        if value &- 0x0600 < 0x100 { return false }
         return scalar.properties.isLowercase
     }
 
@@ -569,10 +599,14 @@ enum SentenceEnds {
         // Other_Alphabetic (U+0658 is not), Arabic-Indic digits.
         if value >= 0x0600 && value <= 0x06FF {
             return (0x0621...0x0657).contains(value) || (0x0659...0x0669).contains(value) || (0x066E...0x06D3).contains(value)
-                || isWordScalarByProperties(scalar)
+                || isArabicBlockWord[Int(value - 0x0600)]
         }
         return isWordScalarByProperties(scalar)
     }
+
+    /// `isWordScalarByProperties` of U+0600–U+06FF, made once: the block's punctuation (، ؛ ؟) and
+    /// the marks outside the ranges above asked the property tables twice each.
+    static let isArabicBlockWord: [Bool] = (UInt32(0x0600)...0x06FF).map { isWordScalarByProperties(Unicode.Scalar($0)!) }
 
     static func isWordScalarByProperties(_ scalar: Unicode.Scalar) -> Bool {
         scalar.properties.isAlphabetic || scalar.properties.numericType != nil

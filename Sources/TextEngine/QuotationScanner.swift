@@ -258,6 +258,39 @@ func nextQuoteMarkCandidate(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int
     }
 }
 
+/// What the word count inside a quotation needs to know of a byte (`quoteByteClasses`).
+enum QuoteByteClass {
+    /// Anything else: a non-ASCII lead byte, a continuation byte, `"` `'` `` ` `` (which may be
+    /// marks). Decoded and tested the general way.
+    static let general: UInt8 = 0
+    /// ASCII letters and digits.
+    static let word: UInt8 = 1
+    /// Space, tab, vertical tab, form feed.
+    static let space: UInt8 = 2
+    /// \n \r.
+    static let lineBreak: UInt8 = 3
+    /// ASCII that is none of the others: ends a word.
+    static let punctuation: UInt8 = 4
+    /// `-`: ends a word unless a word scalar follows.
+    static let hyphen: UInt8 = 5
+    /// D8–DB, the lead bytes of U+0600–U+06FF.
+    static let arabicLead: UInt8 = 6
+
+    /// The class of a byte, by the same tests the general way makes of the scalar.
+    static func of(_ byte: UInt8) -> UInt8 {
+        if byte >= 0x80 { return byte &- 0xD8 < 4 ? arabicLead : general }
+        if byte == 0x22 || byte == 0x27 || byte == 0x60 { return general }
+        if byte == 0x0A || byte == 0x0D { return lineBreak }
+        let scalar = Unicode.Scalar(byte)
+        if isWordScalar(scalar) { return word }
+        if isSpaceScalar(scalar) { return space }
+        return byte == 0x2D ? hyphen : punctuation
+    }
+}
+
+/// `QuoteByteClass.of` every byte.
+let quoteByteClasses: [UInt8] = (0...255).map { QuoteByteClass.of(UInt8($0)) }
+
 private struct Scan {
     struct OpenQuote {
         var index: Int
@@ -327,32 +360,34 @@ private struct Scan {
         let bytes = self.bytes
         let count = bytes.count
         bytes.withUnsafeBufferPointer { p in
+        quoteByteClasses.withUnsafeBufferPointer { classes in
+        arabicBlockClass.withUnsafeBufferPointer { arabicBlock in
             // The word count, kept in locals over the bytes between marks and handed to `self` only
             // around a mark or a line break, which read and change it.
             var words = self.words
             var inWord = self.inWord
-            /// The end of the run of word scalars from `start` that need no decoding to tell (ASCII
-            /// letters and digits; the two-byte Arabic letters, harakat and digits `isWordScalar`
-            /// answers from its ranges); the bytes from `start` to `first` are known to be in it.
-            /// The rules below do nothing inside such a run but count its word once, so it is
-            /// crossed in one loop.
-            @inline(__always) func wordRunEnd(from start: Int, scanningFrom first: Int) -> Int {
-                var end = first
+            /// The class (`arabicBlockClass`) of the two-byte scalar of the Arabic block at `at`, whose
+            /// lead byte is D8–DB, or nil when no continuation byte follows.
+            @inline(__always) func arabicBlockClass(at at: Int) -> UInt8? {
+                guard at + 1 < count else { return nil }
+                let second = p[at + 1]
+                guard second & 0xC0 == 0x80 else { return nil }
+                return arabicBlock[Int(p[at] & 0x03) << 6 | Int(second & 0x3F)]
+            }
+            /// The end of the run of word scalars from `start` that need no decoding to tell: ASCII
+            /// letters and digits, and the word scalars of the Arabic block. The rules below do
+            /// nothing inside such a run but count its word once, so it is crossed in one loop.
+            @inline(__always) func wordRunEnd(from start: Int) -> Int {
+                var end = start
                 while end < count {
-                    let b = p[end]
-                    if (b | 0x20) &- 0x61 < 26 || b &- 0x30 < 10 {
+                    let byteClass = classes[Int(p[end])]
+                    if byteClass == QuoteByteClass.word {
                         end += 1
                         continue
                     }
-                    if b &- 0xD8 < 4 && end + 1 < count {
-                        let b1 = p[end + 1]
-                        if b1 & 0xC0 == 0x80 {
-                            let value = UInt32(b & 0x1F) << 6 | UInt32(b1 & 0x3F)
-                            if value &- 0x0621 <= 0x0669 - 0x0621 || value &- 0x066E <= 0x06D3 - 0x066E {
-                                end += 2
-                                continue
-                            }
-                        }
+                    if byteClass == QuoteByteClass.arabicLead && arabicBlockClass(at: end) == 1 {
+                        end += 2
+                        continue
                     }
                     break
                 }
@@ -378,11 +413,29 @@ private struct Scan {
                     inWord = self.inWord
                     offset += markLength
                 }
-                // Inside a quotation: every byte, to count the words.
+                // Inside a quotation: every byte, to count the words, by the class of its byte.
                 if stack.isEmpty { continue scan }
                 while offset < count {
                     let byte = p[offset]
-                    if byte == 0x0A || byte == 0x0D {
+                    switch classes[Int(byte)] {
+                    case QuoteByteClass.word:
+                        if !inWord {
+                            words += 1
+                            inWord = true
+                        }
+                        // The rest of the run changes nothing but where it ends.
+                        offset = wordRunEnd(from: offset + 1)
+                        continue
+                    case QuoteByteClass.space, QuoteByteClass.punctuation:
+                        inWord = false
+                        offset += 1
+                        continue
+                    case QuoteByteClass.hyphen:
+                        // A hyphen inside a word keeps it one word (`merit-based`).
+                        if !(inWord && self.scalar(at: offset + 1).map(isWordScalar) == true) { inWord = false }
+                        offset += 1
+                        continue
+                    case QuoteByteClass.lineBreak:
                         inWord = false
                         self.words = words
                         self.inWord = inWord
@@ -391,38 +444,25 @@ private struct Scan {
                         inWord = self.inWord
                         if stack.isEmpty { continue scan }
                         continue
-                    }
-                    // ASCII that cannot be a quotation mark (nor start one, as `` does): the same
-                    // rules as below without decoding or looking marks up.
-                    if byte < 0x80 && byte != 0x22 && byte != 0x27 && byte != 0x60 {
-                        if (byte | 0x20) &- 0x61 < 26 || byte &- 0x30 < 10 {
-                            if !inWord {
-                                words += 1
-                                inWord = true
+                    case QuoteByteClass.arabicLead:
+                        if let blockClass = arabicBlockClass(at: offset) {
+                            if blockClass == 1 {
+                                if !inWord {
+                                    words += 1
+                                    inWord = true
+                                }
+                                offset = wordRunEnd(from: offset + 2)
+                            } else {
+                                // White space or punctuation (، ؛ ؟): no mark is in the block.
+                                inWord = false
+                                offset += 2
                             }
-                            // The rest of the run changes nothing but where it ends.
-                            offset = wordRunEnd(from: offset, scanningFrom: offset + 1)
-                            continue
-                        } else if byte == 0x20 || byte &- 0x09 < 5 {
-                            inWord = false
-                        } else if !(inWord && byte == 0x2D && self.scalar(at: offset + 1).map(isWordScalar) == true) {
-                            // A hyphen inside a word keeps it one word (`merit-based`).
-                            inWord = false
-                        }
-                        offset += 1
-                        continue
-                    }
-                    if byte &- 0xD8 < 4 {
-                        let end = wordRunEnd(from: offset, scanningFrom: offset)
-                        if end > offset {
-                            if !inWord {
-                                words += 1
-                                inWord = true
-                            }
-                            offset = end
                             continue
                         }
+                    default:
+                        break
                     }
+                    // A possible mark, or a scalar the classes do not tell: the general way.
                     let (scalar, length) = byte < 0x80 ? (Unicode.Scalar(byte), 1) : UTF8ScalarCursor.decode(bytes, at: offset)
                     if let (mark, markLength) = QuoteMark.at(bytes, offset, scalar: scalar) {
                         self.words = words
@@ -450,10 +490,20 @@ private struct Scan {
             self.words = words
             self.inWord = inWord
         }
+        }
+        }
         if !stack.isEmpty { endAll(at: lastNonSpaceEnd(before: count)) }
     }
 
     mutating func handle(_ mark: QuoteMark, at offset: Int, length: Int) {
+        // The common apostrophe, between two ASCII letters or digits (`don't`, `Ministry’s`): the
+        // answer of the general test below without decoding either side.
+        if mark == .straightSingle || mark == .rightSingle || mark == .leftSingle, offset > 0,
+            offset + length < bytes.count, quoteByteClasses[Int(bytes[offset - 1])] == QuoteByteClass.word,
+            quoteByteClasses[Int(bytes[offset + length])] == QuoteByteClass.word
+        {
+            return
+        }
         let before = scalar(before: offset)
         let after = scalar(at: offset + length)
         let beforeIsWord = before.map(isWordScalar) ?? false

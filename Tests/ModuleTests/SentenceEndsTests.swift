@@ -12,6 +12,16 @@ struct SentenceEndsTests {
         }
     }
 
+    /// White space and case as the properties answer them, for ASCII and the Arabic block, which
+    /// are answered without them.
+    @Test func whitespaceAndCaseAgreeWithTheProperties() {
+        for value in Array(UInt32(0)...0x7F) + Array(UInt32(0x0600)...0x06FF) {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            #expect(SentenceEnds.isWhitespace(scalar) == scalar.properties.isWhitespace, "U+\(String(value, radix: 16))")
+            #expect(SentenceEnds.isLowercase(scalar) == scalar.properties.isLowercase, "U+\(String(value, radix: 16))")
+        }
+    }
+
     @Test func abbreviationsAreFoundWithoutMakingStrings() {
         let text = Array("Mr. Kim met Gen. Lee. MESSRS. Smith left. He cited No. 5. The end.".utf8)
         let ends = SentenceEnds.find(in: text, excluding: [])

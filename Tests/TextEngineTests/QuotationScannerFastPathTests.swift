@@ -47,4 +47,39 @@ import Testing
             #expect(quotations.map(\.isClosed) == expected.map(\.2), "in \(String(decoding: bytes, as: UTF8.self))")
         }
     }
+
+    /// Inside a quotation words are counted by the class of each byte: the classes are those the
+    /// general tests give the scalar.
+    @Test func byteClassesAreTheGeneralTestsAnswers() {
+        for byte in UInt8(0)...255 {
+            let expected: UInt8
+            switch byte {
+            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: expected = QuoteByteClass.word
+            case 0x20, 0x09, 0x0B, 0x0C: expected = QuoteByteClass.space
+            case 0x0A, 0x0D: expected = QuoteByteClass.lineBreak
+            case 0x2D: expected = QuoteByteClass.hyphen
+            case 0x22, 0x27, 0x60: expected = QuoteByteClass.general
+            case 0xD8...0xDB: expected = QuoteByteClass.arabicLead
+            case 0x80...0xFF: expected = QuoteByteClass.general
+            default: expected = QuoteByteClass.punctuation
+            }
+            #expect(quoteByteClasses[Int(byte)] == expected, "byte \(byte)")
+        }
+    }
+
+    /// Word counts inside quotations across every byte class, the Arabic block's punctuation,
+    /// letters outside its fast ranges and marks, and apostrophes between ASCII letters (the
+    /// byte-by-byte scan's answers).
+    @Test func wordsAreCountedByByteClass() {
+        let cases: [(text: String, expected: [(Range<Int>, Int)])] = [
+            ("“a\u{0B}b\u{0C}c-d -e f- ،ب٪x ۔ ەڤ \u{0610}ب it's don’t ‘90s\u{7F}q\u{0}r”", [(0..<64, 14)]),
+            ("«نعمٌ، بالتأكيد٣ abcنعم ٢٠١٥ ڤيديو؟ ەڤ x» and “Ministry’s ‘plan’ isn’t ‘’ done”",
+             [(0..<72, 7), (77..<126, 4), (93..<103, 1)]),
+        ]
+        for (text, expected) in cases {
+            let quotations = QuotationScanner.scan(text)
+            #expect(quotations.map(\.range) == expected.map(\.0), "in \(text)")
+            #expect(quotations.map(\.wordCount) == expected.map(\.1), "in \(text)")
+        }
+    }
 }
