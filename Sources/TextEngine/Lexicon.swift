@@ -219,6 +219,9 @@ public struct Lexicon: Sendable {
         /// The endings of the first words in `firstWordProclitics` (none when folding ة/ه: a folded
         /// stem need not end like the word it matches).
         let stemEndings: StemEndings?
+        /// The vocabulary's hashes as bits (nil when folding ة/ه: a form the vocabulary lacks may
+        /// still fold to one of its words).
+        let vocabularyHashes: HashFilter?
 
         init(vocabulary: FormTable, foldedVocabulary: FormTable, foldedToForm: [Int32], foldTaMarbuta: Bool,
              rootChild: [Int32], edges: [UInt64: Int32], nodes: [Node], conditions: [[CompiledCondition]],
@@ -250,8 +253,17 @@ public struct Lexicon: Sendable {
             self.numbersSet = numbersSet
             self.usesProclitics = usesProclitics
             self.firstWordProclitics = firstWordProclitics
+            self.vocabularyHashes = foldTaMarbuta ? nil : HashFilter(vocabulary.hashes)
             self.stemEndings = foldTaMarbuta ? nil : StemEndings(
                 vocabulary: vocabulary, forms: firstWordProclitics.indices.filter { !firstWordProclitics[$0].isEmpty })
+        }
+
+        /// Runs `body` with the bits of `vocabularyHashes` and their shift (no bits without the
+        /// filter or when not `enabled`: then every form may be in the vocabulary).
+        func withVocabularyFilter<R>(enabled: Bool = true,
+                                     _ body: (_ bits: UnsafeBufferPointer<UInt64>, _ shift: UInt32) -> R) -> R {
+            guard enabled, let filter = vocabularyHashes else { return body(UnsafeBufferPointer(start: nil, count: 0), 0) }
+            return filter.bits.withUnsafeBufferPointer { body($0, filter.shift) }
         }
 
         /// The vocabulary form for normalized bytes of a text (`hash` is `FormTable.hash` of them).
@@ -335,6 +347,34 @@ public struct Lexicon: Sendable {
         }
     }
 
+    /// A set of form hashes as one bit each (a Bloom filter with one hash function), sixteen bits
+    /// or more per form: most forms of a text are in no lexicon, and one load and test tells most
+    /// of them apart without probing the vocabulary (and finding where their bytes are).
+    struct HashFilter: Sendable {
+        let bits: [UInt64]
+        /// Bit of hash `h`: its top bits, `h >> shift` (the vocabulary's slots use the low ones).
+        let shift: UInt32
+
+        init(_ hashes: [UInt32]) {
+            var log2 = 12
+            while (1 << log2) < hashes.count * 16 && log2 < 24 { log2 += 1 }
+            shift = UInt32(32 - log2)
+            var bits = [UInt64](repeating: 0, count: (1 << log2) / 64)
+            for hash in hashes {
+                let bit = Int(hash >> shift)
+                bits[bit >> 6] |= 1 << UInt64(bit & 63)
+            }
+            self.bits = bits
+        }
+
+        /// False when no form with this hash is in the set.
+        @inline(__always)
+        static func mayContain(_ hash: UInt32, bits: UnsafeBufferPointer<UInt64>, shift: UInt32) -> Bool {
+            let bit = Int(hash >> shift)
+            return bits[bit >> 6] & (1 << UInt64(bit & 63)) != 0
+        }
+    }
+
     /// The last letters of the words a clitic stem must equal to start an entry, as bits of a
     /// small Bloom filter: binding a text asks it once per proclitic-initial Arabic form, and only
     /// the forms it lets through are split and their stems looked up (splitting, hashing and
@@ -393,7 +433,14 @@ public struct Lexicon: Sendable {
         /// can be one of the words; true when one may be.
         @inline(__always)
         func mayHaveStem(in form: UnsafeBufferPointer<UInt8>) -> Bool {
-            let key = form.count == 6 ? Self.key(form, last: 4) : Self.key(form, last: 6)
+            let key: UInt64
+            if form.count >= 8 {
+                // `key(form, last: 6)` in one load: the last eight bytes, the first two shifted out.
+                key = UnsafeRawPointer(form.baseAddress!).loadUnaligned(fromByteOffset: form.count - 8, as: UInt64.self)
+                    >> 16 | 6 << 56
+            } else {
+                key = form.count == 6 ? Self.key(form, last: 4) : Self.key(form, last: 6)
+            }
             let bit = Self.bit(key)
             return bits.withUnsafeBufferPointer { $0[bit >> 6] & (1 << UInt64(bit & 63)) != 0 }
         }

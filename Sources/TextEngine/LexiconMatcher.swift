@@ -63,9 +63,10 @@ public struct LexiconMatcher: Sendable {
     }
 
     /// Binds `text` to the lexicon: one pass over its forms, each looked up in the vocabulary and,
-    /// when it may carry a proclitic, split. `filteringStems: false` splits every such form (the
-    /// general path, which tests compare the filtered one with).
-    func bind(_ text: AnalyzedText, filteringStems: Bool = true) -> Binding {
+    /// when it may carry a proclitic, split. `filtering: false` looks up every form and splits
+    /// every form that may carry a proclitic, without the lexicon's two filters (the general path,
+    /// which tests compare the filtered one with).
+    func bind(_ text: AnalyzedText, filtering: Bool = true) -> Binding {
         let count = text.forms.count
         var forms = [Int32](repeating: -1, count: count)
         var splitStart = [Int32](repeating: 0, count: count + 1)
@@ -73,39 +74,47 @@ public struct LexiconMatcher: Sendable {
         var splits: [BoundSplit] = []
         let compiled = lexicon.compiled
         let readsClitics = compiled.usesProclitics && text.hasArabic
-        let endings = filteringStems ? compiled.stemEndings : nil
+        let endings = filtering ? compiled.stemEndings : nil
         var scratch = ReadingScratch()
         // Every table read through raw buffers, the results written through them too.
-        compiled.vocabulary.withProbe { probe in
-            text.forms.withProbe { own in
-                text.forms.hashes.withUnsafeBufferPointer { hashes in
-                    compiled.rootChild.withUnsafeBufferPointer { rootChild in
-                        forms.withUnsafeMutableBufferPointer { forms in
-                            splitStart.withUnsafeMutableBufferPointer { splitStart in
-                                startsEntry.withUnsafeMutableBufferPointer { startsEntry in
-                                    for f in 0..<count {
-                                        let form = UnsafeBufferPointer(
-                                            rebasing: own.storage[Int(own.starts[f])..<Int(own.starts[f + 1])])
-                                        let id = compiled.lookup(form, hash: hashes[f], probe: probe)
-                                        forms[f] = id
-                                        var starts = id >= 0 && rootChild[Int(id)] >= 0
-                                        if readsClitics && Self.mayCarryProclitic(form) {
-                                            let before = splits.count
-                                            if endings?.mayHaveStem(in: form) ?? true {
-                                                Self.bindReadings(of: form, compiled: compiled, probe: probe,
-                                                                  rootChild: rootChild, scratch: &scratch, into: &splits)
-                                            } else {
-                                                assert({
-                                                    var found: [BoundSplit] = []
-                                                    Self.bindReadings(of: form, compiled: compiled, probe: probe,
-                                                                      rootChild: rootChild, scratch: &scratch, into: &found)
-                                                    return found.isEmpty
-                                                }(), "a stem that starts an entry does not end like its form")
+        compiled.withVocabularyFilter(enabled: filtering) { filterBits, filterShift in
+            compiled.vocabulary.withProbe { probe in
+                text.forms.withProbe { own in
+                    text.forms.hashes.withUnsafeBufferPointer { hashes in
+                        compiled.rootChild.withUnsafeBufferPointer { rootChild in
+                            forms.withUnsafeMutableBufferPointer { forms in
+                                splitStart.withUnsafeMutableBufferPointer { splitStart in
+                                    startsEntry.withUnsafeMutableBufferPointer { startsEntry in
+                                        for f in 0..<count {
+                                            let form = UnsafeBufferPointer(
+                                                rebasing: own.storage[Int(own.starts[f])..<Int(own.starts[f + 1])])
+                                            let hash = hashes[f]
+                                            var id: Int32 = -1
+                                            if filterBits.isEmpty
+                                                || Lexicon.HashFilter.mayContain(hash, bits: filterBits, shift: filterShift)
+                                            {
+                                                id = compiled.lookup(form, hash: hash, probe: probe)
+                                                forms[f] = id
                                             }
-                                            if splits.count != before { starts = true }
+                                            var starts = id >= 0 && rootChild[Int(id)] >= 0
+                                            if readsClitics && Self.mayCarryProclitic(form) {
+                                                let before = splits.count
+                                                if endings?.mayHaveStem(in: form) ?? true {
+                                                    Self.bindReadings(of: form, compiled: compiled, probe: probe,
+                                                                      rootChild: rootChild, scratch: &scratch, into: &splits)
+                                                } else {
+                                                    assert({
+                                                        var found: [BoundSplit] = []
+                                                        Self.bindReadings(of: form, compiled: compiled, probe: probe,
+                                                                          rootChild: rootChild, scratch: &scratch, into: &found)
+                                                        return found.isEmpty
+                                                    }(), "a stem that starts an entry does not end like its form")
+                                                }
+                                                if splits.count != before { starts = true }
+                                            }
+                                            splitStart[f + 1] = Int32(splits.count)
+                                            if starts { startsEntry[f] = 1 }
                                         }
-                                        splitStart[f + 1] = Int32(splits.count)
-                                        if starts { startsEntry[f] = 1 }
                                     }
                                 }
                             }
