@@ -124,8 +124,11 @@ enum IDText {
     static func make(_ prefix: String, _ separator: UInt8, _ first: Int, _ separator2: UInt8 = 0, _ second: Int? = nil) -> String {
         var prefix = prefix
         return prefix.withUTF8 { name in
-            let capacity = name.count + 2 * 21 + 2
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            // Written straight into the string's storage at its exact length (inline up to 15
+            // bytes): no buffer to fill first and decode after.
+            var length = name.count + 1 + digitCount(first)
+            if let second { length += 1 + digitCount(second) }
+            return String(unsafeUninitializedCapacity: length) { buffer in
                 var count = 0
                 for byte in name {
                     buffer[count] = byte
@@ -139,9 +142,21 @@ enum IDText {
                     count += 1
                     write(second, into: buffer, at: &count)
                 }
-                return String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<count]), as: UTF8.self)
+                return count
             }
         }
+    }
+
+    /// Characters `String(value)` writes: the digits and a minus sign.
+    @inline(__always)
+    static func digitCount(_ value: Int) -> Int {
+        var magnitude = value.magnitude
+        var digits = value < 0 ? 2 : 1
+        while magnitude >= 10 {
+            digits += 1
+            magnitude /= 10
+        }
+        return digits
     }
 
     @inline(__always)
