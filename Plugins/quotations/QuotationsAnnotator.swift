@@ -50,6 +50,9 @@ public struct QuotationsAnnotator: Annotator {
         for (index, quotation) in quotations.enumerated() {
             let attribution = attributions[index]
             var links: [AnnotationLink] = []
+            // Sized once: appended to from empty, the array grew twice for a quote with three links.
+            let linkCount = (attribution.speaker == nil ? 0 : 1) + (attribution.cue == nil ? 0 : 1) + (quotation.parent == nil ? 0 : 1)
+            if linkCount > 0 { links.reserveCapacity(linkCount) }
             if let speaker = attribution.speaker { links.append(AnnotationLink(rel: AnnotationLink.speaker, target: speaker)) }
             if let cue = attribution.cue { links.append(AnnotationLink(rel: AnnotationLink.cue, target: cue)) }
             if let parent = quotation.parent { links.append(AnnotationLink(rel: "parent", target: ids[parent])) }

@@ -328,17 +328,19 @@ struct SpeakerLinker {
     private func wordCount(_ range: Range<Int>, stoppingAfter limit: Int = .max) -> Int {
         var count = 0
         var inWord = false
-        return utf8.withUnsafeBufferPointer { bytes in
+        // The table read through a pointer fetched once: as a static array, each letter paid its
+        // lazy-initialisation check and a bounds check.
+        return utf8.withUnsafeBufferPointer { bytes in SentenceEnds.isArabicBlockWord.withUnsafeBufferPointer { arabicBlock in
             var i = range.lowerBound
             while i < range.upperBound {
                 let b = bytes[i]
                 let isWord: Bool
                 if b < 0x80 {
-                    isWord = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+                    isWord = (b | 0x20) &- 0x61 < 26 || b &- 0x30 < 10
                     i += 1
                 } else if b &- 0xD8 < 4 && i + 1 < bytes.count && bytes[i + 1] & 0xC0 == 0x80 {
                     // A two-byte scalar of the Arabic block (U+0600–U+06FF), decoded in place.
-                    isWord = SentenceEnds.isArabicBlockWord[Int(b & 0x07) << 6 | Int(bytes[i + 1] & 0x3F)]
+                    isWord = arabicBlock[Int(b & 0x07) << 6 | Int(bytes[i + 1] & 0x3F)]
                     i += 2
                 } else {
                     let (scalar, length) = UTF8ScalarCursor.decode(utf8, at: i)
@@ -352,7 +354,7 @@ struct SpeakerLinker {
                 inWord = isWord
             }
             return count
-        }
+        } }
     }
 
     /// Nothing but punctuation, or a conjunction glued to it (`وأضاف`، `فقال`), comes before `offset`
@@ -380,12 +382,10 @@ struct SpeakerLinker {
         utf8[range].contains(0x0A) || utf8[range].contains(0x0D)
     }
 
+    /// Some word scalar in `range`: the word count's loop, stopped at the first word (it decodes
+    /// only what is not ASCII or Arabic).
     private func containsWord(_ range: Range<Int>) -> Bool {
-        var cursor = UTF8ScalarCursor(utf8, from: range.lowerBound, limit: range.upperBound)
-        while let (scalar, _) = cursor.next() {
-            if SentenceEnds.isWordScalar(scalar) { return true }
-        }
-        return false
+        wordCount(range, stoppingAfter: 0) > 0
     }
 
     /// The indices of the spans (sorted by start) that start inside `range`.
