@@ -209,6 +209,16 @@ struct Tokenizer {
                 i = scanWord(i)
                 continue
             }
+            // An Arabic letter or harakah of U+0621–U+065F, by the table `scanArabicWord` reads,
+            // without decoding and classifying it (the rest of the block goes the general way).
+            if byte &- 0xD8 < 2 && i &+ 1 < n
+                && Self.arabicTwoByteTable.utf8Start[Int(truncatingIfNeeded: (byte & 1) &<< 6 | (p[i &+ 1] & 0x3F))]
+                    != Self.arabicStop
+            {
+                sawArabic = true
+                i = scanArabicWord(i)
+                continue
+            }
             let (v, length) = decode(i)
             // ASCII from the table here: `classify` is not inlined, and most tokens start with ASCII.
             switch v < 0x80 ? Scalars.asciiClass(UInt8(truncatingIfNeeded: v)) : Scalars.classify(v) {
@@ -609,8 +619,13 @@ struct Tokenizer {
             let hash = FormTable.hash(padded: scratch, count: scratchCount)
             let id = forms.intern(padded: scratch, count: scratchCount, hash: hash)
             appendToken(Token(start: start, end: j, form: id, kind: .arabicWord, flags: flags.union(pending)))
-            pending = Self.none
             scratchCount = 0
+            // The space that usually follows, taken here rather than by another turn of `run`.
+            if j < n && p[j] == 0x20 {
+                pending = Self.spaceBefore
+                return j &+ 1
+            }
+            pending = Self.none
         }
         return j
     }
