@@ -219,9 +219,11 @@ public struct Lexicon: Sendable {
         /// The endings of the first words in `firstWordProclitics` (none when folding ة/ه: a folded
         /// stem need not end like the word it matches).
         let stemEndings: StemEndings?
-        /// The vocabulary's hashes as bits (nil when folding ة/ه: a form the vocabulary lacks may
-        /// still fold to one of its words).
-        let vocabularyHashes: HashFilter?
+        /// The vocabulary's hashes as bits, and those of the forms some entry starts with (both
+        /// let everything through when folding ة/ه: a form the vocabulary lacks may still fold to
+        /// one of its words).
+        let vocabularyHashes: HashFilter
+        let firstWordHashes: HashFilter
 
         init(vocabulary: FormTable, foldedVocabulary: FormTable, foldedToForm: [Int32], foldTaMarbuta: Bool,
              rootChild: [Int32], edges: [UInt64: Int32], nodes: [Node], conditions: [[CompiledCondition]],
@@ -253,17 +255,11 @@ public struct Lexicon: Sendable {
             self.numbersSet = numbersSet
             self.usesProclitics = usesProclitics
             self.firstWordProclitics = firstWordProclitics
-            self.vocabularyHashes = foldTaMarbuta ? nil : HashFilter(vocabulary.hashes)
+            self.vocabularyHashes = foldTaMarbuta ? HashFilter.everything : HashFilter(vocabulary.hashes)
+            self.firstWordHashes = foldTaMarbuta ? HashFilter.everything
+                : HashFilter(rootChild.indices.filter { rootChild[$0] >= 0 }.map { vocabulary.hashes[$0] })
             self.stemEndings = foldTaMarbuta ? nil : StemEndings(
                 vocabulary: vocabulary, forms: firstWordProclitics.indices.filter { !firstWordProclitics[$0].isEmpty })
-        }
-
-        /// Runs `body` with the bits of `vocabularyHashes` and their shift (no bits without the
-        /// filter or when not `enabled`: then every form may be in the vocabulary).
-        func withVocabularyFilter<R>(enabled: Bool = true,
-                                     _ body: (_ bits: UnsafeBufferPointer<UInt64>, _ shift: UInt32) -> R) -> R {
-            guard enabled, let filter = vocabularyHashes else { return body(UnsafeBufferPointer(start: nil, count: 0), 0) }
-            return filter.bits.withUnsafeBufferPointer { body($0, filter.shift) }
         }
 
         /// The vocabulary form for normalized bytes of a text (`hash` is `FormTable.hash` of them).
@@ -350,26 +346,41 @@ public struct Lexicon: Sendable {
     /// A set of form hashes as one bit each (a Bloom filter with one hash function), sixteen bits
     /// or more per form: most forms of a text are in no lexicon, and one load and test tells most
     /// of them apart without probing the vocabulary (and finding where their bytes are).
-    struct HashFilter: Sendable {
-        let bits: [UInt64]
+    ///
+    /// A class owning its bits in a raw buffer, written only in `init`: matching tests a bit per
+    /// form of every text, and through an array each test paid for the array's header and bounds.
+    final class HashFilter: @unchecked Sendable {
+        private let bits: UnsafeMutablePointer<UInt64>
         /// Bit of hash `h`: its top bits, `h >> shift` (the vocabulary's slots use the low ones).
-        let shift: UInt32
+        private let shift: UInt32
 
         init(_ hashes: [UInt32]) {
             var log2 = 12
             while (1 << log2) < hashes.count * 16 && log2 < 24 { log2 += 1 }
             shift = UInt32(32 - log2)
-            var bits = [UInt64](repeating: 0, count: (1 << log2) / 64)
+            let words = (1 << log2) / 64
+            bits = .allocate(capacity: words)
+            bits.initialize(repeating: 0, count: words)
             for hash in hashes {
                 let bit = Int(hash >> shift)
                 bits[bit >> 6] |= 1 << UInt64(bit & 63)
             }
-            self.bits = bits
         }
+
+        /// A filter every hash passes.
+        private init(everything: ()) {
+            shift = 26  // 64 bits, all set
+            bits = .allocate(capacity: 1)
+            bits.initialize(to: .max)
+        }
+
+        static let everything = HashFilter(everything: ())
+
+        deinit { bits.deallocate() }
 
         /// False when no form with this hash is in the set.
         @inline(__always)
-        static func mayContain(_ hash: UInt32, bits: UnsafeBufferPointer<UInt64>, shift: UInt32) -> Bool {
+        func mayContain(_ hash: UInt32) -> Bool {
             let bit = Int(hash >> shift)
             return bits[bit >> 6] & (1 << UInt64(bit & 63)) != 0
         }

@@ -51,9 +51,9 @@ public struct LexiconMatcher: Sendable {
         let proclitics: Proclitics
     }
 
-    /// The text's forms translated to the lexicon's vocabulary, once per text.
+    /// What a text binds to the lexicon, once per text: which forms may start an entry, and the
+    /// clitic readings that do.
     struct Binding {
-        var forms: [Int32]
         /// Splits of form `f` are `splits[splitStart[f]..<splitStart[f + 1]]`.
         var splitStart: [Int32]
         var splits: [BoundSplit]
@@ -62,68 +62,132 @@ public struct LexiconMatcher: Sendable {
         var startsEntry: [UInt8]
     }
 
-    /// Binds `text` to the lexicon: one pass over its forms, each looked up in the vocabulary and,
-    /// when it may carry a proclitic, split. `filtering: false` looks up every form and splits
-    /// every form that may carry a proclitic, without the lexicon's two filters (the general path,
-    /// which tests compare the filtered one with).
-    func bind(_ text: AnalyzedText, filtering: Bool = true) -> Binding {
+    /// The text's forms as vocabulary ids, each looked up when first asked for: matching needs the
+    /// ids of the few forms a walk or a condition reaches, and of the forms that start an entry,
+    /// not of every form of the text (most of which the vocabulary lacks, while looking up those
+    /// it has compares their bytes).
+    ///
+    /// A class, though it lives only while `withFormIDs` runs (its buffers are borrowed from the
+    /// tables for that long): the walk and the conditions hold it as one reference, where the
+    /// struct's dozen words were copied into every call.
+    final class FormIDs {
+        /// -2 for a form not looked up yet, -1 for one the vocabulary lacks.
+        let ids: UnsafeMutableBufferPointer<Int32>
+        let compiled: Lexicon.Compiled
+        /// The vocabulary's table and the text's forms (`starts`, `storage`), as raw buffers.
+        let vocabulary: FormTable.Probe
+        let text: FormTable.Probe
+        let hashes: UnsafeBufferPointer<UInt32>
+        /// False for the general path: no hash filter, every form probed.
+        let filtering: Bool
+
+        init(ids: UnsafeMutableBufferPointer<Int32>, compiled: Lexicon.Compiled, vocabulary: FormTable.Probe,
+             text: FormTable.Probe, hashes: UnsafeBufferPointer<UInt32>, filtering: Bool) {
+            self.ids = ids
+            self.compiled = compiled
+            self.vocabulary = vocabulary
+            self.text = text
+            self.hashes = hashes
+            self.filtering = filtering
+        }
+
+        static let unknown: Int32 = -2
+
+        /// The vocabulary id of text form `form`, or -1.
+        @inline(__always)
+        subscript(form: Int) -> Int32 {
+            let id = ids[form]
+            return id != Self.unknown ? id : lookUp(form)
+        }
+
+        /// The normalized bytes of text form `form`.
+        @inline(__always)
+        func bytes(_ form: Int) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: text.storage[Int(text.starts[form])..<Int(text.starts[form + 1])])
+        }
+
+        func lookUp(_ form: Int) -> Int32 {
+            let hash = hashes[form]
+            let id = filtering && !compiled.vocabularyHashes.mayContain(hash)
+                ? -1 : compiled.lookup(bytes(form), hash: hash, probe: vocabulary)
+            ids[form] = id
+            return id
+        }
+    }
+
+    /// Runs `body` with the form ids of `text`, none looked up yet.
+    func withFormIDs<R>(of text: AnalyzedText, filtering: Bool, _ body: (FormIDs) -> R) -> R {
+        let compiled = lexicon.compiled
+        var ids = [Int32](repeating: FormIDs.unknown, count: text.forms.count)
+        return ids.withUnsafeMutableBufferPointer { ids in
+            compiled.vocabulary.withProbe { vocabulary in
+                text.forms.withProbe { own in
+                    text.forms.hashes.withUnsafeBufferPointer { hashes in
+                        body(FormIDs(ids: ids, compiled: compiled, vocabulary: vocabulary, text: own, hashes: hashes,
+                                     filtering: filtering))
+                    }
+                }
+            }
+        }
+    }
+
+    /// The binding and the form ids (all looked up) of `text`: what matching sees, for tests.
+    func bind(_ text: AnalyzedText, filtering: Bool = true) -> (binding: Binding, forms: [Int32]) {
+        withFormIDs(of: text, filtering: filtering) { ids in
+            let binding = bind(text, ids: ids)
+            return (binding, (0..<text.forms.count).map { ids[$0] })
+        }
+    }
+
+    /// Binds `text` to the lexicon: one pass over its forms, each that may start an entry looked
+    /// up and, when it may carry a proclitic, split. With `ids.filtering` false every form that
+    /// may carry a proclitic is split, without the lexicon's filters (the general path, which tests
+    /// compare the filtered one with).
+    func bind(_ text: AnalyzedText, ids: FormIDs) -> Binding {
         let count = text.forms.count
-        var forms = [Int32](repeating: -1, count: count)
         var splitStart = [Int32](repeating: 0, count: count + 1)
         var startsEntry = [UInt8](repeating: 0, count: count)
         var splits: [BoundSplit] = []
         let compiled = lexicon.compiled
         let readsClitics = compiled.usesProclitics && text.hasArabic
-        let endings = filtering ? compiled.stemEndings : nil
+        let endings = ids.filtering ? compiled.stemEndings : nil
+        let firstWords = compiled.firstWordHashes
         var scratch = ReadingScratch()
-        // Every table read through raw buffers, the results written through them too.
-        compiled.withVocabularyFilter(enabled: filtering) { filterBits, filterShift in
-            compiled.vocabulary.withProbe { probe in
-                text.forms.withProbe { own in
-                    text.forms.hashes.withUnsafeBufferPointer { hashes in
-                        compiled.rootChild.withUnsafeBufferPointer { rootChild in
-                            forms.withUnsafeMutableBufferPointer { forms in
-                                splitStart.withUnsafeMutableBufferPointer { splitStart in
-                                    startsEntry.withUnsafeMutableBufferPointer { startsEntry in
-                                        for f in 0..<count {
-                                            let form = UnsafeBufferPointer(
-                                                rebasing: own.storage[Int(own.starts[f])..<Int(own.starts[f + 1])])
-                                            let hash = hashes[f]
-                                            var id: Int32 = -1
-                                            if filterBits.isEmpty
-                                                || Lexicon.HashFilter.mayContain(hash, bits: filterBits, shift: filterShift)
-                                            {
-                                                id = compiled.lookup(form, hash: hash, probe: probe)
-                                                forms[f] = id
-                                            }
-                                            var starts = id >= 0 && rootChild[Int(id)] >= 0
-                                            if readsClitics && Self.mayCarryProclitic(form) {
-                                                let before = splits.count
-                                                if endings?.mayHaveStem(in: form) ?? true {
-                                                    Self.bindReadings(of: form, compiled: compiled, probe: probe,
-                                                                      rootChild: rootChild, scratch: &scratch, into: &splits)
-                                                } else {
-                                                    assert({
-                                                        var found: [BoundSplit] = []
-                                                        Self.bindReadings(of: form, compiled: compiled, probe: probe,
-                                                                          rootChild: rootChild, scratch: &scratch, into: &found)
-                                                        return found.isEmpty
-                                                    }(), "a stem that starts an entry does not end like its form")
-                                                }
-                                                if splits.count != before { starts = true }
-                                            }
-                                            splitStart[f + 1] = Int32(splits.count)
-                                            if starts { startsEntry[f] = 1 }
-                                        }
-                                    }
-                                }
-                            }
+        // The tables read through raw buffers, the results written through them too.
+        compiled.rootChild.withUnsafeBufferPointer { rootChild in
+            splitStart.withUnsafeMutableBufferPointer { splitStart in
+                startsEntry.withUnsafeMutableBufferPointer { startsEntry in
+                    for f in 0..<count {
+                        var starts = false
+                        if !ids.filtering || firstWords.mayContain(ids.hashes[f]) {
+                            let id = ids[f]
+                            starts = id >= 0 && rootChild[Int(id)] >= 0
                         }
+                        if readsClitics {
+                            let form = ids.bytes(f)
+                            if Self.mayCarryProclitic(form) {
+                                let before = splits.count
+                                if endings?.mayHaveStem(in: form) ?? true {
+                                    Self.bindReadings(of: form, compiled: compiled, probe: ids.vocabulary,
+                                                      rootChild: rootChild, scratch: &scratch, into: &splits)
+                                } else {
+                                    assert({
+                                        var found: [BoundSplit] = []
+                                        Self.bindReadings(of: form, compiled: compiled, probe: ids.vocabulary,
+                                                          rootChild: rootChild, scratch: &scratch, into: &found)
+                                        return found.isEmpty
+                                    }(), "a stem that starts an entry does not end like its form")
+                                }
+                                if splits.count != before { starts = true }
+                            }
+                            splitStart[f + 1] = Int32(splits.count)
+                        }
+                        if starts { startsEntry[f] = 1 }
                     }
                 }
             }
         }
-        return Binding(forms: forms, splitStart: splitStart, splits: splits, startsEntry: startsEntry)
+        return Binding(splitStart: splitStart, splits: splits, startsEntry: startsEntry)
     }
 
     /// Whether a normalized form can have clitic readings: only Arabic words of three letters or
@@ -151,13 +215,13 @@ public struct LexiconMatcher: Sendable {
     static func bindReadings(of form: UnsafeBufferPointer<UInt8>, compiled: Lexicon.Compiled, probe: FormTable.Probe,
                              rootChild: UnsafeBufferPointer<Int32>, scratch: inout ReadingScratch,
                              into found: inout [BoundSplit]) {
-        scratch.readings.removeAll(keepingCapacity: true)
+        scratch.readings.empty()
         ArabicMorphology.splits(of: form, into: &scratch.readings)
         for reading in scratch.readings {
             let suffix = UnsafeBufferPointer(rebasing: form[reading.stemBytes])
             let id: Int32
             if reading.prependArticle {
-                scratch.articleStem.removeAll(keepingCapacity: true)
+                scratch.articleStem.empty()
                 scratch.articleStem.append(ArabicMorphology.alef.0)
                 scratch.articleStem.append(ArabicMorphology.alef.1)
                 scratch.articleStem.append(ArabicMorphology.lam.0)
@@ -190,7 +254,7 @@ public struct LexiconMatcher: Sendable {
     /// The trie walk from one position, and scratch buffers reused from one position to the next.
     struct Walk {
         let compiled: Lexicon.Compiled
-        let forms: [Int32]
+        let forms: FormIDs
         let tokens: UnsafeBufferPointer<Token>
         var sentenceEnd = 0
         var split = -1
@@ -239,13 +303,19 @@ public struct LexiconMatcher: Sendable {
     }
 
     public func matches(in text: AnalyzedText) -> [LexiconMatch] {
-        let binding = bind(text)
+        withFormIDs(of: text, filtering: true) { forms in matches(in: text, forms: forms) }
+    }
+
+    func matches(in text: AnalyzedText, forms: FormIDs) -> [LexiconMatch] {
+        let binding = bind(text, ids: forms)
         let compiled = lexicon.compiled
         let rootChild = compiled.rootChild
-        let forms = binding.forms
         let splitStart = binding.splitStart
         let sentences = text.sentences
         var result: [LexiconMatch] = []
+        // About one match in twenty tokens (PolNeAR, SaudiNewsNet): growing from empty copied the
+        // array four or five times a text.
+        result.reserveCapacity(text.tokens.count / 16 + 4)
         let startsEntry = binding.startsEntry
         text.tokens.withUnsafeBufferPointer { tokens in
             var walk = Walk(compiled: compiled, forms: forms, tokens: tokens)
@@ -267,8 +337,8 @@ public struct LexiconMatcher: Sendable {
                     i += 1
                     continue
                 }
-                if !walk.candidates.isEmpty { walk.candidates.removeAll(keepingCapacity: true) }
-                if !walk.gapStorage.isEmpty { walk.gapStorage.removeAll(keepingCapacity: true) }
+                walk.candidates.empty()
+                walk.gapStorage.empty()
                 walk.sentenceEnd = sentences[text.sentenceIndex(ofToken: i)].tokens.upperBound
                 if root >= 0 {
                     walk.split = -1
@@ -297,7 +367,7 @@ public struct LexiconMatcher: Sendable {
               into result: inout [LexiconMatch]) -> Int? {
         guard !walk.candidates.isEmpty else { return nil }
         let compiled = lexicon.compiled
-        if !walk.choices.isEmpty { walk.choices.removeAll(keepingCapacity: true) }
+        walk.choices.empty()
         for c in walk.candidates.indices {
             let node = Int(walk.candidates[c].node)
             for a in Int(compiled.acceptStart[node])..<Int(compiled.acceptStart[node + 1]) {
@@ -332,7 +402,7 @@ public struct LexiconMatcher: Sendable {
             }
             let tokenRange = start..<candidate.end
             let range = rangeStart..<text.tokens[candidate.end - 1].end
-            guard conditionsHold(Int(entryIndex), tokens: tokenRange, range: range, in: text, binding: binding) else {
+            guard conditionsHold(Int(entryIndex), tokens: tokenRange, range: range, in: text, forms: walk.forms) else {
                 continue
             }
             var gaps: [Range<Int>] = []
@@ -356,7 +426,7 @@ public struct LexiconMatcher: Sendable {
     // MARK: Conditions
 
     func conditionsHold(_ entry: Int, tokens: Range<Int>, range: Range<Int>, in text: AnalyzedText,
-                        binding: Binding) -> Bool {
+                        forms: FormIDs) -> Bool {
         let compiled = lexicon.compiled
         let conditions = compiled.conditions[entry]
         guard !conditions.isEmpty else { return true }
@@ -365,7 +435,7 @@ public struct LexiconMatcher: Sendable {
         let previous: Int? = tokens.lowerBound > sentence.lowerBound ? tokens.lowerBound - 1 : nil
         func inSet(_ token: Int?, _ set: Int) -> Bool {
             guard let token else { return false }
-            let f = binding.forms[Int(text.tokens[token].form)]
+            let f = forms[Int(text.tokens[token].form)]
             return f >= 0 && compiled.wordSets[set].contains(f)
         }
         for condition in conditions {
@@ -406,5 +476,15 @@ public struct LexiconMatcher: Sendable {
             if !holds { return false }
         }
         return true
+    }
+}
+
+extension Array {
+    /// Removes every element and keeps the capacity, for the matcher's scratch lists of a few
+    /// elements: `removeAll(keepingCapacity:)` goes through `replaceSubrange`, about eighty
+    /// instructions even for an empty array.
+    @inline(__always)
+    mutating func empty() {
+        while !isEmpty { removeLast() }
     }
 }

@@ -142,12 +142,12 @@ private func found(_ entries: [LexiconEntry], in text: String, wordSets: [String
             let filtered = matcher.bind(analyzed)
             let general = matcher.bind(analyzed, filtering: false)
             #expect(filtered.forms == general.forms, "\(text)")
-            #expect(filtered.splits == general.splits, "\(text)")
-            #expect(filtered.splitStart == general.splitStart, "\(text)")
-            #expect(filtered.startsEntry == general.startsEntry, "\(text)")
+            #expect(filtered.binding.splits == general.binding.splits, "\(text)")
+            #expect(filtered.binding.splitStart == general.binding.splitStart, "\(text)")
+            #expect(filtered.binding.startsEntry == general.binding.startsEntry, "\(text)")
         }
         // The filter is not vacuous: these texts have readings.
-        #expect(!matcher.bind(AnalyzedText("وقد للمتحدث وللمحللين")).splits.isEmpty)
+        #expect(!matcher.bind(AnalyzedText("وقد للمتحدث وللمحللين")).binding.splits.isEmpty)
         #expect(try found(entries, in: "وقد للمتحدث فقال له ان") == ["قد/two-letter", "لمتحدث/article", "قال له ان/gapped"])
     }
 

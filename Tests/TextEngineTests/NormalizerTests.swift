@@ -117,12 +117,12 @@ import Testing
         for text in ["He said so, U.S. officials said.", "café 3.5% «quoted» — ok", "", "x \u{200C}y ١٢٣ ٪"] {
             let analyzed = AnalyzedText(text)
             #expect(!analyzed.hasArabic, "\(text)")
-            #expect(matcher.bind(analyzed, filtering: false).splits.isEmpty, "\(text)")
+            #expect(matcher.bind(analyzed, filtering: false).binding.splits.isEmpty, "\(text)")
         }
         for text in ["وقال الوزير", "said وبحسب", "ـ", "\u{064E}"] {
             #expect(AnalyzedText(text).hasArabic, "\(text)")
         }
-        #expect(!matcher.bind(AnalyzedText("وقال الوزير للمحللين")).splits.isEmpty)
+        #expect(!matcher.bind(AnalyzedText("وقال الوزير للمحللين")).binding.splits.isEmpty)
     }
 }
 
