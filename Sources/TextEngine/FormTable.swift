@@ -2,9 +2,10 @@
 ///
 /// Why not `[String: Int]`: the tokenizer interns one form per token, and hashing a `String` or an
 /// `[UInt8]` through `Hasher` plus allocating a key per token costs more than the rest of
-/// tokenization together. Here the bytes of all forms live in one buffer, the hash is FNV-1a over
-/// the bytes (computed once and kept, so another table, such as a lexicon's, can be probed with it
-/// without hashing again), and probing is open addressing over a power-of-two slot array.
+/// tokenization together. Here the bytes of all forms live in one buffer, the hash is a multiply
+/// per eight bytes (`hash(_:)`; computed once and kept, so another table, such as a lexicon's, can
+/// be probed with it without hashing again), and probing is open addressing over a power-of-two
+/// slot array.
 public struct FormTable: Sendable {
     /// The bytes of every form, one after another.
     @usableFromInline var storage: [UInt8] = []
