@@ -1020,6 +1020,21 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(dash.sourceText(of: cue) == "Ana B. Ortiz")
     }
 
+    /// The colon is looked for before the line's opening words are read as a name: at one to four
+    /// tokens after them (after an opening quotation mark), and not as the line's last token.
+    @Test func layoutColonWindow() throws {
+        let four = try found("Ana Maria Lopez Garcia: Budget Talks Resume\n\nNext line here.")
+        #expect(four.cue(":").flatMap(four.sourceText) == "Ana Maria Lopez Garcia")
+        let five = try found("Ana Maria Lopez Garcia Ruiz: Budget Talks Resume\n\nNext line here.")
+        #expect(five.cue(":") == nil)
+        let quoted = try found("“WALLACE: Good evening.\n\nNext line here.")
+        #expect(quoted.cue(":").flatMap(quoted.sourceText) == "WALLACE")
+        let last = try found("Budget talks resumed.\n\nMaria Lopez:")
+        #expect(last.cue(":") == nil)
+        let none = try found("Maria Lopez spoke at length.\n\nNext line here.")
+        #expect(none.cues.isEmpty)
+    }
+
     @Test func stanceVerbsNeedANamingSubject() throws {
         let named = try found("The senator plans to introduce the bill in March.")
         #expect(named.sourceText(of: try #require(named.cue("plans"))) == "The senator")
