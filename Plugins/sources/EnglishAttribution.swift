@@ -165,48 +165,53 @@ final class EnglishAttribution {
         closingQuote = FormSet(cache: c.cache, bit: bits.closingQuote)
         openingQuote = FormSet(cache: c.cache, bit: bits.openingQuote)
         colonStop = FormSet(cache: c.cache, bit: bits.colonStop)
-        func id(_ s: String) -> Int32 { c.text.forms.find(s).map(Int32.init) ?? -2 }
-        comma = id(",")
-        colon = id(":")
-        openParen = id("(")
-        closeParen = id(")")
-        period = id(".")
-        by = id("by")
-        what = id("what")
-        into = id("into")
-        inWord = id("in")
-        that = id("that")
-        who = id("who")
-        of = id("of")
-        like = id("like")
-        and = id("and")
-        or = id("or")
-        slash = id("/")
-        one = id("one")
-        from = id("from")
-        on = id("on")
-        worth = id("worth")
-        without = id("without")
+        // Each fixed word's bytes and hash are read from one table for all texts (`FixedWord`):
+        // found by its string, each cost a hash of the string per word per text.
+        let fixedWords = FixedWord.table
+        func id(_ word: FixedWord) -> Int32 {
+            c.text.forms.find(formOf: word.rawValue, in: fixedWords).map(Int32.init) ?? -2
+        }
+        comma = id(.comma)
+        colon = id(.colon)
+        openParen = id(.openParen)
+        closeParen = id(.closeParen)
+        period = id(.period)
+        by = id(.by)
+        what = id(.what)
+        into = id(.into)
+        inWord = id(.inWord)
+        that = id(.that)
+        who = id(.who)
+        of = id(.of)
+        like = id(.like)
+        and = id(.and)
+        or = id(.or)
+        slash = id(.slash)
+        one = id(.one)
+        from = id(.from)
+        on = id(.on)
+        worth = id(.worth)
+        without = id(.without)
         raisingVerbs = FormSet(cache: c.cache, bit: bits.raisingVerbs)
         goForms = FormSet(cache: c.cache, bit: bits.goForms)
         passivePrepositions = FormSet(cache: c.cache, bit: bits.passivePrepositions)
         adverbialOpeners = FormSet(cache: c.cache, bit: bits.adverbialOpeners)
-        including = id("including")
-        contributed = id("contributed")
-        which = id("which")
-        whom = id("whom")
-        through = id("through")
-        semicolon = id(";")
+        including = id(.including)
+        contributed = id(.contributed)
+        which = id(.which)
+        whom = id(.whom)
+        through = id(.through)
+        semicolon = id(.semicolon)
         claimNouns = FormSet(cache: c.cache, bit: bits.claimNouns)
         possessivePronouns = FormSet(cache: c.cache, bit: bits.possessivePronouns)
-        to = id("to")
+        to = id(.to)
         summoned = FormSet(cache: c.cache, bit: bits.summoned)
         callForms = FormSet(cache: c.cache, bit: bits.callForms)
-        know = id("know")
+        know = id(.know)
         compoundNounHeads = FormSet(cache: c.cache, bit: bits.compoundNounHeads)
         questionAuxiliaries = FormSet(cache: c.cache, bit: bits.questionAuxiliaries)
-        hyphen = id("-")
-        ingForm = id("ing")
+        hyphen = id(.hyphen)
+        ingForm = id(.ingForm)
     }
 
     func find() -> [Attribution] {
@@ -1586,4 +1591,87 @@ struct EnglishSetBits: Sendable {
         compoundNounHeads = bit("compoundNounHeads")
         questionAuxiliaries = bit("questionAuxiliaries")
     }
+}
+
+/// The single words the English rules compare forms with (`,`, `by`, `that`): their form ids
+/// in a text are found through `table`, which holds their bytes and hashes, in case order.
+enum FixedWord: Int, CaseIterable {
+    case comma
+    case colon
+    case openParen
+    case closeParen
+    case period
+    case by
+    case what
+    case into
+    case inWord
+    case that
+    case who
+    case of
+    case like
+    case and
+    case or
+    case slash
+    case one
+    case from
+    case on
+    case worth
+    case without
+    case including
+    case contributed
+    case which
+    case whom
+    case through
+    case semicolon
+    case to
+    case know
+    case hyphen
+    case ingForm
+
+    /// The normalized form.
+    var text: String {
+        switch self {
+        case .comma: ","
+        case .colon: ":"
+        case .openParen: "("
+        case .closeParen: ")"
+        case .period: "."
+        case .by: "by"
+        case .what: "what"
+        case .into: "into"
+        case .inWord: "in"
+        case .that: "that"
+        case .who: "who"
+        case .of: "of"
+        case .like: "like"
+        case .and: "and"
+        case .or: "or"
+        case .slash: "/"
+        case .one: "one"
+        case .from: "from"
+        case .on: "on"
+        case .worth: "worth"
+        case .without: "without"
+        case .including: "including"
+        case .contributed: "contributed"
+        case .which: "which"
+        case .whom: "whom"
+        case .through: "through"
+        case .semicolon: ";"
+        case .to: "to"
+        case .know: "know"
+        case .hyphen: "-"
+        case .ingForm: "ing"
+        }
+    }
+
+    /// The words interned in case order: a word's id here is its `rawValue`.
+    static let table: FormTable = {
+        var table = FormTable(capacity: allCases.count * 2)
+        for word in allCases {
+            let id = table.intern(word.text)
+            precondition(id == word.rawValue, "FixedWord: each word once, in case order")
+        }
+        return table
+    }()
 }

@@ -497,9 +497,14 @@ final class FormSetCache {
 
     @inline(never) private func lookUp(_ index: Int) -> UInt64 {
         let found: UInt64
-        if let words = layoutBox.layout.asciiWords, forms.isASCII(index) {
-            // Both sides ASCII: equal bytes are equal strings.
-            found = words.find(formOf: index, in: forms).map { layoutBox.layout.asciiBits[$0] } ?? 0
+        if let words = layoutBox.layout.asciiWords, let word = words.find(formOf: index, in: forms) {
+            // Both sides ASCII (the table holds only ASCII words, so a form with their bytes is
+            // ASCII too): equal bytes are equal strings. Looked up before the ASCII test, which
+            // then only the forms that are no set word pay.
+            found = layoutBox.layout.asciiBits[word]
+        } else if layoutBox.layout.asciiWords != nil && forms.isASCII(index) {
+            // ASCII, and no set word's bytes: no set word.
+            found = 0
         } else if !layoutBox.layout.nfcBits.isEmpty, let word = layoutBox.layout.nfcWords.find(formOf: index, in: forms) {
             // Its bytes are a set word's NFC bytes: it is that word (and in NFC). Tried before the
             // NFC test, which then only the forms that are no set word pay.
@@ -975,10 +980,11 @@ final class AttributionContext {
         // An unnamed noun anywhere makes the voice vague (`senior Russian officials`), except
         // after a named head in Arabic (`وكالة يونهاب ووسائل إعلام أخرى`: the agency is named).
         let head = headFirst ? firstHeadIndex : (lastUnnamedHeadIndex ?? lastHeadIndex)
-        let headEntry = head.map { entryTable[nouns[$0].entryIndex] }
-        var type = headEntry?.type ?? "unknown"
+        // The head's entry by index: a copy of the entry retained and released its strings.
+        let headEntry = head.map { nouns[$0].entryIndex }
+        var type = headEntry.flatMap { entryTable[$0].type } ?? "unknown"
         if type == "unknown" || head == nil, let modifierType { type = modifierType }
-        if let head, let named = headEntry?.named, named != .none {
+        if let head, let named = headEntry.map({ entryTable[$0].named }), named != .none {
             // A common source noun written as part of a name (`The New York Post`, `the Post`):
             // the text writes it capitalized mid-sentence and never in lowercase.
             let last = nouns[head].tokens.upperBound - 1

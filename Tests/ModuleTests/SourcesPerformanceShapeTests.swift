@@ -103,13 +103,28 @@ import Testing
                     }
                 }.map { String($0) }.joined().utf8, as: UTF8.self))
             }
-            words += ["قالوا", "المسؤولين", "said", "Officials", "\u{0627}\u{0654}كد", "أكد"]
+            words += ["قالوا", "المسؤولين", "said", "Officials", "\u{0627}\u{0654}كد", "أكد", "zebra", "café", "naïve", "x"]
             for word in words { _ = forms.intern(word) }
             let cache = FormSetCache(layout: layout, forms: forms)
             for id in 0..<forms.count {
                 #expect(cache.bits(of: Int32(id)) == layout.bitsOfWord[forms.string(id)] ?? 0, "\(forms.string(id))")
             }
         }
+    }
+
+    /// The fixed words found through `FixedWord.table` are the ids their strings find: in a text
+    /// with all of them, one with some (and non-ASCII forms), an Arabic text, and an empty one.
+    @Test func fixedWordsThroughTheTableAgreeWithTheStrings() {
+        let all = FixedWord.allCases.map(\.text).joined(separator: " x ")
+        let texts = [all, "He said, by the way (in June), that ‘it’s one—of them’ — café.", "قال المسؤول إن", "", "ing"]
+        for text in texts {
+            let forms = AnnotationRequest(text: text, language: text.contains("قال") ? .arabic : .english).analyzed.forms
+            for word in FixedWord.allCases {
+                #expect(forms.find(formOf: word.rawValue, in: FixedWord.table) == forms.find(word.text), "\(word) in \(text)")
+            }
+        }
+        #expect(FixedWord.table.count == FixedWord.allCases.count)
+        #expect(FixedWord.allCases.allSatisfy { FixedWord.table.string($0.rawValue) == $0.text })
     }
 
     /// The written-out plural-subject test agrees with `ArabicMorphology`'s.
