@@ -709,18 +709,21 @@ final class EnglishAttribution {
             }
         }
         // `” ― Name`: the dash, then a name that runs to the end of its line.
-        // (Dashes are few: they are found in one unchecked pass over the kinds and forms.)
         // (The set in a local: read through `self` in the loop, its fields were loaded per token.)
         let speakerDash = self.speakerDash
         guard speakerDash.bit != 0 else { return }
-        let dashes: [Int] = tokens.withUnsafeBufferPointer { buffer in
-            var found: [Int] = []
-            var t = 1
-            while t + 1 < buffer.count {
-                if buffer[t].kind == .punctuation && speakerDash.contains(buffer[t].form) { found.append(t) }
+        // The name after the dash is at most `maxName` tokens and a full stop, and the line ends
+        // there: only a paragraph's last `maxName + 2` tokens can be the dash (a line ends where a
+        // token starts a paragraph, which is where `paragraphs` splits), so only those are read,
+        // not every token of the text.
+        let maxName = 7
+        var dashes: [Int] = []
+        for paragraph in c.text.paragraphs {
+            var t = max(paragraph.tokens.lowerBound, paragraph.tokens.upperBound - (maxName + 2), 1)
+            while t < paragraph.tokens.upperBound && t + 1 < tokens.count {
+                if tokens[t].kind == .punctuation && speakerDash.contains(tokens[t].form) { dashes.append(t) }
                 t += 1
             }
-            return found
         }
         for t in dashes {
             guard tokens[t].kind == .punctuation, speakerDash.contains(tokens[t].form),
@@ -728,7 +731,7 @@ final class EnglishAttribution {
             else { continue }
             let start = t + 1
             var end = start
-            while end < tokens.count && end - start < 7 && !tokens[end].flags.contains(.paragraphStart) {
+            while end < tokens.count && end - start < maxName && !tokens[end].flags.contains(.paragraphStart) {
                 let token = tokens[end]
                 if token.kind == .word && c.isCapitalized(end) { end += 1; continue }
                 // An initial's full stop (`Edwin G. Monroy`).

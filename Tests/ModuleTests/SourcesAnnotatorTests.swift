@@ -1035,6 +1035,24 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(none.cues.isEmpty)
     }
 
+    /// A speaker dash is looked for among a line's last tokens only: the name after it (seven
+    /// tokens at most, then perhaps a full stop) must end the line; in the first, a middle and
+    /// the last line, with and without the closing newline.
+    @Test func speakerDashEndsTheLine() throws {
+        let seven = try found("“We will rebuild.” ― Ana B. Ortiz De La Cruz\n\nNext line here.")
+        #expect(seven.cue("―").flatMap(seven.sourceText) == "Ana B. Ortiz De La Cruz")
+        let stop = try found("Opening line here.\n\n“We will rebuild.” — Ana Ortiz.\n\nNext line here.")
+        #expect(stop.cue("—").flatMap(stop.sourceText) == "Ana Ortiz")
+        let last = try found("Opening line here.\n\n“We will rebuild.” ― Ana Ortiz")
+        #expect(last.cue("―").flatMap(last.sourceText) == "Ana Ortiz")
+        let eight = try found("“We will rebuild.” ― Ana Maria Lopez Garcia Ruiz De La Cruz\n\nNext line here.")
+        #expect(eight.cue("―") == nil)
+        let inside = try found("“We will rebuild.” ― Ana Ortiz said the city would recover.\n\nNext line here.")
+        #expect(inside.cue("―") == nil)
+        let alone = try found("―")
+        #expect(alone.cues.isEmpty)
+    }
+
     @Test func stanceVerbsNeedANamingSubject() throws {
         let named = try found("The senator plans to introduce the bill in March.")
         #expect(named.sourceText(of: try #require(named.cue("plans"))) == "The senator")
