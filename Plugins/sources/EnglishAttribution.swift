@@ -521,7 +521,7 @@ final class EnglishAttribution {
     /// the poll), as `according to` would.
     private func findPollMentions(into result: inout [Attribution]) {
         // Most texts name no poll: a few form lookups spare the scan of every token.
-        guard pollNouns.bit != 0, !c.formSequences("pollNouns").isEmpty else { return }
+        guard pollNouns.bit != 0, c.hasSequence("pollNouns") else { return }
         let tokens = c.text.tokens
         var t = 0
         while t + 1 < tokens.count {

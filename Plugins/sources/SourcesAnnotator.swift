@@ -932,6 +932,15 @@ final class AttributionContext {
         }
     }
 
+    /// Whether `formSequences(name)` has an entry (one whose words all occur in the text), without
+    /// building the sequences: most texts name no poll, and the rules ask only whether they do.
+    func hasSequence(_ name: String) -> Bool {
+        guard let table = cache.layoutBox.layout.sequences[name] else { return !formSequences(name).isEmpty }
+        return table.sequences.contains { sequence in
+            !sequence.isEmpty && sequence.allSatisfy { text.forms.find(formOf: Int($0), in: table.words) != nil }
+        }
+    }
+
     /// The form id of one normalized form in this text (-2, which no token has, when absent).
     func formID(_ normalized: String) -> Int32 { text.forms.find(normalized).map(Int32.init) ?? -2 }
 
