@@ -365,6 +365,9 @@ struct SetLayout: Sendable {
     /// strings are equal when their bytes are, and no other set word can equal an ASCII string
     /// (nil when one could: only U+037E, U+1FEF and U+212A decompose canonically to ASCII).
     var asciiWords: FormTable? = nil
+    /// Most set words are ASCII (English): `FormSetCache` then looks a form up in `asciiWords`
+    /// before testing it is ASCII (it costs the same bits, in another order).
+    var asciiWordsFirst = false
     var asciiBits: [UInt64] = []
     /// The bits of `EnglishAttribution`'s sets, resolved once (nil: resolve per text).
     var englishBits: EnglishSetBits? = nil
@@ -452,6 +455,7 @@ struct SetLayout: Sendable {
         }
         asciiWords = table
         asciiBits = bits
+        asciiWordsFirst = bits.count * 2 > bitsOfWord.count
     }
 }
 
@@ -497,14 +501,18 @@ final class FormSetCache {
 
     @inline(never) private func lookUp(_ index: Int) -> UInt64 {
         let found: UInt64
-        if let words = layoutBox.layout.asciiWords, let word = words.find(formOf: index, in: forms) {
-            // Both sides ASCII (the table holds only ASCII words, so a form with their bytes is
-            // ASCII too): equal bytes are equal strings. Looked up before the ASCII test, which
-            // then only the forms that are no set word pay.
+        // Both sides ASCII: equal bytes are equal strings. The table holds only ASCII words, so a
+        // form with a word's bytes is ASCII too: where most forms are ASCII (English), the word
+        // is looked up first and only the forms that are none pay the ASCII test; elsewhere
+        // (Arabic) the test comes first, as it stops at a form's first byte. (Either order
+        // gives the same bits.)
+        // (The table read through `layoutBox.layout` each time: bound to a local, it was copied,
+        // four arrays retained and released per form.)
+        if layoutBox.layout.asciiWordsFirst, let word = layoutBox.layout.asciiWords?.find(formOf: index, in: forms) {
             found = layoutBox.layout.asciiBits[word]
-        } else if layoutBox.layout.asciiWords != nil && forms.isASCII(index) {
-            // ASCII, and no set word's bytes: no set word.
-            found = 0
+        } else if layoutBox.layout.asciiWords != nil, forms.isASCII(index) {
+            found = layoutBox.layout.asciiWordsFirst
+                ? 0 : layoutBox.layout.asciiWords?.find(formOf: index, in: forms).map { layoutBox.layout.asciiBits[$0] } ?? 0
         } else if !layoutBox.layout.nfcBits.isEmpty, let word = layoutBox.layout.nfcWords.find(formOf: index, in: forms) {
             // Its bytes are a set word's NFC bytes: it is that word (and in NFC). Tried before the
             // NFC test, which then only the forms that are no set word pay.

@@ -105,9 +105,14 @@ import Testing
             }
             words += ["قالوا", "المسؤولين", "said", "Officials", "\u{0627}\u{0654}كد", "أكد", "zebra", "café", "naïve", "x"]
             for word in words { _ = forms.intern(word) }
-            let cache = FormSetCache(layout: layout, forms: forms)
-            for id in 0..<forms.count {
-                #expect(cache.bits(of: Int32(id)) == layout.bitsOfWord[forms.string(id)] ?? 0, "\(forms.string(id))")
+            // Both orders of the ASCII word lookup and the ASCII test (`asciiWordsFirst`).
+            for asciiWordsFirst in [false, true] {
+                var ordered = layout
+                ordered.asciiWordsFirst = asciiWordsFirst
+                let cache = FormSetCache(layout: ordered, forms: forms)
+                for id in 0..<forms.count {
+                    #expect(cache.bits(of: Int32(id)) == layout.bitsOfWord[forms.string(id)] ?? 0, "\(forms.string(id))")
+                }
             }
         }
     }
