@@ -165,48 +165,53 @@ final class EnglishAttribution {
         closingQuote = FormSet(cache: c.cache, bit: bits.closingQuote)
         openingQuote = FormSet(cache: c.cache, bit: bits.openingQuote)
         colonStop = FormSet(cache: c.cache, bit: bits.colonStop)
-        func id(_ s: String) -> Int32 { c.text.forms.find(s).map(Int32.init) ?? -2 }
-        comma = id(",")
-        colon = id(":")
-        openParen = id("(")
-        closeParen = id(")")
-        period = id(".")
-        by = id("by")
-        what = id("what")
-        into = id("into")
-        inWord = id("in")
-        that = id("that")
-        who = id("who")
-        of = id("of")
-        like = id("like")
-        and = id("and")
-        or = id("or")
-        slash = id("/")
-        one = id("one")
-        from = id("from")
-        on = id("on")
-        worth = id("worth")
-        without = id("without")
+        // Each fixed word's bytes and hash are read from one table for all texts (`FixedWord`):
+        // found by its string, each cost a hash of the string per word per text.
+        let fixedWords = FixedWord.table
+        func id(_ word: FixedWord) -> Int32 {
+            c.text.forms.find(formOf: word.rawValue, in: fixedWords).map(Int32.init) ?? -2
+        }
+        comma = id(.comma)
+        colon = id(.colon)
+        openParen = id(.openParen)
+        closeParen = id(.closeParen)
+        period = id(.period)
+        by = id(.by)
+        what = id(.what)
+        into = id(.into)
+        inWord = id(.inWord)
+        that = id(.that)
+        who = id(.who)
+        of = id(.of)
+        like = id(.like)
+        and = id(.and)
+        or = id(.or)
+        slash = id(.slash)
+        one = id(.one)
+        from = id(.from)
+        on = id(.on)
+        worth = id(.worth)
+        without = id(.without)
         raisingVerbs = FormSet(cache: c.cache, bit: bits.raisingVerbs)
         goForms = FormSet(cache: c.cache, bit: bits.goForms)
         passivePrepositions = FormSet(cache: c.cache, bit: bits.passivePrepositions)
         adverbialOpeners = FormSet(cache: c.cache, bit: bits.adverbialOpeners)
-        including = id("including")
-        contributed = id("contributed")
-        which = id("which")
-        whom = id("whom")
-        through = id("through")
-        semicolon = id(";")
+        including = id(.including)
+        contributed = id(.contributed)
+        which = id(.which)
+        whom = id(.whom)
+        through = id(.through)
+        semicolon = id(.semicolon)
         claimNouns = FormSet(cache: c.cache, bit: bits.claimNouns)
         possessivePronouns = FormSet(cache: c.cache, bit: bits.possessivePronouns)
-        to = id("to")
+        to = id(.to)
         summoned = FormSet(cache: c.cache, bit: bits.summoned)
         callForms = FormSet(cache: c.cache, bit: bits.callForms)
-        know = id("know")
+        know = id(.know)
         compoundNounHeads = FormSet(cache: c.cache, bit: bits.compoundNounHeads)
         questionAuxiliaries = FormSet(cache: c.cache, bit: bits.questionAuxiliaries)
-        hyphen = id("-")
-        ingForm = id("ing")
+        hyphen = id(.hyphen)
+        ingForm = id(.ingForm)
     }
 
     func find() -> [Attribution] {
@@ -516,7 +521,7 @@ final class EnglishAttribution {
     /// the poll), as `according to` would.
     private func findPollMentions(into result: inout [Attribution]) {
         // Most texts name no poll: a few form lookups spare the scan of every token.
-        guard pollNouns.bit != 0, !c.formSequences("pollNouns").isEmpty else { return }
+        guard pollNouns.bit != 0, c.hasSequence("pollNouns") else { return }
         let tokens = c.text.tokens
         var t = 0
         while t + 1 < tokens.count {
@@ -680,11 +685,22 @@ final class EnglishAttribution {
     /// closing quotation mark followed by a name that ends the line (`...” ― Jane Roe`).
     private func findSpeakerLines(into result: inout [Attribution]) {
         let tokens = c.text.tokens
-        for paragraph in c.text.paragraphs {
+        // (A text without a colon has no such line: `colon` is then -2, which no token has.)
+        for paragraph in c.text.paragraphs where colon >= 0 {
             let range = paragraph.tokens
             // `Name: text`: one to four capitalized nominal words at the line start.
             var first = range.lowerBound
             if first < range.upperBound && openingQuote.contains(tokens[first].form) { first += 1 }
+            // The colon must come one to four tokens after `first`, before the line's last token:
+            // most lines have none there, and looking for it first spares testing their opening
+            // words as names (`isNounLike`).
+            var hasColon = false
+            var t = first + 1
+            while t < range.upperBound - 1 && t - first <= 4 {
+                if tokens[t].form == colon { hasColon = true; break }
+                t += 1
+            }
+            guard hasColon else { continue }
             var k = first
             while k < range.upperBound && k - first < 5 && tokens[k].kind == .word && c.isCapitalized(k) && isNounLike(k) { k += 1 }
             if k > first && k - first <= 4 && k + 1 < range.upperBound && tokens[k].form == colon
@@ -693,18 +709,21 @@ final class EnglishAttribution {
             }
         }
         // `” ― Name`: the dash, then a name that runs to the end of its line.
-        // (Dashes are few: they are found in one unchecked pass over the kinds and forms.)
         // (The set in a local: read through `self` in the loop, its fields were loaded per token.)
         let speakerDash = self.speakerDash
         guard speakerDash.bit != 0 else { return }
-        let dashes: [Int] = tokens.withUnsafeBufferPointer { buffer in
-            var found: [Int] = []
-            var t = 1
-            while t + 1 < buffer.count {
-                if buffer[t].kind == .punctuation && speakerDash.contains(buffer[t].form) { found.append(t) }
+        // The name after the dash is at most `maxName` tokens and a full stop, and the line ends
+        // there: only a paragraph's last `maxName + 2` tokens can be the dash (a line ends where a
+        // token starts a paragraph, which is where `paragraphs` splits), so only those are read,
+        // not every token of the text.
+        let maxName = 7
+        var dashes: [Int] = []
+        for paragraph in c.text.paragraphs {
+            var t = max(paragraph.tokens.lowerBound, paragraph.tokens.upperBound - (maxName + 2), 1)
+            while t < paragraph.tokens.upperBound && t + 1 < tokens.count {
+                if tokens[t].kind == .punctuation && speakerDash.contains(tokens[t].form) { dashes.append(t) }
                 t += 1
             }
-            return found
         }
         for t in dashes {
             guard tokens[t].kind == .punctuation, speakerDash.contains(tokens[t].form),
@@ -712,7 +731,7 @@ final class EnglishAttribution {
             else { continue }
             let start = t + 1
             var end = start
-            while end < tokens.count && end - start < 7 && !tokens[end].flags.contains(.paragraphStart) {
+            while end < tokens.count && end - start < maxName && !tokens[end].flags.contains(.paragraphStart) {
                 let token = tokens[end]
                 if token.kind == .word && c.isCapitalized(end) { end += 1; continue }
                 // An initial's full stop (`Edwin G. Monroy`).
@@ -1575,4 +1594,87 @@ struct EnglishSetBits: Sendable {
         compoundNounHeads = bit("compoundNounHeads")
         questionAuxiliaries = bit("questionAuxiliaries")
     }
+}
+
+/// The single words the English rules compare forms with (`,`, `by`, `that`): their form ids
+/// in a text are found through `table`, which holds their bytes and hashes, in case order.
+enum FixedWord: Int, CaseIterable {
+    case comma
+    case colon
+    case openParen
+    case closeParen
+    case period
+    case by
+    case what
+    case into
+    case inWord
+    case that
+    case who
+    case of
+    case like
+    case and
+    case or
+    case slash
+    case one
+    case from
+    case on
+    case worth
+    case without
+    case including
+    case contributed
+    case which
+    case whom
+    case through
+    case semicolon
+    case to
+    case know
+    case hyphen
+    case ingForm
+
+    /// The normalized form.
+    var text: String {
+        switch self {
+        case .comma: ","
+        case .colon: ":"
+        case .openParen: "("
+        case .closeParen: ")"
+        case .period: "."
+        case .by: "by"
+        case .what: "what"
+        case .into: "into"
+        case .inWord: "in"
+        case .that: "that"
+        case .who: "who"
+        case .of: "of"
+        case .like: "like"
+        case .and: "and"
+        case .or: "or"
+        case .slash: "/"
+        case .one: "one"
+        case .from: "from"
+        case .on: "on"
+        case .worth: "worth"
+        case .without: "without"
+        case .including: "including"
+        case .contributed: "contributed"
+        case .which: "which"
+        case .whom: "whom"
+        case .through: "through"
+        case .semicolon: ";"
+        case .to: "to"
+        case .know: "know"
+        case .hyphen: "-"
+        case .ingForm: "ing"
+        }
+    }
+
+    /// The words interned in case order: a word's id here is its `rawValue`.
+    static let table: FormTable = {
+        var table = FormTable(capacity: allCases.count * 2)
+        for word in allCases {
+            let id = table.intern(word.text)
+            precondition(id == word.rawValue, "FixedWord: each word once, in case order")
+        }
+        return table
+    }()
 }

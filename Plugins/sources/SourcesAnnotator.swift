@@ -365,6 +365,9 @@ struct SetLayout: Sendable {
     /// strings are equal when their bytes are, and no other set word can equal an ASCII string
     /// (nil when one could: only U+037E, U+1FEF and U+212A decompose canonically to ASCII).
     var asciiWords: FormTable? = nil
+    /// Most set words are ASCII (English): `FormSetCache` then looks a form up in `asciiWords`
+    /// before testing it is ASCII (it costs the same bits, in another order).
+    var asciiWordsFirst = false
     var asciiBits: [UInt64] = []
     /// The bits of `EnglishAttribution`'s sets, resolved once (nil: resolve per text).
     var englishBits: EnglishSetBits? = nil
@@ -452,6 +455,7 @@ struct SetLayout: Sendable {
         }
         asciiWords = table
         asciiBits = bits
+        asciiWordsFirst = bits.count * 2 > bitsOfWord.count
     }
 }
 
@@ -497,9 +501,18 @@ final class FormSetCache {
 
     @inline(never) private func lookUp(_ index: Int) -> UInt64 {
         let found: UInt64
-        if let words = layoutBox.layout.asciiWords, forms.isASCII(index) {
-            // Both sides ASCII: equal bytes are equal strings.
-            found = words.find(formOf: index, in: forms).map { layoutBox.layout.asciiBits[$0] } ?? 0
+        // Both sides ASCII: equal bytes are equal strings. The table holds only ASCII words, so a
+        // form with a word's bytes is ASCII too: where most forms are ASCII (English), the word
+        // is looked up first and only the forms that are none pay the ASCII test; elsewhere
+        // (Arabic) the test comes first, as it stops at a form's first byte. (Either order
+        // gives the same bits.)
+        // (The table read through `layoutBox.layout` each time: bound to a local, it was copied,
+        // four arrays retained and released per form.)
+        if layoutBox.layout.asciiWordsFirst, let word = layoutBox.layout.asciiWords?.find(formOf: index, in: forms) {
+            found = layoutBox.layout.asciiBits[word]
+        } else if layoutBox.layout.asciiWords != nil, forms.isASCII(index) {
+            found = layoutBox.layout.asciiWordsFirst
+                ? 0 : layoutBox.layout.asciiWords?.find(formOf: index, in: forms).map { layoutBox.layout.asciiBits[$0] } ?? 0
         } else if !layoutBox.layout.nfcBits.isEmpty, let word = layoutBox.layout.nfcWords.find(formOf: index, in: forms) {
             // Its bytes are a set word's NFC bytes: it is that word (and in NFC). Tried before the
             // NFC test, which then only the forms that are no set word pay.
@@ -927,6 +940,15 @@ final class AttributionContext {
         }
     }
 
+    /// Whether `formSequences(name)` has an entry (one whose words all occur in the text), without
+    /// building the sequences: most texts name no poll, and the rules ask only whether they do.
+    func hasSequence(_ name: String) -> Bool {
+        guard let table = cache.layoutBox.layout.sequences[name] else { return !formSequences(name).isEmpty }
+        return table.sequences.contains { sequence in
+            !sequence.isEmpty && sequence.allSatisfy { text.forms.find(formOf: Int($0), in: table.words) != nil }
+        }
+    }
+
     /// The form id of one normalized form in this text (-2, which no token has, when absent).
     func formID(_ normalized: String) -> Int32 { text.forms.find(normalized).map(Int32.init) ?? -2 }
 
@@ -975,10 +997,11 @@ final class AttributionContext {
         // An unnamed noun anywhere makes the voice vague (`senior Russian officials`), except
         // after a named head in Arabic (`وكالة يونهاب ووسائل إعلام أخرى`: the agency is named).
         let head = headFirst ? firstHeadIndex : (lastUnnamedHeadIndex ?? lastHeadIndex)
-        let headEntry = head.map { entryTable[nouns[$0].entryIndex] }
-        var type = headEntry?.type ?? "unknown"
+        // The head's entry by index: a copy of the entry retained and released its strings.
+        let headEntry = head.map { nouns[$0].entryIndex }
+        var type = headEntry.flatMap { entryTable[$0].type } ?? "unknown"
         if type == "unknown" || head == nil, let modifierType { type = modifierType }
-        if let head, let named = headEntry?.named, named != .none {
+        if let head, let named = headEntry.map({ entryTable[$0].named }), named != .none {
             // A common source noun written as part of a name (`The New York Post`, `the Post`):
             // the text writes it capitalized mid-sentence and never in lowercase.
             let last = nouns[head].tokens.upperBound - 1

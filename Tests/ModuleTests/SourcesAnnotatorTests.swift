@@ -1020,6 +1020,39 @@ private func found(_ text: String, options: [String: [String]] = [:]) throws -> 
         #expect(dash.sourceText(of: cue) == "Ana B. Ortiz")
     }
 
+    /// The colon is looked for before the line's opening words are read as a name: at one to four
+    /// tokens after them (after an opening quotation mark), and not as the line's last token.
+    @Test func layoutColonWindow() throws {
+        let four = try found("Ana Maria Lopez Garcia: Budget Talks Resume\n\nNext line here.")
+        #expect(four.cue(":").flatMap(four.sourceText) == "Ana Maria Lopez Garcia")
+        let five = try found("Ana Maria Lopez Garcia Ruiz: Budget Talks Resume\n\nNext line here.")
+        #expect(five.cue(":") == nil)
+        let quoted = try found("“WALLACE: Good evening.\n\nNext line here.")
+        #expect(quoted.cue(":").flatMap(quoted.sourceText) == "WALLACE")
+        let last = try found("Budget talks resumed.\n\nMaria Lopez:")
+        #expect(last.cue(":") == nil)
+        let none = try found("Maria Lopez spoke at length.\n\nNext line here.")
+        #expect(none.cues.isEmpty)
+    }
+
+    /// A speaker dash is looked for among a line's last tokens only: the name after it (seven
+    /// tokens at most, then perhaps a full stop) must end the line; in the first, a middle and
+    /// the last line, with and without the closing newline.
+    @Test func speakerDashEndsTheLine() throws {
+        let seven = try found("“We will rebuild.” ― Ana B. Ortiz De La Cruz\n\nNext line here.")
+        #expect(seven.cue("―").flatMap(seven.sourceText) == "Ana B. Ortiz De La Cruz")
+        let stop = try found("Opening line here.\n\n“We will rebuild.” — Ana Ortiz.\n\nNext line here.")
+        #expect(stop.cue("—").flatMap(stop.sourceText) == "Ana Ortiz")
+        let last = try found("Opening line here.\n\n“We will rebuild.” ― Ana Ortiz")
+        #expect(last.cue("―").flatMap(last.sourceText) == "Ana Ortiz")
+        let eight = try found("“We will rebuild.” ― Ana Maria Lopez Garcia Ruiz De La Cruz\n\nNext line here.")
+        #expect(eight.cue("―") == nil)
+        let inside = try found("“We will rebuild.” ― Ana Ortiz said the city would recover.\n\nNext line here.")
+        #expect(inside.cue("―") == nil)
+        let alone = try found("―")
+        #expect(alone.cues.isEmpty)
+    }
+
     @Test func stanceVerbsNeedANamingSubject() throws {
         let named = try found("The senator plans to introduce the bill in March.")
         #expect(named.sourceText(of: try #require(named.cue("plans"))) == "The senator")

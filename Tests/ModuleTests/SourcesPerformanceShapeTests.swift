@@ -103,13 +103,33 @@ import Testing
                     }
                 }.map { String($0) }.joined().utf8, as: UTF8.self))
             }
-            words += ["قالوا", "المسؤولين", "said", "Officials", "\u{0627}\u{0654}كد", "أكد"]
+            words += ["قالوا", "المسؤولين", "said", "Officials", "\u{0627}\u{0654}كد", "أكد", "zebra", "café", "naïve", "x"]
             for word in words { _ = forms.intern(word) }
-            let cache = FormSetCache(layout: layout, forms: forms)
-            for id in 0..<forms.count {
-                #expect(cache.bits(of: Int32(id)) == layout.bitsOfWord[forms.string(id)] ?? 0, "\(forms.string(id))")
+            // Both orders of the ASCII word lookup and the ASCII test (`asciiWordsFirst`).
+            for asciiWordsFirst in [false, true] {
+                var ordered = layout
+                ordered.asciiWordsFirst = asciiWordsFirst
+                let cache = FormSetCache(layout: ordered, forms: forms)
+                for id in 0..<forms.count {
+                    #expect(cache.bits(of: Int32(id)) == layout.bitsOfWord[forms.string(id)] ?? 0, "\(forms.string(id))")
+                }
             }
         }
+    }
+
+    /// The fixed words found through `FixedWord.table` are the ids their strings find: in a text
+    /// with all of them, one with some (and non-ASCII forms), an Arabic text, and an empty one.
+    @Test func fixedWordsThroughTheTableAgreeWithTheStrings() {
+        let all = FixedWord.allCases.map(\.text).joined(separator: " x ")
+        let texts = [all, "He said, by the way (in June), that ‘it’s one—of them’ — café.", "قال المسؤول إن", "", "ing"]
+        for text in texts {
+            let forms = AnnotationRequest(text: text, language: text.contains("قال") ? .arabic : .english).analyzed.forms
+            for word in FixedWord.allCases {
+                #expect(forms.find(formOf: word.rawValue, in: FixedWord.table) == forms.find(word.text), "\(word) in \(text)")
+            }
+        }
+        #expect(FixedWord.table.count == FixedWord.allCases.count)
+        #expect(FixedWord.allCases.allSatisfy { FixedWord.table.string($0.rawValue) == $0.text })
     }
 
     /// The written-out plural-subject test agrees with `ArabicMorphology`'s.
@@ -129,6 +149,8 @@ import Testing
             (.arabic, "قال مصدر لم تكشف عن هويتها إن الاجتماع تأجل. وقال مسؤول طلب عدم ذكر اسمه إنه لم يذكر اسمه.", "unnamedRelative"),
             (.arabic, "قال الوزير إن الاجتماع تأجل.", "unnamedRelative"),
             (.english, "A new poll shows the race tied, and the survey found more.", "pollNouns"),
+            (.english, "Nobody counted the votes in the state.", "pollNouns"),
+            (.english, "", "pollNouns"),
         ]
         for (language, text, name) in texts {
             let pack = try #require(try SourcesAnnotator.packs.get()[language])
@@ -144,7 +166,10 @@ import Testing
             }
             let viaTable = context(layout).formSequences(name)
             #expect(viaTable == context(plain).formSequences(name), "\(text)")
-            #expect(!viaTable.isEmpty || text.contains("الوزير"))
+            // `hasSequence` says whether there is one, through the table and without it.
+            #expect(context(layout).hasSequence(name) == !viaTable.isEmpty, "\(text)")
+            #expect(context(plain).hasSequence(name) == !viaTable.isEmpty, "\(text)")
+            #expect(!viaTable.isEmpty || text.contains("الوزير") || !text.contains("poll"))
         }
     }
 
