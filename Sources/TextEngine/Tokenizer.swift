@@ -40,43 +40,59 @@ struct Tokenizer {
         TokenFlags(rawValue: TokenFlags.spaceBefore.rawValue | TokenFlags.paragraphStart.rawValue)
     }
 
-    /// `tokens` is the (uninitialized) room for the first `tokenCapacity` tokens.
-    private init(_ p: UnsafeBufferPointer<UInt8>, tokens: UnsafeMutablePointer<Token>, tokenCapacity: Int) {
+    /// `tokens` is the (uninitialized) room for the first `tokenCapacity` tokens; `forms` the
+    /// form table's builder.
+    private init(_ p: UnsafeBufferPointer<UInt8>, tokens: UnsafeMutablePointer<Token>, tokenCapacity: Int,
+                 forms: FormTable.Builder) {
         self.p = p
         self.n = p.count
         self.tokens = tokens
         self.tokenCapacity = tokenCapacity
-        // A news article brings a new form every second or third token (about one per fourteen
-        // bytes): sized so that the form table's slots do not grow for most texts.
-        forms = FormTable.Builder(forms: min(p.count / 12 + 32, 1 << 20), bytes: min(p.count / 2 + 64, 1 << 24))
+        self.forms = forms
         scratch = .allocate(capacity: scratchCapacity)
     }
 
     /// Tokens of `utf8` with their forms.
     static func tokenize(_ utf8: [UInt8]) -> (tokens: [Token], forms: FormTable, hasArabic: Bool) {
         utf8.withUnsafeBufferPointer { buffer in
-            var forms = FormTable()
+            // A news article brings a new form every second or third token (about one per fourteen
+            // bytes): sized so that the form table's slots do not grow for most texts.
+            let formRoom = min(buffer.count / 12 + 32, 1 << 20)
+            let slotCount = FormTable.Builder.slotCount(forms: formRoom)
+            // Set in the closures below, which always run; an optional rather than a placeholder
+            // table, whose arrays were allocated (and the slots zeroed) for nothing.
+            var builder: FormTable.Builder?
             var hasArabic = false
             var outgrown: [Token] = []
-            // News prose runs at about one token per six bytes: room for one per five, so that
-            // the array need not grow for most texts.
-            var tokens = [Token](unsafeUninitializedCapacity: buffer.count / 5 + 16) { room, initialized in
-                var tokenizer = Tokenizer(buffer, tokens: room.baseAddress!, tokenCapacity: room.count)
-                tokenizer.run()
-                if tokenizer.tokensBorrowed {
-                    initialized = tokenizer.tokenCount
-                } else {
-                    // More tokens than room: they are in the tokenizer's own buffer (and the
-                    // array's room holds copies of the first ones, trivial values left as they are).
-                    outgrown = Array(UnsafeBufferPointer(start: tokenizer.tokens, count: tokenizer.tokenCount))
-                    tokenizer.tokens.deallocate()
-                    initialized = 0
+            var tokens: [Token] = []
+            // The form table's slots are built in the room of the array the table keeps, as the
+            // tokens are: copying them (the table's largest array) cost as much as zeroing them.
+            let slots = [UInt64](unsafeUninitializedCapacity: slotCount) { slotRoom, slotsInitialized in
+                let forms = FormTable.Builder(forms: formRoom, bytes: min(buffer.count / 2 + 64, 1 << 24),
+                                              slots: slotRoom.baseAddress!)
+                // News prose runs at about one token per six bytes: room for one per five, so that
+                // the array need not grow for most texts.
+                tokens = [Token](unsafeUninitializedCapacity: buffer.count / 5 + 16) { room, initialized in
+                    var tokenizer = Tokenizer(buffer, tokens: room.baseAddress!, tokenCapacity: room.count, forms: forms)
+                    tokenizer.run()
+                    if tokenizer.tokensBorrowed {
+                        initialized = tokenizer.tokenCount
+                    } else {
+                        // More tokens than room: they are in the tokenizer's own buffer (and the
+                        // array's room holds copies of the first ones, trivial values left as they are).
+                        outgrown = Array(UnsafeBufferPointer(start: tokenizer.tokens, count: tokenizer.tokenCount))
+                        tokenizer.tokens.deallocate()
+                        initialized = 0
+                    }
+                    tokenizer.scratch.deallocate()
+                    builder = tokenizer.forms
+                    hasArabic = tokenizer.sawArabic
                 }
-                tokenizer.scratch.deallocate()
-                forms = tokenizer.forms.finish()
-                hasArabic = tokenizer.sawArabic
+                // Grown slots live in the builder's own buffer; this room is then left unused.
+                slotsInitialized = builder!.slotsBorrowed ? slotCount : 0
             }
             if !outgrown.isEmpty { tokens = outgrown }
+            let forms = builder!.finish(slots: slots)
             return (tokens, forms, hasArabic)
         }
     }
@@ -209,17 +225,25 @@ struct Tokenizer {
                 i = scanWord(i)
                 continue
             }
-            // An Arabic letter or harakah of U+0621–U+065F, by the table `scanArabicWord` reads,
-            // without decoding and classifying it (the rest of the block goes the general way).
-            if byte &- 0xD8 < 2 && i &+ 1 < n
-                && Self.arabicTwoByteTable.utf8Start[Int(truncatingIfNeeded: (byte & 1) &<< 6 | (p[i &+ 1] & 0x3F))]
-                    != Self.arabicStop
-            {
-                sawArabic = true
-                i = scanArabicWord(i)
-                continue
+            let v: UInt32
+            let length: Int
+            if byte < 0x80 {
+                // ASCII punctuation, digits and controls: no Arabic test on their way.
+                v = UInt32(byte)
+                length = 1
+            } else {
+                // An Arabic letter or harakah of U+0621–U+065F, by the table `scanArabicWord` reads,
+                // without decoding and classifying it (the rest of the block goes the general way).
+                if byte &- 0xD8 < 2 && i &+ 1 < n
+                    && Self.arabicTwoByteTable.utf8Start[Int(truncatingIfNeeded: (byte & 1) &<< 6 | (p[i &+ 1] & 0x3F))]
+                        != Self.arabicStop
+                {
+                    sawArabic = true
+                    i = scanArabicWord(i)
+                    continue
+                }
+                (v, length) = decode(i)
             }
-            let (v, length) = decode(i)
             // ASCII from the table here: `classify` is not inlined, and most tokens start with ASCII.
             switch v < 0x80 ? Scalars.asciiClass(UInt8(truncatingIfNeeded: v)) : Scalars.classify(v) {
             case .whitespace:
