@@ -161,6 +161,7 @@ public struct FormTable: Sendable {
 
     /// The id in this table of form `id` of `other` (another text's, or a word list's), or nil:
     /// compared as bytes, with the hash `other` keeps, so no string is made.
+    @inline(__always)
     public func find(formOf id: Int, in other: FormTable) -> Int? {
         let range = other.byteRange(id)
         return other.storage.withUnsafeBufferPointer { buffer in

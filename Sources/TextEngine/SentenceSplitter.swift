@@ -109,9 +109,11 @@ struct SentenceSplitter {
     /// The abbreviation kind and starter bit of form `form` of the text (0 for other words).
     @inline(__always)
     func wordFlags(_ form: Int32) -> UInt8 {
-        guard let id = Self.words.forms.find(formOf: Int(form), in: forms) else { return 0 }
-        return Self.words.flags[id]
+        guard let id = words.forms.find(formOf: Int(form), in: forms) else { return 0 }
+        return words.flags[id]
     }
+    /// `Self.words`, fetched once per text rather than through its lazy global's check per call.
+    let words = Self.words
 
     /// The terminators looked up by id, with their hashes.
     static let terminators: [(bytes: [UInt8], hash: UInt32)] = [".", "!", "?", "؟", "۔"].map { word in
