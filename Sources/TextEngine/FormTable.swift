@@ -162,6 +162,7 @@ public struct FormTable: Sendable {
 
     /// The id in this table of form `id` of `other` (another text's, or a word list's), or nil:
     /// compared as bytes, with the hash `other` keeps, so no string is made.
+    @inline(__always)
     public func find(formOf id: Int, in other: FormTable) -> Int? {
         let range = other.byteRange(id)
         return other.storage.withUnsafeBufferPointer { buffer in
@@ -267,19 +268,30 @@ extension FormTable {
         private var hashes: UnsafeMutablePointer<UInt32>
         private(set) var count = 0
         private var capacity: Int
-        /// As `FormTable.slots`.
+        /// As `FormTable.slots`. At first the uninitialized buffer of the array `finish` returns
+        /// (`slotsBorrowed`), so that the table's largest array is not copied for most texts; the
+        /// builder's own buffer once the slots grow.
         private var slots: UnsafeMutablePointer<UInt64>
         private var slotCount: Int
+        private(set) var slotsBorrowed = true
         private var mask: Int
 
-        /// Room for about `forms` forms and `bytes` bytes of them before anything grows.
-        init(forms: Int, bytes: Int) {
-            capacity = max(forms, 16)
+        /// The slot count for about `forms` forms: a power of two, at most half full.
+        static func slotCount(forms: Int) -> Int {
             var size = 16
-            while size < capacity * 2 { size <<= 1 }
+            while size < max(forms, 16) * 2 { size <<= 1 }
+            return size
+        }
+
+        /// Room for about `forms` forms and `bytes` bytes of them before anything grows; `slots`
+        /// is the (uninitialized) room for `slotCount(forms: forms)` slots, which the builder
+        /// zeroes and fills, and which stays its caller's (it is never freed here).
+        init(forms: Int, bytes: Int, slots: UnsafeMutablePointer<UInt64>) {
+            capacity = max(forms, 16)
+            let size = Self.slotCount(forms: forms)
             slotCount = size
             mask = size - 1
-            slots = .allocate(capacity: size)
+            self.slots = slots
             slots.initialize(repeating: 0, count: size)
             starts = .allocate(capacity: capacity + 1)
             starts[0] = 0
@@ -450,24 +462,29 @@ extension FormTable {
                 while grown[slot] != 0 { slot = (slot + 1) & newMask }
                 grown[slot] = UInt64(hashes[id]) << 32 | UInt64(id + 1)
             }
-            slots.deallocate()
+            // The borrowed room stays its array's: left, not freed.
+            if !slotsBorrowed { slots.deallocate() }
+            slotsBorrowed = false
             slots = grown
             slotCount = size
             mask = newMask
         }
 
-        /// The table, with the same ids; the builder's memory is freed and it must not be used again.
-        mutating func finish() -> FormTable {
+        /// The table, with the same ids, and with `slots` as its slots array: the array whose room
+        /// the builder was given, all `slotCount(forms:)` of them initialized, unless the slots grew
+        /// (`slotsBorrowed` false; then `slots` is ignored and the grown slots are copied). The
+        /// builder's memory is freed and it must not be used again.
+        mutating func finish(slots borrowedSlots: [UInt64]) -> FormTable {
             let table = FormTable(
                 storage: Array(UnsafeBufferPointer(start: storage, count: storageCount)),
                 starts: Array(UnsafeBufferPointer(start: starts, count: count + 1)),
                 hashes: Array(UnsafeBufferPointer(start: hashes, count: count)),
-                slots: Array(UnsafeBufferPointer(start: slots, count: slotCount)),
+                slots: slotsBorrowed ? borrowedSlots : Array(UnsafeBufferPointer(start: slots, count: slotCount)),
                 mask: mask)
             storage.deallocate()
             starts.deallocate()
             hashes.deallocate()
-            slots.deallocate()
+            if !slotsBorrowed { slots.deallocate() }
             return table
         }
     }

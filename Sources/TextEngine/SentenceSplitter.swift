@@ -45,10 +45,10 @@ struct SentenceSplitter {
 
     let tokens: [Token]
     let forms: FormTable
-    /// What each form of the text is to the splitter, by form id: the abbreviation kind in the low
-    /// bits (`FormFlag`), and the starter, clause-separator, closer, terminator and final-dot
-    /// bits. Array lookups, not sets and dictionaries hashed for every punctuation token, and
-    /// one lookup per token decides whether the token can end a sentence at all.
+    /// What each form of the text is to the splitter, by form id: the clause-separator, closer,
+    /// terminator and final-dot bits (`FormFlag`; the abbreviation kinds and the starter bit are
+    /// `wordFlags`'). Array lookups, not sets and dictionaries hashed for every punctuation
+    /// token, and one lookup per token decides whether the token can end a sentence at all.
     var formFlags: [UInt8]
     // Ids of the punctuation forms that matter here (-1 when the text has none).
     let period: Int32, exclamation: Int32, question: Int32, arabicQuestion: Int32, urduStop: Int32
@@ -68,8 +68,8 @@ struct SentenceSplitter {
         static let finalDot: UInt8 = 1 << 7
     }
 
-    /// The words and marks looked up in every text, with their hashes, in the order their flags
-    /// are given (a later abbreviation kind replaces an earlier one, as `no` would).
+    /// The marks looked up in every text, with their hashes: their bits are read for every
+    /// punctuation token.
     static let lookups: [(bytes: [UInt8], hash: UInt32, kind: UInt8, bits: UInt8)] = {
         var result: [(bytes: [UInt8], hash: UInt32, kind: UInt8, bits: UInt8)] = []
         func add(_ words: [String], kind: UInt8, bits: UInt8) {
@@ -78,15 +78,42 @@ struct SentenceSplitter {
                 result.append((bytes, bytes.withUnsafeBufferPointer(FormTable.hash), kind, bits))
             }
         }
+        add([",", "،", ";", "؛", ":"], kind: 0, bits: FormFlag.clauseSeparator)
+        add(["\u{201D}", "'", "\"", "\u{BB}", ")", "]", "\u{203A}"], kind: 0, bits: FormFlag.closer)
+        return result
+    }()
+
+    /// The abbreviations and sentence starters, as a table of their own with each word's kind
+    /// and starter bit (a later abbreviation kind replaces an earlier one, as `no` would). Asked
+    /// only about the words next to a full stop (`wordFlags`), a few dozen a text: probing the
+    /// text's forms for all of them, a hundred lookups a text, mostly missing, cost more.
+    static let words: (forms: FormTable, flags: [UInt8]) = {
+        var forms = FormTable(capacity: 128)
+        var flags: [UInt8] = []
+        func add(_ words: [String], kind: UInt8, bits: UInt8) {
+            for word in words {
+                let id = forms.intern(word)
+                if id == flags.count { flags.append(0) }
+                if kind != 0 { flags[id] = flags[id] & ~FormFlag.kindMask | kind }
+                flags[id] |= bits
+            }
+        }
         add(titles, kind: FormFlag.title, bits: 0)
         add(mayEnd, kind: FormFlag.mayEnd, bits: 0)
         add(exempli, kind: FormFlag.exempli, bits: 0)
         add(["no"], kind: FormFlag.number, bits: 0)
         add(starters, kind: 0, bits: FormFlag.starter)
-        add([",", "،", ";", "؛", ":"], kind: 0, bits: FormFlag.clauseSeparator)
-        add(["\u{201D}", "'", "\"", "\u{BB}", ")", "]", "\u{203A}"], kind: 0, bits: FormFlag.closer)
-        return result
+        return (forms, flags)
     }()
+
+    /// The abbreviation kind and starter bit of form `form` of the text (0 for other words).
+    @inline(__always)
+    func wordFlags(_ form: Int32) -> UInt8 {
+        guard let id = words.forms.find(formOf: Int(form), in: forms) else { return 0 }
+        return words.flags[id]
+    }
+    /// `Self.words`, fetched once per text rather than through its lazy global's check per call.
+    let words = Self.words
 
     /// The terminators looked up by id, with their hashes.
     static let terminators: [(bytes: [UInt8], hash: UInt32)] = [".", "!", "?", "؟", "۔"].map { word in
@@ -143,7 +170,7 @@ struct SentenceSplitter {
 
     @inline(__always)
     func abbreviation(_ form: Int32) -> Abbreviation? {
-        switch formFlags[Int(form)] & FormFlag.kindMask {
+        switch wordFlags(form) & FormFlag.kindMask {
         case FormFlag.title: return .title
         case FormFlag.mayEnd: return .mayEnd
         case FormFlag.number: return .number
@@ -151,9 +178,6 @@ struct SentenceSplitter {
         default: return nil
         }
     }
-
-    @inline(__always)
-    func has(_ form: Int32, _ bit: UInt8) -> Bool { formFlags[Int(form)] & bit != 0 }
 
     /// Opening punctuation: what may stand before a sentence's first word.
     /// “ ‘ « ‹ „ " ' ( [ — – -, told by their bytes: matched as array patterns, every call built a
@@ -281,7 +305,7 @@ struct SentenceSplitter {
             switch abbreviation(token.form) {
             case .exempli, .title: return false
             case .mayEnd: return nextStartsSentence && !nextIsLowercaseWord
-            default: return following.kind == .word && has(following.form, FormFlag.starter)
+            default: return following.kind == .word && wordFlags(following.form) & FormFlag.starter != 0
             }
         }
         let form = token.form

@@ -76,6 +76,32 @@ import Testing
         #expect(TextNormalizer.forms(of: "word قال") == ["word", "قال"])
     }
 
+    /// ASCII words stopped by a byte that may go on a word (. ' - digits, non-ASCII): where
+    /// `scanWordGeneral` would stop there too, the chunked scan keeps the word; the forms and
+    /// flags must be those of the general path, which takes the rest.
+    @Test func wordsStoppedByBytesThatMayContinueAWord() {
+        let cases: [(text: String, forms: [String])] = [
+            ("He said. Then", ["he", "said", ".", "then"]),
+            ("U.S. and e.g. a.m.", ["u.s.", "and", "e.g.", "a.m."]),
+            ("J. Smith", ["j", ".", "smith"]),
+            ("don't 'quote' rock'n'roll it'", ["don't", "'", "quote", "'", "rock'n'roll", "it", "'"]),
+            ("Trump\u{2019}s \u{201C}word\u{201D} well-known end- x-1 ab- ab-\u{2014}",
+             ["trump's", "\u{201C}", "word", "\u{201D}", "well-known", "end", "-", "x-1", "ab", "-", "ab", "-", "\u{2014}"]),
+            ("abc1 na\u{EF}ve abcdefgh\u{2014} abcdefghi. abcdefghijklmnopq.",
+             ["abc1", "na\u{EF}ve", "abcdefgh", "\u{2014}", "abcdefghi", ".", "abcdefghijklmnopq", "."]),
+            ("ab\u{2011}cd ab\u{2011} ab\u{2019}", ["ab-cd", "ab", "-", "ab", "'"]),
+            ("end.", ["end", "."]),
+        ]
+        for (text, forms) in cases {
+            #expect(TextNormalizer.forms(of: text) == forms, "\(text)")
+        }
+        let tokens = AnalyzedText("SAID. Said. said.").tokens
+        #expect(tokens[0].flags.contains(.allCaps) && tokens[0].flags.contains(.capitalized))
+        #expect(tokens[2].flags.contains(.capitalized) && !tokens[2].flags.contains(.allCaps))
+        #expect(!tokens[4].flags.contains(.capitalized) && tokens[4].flags.contains(.spaceBefore))
+        #expect(!tokens[1].flags.contains(.spaceBefore) && tokens[2].flags.contains(.spaceBefore))
+    }
+
     /// Punctuation forms are interned from a register (`emitShort`): the same forms, one id each.
     @Test func punctuationFormsFromRegisters() {
         let text = "\u{201C}Hi,\u{201D} he said\u{2026} (ok) \u{2014} \u{AB}x\u{BB} \u{061F} 'a' -b- \u{201C}Hi,\u{201D}"
