@@ -506,24 +506,10 @@ enum SentenceEnds {
     /// second byte of ؟; E2 and E3, the lead bytes of the other two).
     static let stopBytes: [UInt8] = (0...255).map { [0x0A, 0x0D, 0x21, 0x2E, 0x3F, 0x9F, 0xE2, 0xE3].contains($0) ? 1 : 0 }
 
-    /// The first offset at or after `start` whose byte is a stop byte, else the end. Most bytes
-    /// are none: eight are tested at a time by OR-ing their table entries.
+    /// The first offset at or after `start` whose byte is a stop byte, else the end.
     @inline(__always)
     static func nextStop(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-        let count = bytes.count
-        guard let p = bytes.baseAddress, start < count else { return count }
-        return stopBytes.withUnsafeBufferPointer { table in
-            let t = table.baseAddress!
-            var i = start
-            while i + 8 <= count {
-                let hit = t[Int(p[i])] | t[Int(p[i + 1])] | t[Int(p[i + 2])] | t[Int(p[i + 3])]
-                    | t[Int(p[i + 4])] | t[Int(p[i + 5])] | t[Int(p[i + 6])] | t[Int(p[i + 7])]
-                if hit != 0 { break }
-                i += 8
-            }
-            while i < count && t[Int(p[i])] == 0 { i += 1 }
-            return i
-        }
+        stopBytes.withUnsafeBufferPointer { firstFlaggedByte(bytes, from: start, table: $0.baseAddress!) }
     }
 
     /// `abbreviations` packed one byte a letter into integers (all are ASCII and at most six long),

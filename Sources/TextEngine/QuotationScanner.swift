@@ -237,25 +237,10 @@ func mayStartQuoteMark(_ byte: UInt8) -> Bool {
 private let quoteMarkLeadBytes: [UInt8] = (0...255).map { mayStartQuoteMark(UInt8($0)) ? 1 : 0 }
 
 /// The first offset at or after `start` whose byte may start a quotation mark, else `bytes.count`.
-/// Outside quotations (most of a text) nothing but the marks matters: eight bytes are tested at a
-/// time by OR-ing their table entries, about three instructions a byte (a has-zero-byte test of
-/// eight-byte words for the five patterns cost four).
+/// Outside quotations (most of a text) nothing but the marks matters.
 @inline(__always)
 func nextQuoteMarkCandidate(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-    let count = bytes.count
-    guard let p = bytes.baseAddress, start < count else { return count }
-    return quoteMarkLeadBytes.withUnsafeBufferPointer { table in
-        let t = table.baseAddress!
-        var i = start
-        while i + 8 <= count {
-            let hit = t[Int(p[i])] | t[Int(p[i + 1])] | t[Int(p[i + 2])] | t[Int(p[i + 3])]
-                | t[Int(p[i + 4])] | t[Int(p[i + 5])] | t[Int(p[i + 6])] | t[Int(p[i + 7])]
-            if hit != 0 { break }
-            i += 8
-        }
-        while i < count && t[Int(p[i])] == 0 { i += 1 }
-        return i
-    }
+    quoteMarkLeadBytes.withUnsafeBufferPointer { firstFlaggedByte(bytes, from: start, table: $0.baseAddress!) }
 }
 
 /// What the word count inside a quotation needs to know of a byte (`quoteByteClasses`).
