@@ -181,49 +181,57 @@ public struct AnnotationPipeline: Sendable {
             }
             if kept < unique.count { unique.removeSubrange(kept...) }
         }
-        // Only ids that links point at need to be looked up under their new name.
-        // Sized for every link, so that it never rehashes.
-        var linkCount = 0
-        for index in unique.indices { linkCount += unique[index].links.count }
-        var targets = IDTable(minimumCapacity: linkCount)
-        for index in unique.indices where !unique[index].links.isEmpty {
-            for link in unique[index].links { targets.insert(link.target) }
-        }
-        var renamed = [String?](repeating: nil, count: targets.count)
-        // A result has a handful of kinds: a list searched in order beats hashing each kind's name.
-        var counterKinds: [AnnotationKind] = []
-        var counters: [Int] = []
-        for index in unique.indices {
-            let kind = unique[index].kind
-            let number: Int
-            if let slot = counterKinds.firstIndex(of: kind) {
+        // Only ids that links point at need to be looked up under their new name. Read and
+        // rewritten in place through the buffer: copying an annotation's links (or a link) out
+        // retained every string in them, about six retains an annotation.
+        unique.withUnsafeMutableBufferPointer { items in
+            // Sized for every link, so that it never rehashes.
+            var linkCount = 0
+            for index in items.indices { linkCount += items[index].links.count }
+            var targets = IDTable(minimumCapacity: linkCount)
+            for index in items.indices {
+                for k in 0..<items[index].links.count { targets.insert(items[index].links[k].target) }
+            }
+            var renamed = [String?](repeating: nil, count: targets.count)
+            // A result has a handful of kinds: a list searched in order beats hashing each kind's
+            // name. Consecutive annotations often share a kind: the last one's slot is tried first.
+            var counterKinds: [AnnotationKind] = []
+            var counters: [Int] = []
+            var lastSlot = -1
+            for index in items.indices {
+                let slot: Int
+                if lastSlot >= 0 && counterKinds[lastSlot] == items[index].kind {
+                    slot = lastSlot
+                } else if let found = counterKinds.firstIndex(of: items[index].kind) {
+                    slot = found
+                } else {
+                    slot = counterKinds.count
+                    counterKinds.append(items[index].kind)
+                    counters.append(0)
+                }
+                lastSlot = slot
                 counters[slot] += 1
-                number = counters[slot]
-            } else {
-                counterKinds.append(kind)
-                counters.append(1)
-                number = 1
+                let newID = IDText.make(counterKinds[slot].rawValue, UInt8(ascii: "-"), counters[slot])
+                // The first annotation to carry an id keeps the link target when two share one.
+                if targets.count > 0, let target = targets.find(items[index].id), renamed[target] == nil {
+                    renamed[target] = newID
+                }
+                items[index].id = newID
             }
-            let newID = IDText.make(kind.rawValue, UInt8(ascii: "-"), number)
-            // The first annotation to carry an id keeps the link target when two share one.
-            if targets.count > 0, let target = targets.find(unique[index].id), renamed[target] == nil {
-                renamed[target] = newID
-            }
-            unique[index].id = newID
-        }
-        if targets.count > 0 {
-            for index in unique.indices where !unique[index].links.isEmpty {
+            guard targets.count > 0 else { return }
+            for index in items.indices where !items[index].links.isEmpty {
                 // Rewritten in place (a new array per annotation cost more than the lookups); links
                 // whose target is not in the result are dropped after, in order.
-                var dropped: [Int] = []
-                for k in unique[index].links.indices {
-                    if let target = targets.find(unique[index].links[k].target).flatMap({ renamed[$0] }) {
-                        unique[index].links[k].target = target
+                var dropped = 0
+                for k in 0..<items[index].links.count {
+                    if let target = targets.find(items[index].links[k].target).flatMap({ renamed[$0] }) {
+                        items[index].links[k].target = target
                     } else {
-                        dropped.append(k)
+                        dropped += 1
+                        items[index].links[k].target = ""
                     }
                 }
-                for k in dropped.reversed() { unique[index].links.remove(at: k) }
+                if dropped > 0 { items[index].links.removeAll { $0.target.isEmpty } }
             }
         }
         return unique
