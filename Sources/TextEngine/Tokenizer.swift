@@ -67,9 +67,10 @@ struct Tokenizer {
             var tokens: [Token] = []
             // The form table's slots are built in the room of the array the table keeps, as the
             // tokens are: copying them (the table's largest array) cost as much as zeroing them.
-            let slots = [UInt64](unsafeUninitializedCapacity: slotCount) { slotRoom, slotsInitialized in
+            // Room for the builder's `slotChunks` too, after the slots: one allocation, not two.
+            let slots = [UInt64](unsafeUninitializedCapacity: 2 * slotCount) { slotRoom, slotsInitialized in
                 let forms = FormTable.Builder(forms: formRoom, bytes: min(buffer.count / 2 + 64, 1 << 24),
-                                              slots: slotRoom.baseAddress!)
+                                              slots: slotRoom.baseAddress!, slotChunks: slotRoom.baseAddress! + slotCount)
                 // News prose runs at about one token per six bytes: room for one per five, so that
                 // the array need not grow for most texts.
                 tokens = [Token](unsafeUninitializedCapacity: buffer.count / 5 + 16) { room, initialized in
