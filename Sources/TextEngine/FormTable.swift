@@ -274,6 +274,16 @@ extension FormTable {
         private var slots: UnsafeMutablePointer<UInt64>
         private var slotCount: Int
         private(set) var slotsBorrowed = true
+        /// Beside each filled slot, for a form that `intern(chunk:)` added, that form as its one
+        /// word (never 0: its first byte is not zero); 0 for any other form, which is then
+        /// compared through `starts` and `storage`. A short form is thus found by comparing one
+        /// word (a fifth of the cost of a token went to the general comparison). Forms added
+        /// by `intern(padded:)` get 0, not their word: working it out cost Arabic text, whose
+        /// forms come that way, more than it saved. Not zeroed: read only where the slot is filled.
+        /// Borrowed, as `slots`, from the room the caller gives (right after the slots' own, in
+        /// the same array: a buffer of its own was a malloc and a free per text, 2M instructions
+        /// on SaudiNewsNet); the builder's own buffer once the slots grow.
+        private var slotChunks: UnsafeMutablePointer<UInt64>
         private var mask: Int
 
         /// The slot count for about `forms` forms: a power of two, at most half full.
@@ -285,14 +295,16 @@ extension FormTable {
 
         /// Room for about `forms` forms and `bytes` bytes of them before anything grows; `slots`
         /// is the (uninitialized) room for `slotCount(forms: forms)` slots, which the builder
-        /// zeroes and fills, and which stays its caller's (it is never freed here).
-        init(forms: Int, bytes: Int, slots: UnsafeMutablePointer<UInt64>) {
+        /// zeroes and fills, and `slotChunks` room for as many words; both stay their caller's
+        /// (never freed here).
+        init(forms: Int, bytes: Int, slots: UnsafeMutablePointer<UInt64>, slotChunks: UnsafeMutablePointer<UInt64>) {
             capacity = max(forms, 16)
             let size = Self.slotCount(forms: forms)
             slotCount = size
             mask = size - 1
             self.slots = slots
             slots.initialize(repeating: 0, count: size)
+            self.slotChunks = slotChunks
             starts = .allocate(capacity: capacity + 1)
             starts[0] = 0
             hashes = .allocate(capacity: capacity)
@@ -327,24 +339,33 @@ extension FormTable {
                 UnsafeMutableRawPointer(destination + i).storeBytes(of: chunk, as: UInt64.self)
                 i &+= 8
             }
+            slotChunks[slot] = 0
             storageCount &+= length
             return add(hash: hash, slot: slot)
         }
 
-        /// As `intern`, for a form of `length` bytes, 1 to 8, given as the little-endian word
-        /// `chunk` (zero past the form); `hash` is its `FormTable.hash`, `finish(mixChunk(hashSeed,
-        /// chunk))`. Compared and stored as that one word.
+        /// As `intern`, for a form of `length` bytes, 1 to 8, none of them zero (no form has a
+        /// zero byte: U+0000 is a format character, skipped, and no other scalar's UTF-8 holds
+        /// one), given as the little-endian word `chunk` (zero past the form); `hash` is its
+        /// `FormTable.hash`, `finish(mixChunk(hashSeed, chunk))`. A filled slot whose
+        /// `slotChunks` word is `chunk` holds this form (the word has the form's length, its
+        /// count of leading nonzero bytes); one whose word is 0 may, and is compared in full.
         @inline(__always)
         mutating func intern(chunk: UInt64, count length: Int, hash: UInt32) -> Int32 {
+            assert(Self.shortChunk(chunk, count: length) == chunk && chunk != 0, "not a short form's word")
             var slot = Int(hash) & mask
             while true {
                 let entry = slots[slot]
                 if entry == 0 { break }
-                if UInt32(truncatingIfNeeded: entry >> 32) == hash {
-                    let id = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                let stored = slotChunks[slot]
+                if stored == chunk {
+                    return Int32(truncatingIfNeeded: entry & 0xFFFF_FFFF) &- 1
+                }
+                if stored == 0 && UInt32(truncatingIfNeeded: entry >> 32) == hash {
+                    let id = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) &- 1
                     let start = Int(starts[id])
                     // Storage keeps 8 readable bytes past every form: one load, masked.
-                    if Int(starts[id + 1]) - start == length
+                    if Int(starts[id &+ 1]) &- start == length
                         && (UnsafeRawPointer(storage + start).loadUnaligned(as: UInt64.self) ^ chunk)
                             & FormTable.lowBytes(length) == 0
                     {
@@ -355,8 +376,30 @@ extension FormTable {
             }
             reserveStorage(length)
             UnsafeMutableRawPointer(storage + storageCount).storeBytes(of: chunk, as: UInt64.self)
+            slotChunks[slot] = chunk
             storageCount &+= length
             return add(hash: hash, slot: slot)
+        }
+
+        /// The word of the `length` bytes at `bytes` (8 readable bytes from `bytes`), as
+        /// `slotChunks` may hold it: the bytes as a little-endian word when they are 1 to 8,
+        /// none zero; else 0.
+        @inline(__always)
+        static func shortChunk(_ bytes: UnsafePointer<UInt8>, count length: Int) -> UInt64 {
+            guard length &- 1 < 8 else { return 0 }
+            return shortChunk(UnsafeRawPointer(bytes).loadUnaligned(as: UInt64.self), count: length)
+        }
+
+        /// The word of a form of `length` bytes that are the low bytes of `word`: those bytes,
+        /// zero past them, or 0 when there are none, more than 8, or one of them is zero.
+        @inline(__always)
+        static func shortChunk(_ word: UInt64, count length: Int) -> UInt64 {
+            guard length &- 1 < 8 else { return 0 }
+            let kept = FormTable.lowBytes(length)
+            let chunk = word & kept
+            // The classic zero-byte test; its false alarms lie only above a true zero byte.
+            let zeroBytes = (chunk &- 0x0101_0101_0101_0101) & ~chunk & 0x8080_8080_8080_8080 & kept
+            return zeroBytes == 0 ? chunk : 0
         }
 
         /// As `intern`, for a word of `length` ASCII letters whose form is their lowercase, at
@@ -366,6 +409,8 @@ extension FormTable {
         @inline(__always)
         mutating func intern(asciiWord bytes: UnsafePointer<UInt8>, count length: Int, firstChunk: UInt64,
                              hash: UInt32) -> Int32 {
+            // Letters are never zero bytes.
+            if length <= 8 { return intern(chunk: firstChunk, count: length, hash: hash) }
             var slot = Int(hash) & mask
             while true {
                 let entry = slots[slot]
@@ -375,28 +420,17 @@ extension FormTable {
                     let start = Int(starts[id])
                     if Int(starts[id + 1]) - start == length {
                         let stored = storage + start
-                        if length <= 8 {
-                            // Storage keeps 8 readable bytes past every form: one load, masked.
-                            let word = UnsafeRawPointer(stored).loadUnaligned(as: UInt64.self)
-                            if (word ^ firstChunk) & FormTable.lowBytes(length) == 0 {
-                                return Int32(truncatingIfNeeded: id)
-                            }
-                        } else {
-                            var i = 0
-                            while i < length && stored[i] == bytes[i] | 0x20 { i += 1 }
-                            if i == length { return Int32(truncatingIfNeeded: id) }
-                        }
+                        var i = 0
+                        while i < length && stored[i] == bytes[i] | 0x20 { i += 1 }
+                        if i == length { return Int32(truncatingIfNeeded: id) }
                     }
                 }
                 slot = (slot &+ 1) & mask
             }
             reserveStorage(length)
             let destination = storage + storageCount
-            if length <= 8 {
-                UnsafeMutableRawPointer(destination).storeBytes(of: firstChunk, as: UInt64.self)
-            } else {
-                for i in 0..<length { destination[i] = bytes[i] | 0x20 }
-            }
+            for i in 0..<length { destination[i] = bytes[i] | 0x20 }
+            slotChunks[slot] = 0
             storageCount &+= length
             return add(hash: hash, slot: slot)
         }
@@ -456,12 +490,18 @@ extension FormTable {
             let size = slotCount * 2
             let grown = UnsafeMutablePointer<UInt64>.allocate(capacity: size)
             grown.initialize(repeating: 0, count: size)
+            let grownChunks = UnsafeMutablePointer<UInt64>.allocate(capacity: size)
             let newMask = size - 1
             for id in 0..<count {
                 var slot = Int(hashes[id]) & newMask
                 while grown[slot] != 0 { slot = (slot + 1) & newMask }
                 grown[slot] = UInt64(hashes[id]) << 32 | UInt64(id + 1)
+                // Its word whichever way it came (a valid entry for any form; cheap here, once per form).
+                let start = Int(starts[id])
+                grownChunks[slot] = Self.shortChunk(storage + start, count: Int(starts[id + 1]) - start)
             }
+            if !slotsBorrowed { slotChunks.deallocate() }
+            slotChunks = grownChunks
             // The borrowed room stays its array's: left, not freed.
             if !slotsBorrowed { slots.deallocate() }
             slotsBorrowed = false
@@ -484,7 +524,10 @@ extension FormTable {
             storage.deallocate()
             starts.deallocate()
             hashes.deallocate()
-            if !slotsBorrowed { slots.deallocate() }
+            if !slotsBorrowed {
+                slots.deallocate()
+                slotChunks.deallocate()
+            }
             return table
         }
     }

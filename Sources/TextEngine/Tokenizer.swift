@@ -67,9 +67,10 @@ struct Tokenizer {
             var tokens: [Token] = []
             // The form table's slots are built in the room of the array the table keeps, as the
             // tokens are: copying them (the table's largest array) cost as much as zeroing them.
-            let slots = [UInt64](unsafeUninitializedCapacity: slotCount) { slotRoom, slotsInitialized in
+            // Room for the builder's `slotChunks` too, after the slots: one allocation, not two.
+            let slots = [UInt64](unsafeUninitializedCapacity: 2 * slotCount) { slotRoom, slotsInitialized in
                 let forms = FormTable.Builder(forms: formRoom, bytes: min(buffer.count / 2 + 64, 1 << 24),
-                                              slots: slotRoom.baseAddress!)
+                                              slots: slotRoom.baseAddress!, slotChunks: slotRoom.baseAddress! + slotCount)
                 // News prose runs at about one token per six bytes: room for one per five, so that
                 // the array need not grow for most texts.
                 tokens = [Token](unsafeUninitializedCapacity: buffer.count / 5 + 16) { room, initialized in
@@ -102,7 +103,12 @@ struct Tokenizer {
     /// The scalar at `i` and its length. Invalid bytes decode as U+FFFD, one byte at a time, so
     /// a walk always ends (Swift strings are valid UTF-8, but a client's bytes need not be).
     @inline(__always)
-    private func decode(_ i: Int) -> (UInt32, Int) {
+    private func decode(_ i: Int) -> (UInt32, Int) { Self.decode(p, i) }
+
+    /// `decode` of the scalar at `i` of `p`, for the static helpers.
+    @inline(__always)
+    private static func decode(_ p: UnsafeBufferPointer<UInt8>, _ i: Int) -> (UInt32, Int) {
+        let n = p.count
         let b0 = p[i]
         if b0 < 0x80 { return (UInt32(b0), 1) }
         if b0 >= 0xC2 && b0 < 0xE0 && i + 1 < n {
@@ -119,11 +125,14 @@ struct Tokenizer {
     }
 
     @inline(__always)
-    private func classAt(_ i: Int) -> ScalarClass? {
-        guard i < n else { return nil }
+    private func classAt(_ i: Int) -> ScalarClass? { Self.classAt(p, i) }
+
+    @inline(__always)
+    private static func classAt(_ p: UnsafeBufferPointer<UInt8>, _ i: Int) -> ScalarClass? {
+        guard i < p.count else { return nil }
         let b = p[i]
         if b < 0x80 { return Scalars.asciiClass(b) }
-        return Scalars.classify(decode(i).0)
+        return Scalars.classify(decode(p, i).0)
     }
 
     @inline(__always)
@@ -412,7 +421,7 @@ struct Tokenizer {
         if end < n {
             let b = p[end]
             if b >= 0x80 || (b < 64 && (Self.continuesWordBelow64 &>> UInt64(b)) & 1 != 0),
-               !wordEnds(at: end, afterLetters: run)
+               !Self.wordEnds(p, at: end, afterLetters: run)
             {
                 return scanWordGeneral(start)
             }
@@ -439,28 +448,30 @@ struct Tokenizer {
     /// loop for the byte or scalar at `j`, read without copying a byte. Most words that stop at
     /// a byte that may go on a word stop there: a full stop after a word of two letters or more
     /// (only a single letter may begin a dotted acronym), a closing quotation mark or a dash.
+    /// Static, given the text: as a method, every call copied the whole tokenizer (177 bytes,
+    /// through memcpy) to pass it.
     @inline(never)
-    private func wordEnds(at j: Int, afterLetters run: Int) -> Bool {
+    private static func wordEnds(_ p: UnsafeBufferPointer<UInt8>, at j: Int, afterLetters run: Int) -> Bool {
         let b = p[j]
         switch b {
         case UInt8(ascii: "."):
             return run >= 2
         case UInt8(ascii: "'"):
-            return classAt(j &+ 1) != .letter
+            return classAt(p, j &+ 1) != .letter
         case UInt8(ascii: "-"):
-            let next = classAt(j &+ 1)
+            let next = classAt(p, j &+ 1)
             return next != .letter && next != .digit
         case 0..<0x80:
             return false  // a digit, or what `scanWordGeneral` decides
         default:
-            let (v, length) = decode(j)
+            let (v, length) = decode(p, j)
             switch Scalars.classify(v) {
             case .letter, .mark, .digit:
                 return false
             case .joiner, .apostrophe:
-                return classAt(j &+ length) != .letter
+                return classAt(p, j &+ length) != .letter
             case .hyphen:
-                let next = classAt(j &+ length)
+                let next = classAt(p, j &+ length)
                 return next != .letter && next != .digit
             case .period:
                 return run >= 2

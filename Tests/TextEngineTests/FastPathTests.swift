@@ -147,4 +147,62 @@ import Testing
         #expect(TextNormalizer.forms(of: "أَحْمَد إلى آخر الـمـدى") == ["احمد", "الي", "اخر", "المدي"])
         #expect(TextNormalizer.forms(of: "........ ......... .") == ["........", ".........", "."])
     }
+
+    /// The builder's short-form words (`slotChunks`): a form is found whichever of the three
+    /// interning paths added it and whichever looks it up, forms that differ only by trailing
+    /// zero bytes (the same hash, the same zero-padded word) stay apart, and the slots growing
+    /// (from room for four forms) keeps every form's word. Then the finished table finds them all.
+    @Test func builderFindsEachFormOnceWhicheverPathInternedIt() {
+        var samples: [[UInt8]] = [[], [0], [0, 0], [0x61], [0x61, 0], [0x61, 0, 0], [0, 0x61], [0x61, 0, 0x62],
+                                  Array("\u{201C}".utf8), Array("قال".utf8), Array("الوزير".utf8), Array("...".utf8)]
+        let letters = Array("abcdefghijklmnopqrstuvwxyz".utf8)
+        for length in 1...20 {
+            samples.append((0..<length).map { letters[$0 % 26] })
+            samples.append((0..<length).map { letters[($0 * 7 + length) % 26] })
+        }
+        let slotCount = FormTable.Builder.slotCount(forms: 4)
+        var reference: [[UInt8]: Int32] = [:]
+        var builder: FormTable.Builder?
+        let slots = [UInt64](unsafeUninitializedCapacity: 2 * slotCount) { room, initialized in
+            var forms = FormTable.Builder(forms: 4, bytes: 8, slots: room.baseAddress!, slotChunks: room.baseAddress! + slotCount)
+            for round in 0..<3 {
+                for (index, bytes) in samples.enumerated() {
+                    let hash = bytes.withUnsafeBufferPointer { FormTable.hash($0) }
+                    var word: UInt64 = 0
+                    for (k, byte) in bytes.prefix(8).enumerated() { word |= UInt64(byte) << (8 * UInt64(k)) }
+                    let isShort = (1...8).contains(bytes.count) && !bytes.contains(0)
+                    let isLetters = !bytes.isEmpty && bytes.allSatisfy { letters.contains($0) }
+                    let id: Int32
+                    switch (index + round) % 3 {
+                    case 0 where isShort:
+                        #expect(FormTable.Builder.shortChunk(word, count: bytes.count) == word)
+                        id = forms.intern(chunk: word, count: bytes.count, hash: hash)
+                    case 1 where isLetters:
+                        // The text's letters may be capitals: the form is their lowercase.
+                        let source = bytes.map { $0 & ~0x20 }
+                        id = source.withUnsafeBufferPointer {
+                            forms.intern(asciiWord: $0.baseAddress!, count: bytes.count, firstChunk: word, hash: hash)
+                        }
+                    default:
+                        let padded = bytes + [0xFF, 0xEE, 0xDD, 0xCC, 0xBB, 0xAA, 0x99, 0x88]
+                        id = padded.withUnsafeBufferPointer { forms.intern(padded: $0.baseAddress!, count: bytes.count, hash: hash) }
+                    }
+                    if let known = reference[bytes] {
+                        #expect(id == known, "\(bytes) round \(round)")
+                    } else {
+                        #expect(Int(id) == reference.count, "\(bytes)")
+                        reference[bytes] = id
+                    }
+                }
+            }
+            initialized = forms.slotsBorrowed ? slotCount : 0
+            builder = forms
+        }
+        let table = builder!.finish(slots: slots)
+        #expect(table.count == reference.count)
+        for (bytes, id) in reference {
+            #expect(bytes.withUnsafeBufferPointer { table.find($0, hash: FormTable.hash($0)) } == id)
+            #expect(Array(table.bytes(Int(id))) == bytes)
+        }
+    }
 }
