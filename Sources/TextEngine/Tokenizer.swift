@@ -59,8 +59,8 @@ struct Tokenizer {
             // bytes): sized so that the form table's slots do not grow for most texts.
             let formRoom = min(buffer.count / 12 + 32, 1 << 20)
             let slotCount = FormTable.Builder.slotCount(forms: formRoom)
-            // Set in the closures below, which always run; an optional rather than a placeholder
-            // table, whose arrays were allocated (and the slots zeroed) for nothing.
+            // Set in the closures below, which always run. An optional: a spare table made up
+            // front allocated its arrays (and zeroed its slots) only to be replaced.
             var builder: FormTable.Builder?
             var hasArabic = false
             var outgrown: [Token] = []
