@@ -54,14 +54,14 @@ public struct HedgingAnnotator: Annotator {
         // Attributes depend on the entry alone: built once per entry a text uses.
         var entryAttributes: [(entry: Int, attributes: [String: AttributeValue])] = []
         for match in pack.lexicon.matches(in: analyzed) {
-            if let requirement = match.attributes["requires"] {
+            if let requirement = pack.lexicon.entries[match.entryIndex].attributes["requires"] {
                 guard Self.holds(requirement, after: match, in: analyzed) else { continue }
             }
             let attributes: [String: AttributeValue]
             if let known = entryAttributes.first(where: { $0.entry == match.entryIndex }) {
                 attributes = known.attributes
             } else {
-                attributes = Self.attributes(of: match, dropping: "requires")
+                attributes = Self.attributes(of: pack.lexicon.entries[match.entryIndex], dropping: "requires")
                 entryAttributes.append((match.entryIndex, attributes))
             }
             result.append(Annotation(
@@ -74,15 +74,17 @@ public struct HedgingAnnotator: Annotator {
         return result
     }
 
-    func annotation(_ match: LexiconMatch, request: AnnotationRequest, dropping hidden: String) -> Annotation {
+    func annotation(_ match: LexiconMatch, of lexicon: Lexicon, request: AnnotationRequest, dropping hidden: String)
+        -> Annotation
+    {
         Annotation(
-            module: descriptor.name, kind: .hedge, range: match.range,
-            text: request.text(in: match.range), attributes: Self.attributes(of: match, dropping: hidden))
+            module: descriptor.name, kind: .hedge, range: match.range, text: request.text(in: match.range),
+            attributes: Self.attributes(of: lexicon.entries[match.entryIndex], dropping: hidden))
     }
 
-    static func attributes(of match: LexiconMatch, dropping hidden: String) -> [String: AttributeValue] {
-        var attributes: [String: AttributeValue] = ["category": .string(match.category)]
-        for (name, value) in match.attributes where name != hidden { attributes[name] = .string(value) }
+    static func attributes(of entry: LexiconEntry, dropping hidden: String) -> [String: AttributeValue] {
+        var attributes: [String: AttributeValue] = ["category": .string(entry.category)]
+        for (name, value) in entry.attributes where name != hidden { attributes[name] = .string(value) }
         return attributes
     }
 
@@ -97,7 +99,7 @@ public struct HedgingAnnotator: Annotator {
         let lexicon = try Lexicon(entries: entries)
         return lexicon.matches(in: analyzed).compactMap { match in
             if taken.contains(where: { $0.range.overlaps(match.range) }) { return nil }
-            return annotation(match, request: request, dropping: "requires")
+            return annotation(match, of: lexicon, request: request, dropping: "requires")
         }
     }
 

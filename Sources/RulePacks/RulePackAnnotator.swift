@@ -24,8 +24,9 @@ public struct RulePackAnnotator: Annotator {
         guard let pack = packs[request.language] else { return [] }
         let analyzed = request.analyzed
         return pack.matches(in: analyzed).map { match, kind in
-            var attributes: [String: AttributeValue] = ["category": .string(match.category)]
-            for (name, value) in match.attributes { attributes[name] = .string(value) }
+            let entry = pack.lexicon.entries[match.entryIndex]
+            var attributes: [String: AttributeValue] = ["category": .string(entry.category)]
+            for (name, value) in entry.attributes { attributes[name] = .string(value) }
             return Annotation(
                 module: descriptor.name, kind: kind, range: match.range,
                 text: request.text(in: match.range), attributes: attributes)

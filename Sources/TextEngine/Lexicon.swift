@@ -137,12 +137,16 @@ public enum LexiconError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidGap(entry: Int)
     /// A condition names a word set the lexicon was not given.
     case unknownWordSet(String)
+    /// The entry has more gaps than `LexiconMatch.maximumGaps` (adjacent gaps count as one).
+    case tooManyGaps(entry: Int)
 
     public var description: String {
         switch self {
         case .emptyPhrase(let entry): return "lexicon entry \(entry) has no words"
         case .invalidGap(let entry): return "lexicon entry \(entry) has a gap with invalid bounds"
         case .unknownWordSet(let name): return "unknown word set '\(name)'"
+        case .tooManyGaps(let entry):
+            return "lexicon entry \(entry) has more than \(LexiconMatch.maximumGaps) gaps"
         }
     }
 }
@@ -209,6 +213,8 @@ public struct Lexicon: Sendable {
         let gaps: [Gap]
         let conditions: [[CompiledCondition]]
         let priorities: [Int]
+        /// `entries[e].proclitics`, without copying the entry out (which retained its parts).
+        let entryProclitics: [Proclitics]
         let wordSets: [Set<Int32>]
         let numbersSet: Int
         /// Some entry allows a proclitic: only then does binding a text look at clitic splits.
@@ -227,8 +233,8 @@ public struct Lexicon: Sendable {
 
         init(vocabulary: FormTable, foldedVocabulary: FormTable, foldedToForm: [Int32], foldTaMarbuta: Bool,
              rootChild: [Int32], edges: [UInt64: Int32], nodes: [Node], conditions: [[CompiledCondition]],
-             priorities: [Int], wordSets: [Set<Int32>], numbersSet: Int, usesProclitics: Bool,
-             firstWordProclitics: [Proclitics]) {
+             priorities: [Int], entryProclitics: [Proclitics], wordSets: [Set<Int32>], numbersSet: Int,
+             usesProclitics: Bool, firstWordProclitics: [Proclitics]) {
             self.vocabulary = vocabulary
             self.foldedVocabulary = foldedVocabulary
             self.foldedToForm = foldedToForm
@@ -251,6 +257,7 @@ public struct Lexicon: Sendable {
             self.gaps = gaps
             self.conditions = conditions
             self.priorities = priorities
+            self.entryProclitics = entryProclitics
             self.wordSets = wordSets
             self.numbersSet = numbersSet
             self.usesProclitics = usesProclitics
@@ -543,6 +550,10 @@ public struct Lexicon: Sendable {
             while case .gap? = parts.first { parts.removeFirst() }
             while case .gap? = parts.last { parts.removeLast() }
             guard !parts.isEmpty else { throw .emptyPhrase(entry: index) }
+            // A match keeps its gaps inline.
+            guard parts.count(where: { if case .gap = $0 { true } else { false } }) <= LexiconMatch.maximumGaps else {
+                throw .tooManyGaps(entry: index)
+            }
             if !entry.proclitics.isEmpty { usesProclitics = true }
 
             var node: Int32 = 0
@@ -638,7 +649,8 @@ public struct Lexicon: Sendable {
         self.compiled = Compiled(
             vocabulary: vocabulary, foldedVocabulary: folded, foldedToForm: foldedToForm,
             foldTaMarbuta: options.foldTaMarbuta, rootChild: rootChild, edges: edges, nodes: nodes,
-            conditions: compiledConditions, priorities: entries.map(\.priority), wordSets: sets,
+            conditions: compiledConditions, priorities: entries.map(\.priority),
+            entryProclitics: entries.map(\.proclitics), wordSets: sets,
             numbersSet: setIndex["numbers"]!, usesProclitics: usesProclitics,
             firstWordProclitics: procliticsOfFirstWord)
     }

@@ -1,32 +1,121 @@
 /// A lexicon entry found in a text.
+///
+/// Plain integers, no reference-counted field: matches are copied into the matcher's result and
+/// out of it by the modules, and the category string, attributes dictionary and gaps array a
+/// match used to carry were retained and released on every copy (and released one by one when the
+/// array went). The entry's category and attributes are the lexicon's:
+/// `lexicon.entries[match.entryIndex]`.
 public struct LexiconMatch: Sendable, Hashable {
-    /// UTF-8 range of the original text: from the stem of the first token (after any stripped
-    /// proclitic) to the end of the last token.
-    public let range: Range<Int>
-    /// Token indices into `AnalyzedText.tokens` (gaps included).
-    public let tokens: Range<Int>
-    /// The token ranges a gapped entry's gaps skipped, empty ones left out (empty for entries
-    /// without gaps, so most matches allocate nothing for it).
-    public let gaps: [Range<Int>]
-    /// Index of the entry in `Lexicon.entries`.
-    public let entryIndex: Int
-    public let category: String
-    public let attributes: [String: String]
+    /// The most gaps an entry may have (`LexiconError.tooManyGaps`): a match keeps its gaps inline.
+    public static let maximumGaps = InlineGaps.capacity
+
+    // Int32 like `Token`'s offsets: a text's offsets and token indices fit.
+    @usableFromInline let rangeStart: Int32
+    @usableFromInline let rangeEnd: Int32
+    @usableFromInline let firstToken: Int32
+    @usableFromInline let endToken: Int32
+    @usableFromInline let entry: Int32
+    @usableFromInline let procliticBytes: Int32
+    /// The non-empty gaps, in order.
+    let gapRanges: InlineGaps
     /// The proclitics stripped from the first token (empty when the whole word matched).
     public let proclitics: Proclitics
+
+    init(range: Range<Int>, tokens: Range<Int>, gaps: InlineGaps, entryIndex: Int, proclitics: Proclitics,
+         procliticLength: Int) {
+        rangeStart = Int32(range.lowerBound)
+        rangeEnd = Int32(range.upperBound)
+        firstToken = Int32(tokens.lowerBound)
+        endToken = Int32(tokens.upperBound)
+        entry = Int32(entryIndex)
+        procliticBytes = Int32(procliticLength)
+        gapRanges = gaps
+        self.proclitics = proclitics
+    }
+
+    /// UTF-8 range of the original text: from the stem of the first token (after any stripped
+    /// proclitic) to the end of the last token.
+    @inlinable public var range: Range<Int> { Int(rangeStart)..<Int(rangeEnd) }
+    /// Token indices into `AnalyzedText.tokens` (gaps included).
+    @inlinable public var tokens: Range<Int> { Int(firstToken)..<Int(endToken) }
+    /// Index of the entry in `Lexicon.entries`.
+    @inlinable public var entryIndex: Int { Int(entry) }
     /// How many bytes of the first token the proclitics take: `range.lowerBound - token start`.
-    public let procliticLength: Int
+    @inlinable public var procliticLength: Int { Int(procliticBytes) }
+
+    /// The token ranges a gapped entry's gaps skipped, empty ones left out (empty, and allocating
+    /// nothing, for a match without gaps).
+    public var gaps: [Range<Int>] {
+        guard !gapRanges.isEmpty else { return [] }
+        return (0..<gapRanges.count).map { gapRanges[$0] }
+    }
+
+    /// The first non-empty gap (`gaps.first`, without building the array).
+    public var firstGap: Range<Int>? { gapRanges.isEmpty ? nil : gapRanges[0] }
 
     /// The token ranges the entry's words matched: one per run of words between gaps.
     public var segments: [Range<Int>] {
         var result: [Range<Int>] = []
         var start = tokens.lowerBound
-        for gap in gaps {
+        for g in 0..<gapRanges.count {
+            let gap = gapRanges[g]
             result.append(start..<gap.lowerBound)
             start = gap.upperBound
         }
         result.append(start..<tokens.upperBound)
         return result
+    }
+}
+
+/// Up to `capacity` token ranges, kept inline: a match's gaps (and the walk's path of gaps) without
+/// an array to allocate, retain and release.
+struct InlineGaps: Sendable, Hashable {
+    static let capacity = 4
+
+    /// Lower and upper bound of each range; the slots from `count` on stay zero.
+    private var bounds: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32) = (0, 0, 0, 0, 0, 0, 0, 0)
+    /// How many of the slots hold a range (a byte: the count is at most `capacity`).
+    private var used: UInt8 = 0
+
+    init() {}
+
+    var count: Int { Int(used) }
+
+    var isEmpty: Bool { count == 0 }
+
+    subscript(index: Int) -> Range<Int> {
+        precondition(index >= 0 && index < count, "gap index out of range")
+        return withUnsafeBytes(of: bounds) { raw in
+            Int(raw.load(fromByteOffset: 8 * index, as: Int32.self))..<Int(raw.load(fromByteOffset: 8 * index + 4, as: Int32.self))
+        }
+    }
+
+    mutating func append(_ lower: Int, _ upper: Int) {
+        precondition(count < Self.capacity, "more gaps than a lexicon entry may have")
+        let offset = 8 * count
+        withUnsafeMutableBytes(of: &bounds) { raw in
+            raw.storeBytes(of: Int32(lower), toByteOffset: offset, as: Int32.self)
+            raw.storeBytes(of: Int32(upper), toByteOffset: offset + 4, as: Int32.self)
+        }
+        used += 1
+    }
+
+    mutating func removeLast() {
+        precondition(count > 0)
+        used -= 1
+        let offset = 8 * count
+        withUnsafeMutableBytes(of: &bounds) { raw in raw.storeBytes(of: 0 as Int64, toByteOffset: offset, as: Int64.self) }
+    }
+
+    static func == (a: InlineGaps, b: InlineGaps) -> Bool {
+        guard a.count == b.count else { return false }
+        for i in 0..<a.count where a[i] != b[i] { return false }
+        return true
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(count)
+        for i in 0..<count { hasher.combine(self[i]) }
     }
 }
 
@@ -242,63 +331,123 @@ public struct LexiconMatcher: Sendable {
 
     /// One way a match can end: the trie node reached, the token after the last matched one,
     /// the first-token reading (-1: the whole word, else an index into `Binding.splits`), and
-    /// the gaps skipped (`gapStorage[gapStart..<gapEnd]`, pairs of token positions).
+    /// the non-empty gaps skipped.
     struct Candidate {
         let node: Int32
         let end: Int
         let split: Int
-        let gapStart: Int
-        let gapEnd: Int
+        let gaps: InlineGaps
     }
 
-    /// The trie walk from one position, and scratch buffers reused from one position to the next.
+    /// An entry a candidate accepts, with what ranks it (`best`'s order).
+    struct Choice {
+        let candidate: Int
+        let entry: Int32
+        let end: Int
+        let split: Int
+        let priority: Int
+
+        /// Whether `self` goes before `other`: the longest, then the whole word before clitic
+        /// readings (lightest first), then priority, then the entry listed first.
+        @inline(__always)
+        func precedes(_ other: Choice) -> Bool {
+            if end != other.end { return end > other.end }
+            if split != other.split { return split < other.split }  // -1, the whole word, first
+            if priority != other.priority { return priority > other.priority }
+            return entry < other.entry
+        }
+    }
+
+    /// The trie walk from one position, and scratch lists reused from one position to the next
+    /// (allocated for one `matches` call, freed by `deallocate`).
     struct Walk {
         let compiled: Lexicon.Compiled
         let forms: FormIDs
         let tokens: UnsafeBufferPointer<Token>
         var sentenceEnd = 0
         var split = -1
-        var candidates: [Candidate] = []
-        var gapStorage: [Int] = []
-        var gapPath: [Int] = []
-        var choices: [(candidate: Int, entry: Int32)] = []
+        var candidates = ScratchList<Candidate>(capacity: 8)
+        /// The non-empty gaps on the way to the node being walked.
+        var gapPath = InlineGaps()
+        /// Nodes with gaps on the literal chains being walked, and the position after each: their
+        /// gaps are tried once the chain below them is done.
+        var pendingGaps = ScratchList<(node: Int32, position: Int)>(capacity: 8)
+        var choices = ScratchList<Choice>(capacity: 8)
 
+        init(compiled: Lexicon.Compiled, forms: FormIDs, tokens: UnsafeBufferPointer<Token>) {
+            self.compiled = compiled
+            self.forms = forms
+            self.tokens = tokens
+        }
+
+        func deallocate() {
+            candidates.deallocate()
+            pendingGaps.deallocate()
+            choices.deallocate()
+        }
+
+        /// Appends a candidate for each node reachable from `node` at token `position` that accepts
+        /// an entry, depth first: a node, then what its literal edge reaches, then what its gaps
+        /// reach (the order ties between equal choices are settled in).
+        ///
+        /// A node has one literal edge for the token at a position, so the literal chain is a loop,
+        /// inlined into the pass over the tokens; only gaps recurse (`walkGaps`): most nodes have
+        /// none, and a call per walk cost about as much as the walk.
+        @inline(__always)
         mutating func walk(node: Int32, position: Int) {
-            let n = Int(node)
-            if compiled.acceptStart[n] != compiled.acceptStart[n + 1] {
-                let start = gapStorage.count
-                if !gapPath.isEmpty { gapStorage.append(contentsOf: gapPath) }
-                candidates.append(Candidate(node: node, end: position, split: split, gapStart: start,
-                                            gapEnd: gapStorage.count))
-            }
-            if position < sentenceEnd { literal(from: node, at: position) }
-            var g = Int(compiled.gapStart[n])
-            let gEnd = Int(compiled.gapStart[n + 1])
-            while g < gEnd {
-                let gap = compiled.gaps[g]
-                var skip = gap.min
-                while skip <= gap.max && position + skip < sentenceEnd {
-                    if skip == 0 {
-                        // An empty gap skips nothing: the words around it are one segment.
-                        literal(from: gap.target, at: position)
-                    } else {
-                        gapPath.append(position)
-                        gapPath.append(position + skip)
-                        literal(from: gap.target, at: position + skip)
-                        gapPath.removeLast(2)
-                    }
-                    skip += 1
+            let base = pendingGaps.count
+            var node = node
+            var position = position
+            while true {
+                let n = Int(node)
+                if compiled.acceptStart[n] != compiled.acceptStart[n + 1] {
+                    candidates.append(Candidate(node: node, end: position, split: split, gaps: gapPath))
                 }
-                g += 1
+                if compiled.gapStart[n] != compiled.gapStart[n + 1] { pendingGaps.append((node, position)) }
+                guard position < sentenceEnd, let child = literal(from: node, at: position) else { break }
+                node = child
+                position += 1
+            }
+            if pendingGaps.count > base { walkGaps(downTo: base) }
+        }
+
+        /// Tries the gaps of the nodes in `pendingGaps` above `base`, the deepest node first: in
+        /// depth-first order, a node's gaps come after all its literal edge reaches, its child's
+        /// gaps included.
+        @inline(never)
+        mutating func walkGaps(downTo base: Int) {
+            while pendingGaps.count > base {
+                let (node, position) = pendingGaps.removeLast()
+                let n = Int(node)
+                var g = Int(compiled.gapStart[n])
+                let gEnd = Int(compiled.gapStart[n + 1])
+                while g < gEnd {
+                    let gap = compiled.gaps[g]
+                    var skip = gap.min
+                    while skip <= gap.max && position + skip < sentenceEnd {
+                        if skip == 0 {
+                            // An empty gap skips nothing: the words around it are one segment.
+                            if let child = literal(from: gap.target, at: position) { walk(node: child, position: position + 1) }
+                        } else {
+                            gapPath.append(position, position + skip)
+                            if let child = literal(from: gap.target, at: position + skip) {
+                                walk(node: child, position: position + skip + 1)
+                            }
+                            gapPath.removeLast()
+                        }
+                        skip += 1
+                    }
+                    g += 1
+                }
             }
         }
 
+        /// The child of `node` by the form of the token at `position`.
         @inline(__always)
-        mutating func literal(from node: Int32, at position: Int) {
+        func literal(from node: Int32, at position: Int) -> Int32? {
             let f = forms[Int(tokens[position].form)]
-            guard f >= 0 else { return }
-            let key = UInt64(UInt32(node)) << 32 | UInt64(UInt32(f))
-            if let child = compiled.edges[key] { walk(node: child, position: position + 1) }
+            guard f >= 0 else { return nil }
+            return compiled.edges[UInt64(UInt32(node)) << 32 | UInt64(UInt32(f))]
         }
     }
 
@@ -319,6 +468,7 @@ public struct LexiconMatcher: Sendable {
         let startsEntry = binding.startsEntry
         text.tokens.withUnsafeBufferPointer { tokens in
             var walk = Walk(compiled: compiled, forms: forms, tokens: tokens)
+            defer { walk.deallocate() }
             let count = tokens.count
             var i = 0
             while i < count {
@@ -337,8 +487,7 @@ public struct LexiconMatcher: Sendable {
                     i += 1
                     continue
                 }
-                walk.candidates.empty()
-                walk.gapStorage.empty()
+                walk.candidates.removeAll()
                 walk.sentenceEnd = sentences[text.sentenceIndex(ofToken: i)].tokens.upperBound
                 if root >= 0 {
                     walk.split = -1
@@ -348,8 +497,7 @@ public struct LexiconMatcher: Sendable {
                     walk.split = s
                     walk.walk(node: rootChild[Int(binding.splits[s].form)], position: i + 1)
                 }
-                // The match goes straight into `result`: returned as an optional, it was copied
-                // in and destroyed again (its category, attributes and gaps retained and released).
+                // The match goes straight into `result`.
                 if let end = best(&walk, at: i, in: text, binding: binding, into: &result) {
                     i = overlapping ? i + 1 : end
                 } else {
@@ -367,58 +515,41 @@ public struct LexiconMatcher: Sendable {
               into result: inout [LexiconMatch]) -> Int? {
         guard !walk.candidates.isEmpty else { return nil }
         let compiled = lexicon.compiled
-        walk.choices.empty()
-        for c in walk.candidates.indices {
-            let node = Int(walk.candidates[c].node)
-            for a in Int(compiled.acceptStart[node])..<Int(compiled.acceptStart[node + 1]) {
-                walk.choices.append((c, compiled.accepting[a]))
-            }
-        }
-        if walk.choices.count > 1 {
-            let candidates = walk.candidates
-            let priorities = compiled.priorities
-            walk.choices.sort { x, y in
-                let cx = candidates[x.candidate]
-                let cy = candidates[y.candidate]
-                if cx.end != cy.end { return cx.end > cy.end }
-                if cx.split != cy.split { return cx.split < cy.split }  // -1, the whole word, first
-                let px = priorities[Int(x.entry)]
-                let py = priorities[Int(y.entry)]
-                if px != py { return px > py }
-                return x.entry < y.entry
-            }
-        }
-        for (c, entryIndex) in walk.choices {
+        walk.choices.removeAll()
+        for c in 0..<walk.candidates.count {
             let candidate = walk.candidates[c]
+            let node = Int(candidate.node)
+            for a in Int(compiled.acceptStart[node])..<Int(compiled.acceptStart[node + 1]) {
+                let entry = compiled.accepting[a]
+                walk.choices.append(Choice(candidate: c, entry: entry, end: candidate.end, split: candidate.split,
+                                           priority: compiled.priorities[Int(entry)]))
+            }
+        }
+        // Insertion sort, stable like the standard sort it replaces (ties keep the walk's order):
+        // a few choices, most often one.
+        walk.choices.sortStably { $0.precedes($1) }
+        let tokenStart = text.tokens[start].start
+        for index in 0..<walk.choices.count {
+            let choice = walk.choices[index]
             var proclitics: Proclitics = []
-            var rangeStart = text.tokens[start].start
-            if candidate.split >= 0 {
-                let split = binding.splits[candidate.split]
-                guard split.proclitics.isSubset(of: lexicon.entries[Int(entryIndex)].proclitics) else { continue }
+            var rangeStart = tokenStart
+            if choice.split >= 0 {
+                let split = binding.splits[choice.split]
+                guard split.proclitics.isSubset(of: compiled.entryProclitics[Int(choice.entry)]) else { continue }
                 proclitics = split.proclitics
                 rangeStart = text.utf8.withUnsafeBufferPointer {
                     ArabicMorphology.offset(ofLetter: Int(split.letters), in: $0, range: text.tokens[start].range)
                 }
             }
-            let tokenRange = start..<candidate.end
-            let range = rangeStart..<text.tokens[candidate.end - 1].end
-            guard conditionsHold(Int(entryIndex), tokens: tokenRange, range: range, in: text, forms: walk.forms) else {
+            let tokenRange = start..<choice.end
+            let range = rangeStart..<text.tokens[choice.end - 1].end
+            guard conditionsHold(Int(choice.entry), tokens: tokenRange, range: range, in: text, forms: walk.forms) else {
                 continue
             }
-            var gaps: [Range<Int>] = []
-            var g = candidate.gapStart
-            while g < candidate.gapEnd {
-                gaps.append(walk.gapStorage[g]..<walk.gapStorage[g + 1])
-                g += 2
-            }
-            // The two fields, not the whole entry (which would retain and release its parts and
-            // conditions as well).
             result.append(LexiconMatch(
-                range: range, tokens: tokenRange, gaps: gaps, entryIndex: Int(entryIndex),
-                category: lexicon.entries[Int(entryIndex)].category,
-                attributes: lexicon.entries[Int(entryIndex)].attributes, proclitics: proclitics,
-                procliticLength: rangeStart - text.tokens[start].start))
-            return candidate.end
+                range: range, tokens: tokenRange, gaps: walk.candidates[choice.candidate].gaps,
+                entryIndex: Int(choice.entry), proclitics: proclitics, procliticLength: rangeStart - tokenStart))
+            return choice.end
         }
         return nil
     }
@@ -476,6 +607,73 @@ public struct LexiconMatcher: Sendable {
             if !holds { return false }
         }
         return true
+    }
+}
+
+/// A list of plain values (no references) in a buffer of its own, for the matcher's scratch lists:
+/// emptied at each token that starts an entry and appended to a few times. An `Array` called the
+/// runtime to check it was unshared on every append and removal. Freed by `deallocate`.
+struct ScratchList<Element> {
+    private var elements: UnsafeMutablePointer<Element>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        precondition(_isPOD(Element.self), "ScratchList holds plain values only")
+        elements = .allocate(capacity: capacity)
+        self.capacity = capacity
+    }
+
+    func deallocate() { elements.deallocate() }
+
+    var isEmpty: Bool { count == 0 }
+
+    @inline(__always)
+    subscript(index: Int) -> Element {
+        precondition(index >= 0 && index < count, "index out of range")
+        return elements[index]
+    }
+
+    @inline(__always)
+    mutating func append(_ element: Element) {
+        if count == capacity { grow() }
+        (elements + count).initialize(to: element)
+        count += 1
+    }
+
+    @inline(never)
+    private mutating func grow() {
+        let larger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+        larger.moveInitialize(from: elements, count: count)
+        elements.deallocate()
+        elements = larger
+        capacity *= 2
+    }
+
+    @inline(__always)
+    mutating func removeLast() -> Element {
+        precondition(count > 0, "removeLast on an empty list")
+        count -= 1
+        return elements[count]
+    }
+
+    /// Plain values need no deinitializing: forgetting them is enough.
+    @inline(__always)
+    mutating func removeAll() { count = 0 }
+
+    /// Sorts by insertion, stably (equal elements keep their order).
+    @inline(__always)
+    mutating func sortStably(by precedes: (Element, Element) -> Bool) {
+        guard count > 1 else { return }
+        for i in 1..<count {
+            let element = elements[i]
+            var j = i
+            while j > 0 && precedes(element, elements[j - 1]) {
+                elements[j] = elements[j - 1]
+                j -= 1
+            }
+            elements[j] = element
+        }
     }
 }
 

@@ -272,7 +272,7 @@ import Testing
                 #expect(cue.range == match.range && cue.tokens == match.tokens && cue.entryIndex == match.entryIndex)
                 #expect(cue.firstGap == match.gaps.first)
                 #expect(cue.firstSegment == match.segments[0])
-                #expect(cue.category.name(in: pack) == match.category)
+                #expect(cue.category.name(in: pack) == pack.lexicon.entries[match.entryIndex].category)
                 if !match.gaps.isEmpty { gapped += 1 }
             }
         }

@@ -7,7 +7,7 @@ private func found(_ entries: [LexiconEntry], in text: String, wordSets: [String
     let lexicon = try Lexicon(entries: entries, wordSets: wordSets, options: options)
     let analyzed = AnalyzedText(text)
     return LexiconMatcher(lexicon, overlapping: overlapping).matches(in: analyzed).map {
-        "\(analyzed.text(in: $0.range))/\($0.category)"
+        "\(analyzed.text(in: $0.range))/\(lexicon.entries[$0.entryIndex].category)"
     }
 }
 
@@ -74,6 +74,109 @@ private func found(_ entries: [LexiconEntry], in text: String, wordSets: [String
         #expect(matches[1].gaps.isEmpty && matches[1].segments == [matches[1].tokens])
         // A gap does not cross a sentence end.
         #expect(try found(entries, in: "He was quoted. As saying goes.").isEmpty)
+    }
+
+    @Test func entriesWithMoreGapsThanAMatchKeepsAreRejected() throws {
+        let four = "a {1} b {0,2} c {1,3} d {2} e"
+        let lexicon = try Lexicon(entries: [LexiconEntry(phrase: four, category: "four")])
+        let analyzed = AnalyzedText("a x b c y z d x y e")
+        let matches = lexicon.matches(in: analyzed)
+        #expect(matches.count == 1)
+        // The empty gap (between b and c) is left out.
+        #expect(matches.first?.gaps == [1..<2, 4..<6, 7..<9])
+        #expect(matches.first?.firstGap == 1..<2)
+        #expect(matches.first?.segments == [0..<1, 2..<4, 6..<7, 9..<10])
+        #expect(throws: LexiconError.tooManyGaps(entry: 1)) {
+            try Lexicon(entries: [LexiconEntry(phrase: "a", category: "x"),
+                                  LexiconEntry(phrase: four + " {1} f", category: "five")])
+        }
+        // Adjacent gaps add up to one.
+        let merged = LexiconEntry(parts: [.token("a"), .gap(min: 1, max: 1), .gap(min: 0, max: 1), .token("b"),
+                                          .gap(min: 1, max: 1), .token("c"), .gap(min: 1, max: 1), .token("d"),
+                                          .gap(min: 1, max: 1), .token("e")], category: "merged")
+        #expect(try found([merged], in: "a x y b x c x d x e") == ["a x y b x c x d x e/merged"])
+    }
+
+    @Test func manyCandidatesAtOnePlace() throws {
+        // More candidates and choices than the matcher's scratch lists start with.
+        let entries = (1...12).map { LexiconEntry(phrase: Array(repeating: "a", count: $0).joined(separator: " "),
+                                                  category: "a\($0)") }
+            + (1...12).map { LexiconEntry(phrase: "a", category: "one\($0)", priority: $0 % 3) }
+        #expect(try found(entries, in: Array(repeating: "a", count: 13).joined(separator: " "))
+            == [Array(repeating: "a", count: 12).joined(separator: " ") + "/a12", "a/one2"])
+    }
+
+    /// The matcher against a direct reading of the documented rules, on random lexicons of gapped
+    /// phrases over three words: at each place (left to right, matches not overlapping) the
+    /// longest match, then priority, then the entry listed first; among the ways one entry
+    /// matches to the same end, the one with the shorter gaps first.
+    @Test func gappedMatchingAgreesWithADirectReading() throws {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func random(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+        let words = ["a", "b", "c"]
+        for _ in 0..<300 {
+            var entries: [LexiconEntry] = []
+            for _ in 0..<(1 + random(6)) {
+                var parts: [LexiconPart] = [.token(words[random(3)])]
+                for _ in 0..<random(4) {
+                    if random(2) == 0 { parts.append(.gap(min: random(2), max: 1 + random(2))) }
+                    parts.append(.token(words[random(3)]))
+                }
+                entries.append(LexiconEntry(parts: parts, category: "e\(entries.count)", priority: random(2)))
+            }
+            let tokens = (0..<(1 + random(12))).map { _ in words[random(3)] }
+            let lexicon = try Lexicon(entries: entries)
+            let analyzed = AnalyzedText(tokens.joined(separator: " "))
+            let actual = lexicon.matches(in: analyzed).map { "\($0.entryIndex) \($0.tokens) \($0.gaps)" }
+
+            var expected: [String] = []
+            var i = 0
+            while i < tokens.count {
+                // Every way each entry matches at i, in order: (end, gaps).
+                var best: (entry: Int, end: Int, gaps: [Range<Int>])?
+                for (e, entry) in entries.enumerated() {
+                    func ways(_ part: Int, _ position: Int, _ gaps: [Range<Int>], _ found: inout [(Int, [Range<Int>])]) {
+                        guard part < entry.parts.count else { return found.append((position, gaps)) }
+                        switch entry.parts[part] {
+                        case .token(let word):
+                            if position < tokens.count && tokens[position] == word {
+                                ways(part + 1, position + 1, gaps, &found)
+                            }
+                        case .gap(let low, let high):
+                            var skip = low
+                            while skip <= high && position + skip < tokens.count {
+                                ways(part + 1, position + skip, skip == 0 ? gaps : gaps + [position..<(position + skip)],
+                                     &found)
+                                skip += 1
+                            }
+                        }
+                    }
+                    var found: [(Int, [Range<Int>])] = []
+                    ways(0, i, [], &found)
+                    for (end, gaps) in found {
+                        guard let current = best else {
+                            best = (e, end, gaps)
+                            continue
+                        }
+                        let better = end != current.end ? end > current.end
+                            : entries[e].priority != entries[current.entry].priority
+                                ? entries[e].priority > entries[current.entry].priority
+                                : e < current.entry
+                        if better { best = (e, end, gaps) }
+                    }
+                }
+                if let best {
+                    expected.append("\(best.entry) \(i..<best.end) \(best.gaps)")
+                    i = best.end
+                } else {
+                    i += 1
+                }
+            }
+            #expect(actual == expected, "\(entries.map(\.parts)) in \(tokens)")
+        }
     }
 
     @Test func overlappingMode() throws {
