@@ -318,7 +318,9 @@ public struct Lexicon: Sendable {
         init(_ edges: [UInt64: Int32]) {
             var size = 16
             var bits: UInt64 = 4
-            while size < edges.count * 2 {
+            // A quarter full at most: most lookups are of edges the trie lacks, and with linear
+            // probing a miss in a half-full table read about two and a half slots, not one and a half.
+            while size < edges.count * 4 {
                 size <<= 1
                 bits += 1
             }

@@ -462,9 +462,10 @@ public struct LexiconMatcher: Sendable {
         let splitStart = binding.splitStart
         let sentences = text.sentences
         var result: [LexiconMatch] = []
-        // About one match in twenty tokens (PolNeAR, SaudiNewsNet): growing from empty copied the
-        // array four or five times a text.
-        result.reserveCapacity(text.tokens.count / 16 + 4)
+        // Up to about one match in eight tokens (the sources lexicon on PolNeAR; fewer elsewhere):
+        // growing copied the array, from empty four or five times a text, from a sixteenth of
+        // the tokens still once in most texts.
+        result.reserveCapacity(text.tokens.count / 6 + 4)
         let startsEntry = binding.startsEntry
         text.tokens.withUnsafeBufferPointer { tokens in
             var walk = Walk(compiled: compiled, forms: forms, tokens: tokens)
@@ -497,8 +498,9 @@ public struct LexiconMatcher: Sendable {
                     walk.split = s
                     walk.walk(node: rootChild[Int(binding.splits[s].form)], position: i + 1)
                 }
+                // Most walks find nothing (an entry's first word, not followed by the rest).
                 // The match goes straight into `result`.
-                if let end = best(&walk, at: i, in: text, binding: binding, into: &result) {
+                if !walk.candidates.isEmpty, let end = best(&walk, at: i, in: text, binding: binding, into: &result) {
                     i = overlapping ? i + 1 : end
                 } else {
                     i += 1
