@@ -288,7 +288,7 @@ struct Cue {
         tokens = match.tokens
         entryIndex = match.entryIndex
         self.category = category
-        firstGap = match.gaps.first
+        firstGap = match.firstGap
     }
 
     /// The tokens the entry's first words matched: up to the first gap (`LexiconMatch.segments[0]`).

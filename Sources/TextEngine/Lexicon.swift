@@ -211,6 +211,11 @@ public struct Lexicon: Sendable {
         /// Gaps leaving node `n`: `gaps[gapStart[n]..<gapStart[n + 1]]`.
         let gapStart: [Int32]
         let gaps: [Gap]
+        /// Per node, `Compiled.accepts` and `Compiled.hasGaps` bits: the walk tests both with one
+        /// load, where the two ranges' bounds took four.
+        let nodeKinds: [UInt8]
+        static let accepts: UInt8 = 1
+        static let hasGaps: UInt8 = 2
         let conditions: [[CompiledCondition]]
         let priorities: [Int]
         /// `entries[e].proclitics`, without copying the entry out (which retained its parts).
@@ -245,12 +250,15 @@ public struct Lexicon: Sendable {
             var accepting: [Int32] = []
             var gapStart: [Int32] = [0]
             var gaps: [Gap] = []
+            var nodeKinds: [UInt8] = []
             for node in nodes {
                 accepting.append(contentsOf: node.accepting)
                 acceptStart.append(Int32(accepting.count))
                 gaps.append(contentsOf: node.gaps)
                 gapStart.append(Int32(gaps.count))
+                nodeKinds.append((node.accepting.isEmpty ? 0 : Self.accepts) | (node.gaps.isEmpty ? 0 : Self.hasGaps))
             }
+            self.nodeKinds = nodeKinds
             self.acceptStart = acceptStart
             self.accepting = accepting
             self.gapStart = gapStart
@@ -340,13 +348,32 @@ public struct Lexicon: Sendable {
 
         @inline(__always)
         subscript(key: UInt64) -> Int32? {
-            var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
-            return keys.withUnsafeBufferPointer { keys in
+            withLookup { $0[key] }
+        }
+
+        /// The table as raw buffers, for the walk's many lookups.
+        struct Lookup {
+            let keys: UnsafeBufferPointer<UInt64>
+            let values: UnsafeBufferPointer<Int32>
+            let shift: UInt64
+            let mask: Int
+
+            @inline(__always)
+            subscript(key: UInt64) -> Int32? {
+                var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
                 while true {
                     let stored = keys[slot]
                     if stored == key { return values[slot] }
                     if stored == .max { return nil }
                     slot = (slot + 1) & mask
+                }
+            }
+        }
+
+        func withLookup<R>(_ body: (Lookup) -> R) -> R {
+            keys.withUnsafeBufferPointer { keys in
+                values.withUnsafeBufferPointer { values in
+                    body(Lookup(keys: keys, values: values, shift: shift, mask: mask))
                 }
             }
         }

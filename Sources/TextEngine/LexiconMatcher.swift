@@ -143,7 +143,8 @@ public struct LexiconMatcher: Sendable {
     /// What a text binds to the lexicon, once per text: which forms may start an entry, and the
     /// clitic readings that do.
     struct Binding {
-        /// Splits of form `f` are `splits[splitStart[f]..<splitStart[f + 1]]`.
+        /// Splits of form `f` are `splits[splitStart[f]..<splitStart[f + 1]]`; empty when the
+        /// text has no clitic readings to bind (no Arabic, or no entry allows a proclitic).
         var splitStart: [Int32]
         var splits: [BoundSplit]
         /// 1 for a form some entry may start with (a whole-word first word or a clitic reading),
@@ -234,11 +235,11 @@ public struct LexiconMatcher: Sendable {
     /// compare the filtered one with).
     func bind(_ text: AnalyzedText, ids: FormIDs) -> Binding {
         let count = text.forms.count
-        var splitStart = [Int32](repeating: 0, count: count + 1)
-        var startsEntry = [UInt8](repeating: 0, count: count)
-        var splits: [BoundSplit] = []
         let compiled = lexicon.compiled
         let readsClitics = compiled.usesProclitics && text.hasArabic
+        var splitStart = readsClitics ? [Int32](repeating: 0, count: count + 1) : []
+        var startsEntry = [UInt8](repeating: 0, count: count)
+        var splits: [BoundSplit] = []
         let endings = ids.filtering ? compiled.stemEndings : nil
         let firstWords = compiled.firstWordHashes
         var scratch = ReadingScratch()
@@ -364,6 +365,9 @@ public struct LexiconMatcher: Sendable {
         let compiled: Lexicon.Compiled
         let forms: FormIDs
         let tokens: UnsafeBufferPointer<Token>
+        /// `compiled.nodeKinds` and `compiled.edges`, as raw buffers.
+        let nodeKinds: UnsafeBufferPointer<UInt8>
+        let edges: Lexicon.EdgeTable.Lookup
         var sentenceEnd = 0
         var split = -1
         var candidates = ScratchList<Candidate>(capacity: 8)
@@ -374,10 +378,13 @@ public struct LexiconMatcher: Sendable {
         var pendingGaps = ScratchList<(node: Int32, position: Int)>(capacity: 8)
         var choices = ScratchList<Choice>(capacity: 8)
 
-        init(compiled: Lexicon.Compiled, forms: FormIDs, tokens: UnsafeBufferPointer<Token>) {
+        init(compiled: Lexicon.Compiled, forms: FormIDs, tokens: UnsafeBufferPointer<Token>,
+             nodeKinds: UnsafeBufferPointer<UInt8>, edges: Lexicon.EdgeTable.Lookup) {
             self.compiled = compiled
             self.forms = forms
             self.tokens = tokens
+            self.nodeKinds = nodeKinds
+            self.edges = edges
         }
 
         func deallocate() {
@@ -399,11 +406,11 @@ public struct LexiconMatcher: Sendable {
             var node = node
             var position = position
             while true {
-                let n = Int(node)
-                if compiled.acceptStart[n] != compiled.acceptStart[n + 1] {
+                let kind = nodeKinds[Int(node)]
+                if kind & Lexicon.Compiled.accepts != 0 {
                     candidates.append(Candidate(node: node, end: position, split: split, gaps: gapPath))
                 }
-                if compiled.gapStart[n] != compiled.gapStart[n + 1] { pendingGaps.append((node, position)) }
+                if kind & Lexicon.Compiled.hasGaps != 0 { pendingGaps.append((node, position)) }
                 guard position < sentenceEnd, let child = literal(from: node, at: position) else { break }
                 node = child
                 position += 1
@@ -447,7 +454,7 @@ public struct LexiconMatcher: Sendable {
         func literal(from node: Int32, at position: Int) -> Int32? {
             let f = forms[Int(tokens[position].form)]
             guard f >= 0 else { return nil }
-            return compiled.edges[UInt64(UInt32(node)) << 32 | UInt64(UInt32(f))]
+            return edges[UInt64(UInt32(node)) << 32 | UInt64(UInt32(f))]
         }
     }
 
@@ -467,43 +474,53 @@ public struct LexiconMatcher: Sendable {
         // the tokens still once in most texts.
         result.reserveCapacity(text.tokens.count / 6 + 4)
         let startsEntry = binding.startsEntry
+        let hasSplits = !splitStart.isEmpty
+        // The tables the pass reads at every token or step, as raw buffers (indices come from the
+        // text and the trie, in range by construction).
         text.tokens.withUnsafeBufferPointer { tokens in
-            var walk = Walk(compiled: compiled, forms: forms, tokens: tokens)
-            defer { walk.deallocate() }
-            let count = tokens.count
-            var i = 0
-            while i < count {
-                // Most tokens start no entry.
-                i = startsEntry.withUnsafeBufferPointer { starts in
-                    var j = i
-                    while j < count && starts[Int(tokens[j].form)] == 0 { j += 1 }
-                    return j
-                }
-                guard i < count else { break }
-                let form = Int(tokens[i].form)
-                let f = forms[form]
-                let root = f >= 0 ? rootChild[Int(f)] : -1
-                let splitRange = Int(splitStart[form])..<Int(splitStart[form + 1])
-                if root < 0 && splitRange.isEmpty {
-                    i += 1
-                    continue
-                }
-                walk.candidates.removeAll()
-                walk.sentenceEnd = sentences[text.sentenceIndex(ofToken: i)].tokens.upperBound
-                if root >= 0 {
-                    walk.split = -1
-                    walk.walk(node: root, position: i + 1)
-                }
-                for s in splitRange {
-                    walk.split = s
-                    walk.walk(node: rootChild[Int(binding.splits[s].form)], position: i + 1)
-                }
-                // Most walks find nothing (an entry's first word, not followed by the rest).
-                // The match goes straight into `result`.
-                if !walk.candidates.isEmpty, let end = best(&walk, at: i, in: text, binding: binding, into: &result) {
-                    i = overlapping ? i + 1 : end
-                } else {
-                    i += 1
+            compiled.nodeKinds.withUnsafeBufferPointer { nodeKinds in
+                compiled.edges.withLookup { edges in
+                    rootChild.withUnsafeBufferPointer { rootChild in
+                        startsEntry.withUnsafeBufferPointer { starts in
+                            var walk = Walk(compiled: compiled, forms: forms, tokens: tokens, nodeKinds: nodeKinds,
+                                            edges: edges)
+                            defer { walk.deallocate() }
+                            let count = tokens.count
+                            var i = 0
+                            while i < count {
+                                // Most tokens start no entry.
+                                while i < count && starts[Int(tokens[i].form)] == 0 { i += 1 }
+                                guard i < count else { break }
+                                let form = Int(tokens[i].form)
+                                let f = forms[form]
+                                let root = f >= 0 ? rootChild[Int(f)] : -1
+                                let splitRange = hasSplits ? Int(splitStart[form])..<Int(splitStart[form + 1]) : 0..<0
+                                if root < 0 && splitRange.isEmpty {
+                                    i += 1
+                                    continue
+                                }
+                                walk.candidates.removeAll()
+                                walk.sentenceEnd = sentences[text.sentenceIndex(ofToken: i)].tokens.upperBound
+                                if root >= 0 {
+                                    walk.split = -1
+                                    walk.walk(node: root, position: i + 1)
+                                }
+                                for s in splitRange {
+                                    walk.split = s
+                                    walk.walk(node: rootChild[Int(binding.splits[s].form)], position: i + 1)
+                                }
+                                // Most walks find nothing (an entry's first word, not followed by the
+                                // rest). The match goes straight into `result`.
+                                if !walk.candidates.isEmpty,
+                                   let end = best(&walk, at: i, in: text, binding: binding, into: &result)
+                                {
+                                    i = overlapping ? i + 1 : end
+                                } else {
+                                    i += 1
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -558,11 +575,19 @@ public struct LexiconMatcher: Sendable {
 
     // MARK: Conditions
 
+    /// Whether entry `entry`'s conditions hold for a match: most entries have none, told apart
+    /// here, inlined, without a call.
+    @inline(__always)
     func conditionsHold(_ entry: Int, tokens: Range<Int>, range: Range<Int>, in text: AnalyzedText,
                         forms: FormIDs) -> Bool {
+        lexicon.compiled.conditions[entry].isEmpty
+            || checkConditions(entry, tokens: tokens, range: range, in: text, forms: forms)
+    }
+
+    func checkConditions(_ entry: Int, tokens: Range<Int>, range: Range<Int>, in text: AnalyzedText,
+                         forms: FormIDs) -> Bool {
         let compiled = lexicon.compiled
         let conditions = compiled.conditions[entry]
-        guard !conditions.isEmpty else { return true }
         let sentence = text.sentences[text.sentenceIndex(ofToken: tokens.lowerBound)].tokens
         let next: Int? = tokens.upperBound < sentence.upperBound ? tokens.upperBound : nil
         let previous: Int? = tokens.lowerBound > sentence.lowerBound ? tokens.lowerBound - 1 : nil
