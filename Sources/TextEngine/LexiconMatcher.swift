@@ -21,14 +21,16 @@ public struct LexiconMatch: Sendable, Hashable {
     /// The proclitics stripped from the first token (empty when the whole word matched).
     public let proclitics: Proclitics
 
+    /// Offsets come from `Token`'s Int32 ones, and there are fewer tokens than bytes: each value
+    /// fits, so it is narrowed unchecked.
     init(range: Range<Int>, tokens: Range<Int>, gaps: InlineGaps, entryIndex: Int, proclitics: Proclitics,
          procliticLength: Int) {
-        rangeStart = Int32(range.lowerBound)
-        rangeEnd = Int32(range.upperBound)
-        firstToken = Int32(tokens.lowerBound)
-        endToken = Int32(tokens.upperBound)
-        entry = Int32(entryIndex)
-        procliticBytes = Int32(procliticLength)
+        rangeStart = Int32(truncatingIfNeeded: range.lowerBound)
+        rangeEnd = Int32(truncatingIfNeeded: range.upperBound)
+        firstToken = Int32(truncatingIfNeeded: tokens.lowerBound)
+        endToken = Int32(truncatingIfNeeded: tokens.upperBound)
+        entry = Int32(truncatingIfNeeded: entryIndex)
+        procliticBytes = Int32(truncatingIfNeeded: procliticLength)
         gapRanges = gaps
         self.proclitics = proclitics
     }
@@ -147,9 +149,14 @@ public struct LexiconMatcher: Sendable {
         /// text has no clitic readings to bind (no Arabic, or no entry allows a proclitic).
         var splitStart: [Int32]
         var splits: [BoundSplit]
-        /// 1 for a form some entry may start with (a whole-word first word or a clitic reading),
-        /// so that the pass over the tokens skips the rest with one load.
-        var startsEntry: [UInt8]
+        /// Per form, the trie node below the root for the whole word when an entry starts with
+        /// it; else `onlyClitics` when only clitic readings of it start entries, `startsNothing`
+        /// when nothing does. The pass over the tokens skips the forms that start nothing with
+        /// one load, and has the node of the others without looking their id up again.
+        var entryStart: [Int32]
+
+        static let startsNothing: Int32 = -1
+        static let onlyClitics: Int32 = -2
     }
 
     /// The text's forms as vocabulary ids, each looked up when first asked for: matching needs the
@@ -238,7 +245,7 @@ public struct LexiconMatcher: Sendable {
         let compiled = lexicon.compiled
         let readsClitics = compiled.usesProclitics && text.hasArabic
         var splitStart = readsClitics ? [Int32](repeating: 0, count: count + 1) : []
-        var startsEntry = [UInt8](repeating: 0, count: count)
+        var entryStart = [Int32](repeating: Binding.startsNothing, count: count)
         var splits: [BoundSplit] = []
         let endings = ids.filtering ? compiled.stemEndings : nil
         let firstWords = compiled.firstWordHashes
@@ -246,12 +253,12 @@ public struct LexiconMatcher: Sendable {
         // The tables read through raw buffers, the results written through them too.
         compiled.rootChild.withUnsafeBufferPointer { rootChild in
             splitStart.withUnsafeMutableBufferPointer { splitStart in
-                startsEntry.withUnsafeMutableBufferPointer { startsEntry in
+                entryStart.withUnsafeMutableBufferPointer { entryStart in
                     for f in 0..<count {
-                        var starts = false
+                        var start = Binding.startsNothing
                         if !ids.filtering || firstWords.mayContain(ids.hashes[f]) {
                             let id = ids[f]
-                            starts = id >= 0 && rootChild[Int(id)] >= 0
+                            if id >= 0 { start = rootChild[Int(id)] }
                         }
                         if readsClitics {
                             let form = ids.bytes(f)
@@ -268,16 +275,16 @@ public struct LexiconMatcher: Sendable {
                                         return found.isEmpty
                                     }(), "a stem that starts an entry does not end like its form")
                                 }
-                                if splits.count != before { starts = true }
+                                if splits.count != before && start < 0 { start = Binding.onlyClitics }
                             }
                             splitStart[f + 1] = Int32(splits.count)
                         }
-                        if starts { startsEntry[f] = 1 }
+                        if start != Binding.startsNothing { entryStart[f] = start }
                     }
                 }
             }
         }
-        return Binding(splitStart: splitStart, splits: splits, startsEntry: startsEntry)
+        return Binding(splitStart: splitStart, splits: splits, entryStart: entryStart)
     }
 
     /// Whether a normalized form can have clitic readings: only Arabic words of three letters or
@@ -473,7 +480,7 @@ public struct LexiconMatcher: Sendable {
         // growing copied the array, from empty four or five times a text, from a sixteenth of
         // the tokens still once in most texts.
         result.reserveCapacity(text.tokens.count / 6 + 4)
-        let startsEntry = binding.startsEntry
+        let entryStart = binding.entryStart
         let hasSplits = !splitStart.isEmpty
         // The tables the pass reads at every token or step, as raw buffers (indices come from the
         // text and the trie, in range by construction).
@@ -481,7 +488,7 @@ public struct LexiconMatcher: Sendable {
             compiled.nodeKinds.withUnsafeBufferPointer { nodeKinds in
                 compiled.edges.withLookup { edges in
                     rootChild.withUnsafeBufferPointer { rootChild in
-                        startsEntry.withUnsafeBufferPointer { starts in
+                        entryStart.withUnsafeBufferPointer { entryStart in
                             var walk = Walk(compiled: compiled, forms: forms, tokens: tokens, nodeKinds: nodeKinds,
                                             edges: edges)
                             defer { walk.deallocate() }
@@ -489,16 +496,11 @@ public struct LexiconMatcher: Sendable {
                             var i = 0
                             while i < count {
                                 // Most tokens start no entry.
-                                while i < count && starts[Int(tokens[i].form)] == 0 { i += 1 }
+                                while i < count && entryStart[Int(tokens[i].form)] == Binding.startsNothing { i += 1 }
                                 guard i < count else { break }
                                 let form = Int(tokens[i].form)
-                                let f = forms[form]
-                                let root = f >= 0 ? rootChild[Int(f)] : -1
+                                let root = entryStart[form]
                                 let splitRange = hasSplits ? Int(splitStart[form])..<Int(splitStart[form + 1]) : 0..<0
-                                if root < 0 && splitRange.isEmpty {
-                                    i += 1
-                                    continue
-                                }
                                 walk.candidates.removeAll()
                                 walk.sentenceEnd = sentences[text.sentenceIndex(ofToken: i)].tokens.upperBound
                                 if root >= 0 {
@@ -534,6 +536,17 @@ public struct LexiconMatcher: Sendable {
               into result: inout [LexiconMatch]) -> Int? {
         guard !walk.candidates.isEmpty else { return nil }
         let compiled = lexicon.compiled
+        // Most often one candidate, accepting one entry: no choices to list and rank.
+        if walk.candidates.count == 1 {
+            let candidate = walk.candidates[0]
+            let first = Int(compiled.acceptStart[Int(candidate.node)])
+            if Int(compiled.acceptStart[Int(candidate.node) + 1]) == first + 1 {
+                let choice = Choice(candidate: 0, entry: compiled.accepting[first], end: candidate.end,
+                                    split: candidate.split, priority: 0)
+                return take(choice, gaps: candidate.gaps, at: start, in: text, binding: binding, forms: walk.forms,
+                            into: &result) ? choice.end : nil
+            }
+        }
         walk.choices.removeAll()
         for c in 0..<walk.candidates.count {
             let candidate = walk.candidates[c]
@@ -545,32 +558,43 @@ public struct LexiconMatcher: Sendable {
             }
         }
         // Insertion sort, stable like the standard sort it replaces (ties keep the walk's order):
-        // a few choices, most often one.
+        // a few choices.
         walk.choices.sortStably { $0.precedes($1) }
-        let tokenStart = text.tokens[start].start
         for index in 0..<walk.choices.count {
             let choice = walk.choices[index]
-            var proclitics: Proclitics = []
-            var rangeStart = tokenStart
-            if choice.split >= 0 {
-                let split = binding.splits[choice.split]
-                guard split.proclitics.isSubset(of: compiled.entryProclitics[Int(choice.entry)]) else { continue }
-                proclitics = split.proclitics
-                rangeStart = text.utf8.withUnsafeBufferPointer {
-                    ArabicMorphology.offset(ofLetter: Int(split.letters), in: $0, range: text.tokens[start].range)
-                }
+            if take(choice, gaps: walk.candidates[choice.candidate].gaps, at: start, in: text, binding: binding,
+                    forms: walk.forms, into: &result)
+            {
+                return choice.end
             }
-            let tokenRange = start..<choice.end
-            let range = rangeStart..<text.tokens[choice.end - 1].end
-            guard conditionsHold(Int(choice.entry), tokens: tokenRange, range: range, in: text, forms: walk.forms) else {
-                continue
-            }
-            result.append(LexiconMatch(
-                range: range, tokens: tokenRange, gaps: walk.candidates[choice.candidate].gaps,
-                entryIndex: Int(choice.entry), proclitics: proclitics, procliticLength: rangeStart - tokenStart))
-            return choice.end
         }
         return nil
+    }
+
+    /// Appends the match of `choice` to `result` if its clitic reading is one the entry allows and
+    /// its conditions hold; returns whether it did.
+    @inline(__always)
+    func take(_ choice: Choice, gaps: InlineGaps, at start: Int, in text: AnalyzedText, binding: Binding,
+              forms: FormIDs, into result: inout [LexiconMatch]) -> Bool {
+        let tokenStart = text.tokens[start].start
+        var proclitics: Proclitics = []
+        var rangeStart = tokenStart
+        if choice.split >= 0 {
+            let split = binding.splits[choice.split]
+            guard split.proclitics.isSubset(of: lexicon.compiled.entryProclitics[Int(choice.entry)]) else { return false }
+            proclitics = split.proclitics
+            rangeStart = text.utf8.withUnsafeBufferPointer {
+                ArabicMorphology.offset(ofLetter: Int(split.letters), in: $0, range: text.tokens[start].range)
+            }
+        }
+        let tokenRange = start..<choice.end
+        let range = rangeStart..<text.tokens[choice.end - 1].end
+        guard conditionsHold(Int(choice.entry), tokens: tokenRange, range: range, in: text, forms: forms) else {
+            return false
+        }
+        result.append(LexiconMatch(range: range, tokens: tokenRange, gaps: gaps, entryIndex: Int(choice.entry),
+                                   proclitics: proclitics, procliticLength: rangeStart - tokenStart))
+        return true
     }
 
     // MARK: Conditions

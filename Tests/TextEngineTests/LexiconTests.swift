@@ -247,7 +247,7 @@ private func found(_ entries: [LexiconEntry], in text: String, wordSets: [String
             #expect(filtered.forms == general.forms, "\(text)")
             #expect(filtered.binding.splits == general.binding.splits, "\(text)")
             #expect(filtered.binding.splitStart == general.binding.splitStart, "\(text)")
-            #expect(filtered.binding.startsEntry == general.binding.startsEntry, "\(text)")
+            #expect(filtered.binding.entryStart == general.binding.entryStart, "\(text)")
         }
         // The filter is not vacuous: these texts have readings.
         #expect(!matcher.bind(AnalyzedText("وقد للمتحدث وللمحللين")).binding.splits.isEmpty)
