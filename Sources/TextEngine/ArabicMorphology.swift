@@ -172,6 +172,14 @@ public enum ArabicMorphology {
     /// shorter than two letters (three when a preposition or the article is stripped), so
     /// `ولد` or `بان` are not cut into nothing.
     static func splits(of form: UnsafeBufferPointer<UInt8>, into result: inout [FormSplit]) {
+        forEachSplit(of: form) { result.append($0) }
+    }
+
+    /// Calls `body` with each candidate split of `form`, in `splits(of:into:)`'s order: inlined,
+    /// so that binding a text to a lexicon reads each split as it is found, with no list to fill
+    /// and empty per form.
+    @inline(__always)
+    static func forEachSplit(of form: UnsafeBufferPointer<UInt8>, _ body: (FormSplit) -> Void) {
         let letters = form.count / 2
         guard letters >= 3, form.count % 2 == 0, form[0] == 0xD8 || form[0] == 0xD9 else { return }
         // The form's first eight bytes (all of it when shorter), compared with each prefix's
@@ -195,13 +203,13 @@ public enum ArabicMorphology {
             let prefix = groups.prefixes[index]
             let count = prefix.count
             guard letters - count >= prefix.minimumStem, head & prefix.mask == prefix.key else { continue }
-            result.append(FormSplit(proclitics: prefix.proclitics, letterCount: count, stemBytes: (2 * count)..<form.count,
-                                    prependArticle: false))
+            body(FormSplit(proclitics: prefix.proclitics, letterCount: count, stemBytes: (2 * count)..<form.count,
+                           prependArticle: false))
             if prefix.elidedArticle {
                 // The same letters read as ل + (ال)stem: the stem keeps its article and starts at
                 // the second ل, which stands for it.
-                result.append(FormSplit(proclitics: prefix.proclitics.subtracting(.al), letterCount: count - 1,
-                                        stemBytes: (2 * count)..<form.count, prependArticle: true))
+                body(FormSplit(proclitics: prefix.proclitics.subtracting(.al), letterCount: count - 1,
+                               stemBytes: (2 * count)..<form.count, prependArticle: true))
             }
         }
     }

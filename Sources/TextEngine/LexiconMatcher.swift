@@ -244,47 +244,59 @@ public struct LexiconMatcher: Sendable {
         let count = text.forms.count
         let compiled = lexicon.compiled
         let readsClitics = compiled.usesProclitics && text.hasArabic
-        var splitStart = readsClitics ? [Int32](repeating: 0, count: count + 1) : []
         var entryStart = [Int32](repeating: Binding.startsNothing, count: count)
+        var splitStart = readsClitics ? [Int32](repeating: 0, count: count + 1) : []
         var splits: [BoundSplit] = []
-        let endings = ids.filtering ? compiled.stemEndings : nil
-        let firstWords = compiled.firstWordHashes
-        var scratch = ReadingScratch()
-        // The tables read through raw buffers, the results written through them too.
+        // Two passes, whole words then clitic readings: in one, the Arabic work kept the loop's
+        // registers and spilled the whole-word test's, which every form of every text pays.
         compiled.rootChild.withUnsafeBufferPointer { rootChild in
-            splitStart.withUnsafeMutableBufferPointer { splitStart in
-                entryStart.withUnsafeMutableBufferPointer { entryStart in
-                    for f in 0..<count {
-                        var start = Binding.startsNothing
-                        if !ids.filtering || firstWords.mayContain(ids.hashes[f]) {
-                            let id = ids[f]
-                            if id >= 0 { start = rootChild[Int(id)] }
-                        }
-                        if readsClitics {
-                            let form = ids.bytes(f)
-                            if Self.mayCarryProclitic(form) {
-                                let before = splits.count
-                                if endings?.mayHaveStem(in: form) ?? true {
-                                    Self.bindReadings(of: form, compiled: compiled, probe: ids.vocabulary,
-                                                      rootChild: rootChild, scratch: &scratch, into: &splits)
-                                } else {
-                                    assert({
-                                        var found: [BoundSplit] = []
-                                        Self.bindReadings(of: form, compiled: compiled, probe: ids.vocabulary,
-                                                          rootChild: rootChild, scratch: &scratch, into: &found)
-                                        return found.isEmpty
-                                    }(), "a stem that starts an entry does not end like its form")
-                                }
-                                if splits.count != before && start < 0 { start = Binding.onlyClitics }
-                            }
-                            splitStart[f + 1] = Int32(splits.count)
-                        }
-                        if start != Binding.startsNothing { entryStart[f] = start }
-                    }
+            entryStart.withUnsafeMutableBufferPointer { entryStart in
+                let firstWords = compiled.firstWordHashes
+                for f in 0..<count where !ids.filtering || firstWords.mayContain(ids.hashes[f]) {
+                    let id = ids[f]
+                    if id >= 0 { entryStart[f] = rootChild[Int(id)] }
+                }
+                guard readsClitics, count > 0 else { return }
+                splitStart.withUnsafeMutableBufferPointer { splitStart in
+                    Self.bindClitics(count: count, ids: ids, compiled: compiled, rootChild: rootChild,
+                                     entryStart: entryStart, splitStart: splitStart, into: &splits)
                 }
             }
         }
         return Binding(splitStart: splitStart, splits: splits, entryStart: entryStart)
+    }
+
+    /// The clitic readings of the text's forms whose stems start entries, into `splits`, with
+    /// `splitStart` and, for a form no entry starts with whole, `entryStart`.
+    static func bindClitics(count: Int, ids: FormIDs, compiled: Lexicon.Compiled, rootChild: UnsafeBufferPointer<Int32>,
+                            entryStart: UnsafeMutableBufferPointer<Int32>, splitStart: UnsafeMutableBufferPointer<Int32>,
+                            into splits: inout [BoundSplit]) {
+        let endings = ids.filtering ? compiled.stemEndings : nil
+        let starts = ids.text.starts
+        let storage = ids.text.storage.baseAddress!
+        var found: Int32 = 0
+        for f in 0..<count {
+            let start = Int(starts[f])
+            let form = UnsafeBufferPointer(start: storage + start, count: Int(starts[f + 1]) - start)
+            if mayCarryProclitic(form) {
+                if endings?.mayHaveStem(in: form) ?? true {
+                    bindReadings(of: form, compiled: compiled, probe: ids.vocabulary, rootChild: rootChild,
+                                 into: &splits)
+                    if splits.count != Int(found) {
+                        found = Int32(truncatingIfNeeded: splits.count)
+                        if entryStart[f] < 0 { entryStart[f] = Binding.onlyClitics }
+                    }
+                } else {
+                    assert({
+                        var none: [BoundSplit] = []
+                        bindReadings(of: form, compiled: compiled, probe: ids.vocabulary, rootChild: rootChild,
+                                     into: &none)
+                        return none.isEmpty
+                    }(), "a stem that starts an entry does not end like its form")
+                }
+            }
+            splitStart[f + 1] = found
+        }
     }
 
     /// Whether a normalized form can have clitic readings: only Arabic words of three letters or
@@ -300,32 +312,24 @@ public struct LexiconMatcher: Sendable {
         }
     }
 
-    /// Buffers `bindReadings` reuses from one form to the next.
-    struct ReadingScratch {
-        var readings: [ArabicMorphology.FormSplit] = []
-        /// `ال` + the rest of the form: the stem of ل + ال written `لل`, which no form spells out.
-        var articleStem: [UInt8] = []
-    }
-
     /// Appends to `found` the clitic readings of `form` whose stem starts an entry that allows
     /// their proclitics, lightest first (`ArabicMorphology.splits`' order).
     static func bindReadings(of form: UnsafeBufferPointer<UInt8>, compiled: Lexicon.Compiled, probe: FormTable.Probe,
-                             rootChild: UnsafeBufferPointer<Int32>, scratch: inout ReadingScratch,
-                             into found: inout [BoundSplit]) {
-        scratch.readings.empty()
-        ArabicMorphology.splits(of: form, into: &scratch.readings)
-        for reading in scratch.readings {
+                             rootChild: UnsafeBufferPointer<Int32>, into found: inout [BoundSplit]) {
+        ArabicMorphology.forEachSplit(of: form) { reading in
             let suffix = UnsafeBufferPointer(rebasing: form[reading.stemBytes])
             let id: Int32
             if reading.prependArticle {
-                scratch.articleStem.empty()
-                scratch.articleStem.append(ArabicMorphology.alef.0)
-                scratch.articleStem.append(ArabicMorphology.alef.1)
-                scratch.articleStem.append(ArabicMorphology.lam.0)
-                scratch.articleStem.append(ArabicMorphology.lam.1)
-                scratch.articleStem.append(contentsOf: suffix)
-                id = scratch.articleStem.withUnsafeBufferPointer {
-                    compiled.lookup($0, hash: FormTable.hash($0), probe: probe)
+                // `ال` + the suffix, on the stack.
+                id = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4 + suffix.count) { stem in
+                    stem[0] = ArabicMorphology.alef.0
+                    stem[1] = ArabicMorphology.alef.1
+                    stem[2] = ArabicMorphology.lam.0
+                    stem[3] = ArabicMorphology.lam.1
+                    UnsafeMutableBufferPointer(rebasing: stem[4...]).baseAddress?.update(from: suffix.baseAddress!,
+                                                                                         count: suffix.count)
+                    let bytes = UnsafeBufferPointer(stem)
+                    return compiled.lookup(bytes, hash: FormTable.hash(bytes), probe: probe)
                 }
             } else {
                 id = compiled.lookup(suffix, hash: FormTable.hash(suffix), probe: probe)
@@ -725,15 +729,5 @@ struct ScratchList<Element> {
             }
             elements[j] = element
         }
-    }
-}
-
-extension Array {
-    /// Removes every element and keeps the capacity, for the matcher's scratch lists of a few
-    /// elements: `removeAll(keepingCapacity:)` goes through `replaceSubrange`, about eighty
-    /// instructions even for an empty array.
-    @inline(__always)
-    mutating func empty() {
-        while !isEmpty { removeLast() }
     }
 }
