@@ -235,6 +235,10 @@ public struct Lexicon: Sendable {
         /// one of its words).
         let vocabularyHashes: HashFilter
         let firstWordHashes: HashFilter
+        /// The hashes of the forms a literal edge below the root reads (an entry's words after
+        /// its first): the walk tests a token against them before looking its form up, and most
+        /// tokens after an entry's first word are none of them.
+        let laterWordHashes: HashFilter
 
         init(vocabulary: FormTable, foldedVocabulary: FormTable, foldedToForm: [Int32], foldTaMarbuta: Bool,
              rootChild: [Int32], edges: [UInt64: Int32], nodes: [Node], conditions: [[CompiledCondition]],
@@ -273,6 +277,8 @@ public struct Lexicon: Sendable {
             self.vocabularyHashes = foldTaMarbuta ? HashFilter.everything : HashFilter(vocabulary.hashes)
             self.firstWordHashes = foldTaMarbuta ? HashFilter.everything
                 : HashFilter(rootChild.indices.filter { rootChild[$0] >= 0 }.map { vocabulary.hashes[$0] })
+            self.laterWordHashes = foldTaMarbuta ? HashFilter.everything
+                : HashFilter(Set(edges.keys.map { Int(UInt32(truncatingIfNeeded: $0)) }).map { vocabulary.hashes[$0] })
             self.stemEndings = foldTaMarbuta ? nil : StemEndings(
                 vocabulary: vocabulary, forms: firstWordProclitics.indices.filter { !firstWordProclitics[$0].isEmpty })
         }

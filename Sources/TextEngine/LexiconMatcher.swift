@@ -463,7 +463,13 @@ public struct LexiconMatcher: Sendable {
         /// The child of `node` by the form of the token at `position`.
         @inline(__always)
         func literal(from node: Int32, at position: Int) -> Int32? {
-            let f = forms[Int(tokens[position].form)]
+            let form = Int(tokens[position].form)
+            var f = forms.ids[form]
+            if f == FormIDs.unknown {
+                // A form no edge reads is not looked up (nor marked: conditions may look it up).
+                guard compiled.laterWordHashes.mayContain(forms.hashes[form]) else { return nil }
+                f = forms.lookUp(form)
+            }
             guard f >= 0 else { return nil }
             return edges[UInt64(UInt32(node)) << 32 | UInt64(UInt32(f))]
         }

@@ -272,6 +272,24 @@ private func found(_ entries: [LexiconEntry], in text: String, wordSets: [String
         #expect(try found(entries, in: "والمحتملة", options: Lexicon.Options(foldTaMarbuta: true)) == ["المحتملة/hedge"])
     }
 
+    /// The walk skips the lookup of a token no edge reads by its hash: every word after an
+    /// entry's first passes the filter, folded ones included.
+    @Test func laterWordsPassTheWalksFilter() throws {
+        let entries = [LexiconEntry(phrase: "according to", category: "cue"),
+                       LexiconEntry(phrase: "quoted {0,3} as saying", category: "cue"),
+                       LexiconEntry(phrase: "النتائج المحتملة", category: "hedge")]
+        let lexicon = try Lexicon(entries: entries)
+        for word in ["to", "as", "saying", "المحتملة"] {
+            let id = try #require(lexicon.compiled.vocabulary.find(word))
+            #expect(lexicon.compiled.laterWordHashes.mayContain(lexicon.compiled.vocabulary.hashes[Int(id)]), "\(word)")
+        }
+        #expect(try found(entries, in: "He was quoted by them as saying, according to them") ==
+            ["quoted by them as saying/cue", "according to/cue"])
+        #expect(try found(entries, in: "النتائج المحتمله", options: Lexicon.Options(foldTaMarbuta: true)) ==
+            ["النتائج المحتمله/hedge"])
+        #expect(try found(entries, in: "النتائج المحتمله").isEmpty)
+    }
+
     @Test func qadWithImperfectIsAHedgeWithPerfectIsNot() throws {
         let entries = [LexiconEntry(phrase: "قد", category: "hedge", conditions: [.nextIsImperfectVerb])]
         #expect(try found(entries, in: "قد يكون الأمر صعبا") == ["قد/hedge"])
