@@ -1098,7 +1098,9 @@ final class EnglishAttribution {
         if token.kind == .number { return true }
         guard token.kind.isWord else { return false }
         if c.cueAt[t] >= 0 { return false }
-        if npBreak.contains(token.form) || time.contains(token.form) {
+        // The form's bits read once for the three sets (each `contains` reads them again).
+        let bits = c.cache.bits(of: token.form)
+        if bits & (npBreak.bit | time.bit) != 0 {
             // `Theresa May said`: a capitalized word that ends a name is part of it, even when it
             // is also a modal or a month (in a headline's capitals the next word is capitalized too).
             return token.flags.contains(.capitalized) && t > 0 && c.text.tokens[t - 1].kind == .word
@@ -1106,9 +1108,9 @@ final class EnglishAttribution {
                 && (t + 1 >= c.text.tokens.count || !c.isCapitalized(t + 1))
         }
         // `actually`, `essentially`: adverbs; `isn't`, `we've`: a verb is glued on.
-        if !token.flags.contains(.capitalized) && endsWith(token.form, .ly) && !adverbNotLy.contains(token.form) { return false }
-        if endsWith(token.form, .clitic) { return false }
-        return true
+        let shape = shapes.shape(of: token.form)
+        if !token.flags.contains(.capitalized) && shape.contains(.ly) && bits & adverbNotLy.bit == 0 { return false }
+        return !shape.contains(.clitic)
     }
 
     /// The subject left of a cue starting at token `cueStart`.

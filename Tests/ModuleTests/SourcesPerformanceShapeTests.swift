@@ -314,7 +314,8 @@ import Testing
     /// The suffix shapes (and the hyphen) say what the form's bytes say.
     @Test func formShapesAgreeWithTheBytes() {
         let words = ["-", "early-morning", "ing", "saying", "ed", "added", "ly", "only", "says", "s", "isn't", "he's",
-                     "officials'", "Trump's", "we've", "they'll", "I'd", "I'm", "co-editor", "—", "قال", ""]
+                     "officials'", "Trump's", "we've", "they'll", "I'd", "I'm", "co-editor", "—", "قال", "", "'s", "ly", "n't",
+                     "don't", "you're", "'ll", "ands", "a-", "ring", "'d"]
         var forms = FormTable()
         for word in words { _ = forms.intern(word) }
         let shapes = FormShapeCache(forms: forms)
@@ -326,6 +327,10 @@ import Testing
             #expect(shape.contains(.ing) == ends("ing"), "\(forms.string(id))")
             #expect(shape.contains(.ed) == ends("ed"), "\(forms.string(id))")
             #expect(shape.contains(.possessive) == ends("'s"), "\(forms.string(id))")
+            #expect(shape.contains(.ly) == ends("ly"), "\(forms.string(id))")
+            #expect(shape.contains(.s) == ends("s"), "\(forms.string(id))")
+            let clitic = ["n't", "'ve", "'re", "'ll", "'d", "'m"].contains { ends($0) }
+            #expect(shape.contains(.clitic) == clitic, "\(forms.string(id))")
         }
     }
 
