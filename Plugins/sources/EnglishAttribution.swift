@@ -481,7 +481,7 @@ final class EnglishAttribution {
                     let beforeQuantity = next < sentence.upperBound
                         && (c.text.tokens[next].kind == .number || c.text.tokens[next].kind == .symbol)
                     // A poll or a study reports its figures: `the survey found 74 percent`.
-                    let document = beforeQuantity && subject.contains { c.nounType(at: $0) == "document" }
+                    let document = beforeQuantity && subject.contains { c.nounTypeIndex(at: $0) == SourcesAnnotator.SourceAttributeTable.document }
                     if !beforeComplement && (!namesSomeone || (beforeQuantity && !document)) { continue }
                     // `mailers and phone calls.`: one bare lowercase word that names nobody, before
                     // the sentence's end, is the first half of a compound noun, not a voice.
@@ -1398,7 +1398,7 @@ final class EnglishAttribution {
             let k = start - 1
             let f = c.form(k)
             // `A 2014 study by Loyola Law School professor Justin Levitt found`: a document and its author.
-            if f == by, k - 1 >= sentence.lowerBound, c.nounType(at: k - 1) == "document" {
+            if f == by, k - 1 >= sentence.lowerBound, c.nounTypeIndex(at: k - 1) == SourcesAnnotator.SourceAttributeTable.document {
                 start = k
                 continue
             }
@@ -1436,7 +1436,7 @@ final class EnglishAttribution {
     /// part of a noun phrase.
     private func verbAfterPronoun(_ t: Int, in sentence: Range<Int>) -> Bool {
         t - 1 >= sentence.lowerBound && !c.isCapitalized(t) && pronouns.contains(c.form(t - 1))
-            && c.nounType(at: t - 1) != "unknown"
+            && c.nounTypeIndex(at: t - 1) != SourcesAnnotator.SourceAttributeTable.unknown
     }
 
     /// The noun phrase right after a cue (`according to the poll`, `said Mr. Smith`). `loose`:

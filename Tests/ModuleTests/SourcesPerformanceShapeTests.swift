@@ -35,6 +35,8 @@ import Testing
                 case .other: #expect(entry.attributes["named"].map { $0 != "true" && $0 != "false" } == true)
                 }
                 #expect(decoded.type == entry.attributes["type"])
+                // Its index names the same type in the attribute table (-1: none).
+                #expect(decoded.typeIndex == (decoded.type.map { SourcesAnnotator.sourceAttributes.types.firstIndex(of: $0) ?? -2 } ?? -1))
                 #expect(decoded.needsAn == (entry.attributes["needsAn"] == "true"))
                 #expect(decoded.needsSource == (entry.attributes["needsSource"] == "true"))
             }
@@ -368,5 +370,15 @@ import Testing
             }
         }
         #expect(Set(table.types).count == table.types.count)
+        // The types the rules name by index, and each index's attributes.
+        typealias Table = SourcesAnnotator.SourceAttributeTable
+        let named = [Table.person: "person", Table.organization: "organization", Table.unknown: "unknown",
+                     Table.media: "media", Table.group: "group", Table.document: "document"]
+        for (index, type) in named {
+            #expect(table.types[index] == type)
+            for isNamed in [false, true] {
+                #expect(table.attributes(named: isNamed, typeIndex: index) == table.attributes(named: isNamed, type: type))
+            }
+        }
     }
 }
