@@ -1100,7 +1100,7 @@ final class EnglishAttribution {
         if c.cueAt[t] >= 0 { return false }
         // The form's bits read once for the three sets (each `contains` reads them again).
         let bits = c.cache.bits(of: token.form)
-        if bits & (npBreak.bit | time.bit) != 0 {
+        if npBreak.matches(bits) || time.matches(bits) {
             // `Theresa May said`: a capitalized word that ends a name is part of it, even when it
             // is also a modal or a month (in a headline's capitals the next word is capitalized too).
             return token.flags.contains(.capitalized) && t > 0 && c.text.tokens[t - 1].kind == .word
@@ -1109,7 +1109,7 @@ final class EnglishAttribution {
         }
         // `actually`, `essentially`: adverbs; `isn't`, `we've`: a verb is glued on.
         let shape = shapes.shape(of: token.form)
-        if !token.flags.contains(.capitalized) && shape.contains(.ly) && bits & adverbNotLy.bit == 0 { return false }
+        if !token.flags.contains(.capitalized) && shape.contains(.ly) && !adverbNotLy.matches(bits) { return false }
         return !shape.contains(.clitic)
     }
 
@@ -1117,10 +1117,14 @@ final class EnglishAttribution {
     func leftSubject(before cueStart: Int, in sentence: Range<Int>) -> Range<Int>? {
         var j = cueStart - 1
         while j >= sentence.lowerBound {
-            if c.text.tokens[j].kind.isWord, skipBeforeCue.contains(c.form(j)) || time.contains(c.form(j))
-                || (!c.isCapitalized(j) && endsWith(c.form(j), .ly) && !adverbNotLy.contains(c.form(j))) {
-                j -= 1
-                continue
+            if c.text.tokens[j].kind.isWord {
+                // The form's set bits read once for the three sets.
+                let bits = c.cache.bits(of: c.form(j))
+                if skipBeforeCue.matches(bits) || time.matches(bits)
+                    || (!c.isCapitalized(j) && endsWith(c.form(j), .ly) && !adverbNotLy.matches(bits)) {
+                    j -= 1
+                    continue
+                }
             }
             // `who in 2010 said`: a year after its preposition.
             if c.text.tokens[j].kind == .number, j - 1 > sentence.lowerBound, innerPreposition.contains(c.form(j - 1)) {
@@ -1397,12 +1401,14 @@ final class EnglishAttribution {
         while start - 1 >= sentence.lowerBound && j - start < Self.maxPhrase {
             let k = start - 1
             let f = c.form(k)
+            // The form's set bits read once for the sets tested on it below.
+            let bits = c.cache.bits(of: f)
             // `A 2014 study by Loyola Law School professor Justin Levitt found`: a document and its author.
             if f == by, k - 1 >= sentence.lowerBound, c.nounTypeIndex(at: k - 1) == SourcesAnnotator.SourceAttributeTable.document {
                 start = k
                 continue
             }
-            if innerPreposition.contains(f) {
+            if innerPreposition.matches(bits) {
                 // Only between two noun-like words: `spokesman for the campaign`; not after a verb
                 // with its pronoun subject (`I hope in 2017 America says`: the voice is `2017 America`).
                 guard k - 1 >= sentence.lowerBound, isNounLike(k - 1), !determiners.contains(c.form(k - 1)),
@@ -1424,8 +1430,8 @@ final class EnglishAttribution {
                 start = k
                 continue
             }
-            guard isNounLike(k) || determiners.contains(f) else { break }
-            if pronouns.contains(f) || verbAfterPronoun(k, in: sentence) { break }
+            guard isNounLike(k) || determiners.matches(bits) else { break }
+            if pronouns.matches(bits) || verbAfterPronoun(k, in: sentence) { break }
             if isTransitivePast(k, in: sentence) { break }
             start = k
         }

@@ -783,6 +783,8 @@ struct FormSet {
     let cache: FormSetCache
     let bit: UInt64
     @inline(__always) func contains(_ form: Int32) -> Bool { bit != 0 && cache.bits(of: form) & bit != 0 }
+    /// `contains(form)` given the form's bits (`cache.bits(of: form)`), read once for several sets.
+    @inline(__always) func matches(_ formBits: UInt64) -> Bool { formBits & bit != 0 }
     /// A normalized word that need not occur in the text (a stem cut out of one of its words).
     func contains(normalizedForm bytes: [UInt8]) -> Bool {
         guard bit != 0 else { return false }
