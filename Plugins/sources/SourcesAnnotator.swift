@@ -702,19 +702,22 @@ final class NameForms {
         let paragraphs = text.paragraphs
         var capitalized = false
         let lowercase: Bool = text.tokens.withUnsafeBufferPointer { tokens in
+            // Only a token of the form is looked at closely, and the token before it only then
+            // (it tracked whether the previous token was a word for every token).
             for p in window {
-                var previousWord = false
-                for i in paragraphs[p].tokens {
+                let range = paragraphs[p].tokens
+                var i = range.lowerBound
+                while i < range.upperBound {
                     let token = tokens[i]
-                    if token.kind == .word {
-                        if token.form == form {
-                            if !token.flags.contains(capitalizedFlag) { return true }
-                            if previousWord && !token.flags.contains(paragraphStartFlag) { capitalized = true }
+                    if token.form == form && token.kind == .word {
+                        if !token.flags.contains(capitalizedFlag) { return true }
+                        // After a word or a number of the same paragraph.
+                        if i > range.lowerBound && !token.flags.contains(paragraphStartFlag) {
+                            let previous = tokens[i - 1].kind
+                            if previous == .word || previous == .number { capitalized = true }
                         }
-                        previousWord = true
-                    } else {
-                        previousWord = token.kind == .number
                     }
+                    i += 1
                 }
             }
             return false
