@@ -872,18 +872,20 @@ final class EnglishAttribution {
     private func followsDeterminer(_ t: Int, in sentence: Range<Int>) -> Bool {
         guard t - 1 >= sentence.lowerBound else { return false }
         let f = c.form(t - 1)
+        // The form's set bits read once for the sets tested on it.
+        let bits = c.cache.bits(of: f)
         // Articles and possessives, not quantifiers (`all agreed` is a verb).
-        if articles.contains(f) && !pronouns.contains(f) { return true }
+        if articles.matches(bits) && !pronouns.matches(bits) { return true }
         // `pointed to reports`: a noun; `by saying`: a gerund, still a cue.
-        if nounAfter.contains(f) && !endsWith(c.form(t), .ing) { return true }
+        if nounAfter.matches(bits) && !endsWith(c.form(t), .ing) { return true }
         // `no doubt`, `more details`, `Having said that`; but a marker that is also a source noun
         // (`the official said`, `the public felt`) is the subject before a past tense.
-        if nounMarkers.contains(f) {
+        if nounMarkers.matches(bits) {
             let cueForm = c.form(t)
             let past = endsWith(cueForm, .ed) || irregularPast.contains(cueForm)
             // ... and a marker that is also an adverb before a verb (`further details`, but
             // `Mook further asserted`) is the adverb before a past tense.
-            return !(past && (c.hasNoun(at: t - 1) || skipBeforeCue.contains(f)))
+            return !(past && (c.hasNoun(at: t - 1) || skipBeforeCue.matches(bits)))
         }
         // `early-morning tweets`, `long-standing ideas`: a compound adjective before a noun.
         if c.text.tokens[t - 1].kind == .word && !c.isCapitalized(t - 1) && shapes.shape(of: f).contains(.hyphenated) { return true }
@@ -896,7 +898,12 @@ final class EnglishAttribution {
         // `is promising` is progressive, not passive.
         // (The form `ing` itself ends so too.)
         if endsWith(c.form(t), .ing) || c.form(t) == ingForm { return false }
-        while b >= sentence.lowerBound && c.text.tokens[b].kind == .word && skipBeforeCue.contains(c.form(b)) && !be.contains(c.form(b)) { b -= 1 }
+        // (Each form's set bits read once for both sets.)
+        while b >= sentence.lowerBound && c.text.tokens[b].kind == .word {
+            let bits = c.cache.bits(of: c.form(b))
+            guard skipBeforeCue.matches(bits) && !be.matches(bits) else { break }
+            b -= 1
+        }
         return b >= sentence.lowerBound && be.contains(c.form(b))
     }
 
