@@ -523,10 +523,19 @@ final class EnglishAttribution {
         // Most texts name no poll: a few form lookups spare the scan of every token.
         guard pollNouns.bit != 0, c.hasSequence("pollNouns") else { return }
         let tokens = c.text.tokens
-        var t = 0
-        while t + 1 < tokens.count {
-            defer { t += 1 }
-            guard tokens[t].form == inWord, c.cueAt[t] < 0 else { continue }
+        // The `in`s gathered first, in one tight pass over the tokens' forms (most are none).
+        let inWord = self.inWord
+        let ins: [Int] = tokens.withUnsafeBufferPointer { buffer in
+            var found: [Int] = []
+            var t = 0
+            while t + 1 < buffer.count {
+                if buffer[t].form == inWord { found.append(t) }
+                t += 1
+            }
+            return found
+        }
+        for t in ins {
+            guard c.cueAt[t] < 0 else { continue }
             // Most `in`s have no poll in sight: look a few words on before reading the phrase.
             var k = t + 1
             var poll = false
@@ -718,11 +727,13 @@ final class EnglishAttribution {
         // not every token of the text.
         let maxName = 7
         var dashes: [Int] = []
-        for paragraph in c.text.paragraphs {
-            var t = max(paragraph.tokens.lowerBound, paragraph.tokens.upperBound - (maxName + 2), 1)
-            while t < paragraph.tokens.upperBound && t + 1 < tokens.count {
-                if tokens[t].kind == .punctuation && speakerDash.contains(tokens[t].form) { dashes.append(t) }
-                t += 1
+        tokens.withUnsafeBufferPointer { tokens in
+            for paragraph in c.text.paragraphs {
+                var t = max(paragraph.tokens.lowerBound, paragraph.tokens.upperBound - (maxName + 2), 1)
+                while t < paragraph.tokens.upperBound && t + 1 < tokens.count {
+                    if tokens[t].kind == .punctuation && speakerDash.contains(tokens[t].form) { dashes.append(t) }
+                    t += 1
+                }
             }
         }
         for t in dashes {
