@@ -695,26 +695,31 @@ final class EnglishAttribution {
     private func findSpeakerLines(into result: inout [Attribution]) {
         let tokens = c.text.tokens
         // (A text without a colon has no such line: `colon` is then -2, which no token has.)
-        for paragraph in c.text.paragraphs where colon >= 0 {
-            let range = paragraph.tokens
-            // `Name: text`: one to four capitalized nominal words at the line start.
-            var first = range.lowerBound
-            if first < range.upperBound && openingQuote.contains(tokens[first].form) { first += 1 }
-            // The colon must come one to four tokens after `first`, before the line's last token:
-            // most lines have none there, and looking for it first spares testing their opening
-            // words as names (`isNounLike`).
-            var hasColon = false
-            var t = first + 1
-            while t < range.upperBound - 1 && t - first <= 4 {
-                if tokens[t].form == colon { hasColon = true; break }
-                t += 1
-            }
-            guard hasColon else { continue }
-            var k = first
-            while k < range.upperBound && k - first < 5 && tokens[k].kind == .word && c.isCapitalized(k) && isNounLike(k) { k += 1 }
-            if k > first && k - first <= 4 && k + 1 < range.upperBound && tokens[k].form == colon
-                && !colonStop.contains(tokens[first].form) && !colonStop.contains(tokens[k - 1].form) {
-                result.append(Attribution(cue: tokens[k].range, category: .layout, source: first..<k))
+        // (The tokens read through their buffer: most paragraphs are read for a colon and no more.)
+        if colon >= 0 {
+            tokens.withUnsafeBufferPointer { tokens in
+                for paragraph in c.text.paragraphs {
+                    let range = paragraph.tokens
+                    // `Name: text`: one to four capitalized nominal words at the line start.
+                    var first = range.lowerBound
+                    if first < range.upperBound && openingQuote.contains(tokens[first].form) { first += 1 }
+                    // The colon must come one to four tokens after `first`, before the line's last token:
+                    // most lines have none there, and looking for it first spares testing their opening
+                    // words as names (`isNounLike`).
+                    var hasColon = false
+                    var t = first + 1
+                    while t < range.upperBound - 1 && t - first <= 4 {
+                        if tokens[t].form == colon { hasColon = true; break }
+                        t += 1
+                    }
+                    guard hasColon else { continue }
+                    var k = first
+                    while k < range.upperBound && k - first < 5 && tokens[k].kind == .word && c.isCapitalized(k) && isNounLike(k) { k += 1 }
+                    if k > first && k - first <= 4 && k + 1 < range.upperBound && tokens[k].form == colon
+                        && !colonStop.contains(tokens[first].form) && !colonStop.contains(tokens[k - 1].form) {
+                        result.append(Attribution(cue: tokens[k].range, category: .layout, source: first..<k))
+                    }
+                }
             }
         }
         // `” ― Name`: the dash, then a name that runs to the end of its line.
