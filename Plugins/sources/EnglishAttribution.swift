@@ -481,7 +481,7 @@ final class EnglishAttribution {
                     let beforeQuantity = next < sentence.upperBound
                         && (c.text.tokens[next].kind == .number || c.text.tokens[next].kind == .symbol)
                     // A poll or a study reports its figures: `the survey found 74 percent`.
-                    let document = beforeQuantity && subject.contains { c.nounType(at: $0) == "document" }
+                    let document = beforeQuantity && subject.contains { c.nounTypeIndex(at: $0) == SourcesAnnotator.SourceAttributeTable.document }
                     if !beforeComplement && (!namesSomeone || (beforeQuantity && !document)) { continue }
                     // `mailers and phone calls.`: one bare lowercase word that names nobody, before
                     // the sentence's end, is the first half of a compound noun, not a voice.
@@ -523,10 +523,19 @@ final class EnglishAttribution {
         // Most texts name no poll: a few form lookups spare the scan of every token.
         guard pollNouns.bit != 0, c.hasSequence("pollNouns") else { return }
         let tokens = c.text.tokens
-        var t = 0
-        while t + 1 < tokens.count {
-            defer { t += 1 }
-            guard tokens[t].form == inWord, c.cueAt[t] < 0 else { continue }
+        // The `in`s gathered first, in one tight pass over the tokens' forms (most are none).
+        let inWord = self.inWord
+        let ins: [Int] = tokens.withUnsafeBufferPointer { buffer in
+            var found: [Int] = []
+            var t = 0
+            while t + 1 < buffer.count {
+                if buffer[t].form == inWord { found.append(t) }
+                t += 1
+            }
+            return found
+        }
+        for t in ins {
+            guard c.cueAt[t] < 0 else { continue }
             // Most `in`s have no poll in sight: look a few words on before reading the phrase.
             var k = t + 1
             var poll = false
@@ -686,26 +695,31 @@ final class EnglishAttribution {
     private func findSpeakerLines(into result: inout [Attribution]) {
         let tokens = c.text.tokens
         // (A text without a colon has no such line: `colon` is then -2, which no token has.)
-        for paragraph in c.text.paragraphs where colon >= 0 {
-            let range = paragraph.tokens
-            // `Name: text`: one to four capitalized nominal words at the line start.
-            var first = range.lowerBound
-            if first < range.upperBound && openingQuote.contains(tokens[first].form) { first += 1 }
-            // The colon must come one to four tokens after `first`, before the line's last token:
-            // most lines have none there, and looking for it first spares testing their opening
-            // words as names (`isNounLike`).
-            var hasColon = false
-            var t = first + 1
-            while t < range.upperBound - 1 && t - first <= 4 {
-                if tokens[t].form == colon { hasColon = true; break }
-                t += 1
-            }
-            guard hasColon else { continue }
-            var k = first
-            while k < range.upperBound && k - first < 5 && tokens[k].kind == .word && c.isCapitalized(k) && isNounLike(k) { k += 1 }
-            if k > first && k - first <= 4 && k + 1 < range.upperBound && tokens[k].form == colon
-                && !colonStop.contains(tokens[first].form) && !colonStop.contains(tokens[k - 1].form) {
-                result.append(Attribution(cue: tokens[k].range, category: .layout, source: first..<k))
+        // (The tokens read through their buffer: most paragraphs are read for a colon and no more.)
+        if colon >= 0 {
+            tokens.withUnsafeBufferPointer { tokens in
+                for paragraph in c.text.paragraphs {
+                    let range = paragraph.tokens
+                    // `Name: text`: one to four capitalized nominal words at the line start.
+                    var first = range.lowerBound
+                    if first < range.upperBound && openingQuote.contains(tokens[first].form) { first += 1 }
+                    // The colon must come one to four tokens after `first`, before the line's last token:
+                    // most lines have none there, and looking for it first spares testing their opening
+                    // words as names (`isNounLike`).
+                    var hasColon = false
+                    var t = first + 1
+                    while t < range.upperBound - 1 && t - first <= 4 {
+                        if tokens[t].form == colon { hasColon = true; break }
+                        t += 1
+                    }
+                    guard hasColon else { continue }
+                    var k = first
+                    while k < range.upperBound && k - first < 5 && tokens[k].kind == .word && c.isCapitalized(k) && isNounLike(k) { k += 1 }
+                    if k > first && k - first <= 4 && k + 1 < range.upperBound && tokens[k].form == colon
+                        && !colonStop.contains(tokens[first].form) && !colonStop.contains(tokens[k - 1].form) {
+                        result.append(Attribution(cue: tokens[k].range, category: .layout, source: first..<k))
+                    }
+                }
             }
         }
         // `” ― Name`: the dash, then a name that runs to the end of its line.
@@ -718,11 +732,13 @@ final class EnglishAttribution {
         // not every token of the text.
         let maxName = 7
         var dashes: [Int] = []
-        for paragraph in c.text.paragraphs {
-            var t = max(paragraph.tokens.lowerBound, paragraph.tokens.upperBound - (maxName + 2), 1)
-            while t < paragraph.tokens.upperBound && t + 1 < tokens.count {
-                if tokens[t].kind == .punctuation && speakerDash.contains(tokens[t].form) { dashes.append(t) }
-                t += 1
+        tokens.withUnsafeBufferPointer { tokens in
+            for paragraph in c.text.paragraphs {
+                var t = max(paragraph.tokens.lowerBound, paragraph.tokens.upperBound - (maxName + 2), 1)
+                while t < paragraph.tokens.upperBound && t + 1 < tokens.count {
+                    if tokens[t].kind == .punctuation && speakerDash.contains(tokens[t].form) { dashes.append(t) }
+                    t += 1
+                }
             }
         }
         for t in dashes {
@@ -872,18 +888,20 @@ final class EnglishAttribution {
     private func followsDeterminer(_ t: Int, in sentence: Range<Int>) -> Bool {
         guard t - 1 >= sentence.lowerBound else { return false }
         let f = c.form(t - 1)
+        // The form's set bits read once for the sets tested on it.
+        let bits = c.cache.bits(of: f)
         // Articles and possessives, not quantifiers (`all agreed` is a verb).
-        if articles.contains(f) && !pronouns.contains(f) { return true }
+        if articles.matches(bits) && !pronouns.matches(bits) { return true }
         // `pointed to reports`: a noun; `by saying`: a gerund, still a cue.
-        if nounAfter.contains(f) && !endsWith(c.form(t), .ing) { return true }
+        if nounAfter.matches(bits) && !endsWith(c.form(t), .ing) { return true }
         // `no doubt`, `more details`, `Having said that`; but a marker that is also a source noun
         // (`the official said`, `the public felt`) is the subject before a past tense.
-        if nounMarkers.contains(f) {
+        if nounMarkers.matches(bits) {
             let cueForm = c.form(t)
             let past = endsWith(cueForm, .ed) || irregularPast.contains(cueForm)
             // ... and a marker that is also an adverb before a verb (`further details`, but
             // `Mook further asserted`) is the adverb before a past tense.
-            return !(past && (c.hasNoun(at: t - 1) || skipBeforeCue.contains(f)))
+            return !(past && (c.hasNoun(at: t - 1) || skipBeforeCue.matches(bits)))
         }
         // `early-morning tweets`, `long-standing ideas`: a compound adjective before a noun.
         if c.text.tokens[t - 1].kind == .word && !c.isCapitalized(t - 1) && shapes.shape(of: f).contains(.hyphenated) { return true }
@@ -896,7 +914,12 @@ final class EnglishAttribution {
         // `is promising` is progressive, not passive.
         // (The form `ing` itself ends so too.)
         if endsWith(c.form(t), .ing) || c.form(t) == ingForm { return false }
-        while b >= sentence.lowerBound && c.text.tokens[b].kind == .word && skipBeforeCue.contains(c.form(b)) && !be.contains(c.form(b)) { b -= 1 }
+        // (Each form's set bits read once for both sets.)
+        while b >= sentence.lowerBound && c.text.tokens[b].kind == .word {
+            let bits = c.cache.bits(of: c.form(b))
+            guard skipBeforeCue.matches(bits) && !be.matches(bits) else { break }
+            b -= 1
+        }
         return b >= sentence.lowerBound && be.contains(c.form(b))
     }
 
@@ -1098,7 +1121,9 @@ final class EnglishAttribution {
         if token.kind == .number { return true }
         guard token.kind.isWord else { return false }
         if c.cueAt[t] >= 0 { return false }
-        if npBreak.contains(token.form) || time.contains(token.form) {
+        // The form's bits read once for the three sets (each `contains` reads them again).
+        let bits = c.cache.bits(of: token.form)
+        if npBreak.matches(bits) || time.matches(bits) {
             // `Theresa May said`: a capitalized word that ends a name is part of it, even when it
             // is also a modal or a month (in a headline's capitals the next word is capitalized too).
             return token.flags.contains(.capitalized) && t > 0 && c.text.tokens[t - 1].kind == .word
@@ -1106,19 +1131,23 @@ final class EnglishAttribution {
                 && (t + 1 >= c.text.tokens.count || !c.isCapitalized(t + 1))
         }
         // `actually`, `essentially`: adverbs; `isn't`, `we've`: a verb is glued on.
-        if !token.flags.contains(.capitalized) && endsWith(token.form, .ly) && !adverbNotLy.contains(token.form) { return false }
-        if endsWith(token.form, .clitic) { return false }
-        return true
+        let shape = shapes.shape(of: token.form)
+        if !token.flags.contains(.capitalized) && shape.contains(.ly) && !adverbNotLy.matches(bits) { return false }
+        return !shape.contains(.clitic)
     }
 
     /// The subject left of a cue starting at token `cueStart`.
     func leftSubject(before cueStart: Int, in sentence: Range<Int>) -> Range<Int>? {
         var j = cueStart - 1
         while j >= sentence.lowerBound {
-            if c.text.tokens[j].kind.isWord, skipBeforeCue.contains(c.form(j)) || time.contains(c.form(j))
-                || (!c.isCapitalized(j) && endsWith(c.form(j), .ly) && !adverbNotLy.contains(c.form(j))) {
-                j -= 1
-                continue
+            if c.text.tokens[j].kind.isWord {
+                // The form's set bits read once for the three sets.
+                let bits = c.cache.bits(of: c.form(j))
+                if skipBeforeCue.matches(bits) || time.matches(bits)
+                    || (!c.isCapitalized(j) && endsWith(c.form(j), .ly) && !adverbNotLy.matches(bits)) {
+                    j -= 1
+                    continue
+                }
             }
             // `who in 2010 said`: a year after its preposition.
             if c.text.tokens[j].kind == .number, j - 1 > sentence.lowerBound, innerPreposition.contains(c.form(j - 1)) {
@@ -1395,12 +1424,14 @@ final class EnglishAttribution {
         while start - 1 >= sentence.lowerBound && j - start < Self.maxPhrase {
             let k = start - 1
             let f = c.form(k)
+            // The form's set bits read once for the sets tested on it below.
+            let bits = c.cache.bits(of: f)
             // `A 2014 study by Loyola Law School professor Justin Levitt found`: a document and its author.
-            if f == by, k - 1 >= sentence.lowerBound, c.nounType(at: k - 1) == "document" {
+            if f == by, k - 1 >= sentence.lowerBound, c.nounTypeIndex(at: k - 1) == SourcesAnnotator.SourceAttributeTable.document {
                 start = k
                 continue
             }
-            if innerPreposition.contains(f) {
+            if innerPreposition.matches(bits) {
                 // Only between two noun-like words: `spokesman for the campaign`; not after a verb
                 // with its pronoun subject (`I hope in 2017 America says`: the voice is `2017 America`).
                 guard k - 1 >= sentence.lowerBound, isNounLike(k - 1), !determiners.contains(c.form(k - 1)),
@@ -1422,8 +1453,8 @@ final class EnglishAttribution {
                 start = k
                 continue
             }
-            guard isNounLike(k) || determiners.contains(f) else { break }
-            if pronouns.contains(f) || verbAfterPronoun(k, in: sentence) { break }
+            guard isNounLike(k) || determiners.matches(bits) else { break }
+            if pronouns.matches(bits) || verbAfterPronoun(k, in: sentence) { break }
             if isTransitivePast(k, in: sentence) { break }
             start = k
         }
@@ -1434,7 +1465,7 @@ final class EnglishAttribution {
     /// part of a noun phrase.
     private func verbAfterPronoun(_ t: Int, in sentence: Range<Int>) -> Bool {
         t - 1 >= sentence.lowerBound && !c.isCapitalized(t) && pronouns.contains(c.form(t - 1))
-            && c.nounType(at: t - 1) != "unknown"
+            && c.nounTypeIndex(at: t - 1) != SourcesAnnotator.SourceAttributeTable.unknown
     }
 
     /// The noun phrase right after a cue (`according to the poll`, `said Mr. Smith`). `loose`:

@@ -125,14 +125,25 @@ public struct SourcesAnnotator: Annotator {
     }
     /// Sources' attributes by type: a handful of short types, found by comparing the strings in
     /// turn (a dictionary hashed the type, and a text kept its own list of those it had met).
+    /// The rules name a type by its index here (`PackEntry.typeIndex`), so classifying a source
+    /// compares, copies and looks up no string.
     struct SourceAttributeTable: Sendable {
         var types: [String] = []
         var unnamed: [[String: AttributeValue]] = []
         var named: [[String: AttributeValue]] = []
 
+        /// The types the rules name, first in the table in this order (`sourceAttributes`).
+        static let common = ["person", "organization", "unknown", "media", "government", "group", "document"]
+        static let person = 0, organization = 1, unknown = 2, media = 3, group = 5, document = 6
+
         func attributes(named isNamed: Bool, type: String) -> [String: AttributeValue] {
             if let index = types.firstIndex(of: type) { return isNamed ? named[index] : unnamed[index] }
             return ["named": .bool(isNamed), "type": .string(type)]
+        }
+
+        /// The attributes of type `types[typeIndex]`.
+        func attributes(named isNamed: Bool, typeIndex: Int) -> [String: AttributeValue] {
+            isNamed ? named[typeIndex] : unnamed[typeIndex]
         }
     }
     static let sourceAttributes: SourceAttributeTable = {
@@ -141,13 +152,15 @@ public struct SourcesAnnotator: Annotator {
             for pack in loaded.values { for entry in pack.lexicon.entries { if let type = entry.attributes["type"] { types.insert(type) } } }
         }
         var table = SourceAttributeTable()
-        // The common types first: the search stops at the first equal one.
-        let common = ["person", "organization", "unknown", "media", "government", "group", "document"]
+        // The common types first: the search stops at the first equal one. (All of them are in
+        // `types`, so each sits at the index `SourceAttributeTable` names it by.)
+        let common = SourceAttributeTable.common
         for type in common.filter(types.contains) + types.subtracting(common).sorted() {
             table.types.append(type)
             table.unnamed.append(["named": .bool(false), "type": .string(type)])
             table.named.append(["named": .bool(true), "type": .string(type)])
         }
+        precondition(Array(table.types.prefix(common.count)) == common, "sourceAttributes: the common types first, in order")
         return table
     }()
 
@@ -318,11 +331,14 @@ struct PackEntry: Sendable {
     /// `attributes["needsAn"] == "true"`, `attributes["needsSource"] == "true"` (Arabic cues).
     var needsAn: Bool
     var needsSource: Bool
+    /// `type`'s index in `SourcesAnnotator.sourceAttributes.types`, -1 for none.
+    var typeIndex: Int
 
     /// Indexed like the pack's lexicon entries (`LexiconMatch.entryIndex`). A match's `category`
     /// and `attributes` are its lexicon entry's.
     static func table(for pack: RulePack) -> [PackEntry] {
-        pack.lexicon.entries.indices.map { index in
+        let sourceTypes = SourcesAnnotator.sourceAttributes.types
+        return pack.lexicon.entries.indices.map { index in
             let entry = pack.lexicon.entries[index]
             let category: Category = switch entry.category {
             case "verb": .verb
@@ -347,11 +363,19 @@ struct PackEntry: Sendable {
             case "false": .no
             default: .other
             }
+            let type = entry.attributes["type"]
+            // The table holds every type of the module's packs: one missing is a build defect.
+            let typeIndex = type.map { type in
+                guard let index = sourceTypes.firstIndex(of: type) else {
+                    preconditionFailure("sources \(pack.language.rawValue): type \(type) is not in sourceAttributes")
+                }
+                return index
+            } ?? -1
             return PackEntry(
                 isCue: pack.entries[index].kind == .cue, category: category,
                 cueCategory: CueCategory(entry: index, named: entry.category), strength: strength, named: named,
-                type: entry.attributes["type"], needsAn: entry.attributes["needsAn"] == "true",
-                needsSource: entry.attributes["needsSource"] == "true")
+                type: type, needsAn: entry.attributes["needsAn"] == "true",
+                needsSource: entry.attributes["needsSource"] == "true", typeIndex: typeIndex)
         }
     }
 }
@@ -617,7 +641,7 @@ final class NameForms {
 
     init(text: AnalyzedText) {
         self.text = text
-        scanLimit = text.tokens.count
+        scanLimit = text.tokens.count * 3
     }
 
     /// Written capitalized mid-sentence near `token` and never in lowercase there.
@@ -627,8 +651,10 @@ final class NameForms {
     func isNeverLowercase(_ form: Int32, at token: Int) -> Bool { evidence(form, at: token, requiringCapital: false) }
 
     /// Tokens read by `scan` so far. A text asks about a few forms, and reading their window of
-    /// paragraphs costs less than indexing every token; past one pass's worth of reading the index
-    /// is built (a text of one long paragraph, or many questions).
+    /// paragraphs costs less than indexing every token; past three passes' worth of reading the
+    /// index is built (a text of one long paragraph, or many questions). (Three: `build` costs
+    /// about four times what `scan` does per token; after one pass's worth, most texts that built
+    /// the index had only a few questions left, PolNeAR 1.1M instructions of 183M.)
     private var scanned = 0
     /// How many tokens `scan` may read before the index is built (settable for tests).
     var scanLimit: Int
@@ -676,19 +702,22 @@ final class NameForms {
         let paragraphs = text.paragraphs
         var capitalized = false
         let lowercase: Bool = text.tokens.withUnsafeBufferPointer { tokens in
+            // Only a token of the form is looked at closely, and the token before it only then
+            // (it tracked whether the previous token was a word for every token).
             for p in window {
-                var previousWord = false
-                for i in paragraphs[p].tokens {
+                let range = paragraphs[p].tokens
+                var i = range.lowerBound
+                while i < range.upperBound {
                     let token = tokens[i]
-                    if token.kind == .word {
-                        if token.form == form {
-                            if !token.flags.contains(capitalizedFlag) { return true }
-                            if previousWord && !token.flags.contains(paragraphStartFlag) { capitalized = true }
+                    if token.form == form && token.kind == .word {
+                        if !token.flags.contains(capitalizedFlag) { return true }
+                        // After a word or a number of the same paragraph.
+                        if i > range.lowerBound && !token.flags.contains(paragraphStartFlag) {
+                            let previous = tokens[i - 1].kind
+                            if previous == .word || previous == .number { capitalized = true }
                         }
-                        previousWord = true
-                    } else {
-                        previousWord = token.kind == .number
                     }
+                    i += 1
                 }
             }
             return false
@@ -757,6 +786,8 @@ struct FormSet {
     let cache: FormSetCache
     let bit: UInt64
     @inline(__always) func contains(_ form: Int32) -> Bool { bit != 0 && cache.bits(of: form) & bit != 0 }
+    /// `contains(form)` given the form's bits (`cache.bits(of: form)`), read once for several sets.
+    @inline(__always) func matches(_ formBits: UInt64) -> Bool { formBits & bit != 0 }
     /// A normalized word that need not occur in the text (a stem cut out of one of its words).
     func contains(normalizedForm bytes: [UInt8]) -> Bool {
         guard bit != 0 else { return false }
@@ -957,22 +988,25 @@ final class AttributionContext {
     @inline(__always) func isCapitalized(_ token: Int) -> Bool { text.tokens[token].flags.contains(.capitalized) }
     /// Whether a source noun covers `token` (without copying its match out).
     @inline(__always) func hasNoun(at token: Int) -> Bool { nounAt[token] >= 0 }
-    /// The `type` of the source noun covering `token`, nil when none covers it or it has no type.
-    func nounType(at token: Int) -> String? {
+    /// The `type` of the source noun covering `token`, -1 when none covers it or it has no type,
+    /// as its index in `SourceAttributeTable.types`: compared with an index the
+    /// rules name (`SourceAttributeTable.document`), not as strings.
+    @inline(__always) func nounTypeIndex(at token: Int) -> Int {
         let index = nounAt[token]
-        return index < 0 ? nil : entryTable[nouns[Int(index)].entryIndex].type
+        return index < 0 ? -1 : entryTable[nouns[Int(index)].entryIndex].typeIndex
     }
 
     /// `named` and `type` of a source noun phrase. `headFirst`: Arabic puts the head noun first
     /// (مصادر حكومية), English last (Russian officials).
-    func classify(_ tokens: Range<Int>, headFirst: Bool, articles: FormSet) -> (named: Bool, type: String) {
+    func classify(_ tokens: Range<Int>, headFirst: Bool, articles: FormSet) -> (named: Bool, type: Int) {
+        typealias Types = SourcesAnnotator.SourceAttributeTable
         // One pass over the phrase's source nouns, no intermediate arrays: the first and last
         // head, the last unnamed head, the last modifier's type.
         // Indices into `nouns`, not copies of the matches.
         var firstHeadIndex: Int? = nil
         var lastHeadIndex: Int? = nil
         var lastUnnamedHeadIndex: Int? = nil
-        var modifierType: String? = nil
+        var modifierType: Int? = nil
         var index = tokens.lowerBound
         while index < tokens.upperBound {
             let slot = nounAt[index]
@@ -980,7 +1014,7 @@ final class AttributionContext {
             let matchIndex = Int(slot)
             let entry = nouns[matchIndex].entryIndex
             if entryTable[entry].category == .modifier {
-                modifierType = entryTable[entry].type
+                modifierType = entryTable[entry].typeIndex < 0 ? nil : entryTable[entry].typeIndex
             } else {
                 if firstHeadIndex == nil { firstHeadIndex = matchIndex }
                 lastHeadIndex = matchIndex
@@ -989,25 +1023,27 @@ final class AttributionContext {
             index = max(index + 1, nouns[matchIndex].tokens.upperBound)
         }
         let hasExtra = !extraForms.isEmpty && tokens.contains { extraForms.contains(form($0)) }
-        if hasExtra { return (false, modifierType ?? "group") }
+        if hasExtra { return (false, modifierType ?? Types.group) }
         // A pronoun alone is unnamed until linked to its antecedent.
         if tokens.count == 1, let only = firstHeadIndex, entryTable[nouns[only].entryIndex].category == .pronoun {
-            return (false, entryTable[nouns[only].entryIndex].type ?? "person")
+            let type = entryTable[nouns[only].entryIndex].typeIndex
+            return (false, type < 0 ? Types.person : type)
         }
         // An unnamed noun anywhere makes the voice vague (`senior Russian officials`), except
         // after a named head in Arabic (`وكالة يونهاب ووسائل إعلام أخرى`: the agency is named).
         let head = headFirst ? firstHeadIndex : (lastUnnamedHeadIndex ?? lastHeadIndex)
         // The head's entry by index: a copy of the entry retained and released its strings.
         let headEntry = head.map { nouns[$0].entryIndex }
-        var type = headEntry.flatMap { entryTable[$0].type } ?? "unknown"
-        if type == "unknown" || head == nil, let modifierType { type = modifierType }
+        var type = headEntry.map { entryTable[$0].typeIndex } ?? -1
+        if type < 0 { type = Types.unknown }
+        if type == Types.unknown || head == nil, let modifierType { type = modifierType }
         if let head, let named = headEntry.map({ entryTable[$0].named }), named != .none {
             // A common source noun written as part of a name (`The New York Post`, `the Post`):
             // the text writes it capitalized mid-sentence and never in lowercase.
             let last = nouns[head].tokens.upperBound - 1
             // A document noun written as a name is a publication (`the Post`).
             if named == .no && !headFirst && isCapitalized(last) && names.isName(form(last), at: last) {
-                return (true, type == "document" ? "media" : type)
+                return (true, type == Types.document ? Types.media : type)
             }
             return (named == .yes, type)
         }
@@ -1023,12 +1059,12 @@ final class AttributionContext {
             // Arabic has no capitals: a role with the article (`الوزير`) or a bare name is specific.
             // A bare name (`باراك أوباما`) is a person; an unknown noun with the article
             // (`الجامعة`) more often an organisation.
-            if head == nil && type == "unknown" {
-                type = AttributionContext.startsWithArticle(text.forms.bytes(Int(form(tokens.lowerBound)))) ? "organization" : "person"
+            if head == nil && type == Types.unknown {
+                type = AttributionContext.startsWithArticle(text.forms.bytes(Int(form(tokens.lowerBound)))) ? Types.organization : Types.person
             }
             return (true, type)
         }
-        if head == nil && capitalizedName && type == "unknown" { type = tokens.count <= 4 ? "person" : "organization" }
+        if head == nil && capitalizedName && type == Types.unknown { type = tokens.count <= 4 ? Types.person : Types.organization }
         return (capitalizedName, type)
     }
 
@@ -1085,7 +1121,7 @@ final class AttributionContext {
                 if sourceSpans.insert(range) {
                     let (named, type) = classify(
                         tokens, headFirst: text.tokens[tokens.lowerBound].kind == .arabicWord, articles: articles)
-                    let attributes = sourceAttributes.attributes(named: named, type: type)
+                    let attributes = sourceAttributes.attributes(named: named, typeIndex: type)
                     result.append(Annotation(
                         id: id, module: module, kind: .source, range: range, text: request.text(in: range),
                         attributes: attributes))

@@ -35,6 +35,8 @@ import Testing
                 case .other: #expect(entry.attributes["named"].map { $0 != "true" && $0 != "false" } == true)
                 }
                 #expect(decoded.type == entry.attributes["type"])
+                // Its index names the same type in the attribute table (-1: none).
+                #expect(decoded.typeIndex == (decoded.type.map { SourcesAnnotator.sourceAttributes.types.firstIndex(of: $0) ?? -2 } ?? -1))
                 #expect(decoded.needsAn == (entry.attributes["needsAn"] == "true"))
                 #expect(decoded.needsSource == (entry.attributes["needsSource"] == "true"))
             }
@@ -314,7 +316,8 @@ import Testing
     /// The suffix shapes (and the hyphen) say what the form's bytes say.
     @Test func formShapesAgreeWithTheBytes() {
         let words = ["-", "early-morning", "ing", "saying", "ed", "added", "ly", "only", "says", "s", "isn't", "he's",
-                     "officials'", "Trump's", "we've", "they'll", "I'd", "I'm", "co-editor", "—", "قال", ""]
+                     "officials'", "Trump's", "we've", "they'll", "I'd", "I'm", "co-editor", "—", "قال", "", "'s", "ly", "n't",
+                     "don't", "you're", "'ll", "ands", "a-", "ring", "'d"]
         var forms = FormTable()
         for word in words { _ = forms.intern(word) }
         let shapes = FormShapeCache(forms: forms)
@@ -326,6 +329,10 @@ import Testing
             #expect(shape.contains(.ing) == ends("ing"), "\(forms.string(id))")
             #expect(shape.contains(.ed) == ends("ed"), "\(forms.string(id))")
             #expect(shape.contains(.possessive) == ends("'s"), "\(forms.string(id))")
+            #expect(shape.contains(.ly) == ends("ly"), "\(forms.string(id))")
+            #expect(shape.contains(.s) == ends("s"), "\(forms.string(id))")
+            let clitic = ["n't", "'ve", "'re", "'ll", "'d", "'m"].contains { ends($0) }
+            #expect(shape.contains(.clitic) == clitic, "\(forms.string(id))")
         }
     }
 
@@ -363,5 +370,15 @@ import Testing
             }
         }
         #expect(Set(table.types).count == table.types.count)
+        // The types the rules name by index, and each index's attributes.
+        typealias Table = SourcesAnnotator.SourceAttributeTable
+        let named = [Table.person: "person", Table.organization: "organization", Table.unknown: "unknown",
+                     Table.media: "media", Table.group: "group", Table.document: "document"]
+        for (index, type) in named {
+            #expect(table.types[index] == type)
+            for isNamed in [false, true] {
+                #expect(table.attributes(named: isNamed, typeIndex: index) == table.attributes(named: isNamed, type: type))
+            }
+        }
     }
 }
