@@ -45,41 +45,45 @@ public struct QuotationsAnnotator: Annotator {
 
         var result: [Annotation] = []
         result.reserveCapacity(quotations.count)
-        // Quotations of a text share a few attribute sets: each dictionary is built once.
-        var attributeSets: [(key: AttributeKey, attributes: [String: AttributeValue])] = []
-        for (index, quotation) in quotations.enumerated() {
+        // Quotations of a text share a few attribute sets: each dictionary is built once. (Keys
+        // and sets apart, compared in place: a list of pairs copied each pair to compare its key.)
+        var attributeKeys: [AttributeKey] = []
+        var attributeSets: [[String: AttributeValue]] = []
+        // By index: `enumerated()` copied each quotation whole (its marks retained and released).
+        for index in quotations.indices {
             let attribution = attributions[index]
+            let parent = quotations[index].parent
             var links: [AnnotationLink] = []
             // Sized once: appended to from empty, the array grew twice for a quote with three links.
-            let linkCount = (attribution.speaker == nil ? 0 : 1) + (attribution.cue == nil ? 0 : 1) + (quotation.parent == nil ? 0 : 1)
+            let linkCount = (attribution.speaker == nil ? 0 : 1) + (attribution.cue == nil ? 0 : 1) + (parent == nil ? 0 : 1)
             if linkCount > 0 { links.reserveCapacity(linkCount) }
             if let speaker = attribution.speaker { links.append(AnnotationLink(rel: AnnotationLink.speaker, target: speaker)) }
             if let cue = attribution.cue { links.append(AnnotationLink(rel: AnnotationLink.cue, target: cue)) }
-            if let parent = quotation.parent { links.append(AnnotationLink(rel: "parent", target: ids[parent])) }
+            if let parent { links.append(AnnotationLink(rel: "parent", target: ids[parent])) }
+            let range = quotations[index].range
             let key = AttributeKey(
-                openingMark: quotation.openingMark, closingMark: quotation.closingMark, nested: quotation.isNested,
-                paragraphs: quotation.paragraphCount,
+                openingMark: quotations[index].openingMark, closingMark: quotations[index].closingMark,
+                nested: parent != nil, paragraphs: quotations[index].paragraphCount,
                 // “Yes,” he said / he said: “No.” are one-word utterances, not scare quotes.
-                partial: quotation.isShort && !attribution.standsAsUtterance,
-                language: LanguageDetector.detect(request.utf8, in: quotation.contentRange))
-            let attributes: [String: AttributeValue]
-            if let known = attributeSets.first(where: { $0.key == key }) {
-                attributes = known.attributes
-            } else {
-                attributes = [
+                partial: quotations[index].isShort && !attribution.standsAsUtterance,
+                language: LanguageDetector.detect(request.utf8, in: quotations[index].contentRange))
+            var known = 0
+            while known < attributeKeys.count && attributeKeys[known] != key { known += 1 }
+            if known == attributeKeys.count {
+                attributeSets.append([
                     "marks": .string(key.openingMark + (key.closingMark ?? "")),
                     "closed": .bool(key.closingMark != nil),
                     "nested": .bool(key.nested),
                     "paragraphs": .integer(key.paragraphs),
                     "partial": .bool(key.partial),
                     "language": .string(key.language.rawValue),
-                ]
-                attributeSets.append((key, attributes))
+                ])
+                attributeKeys.append(key)
             }
             result.append(Annotation(
-                id: ids[index], module: descriptor.name, kind: .quote, range: quotation.range,
-                text: request.text(in: quotation.range),
-                attributes: attributes,
+                id: ids[index], module: descriptor.name, kind: .quote, range: range,
+                text: request.text(in: range),
+                attributes: attributeSets[known],
                 links: links))
         }
         return result

@@ -67,10 +67,20 @@ struct SpeakerLinker {
         self.prior = prior
         var cues: [Int] = []
         var sources: [Int] = []
+        // Kinds told apart by their names' lengths first (`cue` 3, `source` 6): two different
+        // strings of the same length compare byte by byte in a call into the standard library,
+        // which each `hedge` paid twice.
+        let cueKind = AnnotationKind.cue
+        let sourceKind = AnnotationKind.source
+        let cueLength = cueKind.rawValue.utf8.count
+        let sourceLength = sourceKind.rawValue.utf8.count
         for index in prior.indices {
-            let kind = prior[index].kind
-            guard kind == .cue || kind == .source, !Self.overlapsAny(prior[index].range, sortedRanges: topRanges) else { continue }
-            if kind == .cue { cues.append(index) } else { sources.append(index) }
+            let length = prior[index].kind.rawValue.utf8.count
+            let isCue = length == cueLength && prior[index].kind == cueKind
+            guard isCue || (length == sourceLength && prior[index].kind == sourceKind),
+                !Self.overlapsAny(prior[index].range, sortedRanges: topRanges)
+            else { continue }
+            if isCue { cues.append(index) } else { sources.append(index) }
         }
         Self.sortByStart(&cues, of: prior)
         Self.sortByStart(&sources, of: prior)
@@ -118,35 +128,54 @@ struct SpeakerLinker {
     }
 
     func attributions() -> [Attribution] {
-        var result = [Attribution](repeating: Attribution(), count: quotations.count)
+        // Appended in text order: a nested quotation has none of its own, and a top-level one reads
+        // only the attributions of quotations before it (`earlier`). (An array made whole first,
+        // then written by index, copied the empty attribution into each slot.)
+        var result: [Attribution] = []
+        result.reserveCapacity(quotations.count)
         // Contents that may still cover a quotation: top-level quotations come in order and do not
         // overlap, so one that ends before this quotation's words cannot cover a later one.
         var openContents: [(range: Range<Int>, cue: Int)] = []
         var nextContent = 0
+        // Whether each top-level quotation is a short term, found once: each quotation looks back
+        // at up to three before it.
+        var shortTerms = [UInt8](repeating: Self.unknown, count: topLevel.count)
         for (position, index) in topLevel.enumerated() {
+            while result.count < index { result.append(Attribution()) }
             let words = quotations[index].contentRange
             while nextContent < contents.count && contents[nextContent].range.lowerBound <= words.lowerBound {
                 openContents.append(contents[nextContent])
                 nextContent += 1
             }
-            openContents.removeAll { $0.range.upperBound < words.upperBound }
+            if !openContents.isEmpty { openContents.removeAll { $0.range.upperBound < words.upperBound } }
             let introducer = openContents.min { $0.range.count < $1.range.count }?.cue
             // A cue before is not looked for past another quotation, unless that one is a short
             // title or term (`Johnson tells MSNBC’s “Morning Joe” that “exactly who did it” ...`).
             // (A few at most: a run of quoted terms is a list, and each quotation looks back once.)
             var previous = position - 1
-            while previous >= 0 && position - previous <= 3 && isShortTerm(quotations[topLevel[previous]]) { previous -= 1 }
+            while previous >= 0 && position - previous <= 3 {
+                if shortTerms[previous] == Self.unknown {
+                    shortTerms[previous] = isShortTerm(quotations[topLevel[previous]].contentRange) ? 1 : 0
+                }
+                if shortTerms[previous] == 0 { break }
+                previous -= 1
+            }
             let previousEnd = previous >= 0 ? quotations[topLevel[previous]].range.upperBound : 0
             let nextStart = position + 1 < topLevel.count ? quotations[topLevel[position + 1]].range.lowerBound : utf8.count
-            result[index] = attribution(
-                of: quotations[index], introducedBy: introducer, after: previousEnd, before: nextStart, earlier: result)
+            result.append(attribution(
+                of: index, introducedBy: introducer, after: previousEnd, before: nextStart, earlier: result))
         }
+        while result.count < quotations.count { result.append(Attribution()) }
         return result
     }
 
-    private func attribution(of quotation: Quotation, introducedBy introducer: Int?, after previousEnd: Int,
+    /// Not yet known, in `attributions`' short-term flags.
+    private static let unknown: UInt8 = 2
+
+    /// (`quotation` indexes `quotations`: a copy of the quotation retained and released its marks.)
+    private func attribution(of quotation: Int, introducedBy introducer: Int?, after previousEnd: Int,
                              before nextStart: Int, earlier: [Attribution]) -> Attribution {
-        let range = quotation.range
+        let range = quotations[quotation].range
         let sentenceStart = lastSentenceEnd(atOrBefore: range.lowerBound) ?? 0
         let sentenceEnd = firstSentenceEnd(atOrAfter: range.upperBound) ?? utf8.count
         let ownSentence = !containsWord(sentenceStart..<range.lowerBound) && !containsWord(range.upperBound..<sentenceEnd)
@@ -161,7 +190,7 @@ struct SpeakerLinker {
         // A quotation that ends with its own full stop or question mark ends a sentence in the
         // splitter's eyes, yet `“How many times ...?” Clinton said.` and `“...” ― Jorge Falcon`
         // close it: a cue a few words on, before the line ends, still counts.
-        let closesItsSentence = sentenceEnd <= range.upperBound + 4 && endsWithTerminator(quotation.contentRange)
+        let closesItsSentence = sentenceEnd <= range.upperBound + 4 && endsWithTerminator(quotations[quotation].contentRange)
         let closingLimit = closesItsSentence ? (firstSentenceEnd(atOrAfter: sentenceEnd + 1) ?? utf8.count) : sentenceEnd
         // Cues by their position in `cues`; `prior[cues[k]]` is the annotation.
         let following = Self.startingIn(range.upperBound..<Int.max, cueRanges)
@@ -239,8 +268,8 @@ struct SpeakerLinker {
 
     /// A title or a term in quotation marks (three words at most): no barrier between a quotation
     /// and its cue.
-    private func isShortTerm(_ quotation: Quotation) -> Bool {
-        wordCount(quotation.contentRange, stoppingAfter: 3) <= 3
+    private func isShortTerm(_ contentRange: Range<Int>) -> Bool {
+        wordCount(contentRange, stoppingAfter: 3) <= 3
     }
 
     /// The range a provisional quote id (`quote:120+66`: start and length) names.
@@ -444,52 +473,64 @@ enum SentenceEnds {
         // article's. Ends come in order and the quotations are sorted and do not overlap: each end
         // is checked against the first quotation not wholly before it.
         var quotation = 0
-        var i = 0
-        while i < count {
-            let skipStart = i
-            i = utf8.withUnsafeBufferPointer { nextStop($0, from: i) }
-            guard i < count else { break }
-            let byte = utf8[i]
-            var terminatorLength = 0
-            switch byte {
-            case 0x0A, 0x0D:
-                add(i, to: &ends, quotation: &quotation, of: quotations)
-                i += 1
-                continue
-            case 0x2E: terminatorLength = isAbbreviation(before: i, in: utf8) ? 0 : 1
-            case 0x21, 0x3F: terminatorLength = 1
-            case 0x9F:
-                // The second byte of ؟ (D8 9F): the scan stops there, not at every D8, which leads
-                // half the letters of Arabic text. A D8 before where this skip started was looked at.
-                if i > skipStart && utf8[i - 1] == 0xD8 {
-                    i -= 1
-                    terminatorLength = 2
+        // One pointer and one table for the whole scan: fetched at each stop, they cost a closure
+        // call and the table's lazy-initialisation check per stop.
+        utf8.withUnsafeBufferPointer { p in stopBytes.withUnsafeBufferPointer { stops in
+            let table = stops.baseAddress!
+            /// `UTF8ScalarCursor.decode`, ASCII answered in place: the scalars looked at after a
+            /// terminator (a space, a letter) are nearly all ASCII, and the general decoder is a
+            /// call into another module.
+            @inline(__always) func scalar(at offset: Int) -> (Unicode.Scalar, Int) {
+                let byte = p[offset]
+                return byte < 0x80 ? (Unicode.Scalar(byte), 1) : UTF8ScalarCursor.decode(utf8, at: offset)
+            }
+            var i = 0
+            while i < count {
+                let skipStart = i
+                i = firstFlaggedByte(p, from: i, table: table)
+                guard i < count else { break }
+                let byte = p[i]
+                var terminatorLength = 0
+                switch byte {
+                case 0x0A, 0x0D:
+                    add(i, to: &ends, quotation: &quotation, of: quotations)
+                    i += 1
+                    continue
+                case 0x2E: terminatorLength = isAbbreviation(before: i, in: p) ? 0 : 1
+                case 0x21, 0x3F: terminatorLength = 1
+                case 0x9F:
+                    // The second byte of ؟ (D8 9F): the scan stops there, not at every D8, which leads
+                    // half the letters of Arabic text. A D8 before where this skip started was looked at.
+                    if i > skipStart && p[i - 1] == 0xD8 {
+                        i -= 1
+                        terminatorLength = 2
+                    }
+                case 0xE2 where i + 2 < count && p[i + 1] == 0x80 && p[i + 2] == 0xA6: terminatorLength = 3  // …
+                case 0xE3 where i + 2 < count && p[i + 1] == 0x80 && p[i + 2] == 0x82: terminatorLength = 3  // 。
+                default: break
                 }
-            case 0xE2 where i + 2 < count && utf8[i + 1] == 0x80 && utf8[i + 2] == 0xA6: terminatorLength = 3  // …
-            case 0xE3 where i + 2 < count && utf8[i + 1] == 0x80 && utf8[i + 2] == 0x82: terminatorLength = 3  // 。
-            default: break
+                guard terminatorLength > 0 else {
+                    i += 1
+                    continue
+                }
+                var end = i + terminatorLength
+                while end < count {
+                    let (scalar, length) = scalar(at: end)
+                    guard isClosingPunctuation(scalar) else { break }
+                    end += length
+                }
+                i = end
+                guard end == count || isWhitespace(scalar(at: end).0) else { continue }
+                var next = end
+                while next < count {
+                    let (scalar, length) = scalar(at: next)
+                    guard isWhitespace(scalar), scalar != "\n", scalar != "\r" else { break }
+                    next += length
+                }
+                if next < count, isLowercase(scalar(at: next).0) { continue }
+                add(end, to: &ends, quotation: &quotation, of: quotations)
             }
-            guard terminatorLength > 0 else {
-                i += 1
-                continue
-            }
-            var end = i + terminatorLength
-            while end < count {
-                let (scalar, length) = UTF8ScalarCursor.decode(utf8, at: end)
-                guard isClosingPunctuation(scalar) else { break }
-                end += length
-            }
-            i = end
-            guard end == count || isWhitespace(UTF8ScalarCursor.decode(utf8, at: end).0) else { continue }
-            var next = end
-            while next < count {
-                let (scalar, length) = UTF8ScalarCursor.decode(utf8, at: next)
-                guard isWhitespace(scalar), scalar != "\n", scalar != "\r" else { break }
-                next += length
-            }
-            if next < count, isLowercase(UTF8ScalarCursor.decode(utf8, at: next).0) { continue }
-            add(end, to: &ends, quotation: &quotation, of: quotations)
-        }
+        } }
         return ends
     }
 
@@ -505,12 +546,6 @@ enum SentenceEnds {
     /// 1 for the bytes the scan stops at: \n \r . ! ? and the bytes that tell ؟ … 。 (9F, the
     /// second byte of ؟; E2 and E3, the lead bytes of the other two).
     static let stopBytes: [UInt8] = (0...255).map { [0x0A, 0x0D, 0x21, 0x2E, 0x3F, 0x9F, 0xE2, 0xE3].contains($0) ? 1 : 0 }
-
-    /// The first offset at or after `start` whose byte is a stop byte, else the end.
-    @inline(__always)
-    static func nextStop(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-        stopBytes.withUnsafeBufferPointer { firstFlaggedByte(bytes, from: start, table: $0.baseAddress!) }
-    }
 
     /// `abbreviations` packed one byte a letter into integers (all are ASCII and at most six long),
     /// sorted for a binary search.
@@ -546,31 +581,30 @@ enum SentenceEnds {
     }
 
     /// `U.S.`, `J. Smith`, `Mr. Kim`: a full stop after one capital letter or a known title.
-    static func isAbbreviation(before dot: Int, in utf8: [UInt8]) -> Bool {
-        utf8.withUnsafeBufferPointer { bytes in
-            // The ASCII letters before the dot, packed lowercase into a key as they are read back
-            // (lowercasing is setting one bit); a word of seven letters or more is no abbreviation.
-            var start = dot
-            var key: UInt64 = 0
-            while start > 0 {
-                let byte = bytes[start - 1]
-                guard (byte | 0x20) &- 0x61 < 26 else { break }
-                if dot - start == 6 { return false }
-                key = key << 8 | UInt64(byte | 0x20)
-                start -= 1
+    @inline(__always)
+    static func isAbbreviation(before dot: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        // The ASCII letters before the dot, packed lowercase into a key as they are read back
+        // (lowercasing is setting one bit); a word of seven letters or more is no abbreviation.
+        var start = dot
+        var key: UInt64 = 0
+        while start > 0 {
+            let byte = bytes[start - 1]
+            guard (byte | 0x20) &- 0x61 < 26 else { break }
+            if dot - start == 6 { return false }
+            key = key << 8 | UInt64(byte | 0x20)
+            start -= 1
+        }
+        let length = dot - start
+        if length == 0 { return false }
+        if length == 1 && bytes[start] &- 0x41 < 26 { return true }
+        return abbreviationKeys.withUnsafeBufferPointer { keys in
+            var low = 0
+            var high = keys.count
+            while low < high {
+                let mid = (low + high) / 2
+                if keys[mid] < key { low = mid + 1 } else { high = mid }
             }
-            let length = dot - start
-            if length == 0 { return false }
-            if length == 1 && bytes[start] &- 0x41 < 26 { return true }
-            return abbreviationKeys.withUnsafeBufferPointer { keys in
-                var low = 0
-                var high = keys.count
-                while low < high {
-                    let mid = (low + high) / 2
-                    if keys[mid] < key { low = mid + 1 } else { high = mid }
-                }
-                return low < keys.count && keys[low] == key
-            }
+            return low < keys.count && keys[low] == key
         }
     }
 
