@@ -50,10 +50,8 @@ struct SpeakerLinker {
     let cueRanges: [Range<Int>]
     let sources: [Int]
     let sourceRanges: [Range<Int>]
-    /// The span of each prior annotation by id (only whether an id exists, and where, is asked).
-    let priorByID: IDTable
-    /// The span of the prior annotation `priorByID` numbers `i` (the first of its id).
-    let priorRanges: [Range<Int>]
+    /// The first prior annotation of each id (only whether an id exists, and where, is asked).
+    let priorByID: FirstIndexByID
     let sentenceEnds: [Int]
     /// What each cue's `content` link covers, sorted by start, with the cue's index in `prior`.
     let contents: [(range: Range<Int>, cue: Int)]
@@ -89,23 +87,14 @@ struct SpeakerLinker {
         cueRanges = cues.map { prior[$0].range }
         sourceRanges = sources.map { prior[$0].range }
         // The first annotation of an id wins.
-        var byID = IDTable(minimumCapacity: prior.count)
-        var ranges: [Range<Int>] = []
-        ranges.reserveCapacity(prior.count)
-        // By index: `for annotation in prior` copied every annotation whole (each of its strings,
-        // attributes and links retained, then released) to read two fields.
-        for index in prior.indices {
-            byID.insert(prior[index].id)
-            if byID.count > ranges.count { ranges.append(prior[index].range) }
-        }
+        let byID = FirstIndexByID(prior)
         priorByID = byID
-        priorRanges = ranges
         sentenceEnds = SentenceEnds.find(in: utf8, excluding: topRanges)
         var contents: [(range: Range<Int>, cue: Int)] = []
         for cue in cues {
             for link in prior[cue].links where link.rel == AnnotationLink.content {
-                if let target = byID.find(link.target) {
-                    contents.append((ranges[target], cue))
+                if let target = byID.find(link.target, in: prior) {
+                    contents.append((prior[target].range, cue))
                 } else if let range = Self.quoteRange(provisionalID: link.target) {
                     // Our own quote, named by the id it will have (`quote:120+66`).
                     contents.append((range, cue))
@@ -286,7 +275,7 @@ struct SpeakerLinker {
     /// quotation), within `maxGapWords` of it.
     /// (`cue` indexes `prior`.)
     private func speaker(of cue: Int, within sentence: Range<Int>, excluding quotation: Range<Int>) -> String? {
-        if let target = prior[cue].link(AnnotationLink.source), priorByID.find(target) != nil { return target }
+        if let target = prior[cue].link(AnnotationLink.source), priorByID.find(target, in: prior) != nil { return target }
         let cueRange = prior[cue].range
         var best: (source: Int, distance: Int)?
         for k in Self.startingIn(sentence, sourceRanges) {
@@ -308,7 +297,7 @@ struct SpeakerLinker {
     /// speaker of a quotation that ends it.
     private func speakerNamed(in sentence: Range<Int>, earlier: [Attribution]) -> String? {
         for k in Self.startingIn(sentence, cueRanges).reversed() {
-            if let target = prior[cues[k]].link(AnnotationLink.source), priorByID.find(target) != nil { return target }
+            if let target = prior[cues[k]].link(AnnotationLink.source), priorByID.find(target, in: prior) != nil { return target }
         }
         if let k = Self.startingIn(sentence, sourceRanges).last { return prior[sources[k]].id }
         if let quoted = topLevel.last(where: { sentence.contains(quotations[$0].range.lowerBound) }),
@@ -630,5 +619,75 @@ enum SentenceEnds {
 
     static func isWordScalarByProperties(_ scalar: Unicode.Scalar) -> Bool {
         scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+    }
+}
+
+/// The index of the first annotation of each id in a list of annotations: open addressing over
+/// the ids' hashes, the slots holding indices into the list, whose ids are compared in place.
+/// (`IDTable` keeps a copy of every id and its hash besides, three arrays to fill and free for
+/// the few lookups a linker makes.)
+struct FirstIndexByID {
+    /// 0 for an empty slot, else index + 1; at most half full.
+    private var slots: [Int32]
+
+    init(_ annotations: [Annotation]) {
+        var size = 16
+        while size < annotations.count * 2 { size <<= 1 }
+        var slots = [Int32](repeating: 0, count: size)
+        let mask = size - 1
+        // By index: a copy of each annotation retained and released its strings and links.
+        for index in annotations.indices {
+            var slot = Self.hash(annotations[index].id) & mask
+            while slots[slot] != 0 {
+                // The first annotation of an id keeps it.
+                if annotations[Int(slots[slot]) - 1].id == annotations[index].id { break }
+                slot = (slot + 1) & mask
+            }
+            if slots[slot] == 0 { slots[slot] = Int32(index + 1) }
+        }
+        self.slots = slots
+    }
+
+    /// The index of the first annotation whose id is `id`, or nil. (`annotations` is the list the
+    /// table was made from.)
+    func find(_ id: String, in annotations: [Annotation]) -> Int? {
+        let mask = slots.count - 1
+        var slot = Self.hash(id) & mask
+        while slots[slot] != 0 {
+            let index = Int(slots[slot]) - 1
+            if annotations[index].id == id { return index }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
+    /// The id's bytes eight at a time, each word folded in by a multiply; the last word is the
+    /// id's last eight bytes, overlapping the one before (ids are a dozen or two bytes).
+    @inline(__always)
+    static func hash(_ id: String) -> Int {
+        var id = id
+        return id.withUTF8 { bytes in
+            let count = bytes.count
+            var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
+            @inline(__always) func add(_ word: UInt64) {
+                h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
+                h ^= h >> 29
+            }
+            guard let base = bytes.baseAddress else { return Int(truncatingIfNeeded: h) }
+            if count < 8 {
+                var word: UInt64 = 0
+                for index in 0..<count { word |= UInt64(base[index]) << (8 * index) }
+                add(word)
+            } else {
+                let raw = UnsafeRawPointer(base)
+                var offset = 0
+                while offset + 8 < count {
+                    add(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                    offset += 8
+                }
+                add(raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+            }
+            return Int(truncatingIfNeeded: h ^ (h >> 32))
+        }
     }
 }

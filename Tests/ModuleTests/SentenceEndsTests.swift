@@ -79,4 +79,24 @@ struct SentenceEndsTests {
             #expect(SpeakerLinker.quoteRange(provisionalID: id) == nil, "\(id)")
         }
     }
+
+    /// The speaker linker's id table answers as a search of the list in order: the first
+    /// annotation of an id, nil for an id not there, for ids short and long, ASCII and not, in a
+    /// list past the table's first size, and in an empty list.
+    @Test func firstIndexByIDIsTheFirstAnnotationOfEachID() {
+        func annotation(_ id: String, _ start: Int) -> Annotation {
+            Annotation(id: id, module: "sources", kind: .source, range: start..<(start + 1), text: "x")
+        }
+        var annotations: [Annotation] = []
+        for n in 0..<40 {
+            annotations.append(annotation(Annotation.provisionalID(kind: .source, range: n..<(n + 3)), n))
+        }
+        annotations += [annotation("a", 100), annotation("", 101), annotation("source:3+3", 102), annotation("a", 103),
+                        annotation("مصدر-طويل-جدا-1", 104), annotation("an id longer than sixteen bytes", 105)]
+        let table = FirstIndexByID(annotations)
+        for id in annotations.map(\.id) + ["b", "source:3+4", "مصدر", "an id longer than sixteen byteZ", "source:40+3"] {
+            #expect(table.find(id, in: annotations) == annotations.firstIndex { $0.id == id }, "\(id)")
+        }
+        #expect(FirstIndexByID([]).find("a", in: []) == nil)
+    }
 }
