@@ -343,36 +343,64 @@ struct SpeakerLinker {
 
     /// Words in `range`; past `limit` words the count stops (at `limit + 1`). ASCII bytes are
     /// tested as they are, only other scalars decoded.
-    private func wordCount(_ range: Range<Int>, stoppingAfter limit: Int = .max) -> Int {
+    func wordCount(_ range: Range<Int>, stoppingAfter limit: Int = .max) -> Int {
         var count = 0
         var inWord = false
         // The table read through a pointer fetched once: as a static array, each letter paid its
         // lazy-initialisation check and a bounds check.
         return utf8.withUnsafeBufferPointer { bytes in SentenceEnds.isArabicBlockWord.withUnsafeBufferPointer { arabicBlock in
+            @inline(__always) func isASCIIWord(_ b: UInt8) -> Bool { (b | 0x20) &- 0x61 < 26 || b &- 0x30 < 10 }
+            /// Whether the bytes at `i` are a two-byte scalar of the Arabic block (U+0600–U+06FF)
+            /// that is a word scalar, decoded in place.
+            @inline(__always) func isArabicBlockWord(at i: Int) -> Bool {
+                let b = bytes[i]
+                return b &- 0xD8 < 4 && i + 1 < bytes.count && bytes[i + 1] & 0xC0 == 0x80
+                    && arabicBlock[Int(b & 0x07) << 6 | Int(bytes[i + 1] & 0x3F)]
+            }
+            let end = range.upperBound
             var i = range.lowerBound
-            while i < range.upperBound {
+            while i < end {
                 let b = bytes[i]
                 let isWord: Bool
                 if b < 0x80 {
-                    isWord = (b | 0x20) &- 0x61 < 26 || b &- 0x30 < 10
+                    isWord = isASCIIWord(b)
                     i += 1
                 } else if b &- 0xD8 < 4 && i + 1 < bytes.count && bytes[i + 1] & 0xC0 == 0x80 {
-                    // A two-byte scalar of the Arabic block (U+0600–U+06FF), decoded in place.
                     isWord = arabicBlock[Int(b & 0x07) << 6 | Int(bytes[i + 1] & 0x3F)]
                     i += 2
                 } else {
-                    let (scalar, length) = UTF8ScalarCursor.decode(utf8, at: i)
-                    isWord = SentenceEnds.isWordScalar(scalar)
-                    i += max(1, length)
+                    isWord = Self.isWordScalar(in: utf8, at: &i)
                 }
-                if isWord && !inWord {
-                    count += 1
-                    if count > limit { return count }
+                if isWord {
+                    if !inWord {
+                        count += 1
+                        if count > limit { return count }
+                    }
+                    // The rest of the word's ASCII letters and digits and Arabic letters change
+                    // nothing: crossed in one loop (a scalar at a time, they cost half the count).
+                    while i < end {
+                        if bytes[i] < 0x80 {
+                            guard isASCIIWord(bytes[i]) else { break }
+                            i += 1
+                        } else {
+                            guard isArabicBlockWord(at: i) else { break }
+                            i += 2
+                        }
+                    }
                 }
                 inWord = isWord
             }
             return count
         } }
+    }
+
+    /// Whether the scalar at `offset` is a word scalar, and past it: the general way, out of line
+    /// (inlined, the Unicode property types it names made every count look up their metadata).
+    @inline(never)
+    private static func isWordScalar(in utf8: [UInt8], at offset: inout Int) -> Bool {
+        let (scalar, length) = UTF8ScalarCursor.decode(utf8, at: offset)
+        offset += max(1, length)
+        return SentenceEnds.isWordScalar(scalar)
     }
 
     /// Nothing but punctuation, or a conjunction glued to it (`وأضاف`، `فقال`), comes before `offset`

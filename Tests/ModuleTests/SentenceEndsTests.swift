@@ -1,5 +1,6 @@
 import Testing
 import AnnotationModel
+import TextEngine
 @testable import QuotationsModule
 
 @Suite("sentence ends and words (quotations)")
@@ -98,5 +99,40 @@ struct SentenceEndsTests {
             #expect(table.find(id, in: annotations) == annotations.firstIndex { $0.id == id }, "\(id)")
         }
         #expect(FirstIndexByID([]).find("a", in: []) == nil)
+    }
+
+    /// The linker's word count, which crosses the rest of a word's ASCII and Arabic letters in one
+    /// loop, counts as a scalar-by-scalar walk does: at every start and end offset (ranges ending
+    /// mid-word and mid-scalar), with limits, over ASCII, Arabic, Latin letters outside ASCII,
+    /// digits, marks and a broken byte.
+    @Test func wordCountAgreesWithAScalarWalk() {
+        for text in ["He said: don't-stop 42 times, café résumé!", "قال الوزير: «لن نتراجع» ٢٠١٥، ثمّ غادر",
+                     "mixedقال text وكلام123 end", "x \u{0301}y ñ\u{00A0}z"] {
+            let utf8 = Array(text.utf8)
+            let linker = SpeakerLinker(utf8: utf8, quotations: [], prior: [])
+            for start in 0...utf8.count {
+                for end in start...utf8.count {
+                    // The scalar walk: a scalar that starts in the range is read whole.
+                    var walked = 0
+                    var inWord = false
+                    var i = start
+                    while i < end {
+                        let (scalar, length) = UTF8ScalarCursor.decode(utf8, at: i)
+                        let isWord = SentenceEnds.isWordScalar(scalar)
+                        if isWord && !inWord { walked += 1 }
+                        inWord = isWord
+                        i += max(1, length)
+                    }
+                    #expect(linker.wordCount(start..<end) == walked, "\(text) \(start)..<\(end)")
+                    for limit in 0..<3 {
+                        #expect(linker.wordCount(start..<end, stoppingAfter: limit) == min(walked, limit + 1),
+                                "\(text) \(start)..<\(end) \(limit)")
+                    }
+                }
+            }
+        }
+        let broken: [UInt8] = [0x61, 0xD8, 0x20, 0xD9, 0x62, 0xE2, 0x80]
+        let linker = SpeakerLinker(utf8: broken, quotations: [], prior: [])
+        #expect(linker.wordCount(0..<broken.count) == 2)
     }
 }
