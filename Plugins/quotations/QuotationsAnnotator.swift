@@ -70,14 +70,29 @@ public struct QuotationsAnnotator: Annotator {
             var known = 0
             while known < attributeKeys.count && attributeKeys[known] != key { known += 1 }
             if known == attributeKeys.count {
-                attributeSets.append([
-                    "marks": .string(key.openingMark + (key.closingMark ?? "")),
-                    "closed": .bool(key.closingMark != nil),
-                    "nested": .bool(key.nested),
-                    "paragraphs": .integer(key.paragraphs),
-                    "partial": .bool(key.partial),
-                    "language": .string(key.language.rawValue),
-                ])
+                if let first = attributeKeys.first {
+                    // The first set with the attributes that differ replaced: a copy of its storage
+                    // and a key hashed for each of those, where a new dictionary hashed all six.
+                    var attributes = attributeSets[0]
+                    if key.openingMark != first.openingMark || key.closingMark != first.closingMark {
+                        attributes["marks"] = .string(key.openingMark + (key.closingMark ?? ""))
+                    }
+                    if (key.closingMark != nil) != (first.closingMark != nil) { attributes["closed"] = .bool(key.closingMark != nil) }
+                    if key.nested != first.nested { attributes["nested"] = .bool(key.nested) }
+                    if key.paragraphs != first.paragraphs { attributes["paragraphs"] = .integer(key.paragraphs) }
+                    if key.partial != first.partial { attributes["partial"] = .bool(key.partial) }
+                    if key.language != first.language { attributes["language"] = .string(key.language.rawValue) }
+                    attributeSets.append(attributes)
+                } else {
+                    attributeSets.append([
+                        "marks": .string(key.openingMark + (key.closingMark ?? "")),
+                        "closed": .bool(key.closingMark != nil),
+                        "nested": .bool(key.nested),
+                        "paragraphs": .integer(key.paragraphs),
+                        "partial": .bool(key.partial),
+                        "language": .string(key.language.rawValue),
+                    ])
+                }
                 attributeKeys.append(key)
             }
             result.append(Annotation(
