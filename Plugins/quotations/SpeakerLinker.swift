@@ -322,23 +322,29 @@ struct SpeakerLinker {
     // MARK: Text helpers
 
     private func lastSentenceEnd(atOrBefore offset: Int) -> Int? {
-        var low = 0
-        var high = sentenceEnds.count
-        while low < high {
-            let mid = (low + high) / 2
-            if sentenceEnds[mid] <= offset { low = mid + 1 } else { high = mid }
-        }
+        let low = Self.firstIndex(in: sentenceEnds) { $0 > offset }
         return low > 0 ? sentenceEnds[low - 1] : nil
     }
 
     private func firstSentenceEnd(atOrAfter offset: Int) -> Int? {
-        var low = 0
-        var high = sentenceEnds.count
-        while low < high {
-            let mid = (low + high) / 2
-            if sentenceEnds[mid] < offset { low = mid + 1 } else { high = mid }
-        }
+        let low = Self.firstIndex(in: sentenceEnds) { $0 >= offset }
         return low < sentenceEnds.count ? sentenceEnds[low] : nil
+    }
+
+    /// The first index from `start` of the sorted `values` whose value `isPast` (a predicate false
+    /// then true along them), else the count: a binary search over the values' buffer (through the
+    /// array, each step paid a bounds check and a signed halving).
+    @inline(__always)
+    private static func firstIndex<Value>(in values: [Value], from start: Int = 0, where isPast: (Value) -> Bool) -> Int {
+        values.withUnsafeBufferPointer { buffer in
+            var low = start
+            var high = buffer.count
+            while low < high {
+                let mid = Int(bitPattern: UInt(bitPattern: low &+ high) >> 1)
+                if isPast(buffer[mid]) { high = mid } else { low = mid + 1 }
+            }
+            return low
+        }
     }
 
     /// Words in `range`; past `limit` words the count stops (at `limit + 1`). ASCII bytes are
@@ -436,17 +442,9 @@ struct SpeakerLinker {
 
     /// The indices of the spans (sorted by start) that start inside `range`.
     private static func startingIn(_ range: Range<Int>, _ sorted: [Range<Int>]) -> Range<Int> {
-        func firstStarting(atOrAfter offset: Int) -> Int {
-            var low = 0
-            var high = sorted.count
-            while low < high {
-                let mid = (low + high) / 2
-                if sorted[mid].lowerBound < offset { low = mid + 1 } else { high = mid }
-            }
-            return low
-        }
-        let first = firstStarting(atOrAfter: range.lowerBound)
-        return first..<max(first, firstStarting(atOrAfter: range.upperBound))
+        let first = firstIndex(in: sorted) { $0.lowerBound >= range.lowerBound }
+        // Those starting at or after the range's end come at or after the first starting in it.
+        return first..<max(first, firstIndex(in: sorted, from: first) { $0.lowerBound >= range.upperBound })
     }
 
     private func lastNonSpaceScalar(before offset: Int) -> Unicode.Scalar? {
