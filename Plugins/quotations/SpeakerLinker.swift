@@ -63,8 +63,11 @@ struct SpeakerLinker {
         self.topLevel = topLevel
         let topRanges = topLevel.map { quotations[$0].range }
         self.prior = prior
+        // Sized for every annotation: grown from empty, each was copied several times a text.
         var cues: [Int] = []
         var sources: [Int] = []
+        cues.reserveCapacity(prior.count)
+        sources.reserveCapacity(prior.count)
         // Kinds told apart by their names' lengths first (`cue` 3, `source` 6): two different
         // strings of the same length compare byte by byte in a call into the standard library,
         // which each `hedge` paid twice.
@@ -235,7 +238,7 @@ struct SpeakerLinker {
             var speaker = chosenSpeaker
             // `وأضاف: «...»`: a cue that opens its sentence without a subject goes on in the voice
             // the previous sentence names; a plural verb (`قالوا`) is its own voice.
-            if speaker == nil && !chosen.isAfter && prior[chosen.cue].link(AnnotationLink.source) == nil
+            if speaker == nil && !chosen.isAfter && sourceLink(of: chosen.cue) == nil
                 && prior[chosen.cue].attributes["category"] == .string("verb")
                 && opensSentence(prior[chosen.cue].range.lowerBound, sentenceStart: sentenceStart)
                 && !ArabicMorphology.endsInPluralSubject(normalized: TextNormalizer.normalize(prior[chosen.cue].text).utf8),
@@ -275,7 +278,7 @@ struct SpeakerLinker {
     /// quotation), within `maxGapWords` of it.
     /// (`cue` indexes `prior`.)
     private func speaker(of cue: Int, within sentence: Range<Int>, excluding quotation: Range<Int>) -> String? {
-        if let target = prior[cue].link(AnnotationLink.source), priorByID.find(target, in: prior) != nil { return target }
+        if let target = sourceLink(of: cue), priorByID.find(target, in: prior) != nil { return target }
         let cueRange = prior[cue].range
         var best: (source: Int, distance: Int)?
         for k in Self.startingIn(sentence, sourceRanges) {
@@ -297,7 +300,7 @@ struct SpeakerLinker {
     /// speaker of a quotation that ends it.
     private func speakerNamed(in sentence: Range<Int>, earlier: [Attribution]) -> String? {
         for k in Self.startingIn(sentence, cueRanges).reversed() {
-            if let target = prior[cues[k]].link(AnnotationLink.source), priorByID.find(target, in: prior) != nil { return target }
+            if let target = sourceLink(of: cues[k]), priorByID.find(target, in: prior) != nil { return target }
         }
         if let k = Self.startingIn(sentence, sourceRanges).last { return prior[sources[k]].id }
         if let quoted = topLevel.last(where: { sentence.contains(quotations[$0].range.lowerBound) }),
@@ -447,9 +450,26 @@ struct SpeakerLinker {
         return first..<max(first, firstIndex(in: sorted, from: first) { $0.lowerBound >= range.upperBound })
     }
 
+    /// `prior[annotation].link(AnnotationLink.source)`, reading only the links: the method, in
+    /// another module, was called on a copy of the whole annotation (every field retained, then
+    /// released).
+    private func sourceLink(of annotation: Int) -> String? {
+        let links = prior[annotation].links
+        for index in links.indices where links[index].rel == AnnotationLink.source { return links[index].target }
+        return nil
+    }
+
     private func lastNonSpaceScalar(before offset: Int) -> Unicode.Scalar? {
         var end = offset
         while end > 0 {
+            // An ASCII byte is its own scalar (the one the general way below decodes).
+            let last = utf8[end - 1]
+            if last < 0x80 {
+                let scalar = Unicode.Scalar(last)
+                if !SentenceEnds.isWhitespace(scalar) { return scalar }
+                end -= 1
+                continue
+            }
             let start = UTF8ScalarCursor.previousBoundary(utf8, before: end)
             let scalar = UTF8ScalarCursor.decode(utf8, at: start).0
             if !SentenceEnds.isWhitespace(scalar) { return scalar }
