@@ -26,14 +26,16 @@ public struct QuotationsAnnotator: Annotator {
 
     public init() {}
 
-    /// What a quotation's attributes are made from.
+    /// What a quotation's attributes are made from. (The marks last: the synthesized `==` compares
+    /// in this order, and two different non-ASCII marks compare in a slow call into the standard
+    /// library, which the other fields often make needless.)
     struct AttributeKey: Equatable {
-        var openingMark: String
-        var closingMark: String?
         var nested: Bool
         var paragraphs: Int
         var partial: Bool
         var language: Language
+        var openingMark: String
+        var closingMark: String?
     }
 
     public func annotate(_ request: AnnotationRequest) throws -> [Annotation] {
@@ -62,11 +64,11 @@ public struct QuotationsAnnotator: Annotator {
             if let parent { links.append(AnnotationLink(rel: "parent", target: ids[parent])) }
             let range = quotations[index].range
             let key = AttributeKey(
-                openingMark: quotations[index].openingMark, closingMark: quotations[index].closingMark,
                 nested: parent != nil, paragraphs: quotations[index].paragraphCount,
                 // “Yes,” he said / he said: “No.” are one-word utterances, not scare quotes.
                 partial: quotations[index].isShort && !attribution.standsAsUtterance,
-                language: LanguageDetector.detect(request.utf8, in: quotations[index].contentRange))
+                language: LanguageDetector.detect(request.utf8, in: quotations[index].contentRange),
+                openingMark: quotations[index].openingMark, closingMark: quotations[index].closingMark)
             var known = 0
             while known < attributeKeys.count && attributeKeys[known] != key { known += 1 }
             if known == attributeKeys.count {
