@@ -268,6 +268,10 @@ private func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
     return isWordScalarByProperties(scalar)
 }
 
+/// Out of line, as the other property-table answers below: inlined, the property types they name
+/// made every function that might ask them look up those types' metadata on entry (each mark
+/// handled paid it).
+@inline(never)
 private func isWordScalarByProperties(_ scalar: Unicode.Scalar) -> Bool {
     let properties = scalar.properties
     return properties.isAlphabetic || properties.numericType != nil || properties.generalCategory == .nonspacingMark
@@ -278,15 +282,21 @@ private func isSpaceScalar(_ scalar: Unicode.Scalar) -> Bool {
     let value = scalar.value
     if value < 0x80 { return value == 0x20 || (0x09...0x0D).contains(value) }
     if value &- 0x0600 < 0x100 { return arabicBlockClass[Int(value &- 0x0600)] == 2 }
-    return scalar.properties.isWhitespace
+    return isSpaceScalarByProperties(scalar)
 }
+
+@inline(never)
+private func isSpaceScalarByProperties(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.isWhitespace }
 
 @inline(__always)
 private func isDigitScalar(_ scalar: Unicode.Scalar) -> Bool {
     let value = scalar.value
     if value < 0x80 { return (0x30...0x39).contains(value) }
-    return scalar.properties.numericType != nil
+    return isNumericByProperties(scalar)
 }
+
+@inline(never)
+private func isNumericByProperties(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.numericType != nil }
 
 /// Whether a byte may start a quotation mark as `UTF8ScalarCursor.decode` reads it: `"` `'` `` ` ``,
 /// the lead byte of « » (C2), or any lead byte of a three- or four-byte scalar (E0–FF: the curly
@@ -379,6 +389,8 @@ private struct Scan {
     /// start a scalar in that walk; nil at the start. Bytes of a broken sequence are U+FFFD each.
     func scalar(before offset: Int) -> Unicode.Scalar? {
         guard offset > 0 else { return nil }
+        // An ASCII byte is a scalar of its own, whatever comes before it.
+        if bytes[offset - 1] < 0x80 { return Unicode.Scalar(bytes[offset - 1]) }
         let start = UTF8ScalarCursor.previousBoundary(bytes, before: offset)
         let (scalar, length) = UTF8ScalarCursor.decode(bytes, at: start)
         // A lead byte whose sequence stops short leaves lone continuation bytes before `offset`.
