@@ -582,8 +582,7 @@ enum SentenceEnds {
     /// second byte of ؟; E2 and E3, the lead bytes of the other two).
     static let stopBytes: [UInt8] = (0...255).map { [0x0A, 0x0D, 0x21, 0x2E, 0x3F, 0x9F, 0xE2, 0xE3].contains($0) ? 1 : 0 }
 
-    /// `abbreviations` packed one byte a letter into integers (all are ASCII and at most six long),
-    /// sorted for a binary search.
+    /// `abbreviations` packed one byte a letter into integers (all are ASCII and at most six long).
     static let abbreviationKeys: [UInt64] = abbreviations.map { word in
         word.utf8.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
     }.sorted()
@@ -632,16 +631,36 @@ enum SentenceEnds {
         let length = dot - start
         if length == 0 { return false }
         if length == 1 && bytes[start] &- 0x41 < 26 { return true }
-        return abbreviationKeys.withUnsafeBufferPointer { keys in
-            var low = 0
-            var high = keys.count
-            while low < high {
-                let mid = (low + high) / 2
-                if keys[mid] < key { low = mid + 1 } else { high = mid }
-            }
-            return low < keys.count && keys[low] == key
-        }
+        return isAbbreviationKey(key)
     }
+
+    /// Whether `key` (letters packed as in `abbreviationKeys`) is one of them: one probe of
+    /// `abbreviationSlots`, where a binary search of the keys took five steps for each full stop.
+    @inline(__always)
+    static func isAbbreviationKey(_ key: UInt64) -> Bool {
+        let table = abbreviationSlots
+        return table.slots.withUnsafeBufferPointer { $0[Int(truncatingIfNeeded: (key &* table.multiplier) >> 57)] == key }
+    }
+
+    /// `abbreviationKeys` in 128 slots by a multiplicative hash under which no two collide (the
+    /// multiplier found once, by trying a fixed sequence of them); empty slots hold 0, no key.
+    static let abbreviationSlots: (multiplier: UInt64, slots: [UInt64]) = {
+        var multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
+        while true {
+            var slots = [UInt64](repeating: 0, count: 128)
+            var collided = false
+            for key in abbreviationKeys {
+                let slot = Int(truncatingIfNeeded: (key &* multiplier) >> 57)
+                if slots[slot] != 0 {
+                    collided = true
+                    break
+                }
+                slots[slot] = key
+            }
+            if !collided { return (multiplier, slots) }
+            multiplier = (multiplier &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407) | 1
+        }
+    }()
 
     @inline(__always)
     static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {

@@ -135,4 +135,29 @@ struct SentenceEndsTests {
         let linker = SpeakerLinker(utf8: broken, quotations: [], prior: [])
         #expect(linker.wordCount(0..<broken.count) == 2)
     }
+
+    /// The abbreviation table answers as the list does: every abbreviation is found, and no other
+    /// word of up to six letters (all two-letter words, and words made from the abbreviations by
+    /// changing, adding or dropping a letter).
+    @Test func abbreviationTableAnswersAsTheList() {
+        func key(_ word: String) -> UInt64 { word.utf8.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
+        let letters = "abcdefghijklmnopqrstuvwxyz".map(String.init)
+        var words = Set(letters.flatMap { a in letters.map { a + $0 } } + letters)
+        for abbreviation in SentenceEnds.abbreviations {
+            for letter in letters {
+                words.insert(abbreviation + letter)
+                words.insert(letter + abbreviation)
+                for index in abbreviation.indices {
+                    var changed = abbreviation
+                    changed.replaceSubrange(index...index, with: letter)
+                    words.insert(changed)
+                }
+            }
+            words.insert(String(abbreviation.dropLast()))
+        }
+        words.formUnion(SentenceEnds.abbreviations)
+        for word in words where !word.isEmpty && word.count <= 6 {
+            #expect(SentenceEnds.isAbbreviationKey(key(word)) == SentenceEnds.abbreviations.contains(word), "\(word)")
+        }
+    }
 }
