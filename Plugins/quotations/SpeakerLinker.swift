@@ -480,12 +480,7 @@ struct SpeakerLinker {
 
     private static func overlapsAny(_ range: Range<Int>, sortedRanges: [Range<Int>]) -> Bool {
         // The last range starting before `range` ends is the only one that can overlap it.
-        var low = 0
-        var high = sortedRanges.count
-        while low < high {
-            let mid = (low + high) / 2
-            if sortedRanges[mid].lowerBound < range.upperBound { low = mid + 1 } else { high = mid }
-        }
+        let low = firstIndex(in: sortedRanges) { $0.lowerBound >= range.upperBound }
         return low > 0 && sortedRanges[low - 1].overlaps(range)
     }
 }
