@@ -94,8 +94,10 @@ struct SpeakerLinker {
         priorByID = byID
         sentenceEnds = SentenceEnds.find(in: utf8, excluding: topRanges)
         var contents: [(range: Range<Int>, cue: Int)] = []
+        let contentLength = AnnotationLink.content.utf8.count
         for cue in cues {
-            for link in prior[cue].links where link.rel == AnnotationLink.content {
+            // Relations told apart by their lengths first, as the kinds above.
+            for link in prior[cue].links where link.rel.utf8.count == contentLength && link.rel == AnnotationLink.content {
                 if let target = byID.find(link.target, in: prior) {
                     contents.append((prior[target].range, cue))
                 } else if let range = Self.quoteRange(provisionalID: link.target) {
@@ -455,7 +457,12 @@ struct SpeakerLinker {
     /// released).
     private func sourceLink(of annotation: Int) -> String? {
         let links = prior[annotation].links
-        for index in links.indices where links[index].rel == AnnotationLink.source { return links[index].target }
+        // Told apart by length first: two different relations of one length compare in a call.
+        let source = AnnotationLink.source
+        let sourceLength = source.utf8.count
+        for index in links.indices where links[index].rel.utf8.count == sourceLength && links[index].rel == source {
+            return links[index].target
+        }
         return nil
     }
 
