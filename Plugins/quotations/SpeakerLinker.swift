@@ -50,10 +50,8 @@ struct SpeakerLinker {
     let cueRanges: [Range<Int>]
     let sources: [Int]
     let sourceRanges: [Range<Int>]
-    /// The span of each prior annotation by id (only whether an id exists, and where, is asked).
-    let priorByID: IDTable
-    /// The span of the prior annotation `priorByID` numbers `i` (the first of its id).
-    let priorRanges: [Range<Int>]
+    /// The first prior annotation of each id (only whether an id exists, and where, is asked).
+    let priorByID: FirstIndexByID
     let sentenceEnds: [Int]
     /// What each cue's `content` link covers, sorted by start, with the cue's index in `prior`.
     let contents: [(range: Range<Int>, cue: Int)]
@@ -65,12 +63,25 @@ struct SpeakerLinker {
         self.topLevel = topLevel
         let topRanges = topLevel.map { quotations[$0].range }
         self.prior = prior
+        // Sized for every annotation: grown from empty, each was copied several times a text.
         var cues: [Int] = []
         var sources: [Int] = []
+        cues.reserveCapacity(prior.count)
+        sources.reserveCapacity(prior.count)
+        // Kinds told apart by their names' lengths first (`cue` 3, `source` 6): two different
+        // strings of the same length compare byte by byte in a call into the standard library,
+        // which each `hedge` paid twice.
+        let cueKind = AnnotationKind.cue
+        let sourceKind = AnnotationKind.source
+        let cueLength = cueKind.rawValue.utf8.count
+        let sourceLength = sourceKind.rawValue.utf8.count
         for index in prior.indices {
-            let kind = prior[index].kind
-            guard kind == .cue || kind == .source, !Self.overlapsAny(prior[index].range, sortedRanges: topRanges) else { continue }
-            if kind == .cue { cues.append(index) } else { sources.append(index) }
+            let length = prior[index].kind.rawValue.utf8.count
+            let isCue = length == cueLength && prior[index].kind == cueKind
+            guard isCue || (length == sourceLength && prior[index].kind == sourceKind),
+                !Self.overlapsAny(prior[index].range, sortedRanges: topRanges)
+            else { continue }
+            if isCue { cues.append(index) } else { sources.append(index) }
         }
         Self.sortByStart(&cues, of: prior)
         Self.sortByStart(&sources, of: prior)
@@ -79,23 +90,16 @@ struct SpeakerLinker {
         cueRanges = cues.map { prior[$0].range }
         sourceRanges = sources.map { prior[$0].range }
         // The first annotation of an id wins.
-        var byID = IDTable(minimumCapacity: prior.count)
-        var ranges: [Range<Int>] = []
-        ranges.reserveCapacity(prior.count)
-        // By index: `for annotation in prior` copied every annotation whole (each of its strings,
-        // attributes and links retained, then released) to read two fields.
-        for index in prior.indices {
-            byID.insert(prior[index].id)
-            if byID.count > ranges.count { ranges.append(prior[index].range) }
-        }
+        let byID = FirstIndexByID(prior)
         priorByID = byID
-        priorRanges = ranges
         sentenceEnds = SentenceEnds.find(in: utf8, excluding: topRanges)
         var contents: [(range: Range<Int>, cue: Int)] = []
+        let contentLength = AnnotationLink.content.utf8.count
         for cue in cues {
-            for link in prior[cue].links where link.rel == AnnotationLink.content {
-                if let target = byID.find(link.target) {
-                    contents.append((ranges[target], cue))
+            // Relations told apart by their lengths first, as the kinds above.
+            for link in prior[cue].links where link.rel.utf8.count == contentLength && link.rel == AnnotationLink.content {
+                if let target = byID.find(link.target, in: prior) {
+                    contents.append((prior[target].range, cue))
                 } else if let range = Self.quoteRange(provisionalID: link.target) {
                     // Our own quote, named by the id it will have (`quote:120+66`).
                     contents.append((range, cue))
@@ -118,35 +122,54 @@ struct SpeakerLinker {
     }
 
     func attributions() -> [Attribution] {
-        var result = [Attribution](repeating: Attribution(), count: quotations.count)
+        // Appended in text order: a nested quotation has none of its own, and a top-level one reads
+        // only the attributions of quotations before it (`earlier`). (An array made whole first,
+        // then written by index, copied the empty attribution into each slot.)
+        var result: [Attribution] = []
+        result.reserveCapacity(quotations.count)
         // Contents that may still cover a quotation: top-level quotations come in order and do not
         // overlap, so one that ends before this quotation's words cannot cover a later one.
         var openContents: [(range: Range<Int>, cue: Int)] = []
         var nextContent = 0
+        // Whether each top-level quotation is a short term, found once: each quotation looks back
+        // at up to three before it.
+        var shortTerms = [UInt8](repeating: Self.unknown, count: topLevel.count)
         for (position, index) in topLevel.enumerated() {
+            while result.count < index { result.append(Attribution()) }
             let words = quotations[index].contentRange
             while nextContent < contents.count && contents[nextContent].range.lowerBound <= words.lowerBound {
                 openContents.append(contents[nextContent])
                 nextContent += 1
             }
-            openContents.removeAll { $0.range.upperBound < words.upperBound }
+            if !openContents.isEmpty { openContents.removeAll { $0.range.upperBound < words.upperBound } }
             let introducer = openContents.min { $0.range.count < $1.range.count }?.cue
             // A cue before is not looked for past another quotation, unless that one is a short
             // title or term (`Johnson tells MSNBC’s “Morning Joe” that “exactly who did it” ...`).
             // (A few at most: a run of quoted terms is a list, and each quotation looks back once.)
             var previous = position - 1
-            while previous >= 0 && position - previous <= 3 && isShortTerm(quotations[topLevel[previous]]) { previous -= 1 }
+            while previous >= 0 && position - previous <= 3 {
+                if shortTerms[previous] == Self.unknown {
+                    shortTerms[previous] = isShortTerm(quotations[topLevel[previous]].contentRange) ? 1 : 0
+                }
+                if shortTerms[previous] == 0 { break }
+                previous -= 1
+            }
             let previousEnd = previous >= 0 ? quotations[topLevel[previous]].range.upperBound : 0
             let nextStart = position + 1 < topLevel.count ? quotations[topLevel[position + 1]].range.lowerBound : utf8.count
-            result[index] = attribution(
-                of: quotations[index], introducedBy: introducer, after: previousEnd, before: nextStart, earlier: result)
+            result.append(attribution(
+                of: index, introducedBy: introducer, after: previousEnd, before: nextStart, earlier: result))
         }
+        while result.count < quotations.count { result.append(Attribution()) }
         return result
     }
 
-    private func attribution(of quotation: Quotation, introducedBy introducer: Int?, after previousEnd: Int,
+    /// Not yet known, in `attributions`' short-term flags.
+    private static let unknown: UInt8 = 2
+
+    /// (`quotation` indexes `quotations`: a copy of the quotation retained and released its marks.)
+    private func attribution(of quotation: Int, introducedBy introducer: Int?, after previousEnd: Int,
                              before nextStart: Int, earlier: [Attribution]) -> Attribution {
-        let range = quotation.range
+        let range = quotations[quotation].range
         let sentenceStart = lastSentenceEnd(atOrBefore: range.lowerBound) ?? 0
         let sentenceEnd = firstSentenceEnd(atOrAfter: range.upperBound) ?? utf8.count
         let ownSentence = !containsWord(sentenceStart..<range.lowerBound) && !containsWord(range.upperBound..<sentenceEnd)
@@ -161,7 +184,7 @@ struct SpeakerLinker {
         // A quotation that ends with its own full stop or question mark ends a sentence in the
         // splitter's eyes, yet `“How many times ...?” Clinton said.` and `“...” ― Jorge Falcon`
         // close it: a cue a few words on, before the line ends, still counts.
-        let closesItsSentence = sentenceEnd <= range.upperBound + 4 && endsWithTerminator(quotation.contentRange)
+        let closesItsSentence = sentenceEnd <= range.upperBound + 4 && endsWithTerminator(quotations[quotation].contentRange)
         let closingLimit = closesItsSentence ? (firstSentenceEnd(atOrAfter: sentenceEnd + 1) ?? utf8.count) : sentenceEnd
         // Cues by their position in `cues`; `prior[cues[k]]` is the annotation.
         let following = Self.startingIn(range.upperBound..<Int.max, cueRanges)
@@ -217,7 +240,7 @@ struct SpeakerLinker {
             var speaker = chosenSpeaker
             // `وأضاف: «...»`: a cue that opens its sentence without a subject goes on in the voice
             // the previous sentence names; a plural verb (`قالوا`) is its own voice.
-            if speaker == nil && !chosen.isAfter && prior[chosen.cue].link(AnnotationLink.source) == nil
+            if speaker == nil && !chosen.isAfter && sourceLink(of: chosen.cue) == nil
                 && prior[chosen.cue].attributes["category"] == .string("verb")
                 && opensSentence(prior[chosen.cue].range.lowerBound, sentenceStart: sentenceStart)
                 && !ArabicMorphology.endsInPluralSubject(normalized: TextNormalizer.normalize(prior[chosen.cue].text).utf8),
@@ -239,8 +262,8 @@ struct SpeakerLinker {
 
     /// A title or a term in quotation marks (three words at most): no barrier between a quotation
     /// and its cue.
-    private func isShortTerm(_ quotation: Quotation) -> Bool {
-        wordCount(quotation.contentRange, stoppingAfter: 3) <= 3
+    private func isShortTerm(_ contentRange: Range<Int>) -> Bool {
+        wordCount(contentRange, stoppingAfter: 3) <= 3
     }
 
     /// The range a provisional quote id (`quote:120+66`: start and length) names.
@@ -257,7 +280,7 @@ struct SpeakerLinker {
     /// quotation), within `maxGapWords` of it.
     /// (`cue` indexes `prior`.)
     private func speaker(of cue: Int, within sentence: Range<Int>, excluding quotation: Range<Int>) -> String? {
-        if let target = prior[cue].link(AnnotationLink.source), priorByID.find(target) != nil { return target }
+        if let target = sourceLink(of: cue), priorByID.find(target, in: prior) != nil { return target }
         let cueRange = prior[cue].range
         var best: (source: Int, distance: Int)?
         for k in Self.startingIn(sentence, sourceRanges) {
@@ -279,7 +302,7 @@ struct SpeakerLinker {
     /// speaker of a quotation that ends it.
     private func speakerNamed(in sentence: Range<Int>, earlier: [Attribution]) -> String? {
         for k in Self.startingIn(sentence, cueRanges).reversed() {
-            if let target = prior[cues[k]].link(AnnotationLink.source), priorByID.find(target) != nil { return target }
+            if let target = sourceLink(of: cues[k]), priorByID.find(target, in: prior) != nil { return target }
         }
         if let k = Self.startingIn(sentence, sourceRanges).last { return prior[sources[k]].id }
         if let quoted = topLevel.last(where: { sentence.contains(quotations[$0].range.lowerBound) }),
@@ -304,57 +327,91 @@ struct SpeakerLinker {
     // MARK: Text helpers
 
     private func lastSentenceEnd(atOrBefore offset: Int) -> Int? {
-        var low = 0
-        var high = sentenceEnds.count
-        while low < high {
-            let mid = (low + high) / 2
-            if sentenceEnds[mid] <= offset { low = mid + 1 } else { high = mid }
-        }
+        let low = Self.firstIndex(in: sentenceEnds) { $0 > offset }
         return low > 0 ? sentenceEnds[low - 1] : nil
     }
 
     private func firstSentenceEnd(atOrAfter offset: Int) -> Int? {
-        var low = 0
-        var high = sentenceEnds.count
-        while low < high {
-            let mid = (low + high) / 2
-            if sentenceEnds[mid] < offset { low = mid + 1 } else { high = mid }
-        }
+        let low = Self.firstIndex(in: sentenceEnds) { $0 >= offset }
         return low < sentenceEnds.count ? sentenceEnds[low] : nil
+    }
+
+    /// The first index from `start` of the sorted `values` whose value `isPast` (a predicate false
+    /// then true along them), else the count: a binary search over the values' buffer (through the
+    /// array, each step paid a bounds check and a signed halving).
+    @inline(__always)
+    private static func firstIndex<Value>(in values: [Value], from start: Int = 0, where isPast: (Value) -> Bool) -> Int {
+        values.withUnsafeBufferPointer { buffer in
+            var low = start
+            var high = buffer.count
+            while low < high {
+                let mid = Int(bitPattern: UInt(bitPattern: low &+ high) >> 1)
+                if isPast(buffer[mid]) { high = mid } else { low = mid + 1 }
+            }
+            return low
+        }
     }
 
     /// Words in `range`; past `limit` words the count stops (at `limit + 1`). ASCII bytes are
     /// tested as they are, only other scalars decoded.
-    private func wordCount(_ range: Range<Int>, stoppingAfter limit: Int = .max) -> Int {
+    func wordCount(_ range: Range<Int>, stoppingAfter limit: Int = .max) -> Int {
         var count = 0
         var inWord = false
         // The table read through a pointer fetched once: as a static array, each letter paid its
         // lazy-initialisation check and a bounds check.
         return utf8.withUnsafeBufferPointer { bytes in SentenceEnds.isArabicBlockWord.withUnsafeBufferPointer { arabicBlock in
+            @inline(__always) func isASCIIWord(_ b: UInt8) -> Bool { (b | 0x20) &- 0x61 < 26 || b &- 0x30 < 10 }
+            /// Whether the bytes at `i` are a two-byte scalar of the Arabic block (U+0600–U+06FF)
+            /// that is a word scalar, decoded in place.
+            @inline(__always) func isArabicBlockWord(at i: Int) -> Bool {
+                let b = bytes[i]
+                return b &- 0xD8 < 4 && i + 1 < bytes.count && bytes[i + 1] & 0xC0 == 0x80
+                    && arabicBlock[Int(b & 0x07) << 6 | Int(bytes[i + 1] & 0x3F)]
+            }
+            let end = range.upperBound
             var i = range.lowerBound
-            while i < range.upperBound {
+            while i < end {
                 let b = bytes[i]
                 let isWord: Bool
                 if b < 0x80 {
-                    isWord = (b | 0x20) &- 0x61 < 26 || b &- 0x30 < 10
+                    isWord = isASCIIWord(b)
                     i += 1
                 } else if b &- 0xD8 < 4 && i + 1 < bytes.count && bytes[i + 1] & 0xC0 == 0x80 {
-                    // A two-byte scalar of the Arabic block (U+0600–U+06FF), decoded in place.
                     isWord = arabicBlock[Int(b & 0x07) << 6 | Int(bytes[i + 1] & 0x3F)]
                     i += 2
                 } else {
-                    let (scalar, length) = UTF8ScalarCursor.decode(utf8, at: i)
-                    isWord = SentenceEnds.isWordScalar(scalar)
-                    i += max(1, length)
+                    isWord = Self.isWordScalar(in: utf8, at: &i)
                 }
-                if isWord && !inWord {
-                    count += 1
-                    if count > limit { return count }
+                if isWord {
+                    if !inWord {
+                        count += 1
+                        if count > limit { return count }
+                    }
+                    // The rest of the word's ASCII letters and digits and Arabic letters change
+                    // nothing: crossed in one loop (a scalar at a time, they cost half the count).
+                    while i < end {
+                        if bytes[i] < 0x80 {
+                            guard isASCIIWord(bytes[i]) else { break }
+                            i += 1
+                        } else {
+                            guard isArabicBlockWord(at: i) else { break }
+                            i += 2
+                        }
+                    }
                 }
                 inWord = isWord
             }
             return count
         } }
+    }
+
+    /// Whether the scalar at `offset` is a word scalar, and past it: the general way, out of line
+    /// (inlined, the Unicode property types it names made every count look up their metadata).
+    @inline(never)
+    private static func isWordScalar(in utf8: [UInt8], at offset: inout Int) -> Bool {
+        let (scalar, length) = UTF8ScalarCursor.decode(utf8, at: offset)
+        offset += max(1, length)
+        return SentenceEnds.isWordScalar(scalar)
     }
 
     /// Nothing but punctuation, or a conjunction glued to it (`وأضاف`، `فقال`), comes before `offset`
@@ -390,22 +447,36 @@ struct SpeakerLinker {
 
     /// The indices of the spans (sorted by start) that start inside `range`.
     private static func startingIn(_ range: Range<Int>, _ sorted: [Range<Int>]) -> Range<Int> {
-        func firstStarting(atOrAfter offset: Int) -> Int {
-            var low = 0
-            var high = sorted.count
-            while low < high {
-                let mid = (low + high) / 2
-                if sorted[mid].lowerBound < offset { low = mid + 1 } else { high = mid }
-            }
-            return low
+        let first = firstIndex(in: sorted) { $0.lowerBound >= range.lowerBound }
+        // Those starting at or after the range's end come at or after the first starting in it.
+        return first..<max(first, firstIndex(in: sorted, from: first) { $0.lowerBound >= range.upperBound })
+    }
+
+    /// `prior[annotation].link(AnnotationLink.source)`, reading only the links: the method, in
+    /// another module, was called on a copy of the whole annotation (every field retained, then
+    /// released).
+    private func sourceLink(of annotation: Int) -> String? {
+        let links = prior[annotation].links
+        // Told apart by length first: two different relations of one length compare in a call.
+        let source = AnnotationLink.source
+        let sourceLength = source.utf8.count
+        for index in links.indices where links[index].rel.utf8.count == sourceLength && links[index].rel == source {
+            return links[index].target
         }
-        let first = firstStarting(atOrAfter: range.lowerBound)
-        return first..<max(first, firstStarting(atOrAfter: range.upperBound))
+        return nil
     }
 
     private func lastNonSpaceScalar(before offset: Int) -> Unicode.Scalar? {
         var end = offset
         while end > 0 {
+            // An ASCII byte is its own scalar (the one the general way below decodes).
+            let last = utf8[end - 1]
+            if last < 0x80 {
+                let scalar = Unicode.Scalar(last)
+                if !SentenceEnds.isWhitespace(scalar) { return scalar }
+                end -= 1
+                continue
+            }
             let start = UTF8ScalarCursor.previousBoundary(utf8, before: end)
             let scalar = UTF8ScalarCursor.decode(utf8, at: start).0
             if !SentenceEnds.isWhitespace(scalar) { return scalar }
@@ -416,12 +487,7 @@ struct SpeakerLinker {
 
     private static func overlapsAny(_ range: Range<Int>, sortedRanges: [Range<Int>]) -> Bool {
         // The last range starting before `range` ends is the only one that can overlap it.
-        var low = 0
-        var high = sortedRanges.count
-        while low < high {
-            let mid = (low + high) / 2
-            if sortedRanges[mid].lowerBound < range.upperBound { low = mid + 1 } else { high = mid }
-        }
+        let low = firstIndex(in: sortedRanges) { $0.lowerBound >= range.upperBound }
         return low > 0 && sortedRanges[low - 1].overlaps(range)
     }
 }
@@ -444,52 +510,64 @@ enum SentenceEnds {
         // article's. Ends come in order and the quotations are sorted and do not overlap: each end
         // is checked against the first quotation not wholly before it.
         var quotation = 0
-        var i = 0
-        while i < count {
-            let skipStart = i
-            i = utf8.withUnsafeBufferPointer { nextStop($0, from: i) }
-            guard i < count else { break }
-            let byte = utf8[i]
-            var terminatorLength = 0
-            switch byte {
-            case 0x0A, 0x0D:
-                add(i, to: &ends, quotation: &quotation, of: quotations)
-                i += 1
-                continue
-            case 0x2E: terminatorLength = isAbbreviation(before: i, in: utf8) ? 0 : 1
-            case 0x21, 0x3F: terminatorLength = 1
-            case 0x9F:
-                // The second byte of ؟ (D8 9F): the scan stops there, not at every D8, which leads
-                // half the letters of Arabic text. A D8 before where this skip started was looked at.
-                if i > skipStart && utf8[i - 1] == 0xD8 {
-                    i -= 1
-                    terminatorLength = 2
+        // One pointer and one table for the whole scan: fetched at each stop, they cost a closure
+        // call and the table's lazy-initialisation check per stop.
+        utf8.withUnsafeBufferPointer { p in stopBytes.withUnsafeBufferPointer { stops in
+            let table = stops.baseAddress!
+            /// `UTF8ScalarCursor.decode`, ASCII answered in place: the scalars looked at after a
+            /// terminator (a space, a letter) are nearly all ASCII, and the general decoder is a
+            /// call into another module.
+            @inline(__always) func scalar(at offset: Int) -> (Unicode.Scalar, Int) {
+                let byte = p[offset]
+                return byte < 0x80 ? (Unicode.Scalar(byte), 1) : UTF8ScalarCursor.decode(utf8, at: offset)
+            }
+            var i = 0
+            while i < count {
+                let skipStart = i
+                i = firstFlaggedByte(p, from: i, table: table)
+                guard i < count else { break }
+                let byte = p[i]
+                var terminatorLength = 0
+                switch byte {
+                case 0x0A, 0x0D:
+                    add(i, to: &ends, quotation: &quotation, of: quotations)
+                    i += 1
+                    continue
+                case 0x2E: terminatorLength = isAbbreviation(before: i, in: p) ? 0 : 1
+                case 0x21, 0x3F: terminatorLength = 1
+                case 0x9F:
+                    // The second byte of ؟ (D8 9F): the scan stops there, not at every D8, which leads
+                    // half the letters of Arabic text. A D8 before where this skip started was looked at.
+                    if i > skipStart && p[i - 1] == 0xD8 {
+                        i -= 1
+                        terminatorLength = 2
+                    }
+                case 0xE2 where i + 2 < count && p[i + 1] == 0x80 && p[i + 2] == 0xA6: terminatorLength = 3  // …
+                case 0xE3 where i + 2 < count && p[i + 1] == 0x80 && p[i + 2] == 0x82: terminatorLength = 3  // 。
+                default: break
                 }
-            case 0xE2 where i + 2 < count && utf8[i + 1] == 0x80 && utf8[i + 2] == 0xA6: terminatorLength = 3  // …
-            case 0xE3 where i + 2 < count && utf8[i + 1] == 0x80 && utf8[i + 2] == 0x82: terminatorLength = 3  // 。
-            default: break
+                guard terminatorLength > 0 else {
+                    i += 1
+                    continue
+                }
+                var end = i + terminatorLength
+                while end < count {
+                    let (scalar, length) = scalar(at: end)
+                    guard isClosingPunctuation(scalar) else { break }
+                    end += length
+                }
+                i = end
+                guard end == count || isWhitespace(scalar(at: end).0) else { continue }
+                var next = end
+                while next < count {
+                    let (scalar, length) = scalar(at: next)
+                    guard isWhitespace(scalar), scalar != "\n", scalar != "\r" else { break }
+                    next += length
+                }
+                if next < count, isLowercase(scalar(at: next).0) { continue }
+                add(end, to: &ends, quotation: &quotation, of: quotations)
             }
-            guard terminatorLength > 0 else {
-                i += 1
-                continue
-            }
-            var end = i + terminatorLength
-            while end < count {
-                let (scalar, length) = UTF8ScalarCursor.decode(utf8, at: end)
-                guard isClosingPunctuation(scalar) else { break }
-                end += length
-            }
-            i = end
-            guard end == count || isWhitespace(UTF8ScalarCursor.decode(utf8, at: end).0) else { continue }
-            var next = end
-            while next < count {
-                let (scalar, length) = UTF8ScalarCursor.decode(utf8, at: next)
-                guard isWhitespace(scalar), scalar != "\n", scalar != "\r" else { break }
-                next += length
-            }
-            if next < count, isLowercase(UTF8ScalarCursor.decode(utf8, at: next).0) { continue }
-            add(end, to: &ends, quotation: &quotation, of: quotations)
-        }
+        } }
         return ends
     }
 
@@ -506,14 +584,7 @@ enum SentenceEnds {
     /// second byte of ؟; E2 and E3, the lead bytes of the other two).
     static let stopBytes: [UInt8] = (0...255).map { [0x0A, 0x0D, 0x21, 0x2E, 0x3F, 0x9F, 0xE2, 0xE3].contains($0) ? 1 : 0 }
 
-    /// The first offset at or after `start` whose byte is a stop byte, else the end.
-    @inline(__always)
-    static func nextStop(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-        stopBytes.withUnsafeBufferPointer { firstFlaggedByte(bytes, from: start, table: $0.baseAddress!) }
-    }
-
-    /// `abbreviations` packed one byte a letter into integers (all are ASCII and at most six long),
-    /// sorted for a binary search.
+    /// `abbreviations` packed one byte a letter into integers (all are ASCII and at most six long).
     static let abbreviationKeys: [UInt64] = abbreviations.map { word in
         word.utf8.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
     }.sorted()
@@ -546,33 +617,52 @@ enum SentenceEnds {
     }
 
     /// `U.S.`, `J. Smith`, `Mr. Kim`: a full stop after one capital letter or a known title.
-    static func isAbbreviation(before dot: Int, in utf8: [UInt8]) -> Bool {
-        utf8.withUnsafeBufferPointer { bytes in
-            // The ASCII letters before the dot, packed lowercase into a key as they are read back
-            // (lowercasing is setting one bit); a word of seven letters or more is no abbreviation.
-            var start = dot
-            var key: UInt64 = 0
-            while start > 0 {
-                let byte = bytes[start - 1]
-                guard (byte | 0x20) &- 0x61 < 26 else { break }
-                if dot - start == 6 { return false }
-                key = key << 8 | UInt64(byte | 0x20)
-                start -= 1
-            }
-            let length = dot - start
-            if length == 0 { return false }
-            if length == 1 && bytes[start] &- 0x41 < 26 { return true }
-            return abbreviationKeys.withUnsafeBufferPointer { keys in
-                var low = 0
-                var high = keys.count
-                while low < high {
-                    let mid = (low + high) / 2
-                    if keys[mid] < key { low = mid + 1 } else { high = mid }
-                }
-                return low < keys.count && keys[low] == key
-            }
+    @inline(__always)
+    static func isAbbreviation(before dot: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        // The ASCII letters before the dot, packed lowercase into a key as they are read back
+        // (lowercasing is setting one bit); a word of seven letters or more is no abbreviation.
+        var start = dot
+        var key: UInt64 = 0
+        while start > 0 {
+            let byte = bytes[start - 1]
+            guard (byte | 0x20) &- 0x61 < 26 else { break }
+            if dot - start == 6 { return false }
+            key = key << 8 | UInt64(byte | 0x20)
+            start -= 1
         }
+        let length = dot - start
+        if length == 0 { return false }
+        if length == 1 && bytes[start] &- 0x41 < 26 { return true }
+        return isAbbreviationKey(key)
     }
+
+    /// Whether `key` (letters packed as in `abbreviationKeys`) is one of them: one probe of
+    /// `abbreviationSlots`, where a binary search of the keys took five steps for each full stop.
+    @inline(__always)
+    static func isAbbreviationKey(_ key: UInt64) -> Bool {
+        let table = abbreviationSlots
+        return table.slots.withUnsafeBufferPointer { $0[Int(truncatingIfNeeded: (key &* table.multiplier) >> 57)] == key }
+    }
+
+    /// `abbreviationKeys` in 128 slots by a multiplicative hash under which no two collide (the
+    /// multiplier found once, by trying a fixed sequence of them); empty slots hold 0, no key.
+    static let abbreviationSlots: (multiplier: UInt64, slots: [UInt64]) = {
+        var multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
+        while true {
+            var slots = [UInt64](repeating: 0, count: 128)
+            var collided = false
+            for key in abbreviationKeys {
+                let slot = Int(truncatingIfNeeded: (key &* multiplier) >> 57)
+                if slots[slot] != 0 {
+                    collided = true
+                    break
+                }
+                slots[slot] = key
+            }
+            if !collided { return (multiplier, slots) }
+            multiplier = (multiplier &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407) | 1
+        }
+    }()
 
     @inline(__always)
     static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
@@ -596,5 +686,80 @@ enum SentenceEnds {
 
     static func isWordScalarByProperties(_ scalar: Unicode.Scalar) -> Bool {
         scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+    }
+}
+
+/// The index of the first annotation of each id in a list of annotations: open addressing over
+/// the ids' hashes, the slots holding indices into the list, whose ids are compared in place.
+/// (`IDTable` keeps a copy of every id and its hash besides, three arrays to fill and free for
+/// the few lookups a linker makes.)
+struct FirstIndexByID {
+    /// 0 for an empty slot, else index + 1; at most half full.
+    private var slots: [Int32]
+
+    init(_ annotations: [Annotation]) {
+        var size = 16
+        while size < annotations.count * 2 { size <<= 1 }
+        var slots = [Int32](repeating: 0, count: size)
+        let mask = size - 1
+        // By index: a copy of each annotation retained and released its strings and links.
+        for index in annotations.indices {
+            var slot = Self.hash(annotations[index].id) & mask
+            while slots[slot] != 0 {
+                // The first annotation of an id keeps it.
+                if annotations[Int(slots[slot]) - 1].id == annotations[index].id { break }
+                slot = (slot + 1) & mask
+            }
+            if slots[slot] == 0 { slots[slot] = Int32(index + 1) }
+        }
+        self.slots = slots
+    }
+
+    /// The index of the first annotation whose id is `id`, or nil. (`annotations` is the list the
+    /// table was made from.)
+    func find(_ id: String, in annotations: [Annotation]) -> Int? {
+        let mask = slots.count - 1
+        var slot = Self.hash(id) & mask
+        while slots[slot] != 0 {
+            let index = Int(slots[slot]) - 1
+            if annotations[index].id == id { return index }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
+    /// The id's bytes eight at a time, each word folded in by a multiply; the last word is the
+    /// id's last eight bytes, overlapping the one before (ids are a dozen or two bytes).
+    @inline(__always)
+    static func hash(_ id: String) -> Int {
+        // Read in place: `withUTF8` wanted a mutable copy of the id (retained, then released).
+        if let hash = id.utf8.withContiguousStorageIfAvailable(mix) { return hash }
+        var id = id
+        return id.withUTF8(mix)
+    }
+
+    @inline(__always)
+    private static func mix(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        let count = bytes.count
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
+        @inline(__always) func add(_ word: UInt64) {
+            h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 29
+        }
+        guard let base = bytes.baseAddress else { return Int(truncatingIfNeeded: h) }
+        if count < 8 {
+            var word: UInt64 = 0
+            for index in 0..<count { word |= UInt64(base[index]) << (8 * index) }
+            add(word)
+        } else {
+            let raw = UnsafeRawPointer(base)
+            var offset = 0
+            while offset + 8 < count {
+                add(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                offset += 8
+            }
+            add(raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+        }
+        return Int(truncatingIfNeeded: h ^ (h >> 32))
     }
 }

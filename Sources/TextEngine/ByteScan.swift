@@ -9,11 +9,17 @@ public func firstFlaggedByte(_ bytes: UnsafeBufferPointer<UInt8>, from start: In
     guard let p = bytes.baseAddress, start < count else { return count }
     let t = table
     var i = start
-    while i + 8 <= count {
-        let hit = t[Int(p[i])] | t[Int(p[i + 1])] | t[Int(p[i + 2])] | t[Int(p[i + 3])]
-            | t[Int(p[i + 4])] | t[Int(p[i + 5])] | t[Int(p[i + 6])] | t[Int(p[i + 7])]
-        if hit != 0 { break }
-        i += 8
+    // The last eight-byte step starts at `count - 8`: compared with it, a step needs no overflow
+    // check of `i + 8`; and once a step has a flagged byte, the walk to it needs no end check.
+    let lastStep = count - 8
+    while i <= lastStep {
+        let hit = t[Int(p[i])] | t[Int(p[i &+ 1])] | t[Int(p[i &+ 2])] | t[Int(p[i &+ 3])]
+            | t[Int(p[i &+ 4])] | t[Int(p[i &+ 5])] | t[Int(p[i &+ 6])] | t[Int(p[i &+ 7])]
+        if hit != 0 {
+            while t[Int(p[i])] == 0 { i &+= 1 }
+            return i
+        }
+        i &+= 8
     }
     while i < count && t[Int(p[i])] == 0 { i += 1 }
     return i

@@ -117,6 +117,69 @@ enum QuoteMark: Equatable {
         }
     }
 
+    /// The mark as written in well-formed UTF-8.
+    var text: String {
+        switch self {
+        case .leftDouble: return "\u{201C}"
+        case .rightDouble: return "\u{201D}"
+        case .leftSingle: return "\u{2018}"
+        case .rightSingle: return "\u{2019}"
+        case .straightDouble: return "\""
+        case .straightSingle: return "'"
+        case .leftGuillemet: return "\u{AB}"
+        case .rightGuillemet: return "\u{BB}"
+        case .leftSingleGuillemet: return "\u{2039}"
+        case .rightSingleGuillemet: return "\u{203A}"
+        case .lowDouble: return "\u{201E}"
+        case .lowSingle: return "\u{201A}"
+        case .leftCorner: return "\u{300C}"
+        case .rightCorner: return "\u{300D}"
+        case .leftWhiteCorner: return "\u{300E}"
+        case .rightWhiteCorner: return "\u{300F}"
+        case .doubleBacktick: return "``"
+        case .doubleStraightSingle: return "''"
+        }
+    }
+
+    /// The text of the mark written as `bytes`: `text` when they are its well-formed UTF-8 (a
+    /// constant, where decoding the bytes made a string each time), else the bytes decoded (the
+    /// scanner also reads over-long forms, which decode otherwise).
+    func text(writtenAs bytes: ArraySlice<UInt8>) -> String {
+        // Marks are one to three bytes: packed into an integer, the bytes compare in one test
+        // (a generic comparison of the two sequences cost more than decoding).
+        var packed: UInt32 = 0
+        var shift: UInt32 = 0
+        for byte in bytes {
+            packed |= UInt32(byte) << shift
+            shift &+= 8
+        }
+        return bytes.count <= 3 && packed == packedUTF8 ? text : String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `text`'s UTF-8 bytes packed into an integer, the first byte lowest.
+    var packedUTF8: UInt32 {
+        switch self {
+        case .leftDouble: return 0x9C80E2
+        case .rightDouble: return 0x9D80E2
+        case .leftSingle: return 0x9880E2
+        case .rightSingle: return 0x9980E2
+        case .straightDouble: return 0x22
+        case .straightSingle: return 0x27
+        case .leftGuillemet: return 0xABC2
+        case .rightGuillemet: return 0xBBC2
+        case .leftSingleGuillemet: return 0xB980E2
+        case .rightSingleGuillemet: return 0xBA80E2
+        case .lowDouble: return 0x9E80E2
+        case .lowSingle: return 0x9A80E2
+        case .leftCorner: return 0x8C80E3
+        case .rightCorner: return 0x8D80E3
+        case .leftWhiteCorner: return 0x8E80E3
+        case .rightWhiteCorner: return 0x8F80E3
+        case .doubleBacktick: return 0x6060
+        case .doubleStraightSingle: return 0x2727
+        }
+    }
+
     /// Marks that, by their shape, only ever open a quotation.
     var isUnambiguousOpener: Bool {
         switch self {
@@ -205,6 +268,10 @@ private func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
     return isWordScalarByProperties(scalar)
 }
 
+/// Out of line, as the other property-table answers below: inlined, the property types they name
+/// made every function that might ask them look up those types' metadata on entry (each mark
+/// handled paid it).
+@inline(never)
 private func isWordScalarByProperties(_ scalar: Unicode.Scalar) -> Bool {
     let properties = scalar.properties
     return properties.isAlphabetic || properties.numericType != nil || properties.generalCategory == .nonspacingMark
@@ -215,15 +282,21 @@ private func isSpaceScalar(_ scalar: Unicode.Scalar) -> Bool {
     let value = scalar.value
     if value < 0x80 { return value == 0x20 || (0x09...0x0D).contains(value) }
     if value &- 0x0600 < 0x100 { return arabicBlockClass[Int(value &- 0x0600)] == 2 }
-    return scalar.properties.isWhitespace
+    return isSpaceScalarByProperties(scalar)
 }
+
+@inline(never)
+private func isSpaceScalarByProperties(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.isWhitespace }
 
 @inline(__always)
 private func isDigitScalar(_ scalar: Unicode.Scalar) -> Bool {
     let value = scalar.value
     if value < 0x80 { return (0x30...0x39).contains(value) }
-    return scalar.properties.numericType != nil
+    return isNumericByProperties(scalar)
 }
+
+@inline(never)
+private func isNumericByProperties(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.numericType != nil }
 
 /// Whether a byte may start a quotation mark as `UTF8ScalarCursor.decode` reads it: `"` `'` `` ` ``,
 /// the lead byte of « » (C2), or any lead byte of a three- or four-byte scalar (E0–FF: the curly
@@ -289,8 +362,9 @@ private struct Scan {
         var end: Int = 0
         var contentEnd: Int = 0
         var openingMark: QuoteMark
-        /// Where the closing mark is; nil while open or when never closed.
+        /// Where the closing mark is, and which it is; nil while open or when never closed.
         var closingMarkBytes: Range<Int>? = nil
+        var closingMark: QuoteMark? = nil
         var parent: Int?
         var paragraphCount = 1
         var wordsAtOpen: Int
@@ -315,6 +389,8 @@ private struct Scan {
     /// start a scalar in that walk; nil at the start. Bytes of a broken sequence are U+FFFD each.
     func scalar(before offset: Int) -> Unicode.Scalar? {
         guard offset > 0 else { return nil }
+        // An ASCII byte is a scalar of its own, whatever comes before it.
+        if bytes[offset - 1] < 0x80 { return Unicode.Scalar(bytes[offset - 1]) }
         let start = UTF8ScalarCursor.previousBoundary(bytes, before: offset)
         let (scalar, length) = UTF8ScalarCursor.decode(bytes, at: start)
         // A lead byte whose sequence stops short leaves lone continuation bytes before `offset`.
@@ -508,7 +584,7 @@ private struct Scan {
         if mark.canClose(beforeIsSpace: beforeIsSpace, afterIsWord: afterIsWord),
             let depth = stack.lastIndex(where: { $0.mark.closes(mark) })
         {
-            close(depth: depth, markAt: offset, length: length)
+            close(depth: depth, mark: mark, at: offset, length: length)
             return
         }
         if mark.isUnambiguousOpener || (mark.isContextualOpener && leftFlanking) {
@@ -519,19 +595,26 @@ private struct Scan {
 
     mutating func open(_ mark: QuoteMark, at offset: Int, length: Int) {
         let index = found.count
+        // Room for a text's usual number at the first: grown from one, the arrays were copied
+        // four or five times a text.
+        if index == 0 {
+            found.reserveCapacity(16)
+            stack.reserveCapacity(4)
+        }
         found.append(Found(
             start: offset, contentStart: offset + length, openingMark: mark,
             parent: stack.last?.index, wordsAtOpen: words))
         stack.append(OpenQuote(index: index, mark: mark, markBytes: offset..<(offset + length)))
     }
 
-    mutating func close(depth: Int, markAt offset: Int, length: Int) {
+    mutating func close(depth: Int, mark: QuoteMark, at offset: Int, length: Int) {
         // Quotations opened inside this one and still open end where it ends, unclosed.
         if stack.count > depth + 1 { end(from: depth + 1, at: lastNonSpaceEnd(before: offset)) }
         let entry = stack.removeLast()
         found[entry.index].contentEnd = offset
         found[entry.index].end = offset + length
         found[entry.index].closingMarkBytes = offset..<(offset + length)
+        found[entry.index].closingMark = mark
         found[entry.index].wordsAtClose = words
     }
 
@@ -590,8 +673,8 @@ private struct Scan {
             newIndex[index] = result.count
             result.append(Quotation(
                 range: quote.start..<quote.end, contentRange: quote.contentStart..<quote.contentEnd,
-                openingMark: String(decoding: bytes[quote.start..<quote.contentStart], as: UTF8.self),
-                closingMark: quote.closingMarkBytes.map { String(decoding: bytes[$0], as: UTF8.self) },
+                openingMark: quote.openingMark.text(writtenAs: bytes[quote.start..<quote.contentStart]),
+                closingMark: quote.closingMarkBytes.map { quote.closingMark!.text(writtenAs: bytes[$0]) },
                 parent: parent.flatMap { newIndex[$0] }, paragraphCount: quote.paragraphCount,
                 wordCount: wordCount))
         }

@@ -3,6 +3,7 @@ import Foundation
 import QuotationsModule
 import ScholiaTestSupport
 import Testing
+import TextEngine
 
 /// Stands in for the sources module, which does not exist yet: returns fixed annotations, shaped
 /// as the quotations module expects (cues linking `source` → their source).
@@ -55,6 +56,26 @@ private func annotate(_ text: String, prior: [Annotation] = []) throws -> [Annot
         #expect(quotes.map { $0.attributes["language"] } == ["en", "en", "ar"])
         #expect(quotes[1].link("parent") == quotes[0].id)
         #expect(quotes[0].links.isEmpty && quotes[2].links.isEmpty)
+    }
+
+    /// Attribute sets after the first are made from it with what differs replaced: each quote's
+    /// set is still exactly its own six attributes, whichever differ from the first quote's.
+    @Test func attributeSetsAfterTheFirstAreTheirOwn() throws {
+        let text = "He wrote “Call it what you like” and «نعم سنفعل ذلك» then “Done\n“and done.” and "
+            + "‘a ‘quoted’ word’ and \"plain words here\" and «كلمة» and “unclosed words\nend."
+        let quotes = try annotate(text)
+        let scanned = QuotationScanner.scan(text)
+        #expect(quotes.count == scanned.count && quotes.count >= 7)
+        for (quote, quotation) in zip(quotes, scanned) {
+            let language = LanguageDetector.detect(Array(text.utf8), in: quotation.contentRange)
+            let expected: [String: AttributeValue] = [
+                "marks": .string(quotation.openingMark + (quotation.closingMark ?? "")),
+                "closed": .bool(quotation.isClosed), "nested": .bool(quotation.isNested),
+                "paragraphs": .integer(quotation.paragraphCount), "partial": quote.attributes["partial"] ?? .bool(true),
+                "language": .string(language.rawValue),
+            ]
+            #expect(quote.attributes == expected, "\(quote.text)")
+        }
     }
 
     @Test func quotationOverParagraphsIsOneQuote() throws {

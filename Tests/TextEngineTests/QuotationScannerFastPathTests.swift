@@ -82,4 +82,39 @@ import Testing
             #expect(quotations.map(\.wordCount) == expected.map(\.1), "in \(text)")
         }
     }
+
+    /// The marks' texts are constants where their bytes are well-formed UTF-8, and the bytes
+    /// decoded otherwise: either way the text of the bytes between the quotation's edges and its
+    /// words, for every mark style, an over-long form the decoder reads as `"`, and a lone lead byte.
+    @Test func markTextsAreTheTextsOfTheirBytes() {
+        for mark: QuoteMark in [.leftDouble, .rightDouble, .leftSingle, .rightSingle, .straightDouble, .straightSingle,
+                                .leftGuillemet, .rightGuillemet, .leftSingleGuillemet, .rightSingleGuillemet, .lowDouble,
+                                .lowSingle, .leftCorner, .rightCorner, .leftWhiteCorner, .rightWhiteCorner,
+                                .doubleBacktick, .doubleStraightSingle] {
+            let bytes = Array(mark.text.utf8)
+            let packed = bytes.enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
+            #expect(mark.packedUTF8 == packed, "\(mark)")
+            #expect(mark.text(writtenAs: bytes[...]) == mark.text, "\(mark)")
+            if let scalar = mark.text.unicodeScalars.first, mark.text.unicodeScalars.count == 1 {
+                #expect(QuoteMark.at(bytes, 0, scalar: scalar)?.0 == mark, "\(mark)")
+            }
+        }
+        let texts: [[UInt8]] = [
+            Array("“one” ‘two three’ «four» \"five six\" 'seven' ``eight'' „nine“ ‹ten› ‚eleven‘ 「x」 『y』 »z«".utf8),
+            [0x61, 0x20, 0xE0, 0x80, 0xA2, 0x77, 0x6F, 0x72, 0x64, 0x22, 0x20, 0x62],
+            [0x61, 0x20, 0xE2, 0x80, 0x9C, 0x77, 0x6F, 0x72, 0x64, 0xE2, 0x80],
+        ]
+        for bytes in texts {
+            let quotations = QuotationScanner.scan(bytes)
+            #expect(!quotations.isEmpty)
+            for quotation in quotations {
+                #expect(quotation.openingMark
+                    == String(decoding: bytes[quotation.range.lowerBound..<quotation.contentRange.lowerBound], as: UTF8.self))
+                if let closing = quotation.closingMark {
+                    #expect(closing == String(decoding: bytes[quotation.contentRange.upperBound..<quotation.range.upperBound], as: UTF8.self))
+                }
+            }
+        }
+        #expect(QuotationScanner.scan(texts[1]).first?.openingMark == "\u{FFFD}")
+    }
 }
