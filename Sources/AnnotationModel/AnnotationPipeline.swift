@@ -9,6 +9,10 @@
 public struct AnnotationPipeline: Sendable {
     /// The annotators in the order they run: every module after the modules it reads.
     public let annotators: [any Annotator]
+    /// Their descriptors, in the same order, read once: asking each annotator for its descriptor
+    /// built (and dropped) a copy of it per module and run. Annotators are stateless, their
+    /// descriptors constant (the order above was computed from them).
+    private let descriptors: [ModuleDescriptor]
 
     /// True when every module promises paragraph-local output, so an edit may be re-annotated
     /// paragraph by paragraph.
@@ -16,6 +20,7 @@ public struct AnnotationPipeline: Sendable {
 
     public init(annotators: [any Annotator]) {
         self.annotators = Self.ordered(annotators)
+        self.descriptors = self.annotators.map(\.descriptor)
     }
 
     public var moduleNames: [String] { annotators.map(\.descriptor.name) }
@@ -31,10 +36,10 @@ public struct AnnotationPipeline: Sendable {
         var result = PipelineResult()
         var collected: [Annotation] = []
         let shared = SharedAnalyses()
-        for annotator in annotators {
-            let descriptor = annotator.descriptor
-            if let modules, !modules.contains(descriptor.name) { continue }
-            guard descriptor.handles(language) else { continue }
+        for position in annotators.indices {
+            let name = descriptors[position].name
+            if let modules, !modules.contains(name) { continue }
+            guard descriptors[position].handles(language) else { continue }
             if isCancelled() {
                 result.cancelled = true
                 return result
@@ -44,23 +49,22 @@ public struct AnnotationPipeline: Sendable {
                 // The request (which shares `collected` as its `prior`) ends with the call, so
                 // appending below does not copy every annotation collected so far.
                 produced = try Self.call(
-                    annotator, AnnotationRequest(
+                    annotators[position], AnnotationRequest(
                         text: text, utf8: utf8, utf8IsText: true, language: language, prior: collected,
-                        options: moduleOptions[descriptor.name] ?? [:], shared: shared, isCancelled: isCancelled))
+                        options: moduleOptions[name] ?? [:], shared: shared, isCancelled: isCancelled))
             } catch {
-                result.failures.append(ModuleFailure(module: descriptor.name, message: "\(error)"))
+                result.failures.append(ModuleFailure(module: name, message: "\(error)"))
                 continue
             }
-            let declaredKinds = descriptor.kinds.map(\.kind)
             // Checked and completed in place; the kept ones move to the front.
             var kept = 0
             for index in produced.indices {
                 if let reason = Self.problem(range: produced[index].range, kind: produced[index].kind, in: utf8,
-                                             declaredKinds: declaredKinds) {
-                    result.dropped.append(DroppedAnnotation(module: descriptor.name, id: produced[index].id, reason: reason))
+                                             declaredKinds: descriptors[position].kinds) {
+                    result.dropped.append(DroppedAnnotation(module: name, id: produced[index].id, reason: reason))
                     continue
                 }
-                produced[index].module = descriptor.name
+                produced[index].module = name
                 let range = produced[index].range
                 if !Self.hasText(produced[index].text, utf8: utf8, range: range) {
                     produced[index].text = String(decoding: utf8[range], as: UTF8.self)
@@ -120,12 +124,13 @@ public struct AnnotationPipeline: Sendable {
     // MARK: Validation
 
     static func problem(with annotation: Annotation, in utf8: [UInt8], declaredKinds: Set<AnnotationKind>) -> String? {
-        problem(range: annotation.range, kind: annotation.kind, in: utf8, declaredKinds: Array(declaredKinds))
+        problem(range: annotation.range, kind: annotation.kind, in: utf8,
+                declaredKinds: declaredKinds.map { KindDescriptor(kind: $0) })
     }
 
     /// Why an annotation of `kind` over `range` is refused, or nil. `declaredKinds`: a module
     /// declares a few, so a list is searched (no hashing of kind names per annotation).
-    static func problem(range: Range<Int>, kind: AnnotationKind, in utf8: [UInt8], declaredKinds: [AnnotationKind]) -> String? {
+    static func problem(range: Range<Int>, kind: AnnotationKind, in utf8: [UInt8], declaredKinds: [KindDescriptor]) -> String? {
         if range.lowerBound < 0 || range.upperBound > utf8.count {
             return "span \(range.lowerBound)..<\(range.upperBound) lies outside the text (\(utf8.count) bytes)"
         }
@@ -133,7 +138,7 @@ public struct AnnotationPipeline: Sendable {
         if !isBoundary(range.lowerBound, in: utf8) || !isBoundary(range.upperBound, in: utf8) {
             return "span \(range.lowerBound)..<\(range.upperBound) does not fall on character boundaries"
         }
-        if !declaredKinds.isEmpty && !declaredKinds.contains(kind) {
+        if !declaredKinds.isEmpty && !declaredKinds.contains(where: { $0.kind == kind }) {
             return "kind '\(kind)' is not one the module declares"
         }
         return nil
@@ -236,10 +241,12 @@ public struct AnnotationPipeline: Sendable {
         var linkCount = 0
         for index in items.indices { linkCount += items[index].links.count }
         // Only ids that links point at need to be looked up under their new name. Each link's
-        // target is looked up once, here: `targetOfLink` keeps its index, in link order.
-        var targets = IDTable(minimumCapacity: linkCount)
+        // target is looked up once, here: `targetOfLink` keeps its index, in link order. Without
+        // links (most results of short texts) nothing is allocated: an empty table has no slots.
+        var targets = IDTable()
         var targetOfLink: [Int32] = []
         if linkCount > 0 {
+            targets = IDTable(minimumCapacity: linkCount)
             targetOfLink.reserveCapacity(linkCount)
             for index in items.indices {
                 for k in 0..<items[index].links.count {
@@ -259,7 +266,11 @@ public struct AnnotationPipeline: Sendable {
             if slot < 0 || counters[slot].kind != items[index].kind {
                 slot = 0
                 while slot < counters.count && counters[slot].kind != items[index].kind { slot += 1 }
-                if slot == counters.count { counters.append((items[index].kind, 0)) }
+                if slot == counters.count {
+                    // Room for four at once: growing from empty allocated twice a result.
+                    if counters.isEmpty { counters.reserveCapacity(4) }
+                    counters.append((items[index].kind, 0))
+                }
             }
             lastSlot = slot
             counters[slot].count += 1
@@ -354,8 +365,9 @@ public struct DroppedAnnotation: Sendable, Hashable {
 public struct IDTable: Sendable {
     public private(set) var keys: [String] = []
     private var hashes: [UInt32] = []
-    /// 0 for an empty slot, else index + 1.
-    private var slots = [Int32](repeating: 0, count: 16)
+    /// 0 for an empty slot, else index + 1. None until the first id is inserted: an empty table
+    /// costs no allocation.
+    private var slots: [Int32] = []
 
     public init() {}
 
@@ -419,6 +431,7 @@ public struct IDTable: Sendable {
     /// Adds `id` unless present, and returns its index (`count - 1` when it was new).
     @discardableResult
     public mutating func insert(_ id: String) -> Int {
+        if slots.isEmpty { slots = [Int32](repeating: 0, count: 16) }
         let h = Self.hash(id)
         var mask = slots.count - 1
         var slot = Int(h) & mask
