@@ -118,66 +118,90 @@ public struct Annotation: Sendable, Hashable {
 
 /// Ids as text: a name, a separator and decimal numbers, written straight into one buffer.
 enum IDText {
+    /// `prefix` `separator` `number`, the number in decimal as `String(_:)` writes it.
+    @inline(__always)
+    static func make(_ prefix: String, _ separator: UInt8, _ number: Int) -> String {
+        make(prefix, separator, number, 0, nil)
+    }
+
     /// `prefix` `separator` `first` [`separator2` `second`], numbers in decimal as `String(_:)`
     /// writes them.
     @inline(__always)
-    static func make(_ prefix: String, _ separator: UInt8, _ first: Int, _ separator2: UInt8 = 0, _ second: Int? = nil) -> String {
-        var prefix = prefix
-        return prefix.withUTF8 { name in
-            // Written straight into the string's storage at its exact length (inline up to 15
-            // bytes): no buffer to fill first and decode after.
-            var length = name.count + 1 + digitCount(first)
-            if let second { length += 1 + digitCount(second) }
+    static func make(_ prefix: String, _ separator: UInt8, _ first: Int, _ separator2: UInt8, _ second: Int?) -> String {
+        // Lengths first, so that the string is written once at its exact length (inline up to 15
+        // bytes): no buffer to fill first and decode after.
+        let firstLength = decimalLength(first)
+        let secondLength = second.map { decimalLength($0) } ?? 0
+        let write: (UnsafeBufferPointer<UInt8>) -> String = { name in
+            let length = name.count + 1 + firstLength + (second == nil ? 0 : 1 + secondLength)
             return String(unsafeUninitializedCapacity: length) { buffer in
-                var count = 0
-                for byte in name {
-                    buffer[count] = byte
-                    count += 1
+                guard let base = buffer.baseAddress else { return 0 }
+                var end = 0
+                if let nameBase = name.baseAddress {
+                    base.update(from: nameBase, count: name.count)
+                    end = name.count
                 }
-                buffer[count] = separator
-                count += 1
-                write(first, into: buffer, at: &count)
+                base[end] = separator
+                end += 1
+                writeDecimal(first, length: firstLength, at: base + end)
+                end += firstLength
                 if let second {
-                    buffer[count] = separator2
-                    count += 1
-                    write(second, into: buffer, at: &count)
+                    base[end] = separator2
+                    end += 1
+                    writeDecimal(second, length: secondLength, at: base + end)
+                    end += secondLength
                 }
-                return count
+                return end
             }
         }
+        if let made = prefix.utf8.withContiguousStorageIfAvailable(write) { return made }
+        var contiguous = prefix
+        return contiguous.withUTF8(write)
     }
 
-    /// Characters `String(value)` writes: the digits and a minus sign.
+    /// Characters `String(value)` writes: the digits and a minus sign. Counted by comparing with
+    /// powers of ten (a division per digit cost as much again as writing them).
     @inline(__always)
-    static func digitCount(_ value: Int) -> Int {
-        var magnitude = value.magnitude
-        var digits = value < 0 ? 2 : 1
-        while magnitude >= 10 {
-            digits += 1
-            magnitude /= 10
-        }
-        return digits
-    }
-
-    @inline(__always)
-    static func write(_ value: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at count: inout Int) {
-        if value < 0 {
-            buffer[count] = UInt8(ascii: "-")
-            count += 1
-        }
-        var magnitude = value.magnitude
+    static func decimalLength(_ value: Int) -> Int {
+        let magnitude = value.magnitude
         var digits = 1
-        var rest = magnitude / 10
-        while rest > 0 {
+        var power: UInt = 10
+        // An Int's magnitude is at most 2^63, below 10^19: the power never passes 10^19, which
+        // a UInt holds.
+        while magnitude >= power {
             digits += 1
-            rest /= 10
+            power &*= 10
         }
-        var index = count + digits - 1
-        repeat {
-            buffer[index] = UInt8(truncatingIfNeeded: magnitude % 10) + 0x30
-            magnitude /= 10
-            index -= 1
-        } while magnitude > 0
-        count += digits
+        return value < 0 ? digits + 1 : digits
     }
+
+    /// Writes `value` in decimal into the `length` bytes at `start` (`length` from `decimalLength`),
+    /// two digits at a time from the end.
+    @inline(__always)
+    static func writeDecimal(_ value: Int, length: Int, at start: UnsafeMutablePointer<UInt8>) {
+        let pairs = digitPairs.utf8Start
+        var magnitude = value.magnitude
+        var end = length
+        while magnitude >= 100 {
+            let pair = Int(truncatingIfNeeded: magnitude % 100) &* 2
+            magnitude /= 100
+            end -= 2
+            start[end] = pairs[pair]
+            start[end + 1] = pairs[pair + 1]
+        }
+        if magnitude >= 10 {
+            let pair = Int(truncatingIfNeeded: magnitude) &* 2
+            end -= 2
+            start[end] = pairs[pair]
+            start[end + 1] = pairs[pair + 1]
+        } else {
+            end -= 1
+            start[end] = UInt8(truncatingIfNeeded: magnitude) &+ 0x30
+        }
+        if value < 0 { start[0] = UInt8(ascii: "-") }
+    }
+
+    /// "00" through "99": the two digits of each number below 100, at twice the number.
+    private static let digitPairs: StaticString =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
 }

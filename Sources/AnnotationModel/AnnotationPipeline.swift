@@ -9,6 +9,10 @@
 public struct AnnotationPipeline: Sendable {
     /// The annotators in the order they run: every module after the modules it reads.
     public let annotators: [any Annotator]
+    /// Their descriptors, in the same order, read once: asking each annotator for its descriptor
+    /// built (and dropped) a copy of it per module and run. Annotators are stateless, their
+    /// descriptors constant (the order above was computed from them).
+    private let descriptors: [ModuleDescriptor]
 
     /// True when every module promises paragraph-local output, so an edit may be re-annotated
     /// paragraph by paragraph.
@@ -16,6 +20,7 @@ public struct AnnotationPipeline: Sendable {
 
     public init(annotators: [any Annotator]) {
         self.annotators = Self.ordered(annotators)
+        self.descriptors = self.annotators.map(\.descriptor)
     }
 
     public var moduleNames: [String] { annotators.map(\.descriptor.name) }
@@ -31,10 +36,10 @@ public struct AnnotationPipeline: Sendable {
         var result = PipelineResult()
         var collected: [Annotation] = []
         let shared = SharedAnalyses()
-        for annotator in annotators {
-            let descriptor = annotator.descriptor
-            if let modules, !modules.contains(descriptor.name) { continue }
-            guard descriptor.handles(language) else { continue }
+        for position in annotators.indices {
+            let name = descriptors[position].name
+            if let modules, !modules.contains(name) { continue }
+            guard descriptors[position].handles(language) else { continue }
             if isCancelled() {
                 result.cancelled = true
                 return result
@@ -44,23 +49,22 @@ public struct AnnotationPipeline: Sendable {
                 // The request (which shares `collected` as its `prior`) ends with the call, so
                 // appending below does not copy every annotation collected so far.
                 produced = try Self.call(
-                    annotator, AnnotationRequest(
-                        text: text, utf8: utf8, language: language, prior: collected,
-                        options: moduleOptions[descriptor.name] ?? [:], shared: shared, isCancelled: isCancelled))
+                    annotators[position], AnnotationRequest(
+                        text: text, utf8: utf8, utf8IsText: true, language: language, prior: collected,
+                        options: moduleOptions[name] ?? [:], shared: shared, isCancelled: isCancelled))
             } catch {
-                result.failures.append(ModuleFailure(module: descriptor.name, message: "\(error)"))
+                result.failures.append(ModuleFailure(module: name, message: "\(error)"))
                 continue
             }
-            let declaredKinds = descriptor.kinds.map(\.kind)
             // Checked and completed in place; the kept ones move to the front.
             var kept = 0
             for index in produced.indices {
                 if let reason = Self.problem(range: produced[index].range, kind: produced[index].kind, in: utf8,
-                                             declaredKinds: declaredKinds) {
-                    result.dropped.append(DroppedAnnotation(module: descriptor.name, id: produced[index].id, reason: reason))
+                                             declaredKinds: descriptors[position].kinds) {
+                    result.dropped.append(DroppedAnnotation(module: name, id: produced[index].id, reason: reason))
                     continue
                 }
-                produced[index].module = descriptor.name
+                produced[index].module = name
                 let range = produced[index].range
                 if !Self.hasText(produced[index].text, utf8: utf8, range: range) {
                     produced[index].text = String(decoding: utf8[range], as: UTF8.self)
@@ -120,12 +124,13 @@ public struct AnnotationPipeline: Sendable {
     // MARK: Validation
 
     static func problem(with annotation: Annotation, in utf8: [UInt8], declaredKinds: Set<AnnotationKind>) -> String? {
-        problem(range: annotation.range, kind: annotation.kind, in: utf8, declaredKinds: Array(declaredKinds))
+        problem(range: annotation.range, kind: annotation.kind, in: utf8,
+                declaredKinds: declaredKinds.map { KindDescriptor(kind: $0) })
     }
 
     /// Why an annotation of `kind` over `range` is refused, or nil. `declaredKinds`: a module
     /// declares a few, so a list is searched (no hashing of kind names per annotation).
-    static func problem(range: Range<Int>, kind: AnnotationKind, in utf8: [UInt8], declaredKinds: [AnnotationKind]) -> String? {
+    static func problem(range: Range<Int>, kind: AnnotationKind, in utf8: [UInt8], declaredKinds: [KindDescriptor]) -> String? {
         if range.lowerBound < 0 || range.upperBound > utf8.count {
             return "span \(range.lowerBound)..<\(range.upperBound) lies outside the text (\(utf8.count) bytes)"
         }
@@ -133,7 +138,7 @@ public struct AnnotationPipeline: Sendable {
         if !isBoundary(range.lowerBound, in: utf8) || !isBoundary(range.upperBound, in: utf8) {
             return "span \(range.lowerBound)..<\(range.upperBound) does not fall on character boundaries"
         }
-        if !declaredKinds.isEmpty && !declaredKinds.contains(kind) {
+        if !declaredKinds.isEmpty && !declaredKinds.contains(where: { $0.kind == kind }) {
             return "kind '\(kind)' is not one the module declares"
         }
         return nil
@@ -149,92 +154,151 @@ public struct AnnotationPipeline: Sendable {
     /// `distinct`: the caller knows no two annotations share module, kind and span (merged results
     /// that were each finalized), so repeats are not looked for.
     public static func finalize(_ annotations: consuming [Annotation], distinct: Bool = false) -> [Annotation] {
-        let inOrder: (Annotation, Annotation) -> Bool = { a, b in
-            if a.range.lowerBound != b.range.lowerBound { return a.range.lowerBound < b.range.lowerBound }
-            if a.range.upperBound != b.range.upperBound { return a.range.upperBound > b.range.upperBound }
-            if a.kind != b.kind { return a.kind < b.kind }
-            return a.module < b.module
-        }
         var unique = annotations
-        // Merged incremental results usually come in order already: checking is linear.
-        var ordered = true
-        var index = 1
-        while ordered && index < unique.count {
-            if inOrder(unique[index], unique[index - 1]) { ordered = false }
-            index += 1
-        }
-        if !ordered { unique.sort(by: inOrder) }
-        // Repeats (same module, kind and span) are exactly what the order leaves tied, and the sort
-        // is stable: each lands right after the first of its kind, which is the one kept. Sorting
-        // first finds them without hashing anything.
-        if !distinct && unique.count > 1 {
-            var kept = 1
-            for index in 1..<unique.count {
-                let previous = kept - 1
-                if unique[index].range == unique[previous].range && unique[index].kind == unique[previous].kind
-                    && unique[index].module == unique[previous].module
-                {
-                    continue
-                }
-                if kept != index { unique.swapAt(kept, index) }
-                kept += 1
-            }
-            if kept < unique.count { unique.removeSubrange(kept...) }
-        }
-        // Only ids that links point at need to be looked up under their new name. Read and
-        // rewritten in place through the buffer: copying an annotation's links (or a link) out
-        // retained every string in them, about six retains an annotation.
+        var kept = unique.count
+        // Sorted, thinned and renamed in place through the buffer: reading an annotation (or its
+        // links) out of the array copied it, about six retains an annotation.
         unique.withUnsafeMutableBufferPointer { items in
-            // Sized for every link, so that it never rehashes.
-            var linkCount = 0
-            for index in items.indices { linkCount += items[index].links.count }
-            var targets = IDTable(minimumCapacity: linkCount)
-            for index in items.indices {
-                for k in 0..<items[index].links.count { targets.insert(items[index].links[k].target) }
-            }
-            var renamed = [String?](repeating: nil, count: targets.count)
-            // A result has a handful of kinds: a list searched in order beats hashing each kind's
-            // name. Consecutive annotations often share a kind: the last one's slot is tried first.
-            var counterKinds: [AnnotationKind] = []
-            var counters: [Int] = []
-            var lastSlot = -1
-            for index in items.indices {
-                let slot: Int
-                if lastSlot >= 0 && counterKinds[lastSlot] == items[index].kind {
-                    slot = lastSlot
-                } else if let found = counterKinds.firstIndex(of: items[index].kind) {
-                    slot = found
-                } else {
-                    slot = counterKinds.count
-                    counterKinds.append(items[index].kind)
-                    counters.append(0)
+            putInOrder(items)
+            if !distinct { kept = moveRepeatsBack(items) }
+            renumber(UnsafeMutableBufferPointer(rebasing: items[..<kept]))
+        }
+        if kept < unique.count { unique.removeSubrange(kept...) }
+        return unique
+    }
+
+    /// The result order: by start, the longer span first, then by kind and module; annotations
+    /// tied on all four keep their order.
+    @inline(__always)
+    private static func precedes(_ a: Int, _ b: Int, in items: UnsafeMutableBufferPointer<Annotation>) -> Bool {
+        let first = items[a].range
+        let second = items[b].range
+        if first.lowerBound != second.lowerBound { return first.lowerBound < second.lowerBound }
+        if first.upperBound != second.upperBound { return first.upperBound > second.upperBound }
+        if items[a].kind != items[b].kind { return items[a].kind < items[b].kind }
+        return items[a].module < items[b].module
+    }
+
+    private static func putInOrder(_ items: UnsafeMutableBufferPointer<Annotation>) {
+        // Merged incremental results usually come in order already: checking is linear.
+        var index = 1
+        while index < items.count && !precedes(index, index - 1, in: items) { index += 1 }
+        guard index < items.count, let base = items.baseAddress else { return }
+        // Positions are sorted, not the annotations: an annotation is a 96-byte struct, and a
+        // merge sort moved each one at every level. Ties fall back on the position, so the order
+        // is the stable one.
+        var order = Array(0..<items.count)
+        order.sort { a, b in
+            let first = items[a].range
+            let second = items[b].range
+            if first.lowerBound != second.lowerBound { return first.lowerBound < second.lowerBound }
+            if first.upperBound != second.upperBound { return first.upperBound > second.upperBound }
+            if items[a].kind != items[b].kind { return items[a].kind < items[b].kind }
+            if items[a].module != items[b].module { return items[a].module < items[b].module }
+            return a < b
+        }
+        // Then each annotation is moved once, along the cycles of the permutation: `order[i]` is
+        // the position of the annotation that belongs at i; a placed position is marked as its own.
+        for start in order.indices where order[start] != start {
+            let held = (base + start).move()
+            var hole = start
+            while true {
+                let source = order[hole]
+                order[hole] = hole
+                if source == start {
+                    (base + hole).initialize(to: held)
+                    break
                 }
-                lastSlot = slot
-                counters[slot] += 1
-                let newID = IDText.make(counterKinds[slot].rawValue, UInt8(ascii: "-"), counters[slot])
-                // The first annotation to carry an id keeps the link target when two share one.
-                if targets.count > 0, let target = targets.find(items[index].id), renamed[target] == nil {
-                    renamed[target] = newID
-                }
-                items[index].id = newID
-            }
-            guard targets.count > 0 else { return }
-            for index in items.indices where !items[index].links.isEmpty {
-                // Rewritten in place (a new array per annotation cost more than the lookups); links
-                // whose target is not in the result are dropped after, in order.
-                var dropped = 0
-                for k in 0..<items[index].links.count {
-                    if let target = targets.find(items[index].links[k].target).flatMap({ renamed[$0] }) {
-                        items[index].links[k].target = target
-                    } else {
-                        dropped += 1
-                        items[index].links[k].target = ""
-                    }
-                }
-                if dropped > 0 { items[index].links.removeAll { $0.target.isEmpty } }
+                (base + hole).moveInitialize(from: base + source, count: 1)
+                hole = source
             }
         }
-        return unique
+    }
+
+    /// Moves exact repeats (same module, kind and span) behind the annotations kept, and returns
+    /// how many are kept. Repeats are exactly what the order leaves tied, and it is stable: each
+    /// lands right after the first of its kind, which is the one kept. Sorting first finds them
+    /// without hashing anything.
+    private static func moveRepeatsBack(_ items: UnsafeMutableBufferPointer<Annotation>) -> Int {
+        guard items.count > 1 else { return items.count }
+        var kept = 1
+        for index in 1..<items.count {
+            let previous = kept - 1
+            if items[index].range == items[previous].range && items[index].kind == items[previous].kind
+                && items[index].module == items[previous].module
+            {
+                continue
+            }
+            if kept != index { items.swapAt(kept, index) }
+            kept += 1
+        }
+        return kept
+    }
+
+    /// Numbers the annotations per kind (`quote-1`, `source-2`, ...) and points each link at its
+    /// target's new id; links to an id not in `items` are dropped.
+    private static func renumber(_ items: UnsafeMutableBufferPointer<Annotation>) {
+        var linkCount = 0
+        for index in items.indices { linkCount += items[index].links.count }
+        // Only ids that links point at need to be looked up under their new name. Each link's
+        // target is looked up once, here: `targetOfLink` keeps its index, in link order. Without
+        // links (most results of short texts) nothing is allocated: an empty table has no slots.
+        var targets = IDTable()
+        var targetOfLink: [Int32] = []
+        if linkCount > 0 {
+            targets = IDTable(minimumCapacity: linkCount)
+            targetOfLink.reserveCapacity(linkCount)
+            for index in items.indices {
+                for k in 0..<items[index].links.count {
+                    targetOfLink.append(Int32(truncatingIfNeeded: targets.insert(items[index].links[k].target)))
+                }
+            }
+        }
+        // The position of the annotation that carried each target id (-1: none). The first to
+        // carry an id keeps the links when two share one.
+        var carrier = [Int32](repeating: -1, count: targets.count)
+        // A result has a handful of kinds: a list searched in order beats hashing each kind's
+        // name. Consecutive annotations often share a kind: the last one's slot is tried first.
+        var counters: [(kind: AnnotationKind, count: Int)] = []
+        var lastSlot = -1
+        for index in items.indices {
+            var slot = lastSlot
+            if slot < 0 || counters[slot].kind != items[index].kind {
+                slot = 0
+                while slot < counters.count && counters[slot].kind != items[index].kind { slot += 1 }
+                if slot == counters.count {
+                    // Room for four at once: growing from empty allocated twice a result.
+                    if counters.isEmpty { counters.reserveCapacity(4) }
+                    counters.append((items[index].kind, 0))
+                }
+            }
+            lastSlot = slot
+            counters[slot].count += 1
+            let newID = IDText.make(counters[slot].kind.rawValue, UInt8(ascii: "-"), counters[slot].count)
+            if linkCount > 0, let target = targets.find(items[index].id), carrier[target] < 0 {
+                carrier[target] = Int32(truncatingIfNeeded: index)
+            }
+            items[index].id = newID
+        }
+        guard linkCount > 0 else { return }
+        var link = 0
+        for index in items.indices where !items[index].links.isEmpty {
+            // Rewritten in place (a new array per annotation cost more than the lookups); links
+            // whose target is not in the result are dropped after, in order.
+            var dropped = 0
+            for k in 0..<items[index].links.count {
+                let holder = Int(carrier[Int(targetOfLink[link])])
+                link += 1
+                if holder >= 0 {
+                    let newTarget = items[holder].id
+                    items[index].links[k].target = newTarget
+                } else {
+                    dropped += 1
+                    items[index].links[k].target = ""
+                }
+            }
+            if dropped > 0 { items[index].links.removeAll { $0.target.isEmpty } }
+        }
     }
 
     /// A stable topological order: each module after those in its `runsAfter`; modules that do not
@@ -301,8 +365,9 @@ public struct DroppedAnnotation: Sendable, Hashable {
 public struct IDTable: Sendable {
     public private(set) var keys: [String] = []
     private var hashes: [UInt32] = []
-    /// 0 for an empty slot, else index + 1.
-    private var slots = [Int32](repeating: 0, count: 16)
+    /// 0 for an empty slot, else index + 1. None until the first id is inserted: an empty table
+    /// costs no allocation.
+    private var slots: [Int32] = []
 
     public init() {}
 
@@ -363,15 +428,17 @@ public struct IDTable: Sendable {
         }
     }
 
-    /// Adds `id` unless present; its index is `count - 1` when it was new.
-    public mutating func insert(_ id: String) {
+    /// Adds `id` unless present, and returns its index (`count - 1` when it was new).
+    @discardableResult
+    public mutating func insert(_ id: String) -> Int {
+        if slots.isEmpty { slots = [Int32](repeating: 0, count: 16) }
         let h = Self.hash(id)
         var mask = slots.count - 1
         var slot = Int(h) & mask
         while true {
             let entry = Int(slots[slot])
             if entry == 0 { break }
-            if hashes[entry - 1] == h && keys[entry - 1] == id { return }
+            if hashes[entry - 1] == h && keys[entry - 1] == id { return entry - 1 }
             slot = (slot + 1) & mask
         }
         keys.append(id)
@@ -387,5 +454,6 @@ public struct IDTable: Sendable {
             }
             slots = bigger
         }
+        return keys.count - 1
     }
 }

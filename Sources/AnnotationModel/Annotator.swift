@@ -18,13 +18,28 @@ public struct AnnotationRequest: Sendable {
     /// sentences), so a text is tokenized once however many modules read it.
     public let shared: SharedAnalyses
 
+    /// `utf8` is known to be `text`'s own bytes (not just bytes a caller gave along), so a slice
+    /// of `text` may stand for the same slice of `utf8`.
+    private let utf8IsText: Bool
+
     public init(
         text: String, utf8: [UInt8]? = nil, language: Language, prior: [Annotation] = [],
         options: [String: [String]] = [:], shared: SharedAnalyses = SharedAnalyses(),
         isCancelled: @escaping @Sendable () -> Bool = { false }
     ) {
+        self.init(
+            text: text, utf8: utf8 ?? Array(text.utf8), utf8IsText: utf8 == nil, language: language, prior: prior,
+            options: options, shared: shared, isCancelled: isCancelled)
+    }
+
+    /// `utf8IsText`: the caller made `utf8` from `text` (the pipeline does, once per run).
+    init(
+        text: String, utf8: [UInt8], utf8IsText: Bool, language: Language, prior: [Annotation],
+        options: [String: [String]], shared: SharedAnalyses, isCancelled: @escaping @Sendable () -> Bool
+    ) {
         self.text = text
-        self.utf8 = utf8 ?? Array(text.utf8)
+        self.utf8 = utf8
+        self.utf8IsText = utf8IsText
         self.language = language
         self.prior = prior
         self.options = options
@@ -34,7 +49,20 @@ public struct AnnotationRequest: Sendable {
 
     /// The document text of a UTF-8 range.
     public func text(in range: Range<Int>) -> String {
-        String(decoding: utf8[range], as: UTF8.self)
+        // Decoding the bytes validates each one again (ten to fifteen instructions a byte once
+        // curly quotes, dashes or Arabic make a text non-ASCII). A String's bytes are valid
+        // already: a slice of `text` between scalar boundaries is copied as it is. Slicing costs
+        // a few hundred instructions of index checks, which pays from about 32 bytes on (shorter
+        // texts, most sources and cues, are still decoded).
+        if utf8IsText && range.count >= 32 && range.lowerBound >= 0 && range.upperBound <= utf8.count
+            && utf8[range.lowerBound] & 0xC0 != 0x80 && (range.upperBound == utf8.count || utf8[range.upperBound] & 0xC0 != 0x80)
+        {
+            let view = text.utf8
+            let start = view.index(view.startIndex, offsetBy: range.lowerBound)
+            let end = view.index(start, offsetBy: range.count)
+            return String(text[start..<end])
+        }
+        return String(decoding: utf8[range], as: UTF8.self)
     }
 }
 
@@ -76,16 +104,32 @@ public final class MadeOnce<Value: Sendable>: Sendable {
 /// them. The core does not know the text engine, so it stores them opaquely; the text engine's
 /// `AnnotationRequest.analyzed` is the one user today.
 public final class SharedAnalyses: Sendable {
-    private let values = Mutex<[ObjectIdentifier: any Sendable]>([:])
+    /// Each value in a box of its own type, filed under that type: what a key finds is known to
+    /// be a `Box<Value>`, so no dynamic cast out of an existential is needed.
+    @usableFromInline
+    final class Box<Value: Sendable>: Sendable {
+        @usableFromInline let value: Value
+        @usableFromInline init(_ value: Value) { self.value = value }
+    }
+
+    @usableFromInline
+    let values = Mutex<[ObjectIdentifier: any AnyObject & Sendable]>([:])
 
     public init() {}
 
     /// The value stored for `type`, computed by `make` on first use. Modules of a run are called
-    /// one after another, so `make` runs once per run.
+    /// one after another, so `make` runs once per run. Inlinable, so that it is specialized for
+    /// each `Value` where it is called: the generic version looked up type metadata and cast, a
+    /// few thousand instructions a call.
+    @inlinable
     public func value<Value: Sendable>(of type: Value.Type, _ make: () -> Value) -> Value {
-        if let found = values.withLock({ $0[ObjectIdentifier(type)] }) as? Value { return found }
+        let key = ObjectIdentifier(type)
+        if let found = values.withLock({ $0[key] }) {
+            // Stored under `Value`'s own identifier, by the line below.
+            return unsafeDowncast(found, to: Box<Value>.self).value
+        }
         let made = make()
-        values.withLock { $0[ObjectIdentifier(type)] = made }
+        values.withLock { $0[key] = Box(made) }
         return made
     }
 }

@@ -251,4 +251,96 @@ private struct GivenTexts: Annotator {
         for (index, id) in ids.enumerated() { #expect(table.find(id) == index) }
         #expect(table.find("source:12-345source:12-345!") == nil)
     }
+
+    /// Numbers are written two digits at a time with lengths counted by powers of ten: every
+    /// length, both sides of each power of ten, negatives and the extremes read as `String(_:)`.
+    @Test func idTextWritesEveryNumberAsStringDoes() {
+        var numbers: [Int] = [0, Int.max, Int.min, Int.max - 1, Int.min + 1]
+        var power = 1
+        for _ in 0..<19 {
+            numbers += [power - 1, power, power + 1, -(power - 1), -power, -(power + 1)]
+            power = power.multipliedReportingOverflow(by: 10).overflow ? power : power * 10
+        }
+        numbers += Array(-250...250)
+        for number in numbers {
+            #expect(IDText.make("cue", UInt8(ascii: "-"), number) == "cue-\(number)")
+            #expect(IDText.make("", UInt8(ascii: ":"), number, UInt8(ascii: "+"), 7) == ":\(number)+7")
+            #expect(IDText.make("مصدر", UInt8(ascii: ":"), 12, UInt8(ascii: "+"), number) == "مصدر:12+\(number)")
+        }
+    }
+
+    /// The order is sorted over positions and applied along its cycles: the same as a stable sort
+    /// of the annotations themselves, ties (same span, kind and module) in their input order.
+    @Test func finalizeOrdersAsAStableSortWould() {
+        var generator = SystemRandomNumberGenerator()
+        let kinds: [AnnotationKind] = [.source, .cue, .quote, .hedge]
+        for size in [0, 1, 2, 3, 7, 40, 200] {
+            var input: [Annotation] = []
+            for index in 0..<size {
+                let start = Int.random(in: 0..<12, using: &generator)
+                let end = start + Int.random(in: 1..<4, using: &generator)
+                input.append(Annotation(
+                    id: "a\(index)", module: ["m", "n"].randomElement(using: &generator)!,
+                    kind: kinds.randomElement(using: &generator)!, range: start..<end, text: "",
+                    attributes: ["input": .integer(index)]))
+            }
+            let expected = input.enumerated().sorted { a, b in
+                let (x, y) = (a.element, b.element)
+                if x.start != y.start { return x.start < y.start }
+                if x.end != y.end { return x.end > y.end }
+                if x.kind != y.kind { return x.kind < y.kind }
+                if x.module != y.module { return x.module < y.module }
+                return a.offset < b.offset
+            }.map(\.element)
+            let final = AnnotationPipeline.finalize(input, distinct: true)
+            #expect(final.map(\.attributes) == expected.map(\.attributes))
+            // Without `distinct`, only the first of each tie is kept.
+            var firsts: [Annotation] = []
+            for annotation in expected where firsts.last.map({
+                $0.range != annotation.range || $0.kind != annotation.kind || $0.module != annotation.module
+            }) ?? true {
+                firsts.append(annotation)
+            }
+            #expect(AnnotationPipeline.finalize(input).map(\.attributes) == firsts.map(\.attributes))
+        }
+    }
+
+    @Test func idTableInsertTellsTheIndexOfNewAndKnownIds() {
+        var table = IDTable(minimumCapacity: 2)
+        #expect(table.insert("quote:1+2") == 0)
+        #expect(table.insert("source:3+4") == 1)
+        #expect(table.insert("quote:1+2") == 0)
+        for n in 0..<50 { #expect(table.insert("cue:\(n)+1") == n + 2) }
+        #expect(table.insert("source:3+4") == 1)
+    }
+
+    @Test func sharedAnalysesMakeEachTypesValueOnce() {
+        let shared = SharedAnalyses()
+        var made = 0
+        #expect(shared.value(of: [Int].self) { made += 1; return [1, 2] } == [1, 2])
+        #expect(shared.value(of: [Int].self) { made += 1; return [3] } == [1, 2])
+        #expect(shared.value(of: String.self) { made += 1; return "text" } == "text")
+        #expect(shared.value(of: String.self) { made += 1; return "other" } == "text")
+        #expect(made == 2)
+    }
+
+    /// Long slices are copied out of the text, short ones decoded from the bytes: both give the
+    /// bytes' text at every length and start, off scalar boundaries (repaired) included, in
+    /// English with curly quotes and in Arabic; bytes given apart from the text are what is read.
+    @Test func textInARangeIsThatRangesBytes() {
+        let text = "The minister said — “the plan is sound” at length. قال الوزير إن الخطة سليمة وإنها ستنفذ قريبا"
+        let bytes = Array(text.utf8)
+        let request = AnnotationRequest(text: text, language: "en")
+        var mismatches = 0
+        for lower in 0..<bytes.count {
+            for upper in lower...bytes.count
+            where request.text(in: lower..<upper) != String(decoding: bytes[lower..<upper], as: UTF8.self) {
+                mismatches += 1
+            }
+        }
+        #expect(mismatches == 0)
+        let other = Array(String(repeating: "another text, not the one above: ", count: 3).utf8)
+        let apart = AnnotationRequest(text: text, utf8: other, language: "en")
+        #expect(apart.text(in: 0..<other.count) == String(decoding: other, as: UTF8.self))
+    }
 }
