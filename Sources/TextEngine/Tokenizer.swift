@@ -57,38 +57,49 @@ struct Tokenizer {
     /// A struct of its own so that `run` can keep it in a local (in registers): as fields of
     /// `self`, every word cost loads and stores of them, and every call out of line spilled the rest.
     struct Output {
+        /// The first token; the next one goes to `next`, and there is room up to `limit`. (Two
+        /// pointers, not a count and a capacity: one register fewer in `run`, whose loop is short
+        /// of them, and no address to work out per token.)
         var tokens: UnsafeMutablePointer<Token>
-        var count = 0
-        var capacity: Int
+        var next: UnsafeMutablePointer<Token>
+        var limit: UnsafeMutablePointer<Token>
         var borrowed = true
         /// Flags the next token gets from what came before it (white space, a line break).
         var pending = Tokenizer.lineBreak
 
         init(tokens: UnsafeMutablePointer<Token>, capacity: Int) {
             self.tokens = tokens
-            self.capacity = capacity
+            next = tokens
+            limit = tokens + capacity
         }
+
+        var count: Int { next - tokens }
 
         @inline(__always)
         mutating func append(_ token: Token) {
-            if count == capacity { (tokens, capacity, borrowed) = Self.grown(tokens, count, capacity, borrowed) }
-            (tokens + count).initialize(to: token)
-            count &+= 1
+            if next == limit { (tokens, next, limit, borrowed) = Self.grown(tokens, next, limit, borrowed) }
+            next.initialize(to: token)
+            next += 1
         }
 
         /// The buffer of twice the capacity. Static, given the values: a mutating call would take
         /// the address of `run`'s local and keep it out of registers.
         @inline(never)
-        static func grown(_ tokens: UnsafeMutablePointer<Token>, _ count: Int, _ capacity: Int, _ borrowed: Bool)
-            -> (UnsafeMutablePointer<Token>, Int, Bool)
+        static func grown(_ tokens: UnsafeMutablePointer<Token>, _ next: UnsafeMutablePointer<Token>,
+                          _ limit: UnsafeMutablePointer<Token>, _ borrowed: Bool)
+            -> (UnsafeMutablePointer<Token>, UnsafeMutablePointer<Token>, UnsafeMutablePointer<Token>, Bool)
         {
+            let count = next - tokens
+            let capacity = limit - tokens
+            let grown: UnsafeMutablePointer<Token>
             if borrowed {
                 // The array's room stays the array's: copied from, not freed.
-                let grown = UnsafeMutablePointer<Token>.allocate(capacity: capacity * 2)
+                grown = UnsafeMutablePointer<Token>.allocate(capacity: capacity * 2)
                 grown.initialize(from: tokens, count: count)
-                return (grown, capacity * 2, false)
+            } else {
+                grown = tokens.moved(count: count, toCapacity: capacity * 2)
             }
-            return (tokens.moved(count: count, toCapacity: capacity * 2), capacity * 2, false)
+            return (grown, grown + count, grown + capacity * 2, false)
         }
     }
 
