@@ -177,9 +177,9 @@ struct Tokenizer {
         return (0xFFFD, 1)
     }
 
-    @inline(__always)
-    private func classAt(_ i: Int) -> ScalarClass? { Self.classAt(p, i) }
-
+    /// The class of the scalar at `i` of `p`, nil past the end. Static, given the text: the
+    /// method it replaced was called out of line from `scanWordGeneral`, and each call copied the
+    /// whole tokenizer (through memcpy) to pass it.
     @inline(__always)
     private static func classAt(_ p: UnsafeBufferPointer<UInt8>, _ i: Int) -> ScalarClass? {
         guard i < p.count else { return nil }
@@ -584,6 +584,16 @@ struct Tokenizer {
                 // the commonest path of all, kept out of `self` until the run ends.
                 if letters == 0 { firstUpper = b < 0x61 }
                 var run = 1
+                // Eight bytes at a time while they are all letters, then byte by byte.
+                while j &+ run &+ 8 <= n {
+                    let stops = ~Self.asciiLetterBits(UnsafeRawPointer(p.baseAddress! + j + run).loadUnaligned(as: UInt64.self))
+                        & 0x8080_8080_8080_8080
+                    if stops != 0 {
+                        run &+= stops.trailingZeroBitCount &>> 3
+                        break
+                    }
+                    run &+= 8
+                }
                 while j + run < n && (p[j + run] | 0x20) &- 0x61 < 26 { run += 1 }
                 reserveScratch(run)
                 let source = p.baseAddress! + j
@@ -618,15 +628,15 @@ struct Tokenizer {
                 segmentLetters += 2  // `A1.` is no acronym
                 j += length
             case .joiner:
-                guard classAt(j + length) == .letter else { break loop }
+                guard Self.classAt(p, j + length) == .letter else { break loop }
                 j += length
             case .apostrophe:
-                guard classAt(j + length) == .letter else { break loop }
+                guard Self.classAt(p, j + length) == .letter else { break loop }
                 push(UInt8(ascii: "'"))
                 segmentLetters = 2
                 j += length
             case .hyphen:
-                let next = classAt(j + length)
+                let next = Self.classAt(p, j + length)
                 guard next == .letter || next == .digit else { break loop }
                 push(UInt8(ascii: "-"))
                 segmentLetters = 2
@@ -636,7 +646,7 @@ struct Tokenizer {
                 // `J. Smith` is an initial: one letter and a dot, which the sentence splitter reads.
                 guard segmentLetters == 1 else { break loop }
                 let afterDot = j + 1
-                if classAt(afterDot) == .letter {
+                if Self.classAt(p, afterDot) == .letter {
                     let (_, letterLength) = decode(afterDot)
                     guard afterDot + letterLength < n, p[afterDot + letterLength] == UInt8(ascii: ".") else { break loop }
                 } else if dots == 0 {
@@ -646,7 +656,7 @@ struct Tokenizer {
                 dots += 1
                 segmentLetters = 0
                 j += 1
-                if classAt(j) != .letter { break loop }
+                if Self.classAt(p, j) != .letter { break loop }
             default:
                 break loop
             }
@@ -769,7 +779,7 @@ struct Tokenizer {
                 flags.insert(v == Scalars.tatweel ? .hadTatweel : .hadDiacritics)
             case .joiner:
                 // ZWNJ inside a word (Persian spelling) keeps the word whole.
-                let next = classAt(j + length)
+                let next = Self.classAt(p, j + length)
                 guard next == .arabicLetter || next == .arabicMark else { break loop }
             default:
                 break loop
@@ -812,7 +822,7 @@ struct Tokenizer {
                 j += length
             case .period, .numberSeparator:
                 // Only between digits: `3.5`, `1,000`, `٣٫٥`; `2024.` ends the number.
-                guard classAt(j + length) == .digit else { break loop }
+                guard Self.classAt(p, j + length) == .digit else { break loop }
                 push(v == 0x2C || v == 0x066C ? UInt8(ascii: ",") : UInt8(ascii: "."))
                 j += length
             case .percent:

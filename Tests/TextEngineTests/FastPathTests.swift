@@ -269,4 +269,17 @@ import Testing
         #expect(mixed.tokens[2].flags.contains(.paragraphStart))
         #expect(mixed.tokens[1].flags.contains(.spaceBefore) && !mixed.tokens[1].flags.contains(.paragraphStart))
     }
+
+    /// `scanWordGeneral` counts a run of ASCII letters eight bytes at a time: runs longer and
+    /// shorter than eight, at the text's end and before other letters, give the same words.
+    @Test func generalWordsWithLongLetterRuns() {
+        #expect(TextNormalizer.forms(of: "Extraordinarily-complicated counterintelligence's U.S.-BACKED") ==
+            ["extraordinarily-complicated", "counterintelligence's", "u.s.", "-", "backed"])
+        #expect(TextNormalizer.forms(of: "ABCDEFGHIJKLMNOPQRSTUVWXYZ-abcdefgh") == ["abcdefghijklmnopqrstuvwxyz-abcdefgh"])
+        #expect(TextNormalizer.forms(of: "x-abcdefghijklmnop") == ["x-abcdefghijklmnop"])
+        #expect(TextNormalizer.forms(of: "abcdefghijklmnopqrstuvwxyzcafé-Straße") == ["abcdefghijklmnopqrstuvwxyzcafé-straße"])
+        #expect(TextNormalizer.forms(of: "well-knownnnnnnnnnn, don'tttttttttt.") == ["well-knownnnnnnnnnn", ",", "don'tttttttttt", "."])
+        let allCaps = AnalyzedText("NORTH-ATLANTICTREATY")
+        #expect(allCaps.tokens.count == 1 && allCaps.tokens[0].flags.contains(.allCaps))
+    }
 }
