@@ -27,7 +27,10 @@ struct Tokenizer {
     /// The form id of each ASCII byte that is a one-byte punctuation token (period, apostrophe,
     /// hyphen, comma, punctuation), once a token has interned it; -1 before. `run` emits such a
     /// byte from here, without classifying, hashing and probing it again.
+    /// The entry for \n (a line break, the commonest byte after a word's and a space's in
+    /// news text, where it ends every paragraph), which `run` then takes without a call.
     private var asciiPunctuationForms: UnsafeMutablePointer<Int32>
+    private static let lineFeedEntry: Int32 = -2
 
     /// Flag sets spelled as constants, not array literals: `[]` and `[.a, .b]` built (and freed)
     /// an array per token here, the optimizer leaving `OptionSet(arrayLiteral:)` in place.
@@ -48,6 +51,7 @@ struct Tokenizer {
         scratch = .allocate(capacity: scratchCapacity)
         asciiPunctuationForms = .allocate(capacity: 128)
         asciiPunctuationForms.initialize(repeating: -1, count: 128)
+        asciiPunctuationForms[0x0A] = Self.lineFeedEntry
     }
 
     /// The tokens so far and the flags the next one gets. Raw memory, as `scratch` and
@@ -299,6 +303,11 @@ struct Tokenizer {
                 if form >= 0 && (byte != UInt8(ascii: ".") || i &+ 1 == n || base[i &+ 1] != UInt8(ascii: ".")) {
                     output.append(Token(start: i, end: i &+ 1, form: form, kind: .punctuation, flags: output.pending))
                     output.pending = Self.none
+                    i &+= 1
+                    continue
+                }
+                if form == Self.lineFeedEntry {
+                    output.pending.formUnion(Self.lineBreak)
                     i &+= 1
                     continue
                 }

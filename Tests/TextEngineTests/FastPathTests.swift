@@ -282,4 +282,16 @@ import Testing
         let allCaps = AnalyzedText("NORTH-ATLANTICTREATY")
         #expect(allCaps.tokens.count == 1 && allCaps.tokens[0].flags.contains(.allCaps))
     }
+
+    /// `run` takes \n from its byte table: the token after it starts a paragraph, after a word,
+    /// after punctuation, at the text's start, twice in a row, and as \r\n (which goes the
+    /// general way), exactly as the general path marks it.
+    @Test func lineFeedsFromTheByteTableStartParagraphs() {
+        let analyzed = AnalyzedText("\nA.\nB,\n\nC\r\nD \n E\u{2028}F")
+        #expect(analyzed.tokens.indices.map { analyzed.text(ofToken: $0) } == ["A", ".", "B", ",", "C", "D", "E", "F"])
+        let starts = analyzed.tokens.map { $0.flags.contains(.paragraphStart) }
+        #expect(starts == [true, false, true, false, true, true, true, true])
+        #expect(analyzed.tokens.allSatisfy { $0.flags.contains(.spaceBefore) || $0.kind == .punctuation })
+        #expect(analyzed.paragraphs.count == 6)
+    }
 }
