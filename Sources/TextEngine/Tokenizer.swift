@@ -26,10 +26,11 @@ struct Tokenizer {
     private var scratchCapacity = 256
     /// The form id of each ASCII byte that is a one-byte punctuation token (period, apostrophe,
     /// hyphen, comma, punctuation), once a token has interned it; -1 before. `run` emits such a
-    /// byte from here, without classifying, hashing and probing it again.
-    /// The entry for \n (a line break, the commonest byte after a word's and a space's in
-    /// news text, where it ends every paragraph), which `run` then takes without a call.
+    /// byte from here, without classifying, hashing and probing it again. A table of its own per
+    /// text (the ids are the text's), 512 bytes.
     private var asciiPunctuationForms: UnsafeMutablePointer<Int32>
+    /// The entry of \n in `asciiPunctuationForms`: a line break (one ends every paragraph of
+    /// news text), which `run` then takes without the call to `scanOther`.
     private static let lineFeedEntry: Int32 = -2
 
     /// Flag sets spelled as constants, not array literals: `[]` and `[.a, .b]` built (and freed)
@@ -286,10 +287,8 @@ struct Tokenizer {
                 }
                 continue
             }
-            // An Arabic letter or harakah of U+0621–U+065F, by the table `scanArabicWord` reads,
-            // without decoding and classifying it (the rest of the block goes the general way).
-            // (Tested before ASCII punctuation, not after: that cost Arabic text a test per word,
-            // 1.9M instructions on SaudiNewsNet, for 0.1M on PolNeAR.)
+            // Arabic words (`startsArabicWord`). (Tested before ASCII punctuation, not after: that
+            // cost Arabic text a test per word, 1.9M instructions on SaudiNewsNet, for 0.1M on PolNeAR.)
             if startsArabicWord(at: i) {
                 self.output = output
                 i = scanArabicWords(i)
