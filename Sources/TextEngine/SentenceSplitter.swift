@@ -251,14 +251,23 @@ struct SentenceSplitter {
             paragraphStart = end
         }
 
+        // A token whose form has none of these bits is neither a clause boundary nor a possible
+        // sentence end, whatever its kind: most tokens (words without a final dot, most
+        // punctuation) are passed over on one test, before their kind is read.
+        let mayMatter = FormFlag.clauseSeparator | FormFlag.terminator | FormFlag.finalDot
         var k = 0
         while k < count {
             let token = tokens[k]
-            if k > 0 && token.flags.contains(.paragraphStart) {
+            // (At the first token both closes are no-ops: nothing is open yet.)
+            if token.flags.contains(.paragraphStart) {
                 closeSentence(k)
                 closeParagraph(k)
             }
             let bits = formFlags[Int(token.form)]
+            guard bits & mayMatter != 0 else {
+                k &+= 1
+                continue
+            }
             var terminator = false
             if token.kind == .punctuation {
                 if bits & FormFlag.clauseSeparator != 0 { result.clauseBoundaries.append(k) }

@@ -11,14 +11,9 @@
 struct Tokenizer {
     private let p: UnsafeBufferPointer<UInt8>
     private let n: Int
-    /// The tokens so far. Raw memory, as `scratch` and `FormTable.Builder`: an array's append
-    /// checks uniqueness and capacity out of line for every token. At first the uninitialized
-    /// buffer of the array `tokenize` returns (`tokensBorrowed`), so that most texts' tokens are
-    /// never copied; the tokenizer's own buffer once they outgrow it.
-    private var tokens: UnsafeMutablePointer<Token>
-    private var tokenCount = 0
-    private var tokenCapacity: Int
-    private var tokensBorrowed = true
+    /// The tokens so far and the flags of the next one (see `Output`). `run` keeps a copy in a
+    /// local and writes it back here only around the paths that work through `self`.
+    private var output: Output
     private var forms: FormTable.Builder
     /// Whether a token started with an Arabic letter or mark: only Arabic words' forms have
     /// proclitic readings. (Set where such a token starts, not in `scanArabicWord`, whose hot loop
@@ -29,8 +24,14 @@ struct Tokenizer {
     private var scratch: UnsafeMutablePointer<UInt8>
     private var scratchCount = 0
     private var scratchCapacity = 256
-    /// Flags the next token gets from what came before it (white space, a line break).
-    private var pending = Self.lineBreak
+    /// The form id of each ASCII byte that is a one-byte punctuation token (period, apostrophe,
+    /// hyphen, comma, punctuation), once a token has interned it; -1 before. `run` emits such a
+    /// byte from here, without classifying, hashing and probing it again. A table of its own per
+    /// text (the ids are the text's), 512 bytes.
+    private var asciiPunctuationForms: UnsafeMutablePointer<Int32>
+    /// The entry of \n in `asciiPunctuationForms`: a line break (one ends every paragraph of
+    /// news text), which `run` then takes without the call to `scanOther`.
+    private static let lineFeedEntry: Int32 = -2
 
     /// Flag sets spelled as constants, not array literals: `[]` and `[.a, .b]` built (and freed)
     /// an array per token here, the optimizer leaving `OptionSet(arrayLiteral:)` in place.
@@ -46,10 +47,65 @@ struct Tokenizer {
                  forms: FormTable.Builder) {
         self.p = p
         self.n = p.count
-        self.tokens = tokens
-        self.tokenCapacity = tokenCapacity
+        output = Output(tokens: tokens, capacity: tokenCapacity)
         self.forms = forms
         scratch = .allocate(capacity: scratchCapacity)
+        asciiPunctuationForms = .allocate(capacity: 128)
+        asciiPunctuationForms.initialize(repeating: -1, count: 128)
+        asciiPunctuationForms[0x0A] = Self.lineFeedEntry
+    }
+
+    /// The tokens so far and the flags the next one gets. Raw memory, as `scratch` and
+    /// `FormTable.Builder`: an array's append checks uniqueness and capacity out of line for every
+    /// token. At first the uninitialized buffer of the array `tokenize` returns (`borrowed`), so
+    /// that most texts' tokens are never copied; the tokenizer's own buffer once they outgrow it.
+    /// A struct of its own so that `run` can keep it in a local (in registers): as fields of
+    /// `self`, every word cost loads and stores of them, and every call out of line spilled the rest.
+    struct Output {
+        /// The first token; the next one goes to `next`, and there is room up to `limit`. (Two
+        /// pointers, not a count and a capacity: one register fewer in `run`, whose loop is short
+        /// of them, and no address to work out per token.)
+        var tokens: UnsafeMutablePointer<Token>
+        var next: UnsafeMutablePointer<Token>
+        var limit: UnsafeMutablePointer<Token>
+        var borrowed = true
+        /// Flags the next token gets from what came before it (white space, a line break).
+        var pending = Tokenizer.lineBreak
+
+        init(tokens: UnsafeMutablePointer<Token>, capacity: Int) {
+            self.tokens = tokens
+            next = tokens
+            limit = tokens + capacity
+        }
+
+        var count: Int { next - tokens }
+
+        @inline(__always)
+        mutating func append(_ token: Token) {
+            if next == limit { (tokens, next, limit, borrowed) = Self.grown(tokens, next, limit, borrowed) }
+            next.initialize(to: token)
+            next += 1
+        }
+
+        /// The buffer of twice the capacity. Static, given the values: a mutating call would take
+        /// the address of `run`'s local and keep it out of registers.
+        @inline(never)
+        static func grown(_ tokens: UnsafeMutablePointer<Token>, _ next: UnsafeMutablePointer<Token>,
+                          _ limit: UnsafeMutablePointer<Token>, _ borrowed: Bool)
+            -> (UnsafeMutablePointer<Token>, UnsafeMutablePointer<Token>, UnsafeMutablePointer<Token>, Bool)
+        {
+            let count = next - tokens
+            let capacity = limit - tokens
+            let grown: UnsafeMutablePointer<Token>
+            if borrowed {
+                // The array's room stays the array's: copied from, not freed.
+                grown = UnsafeMutablePointer<Token>.allocate(capacity: capacity * 2)
+                grown.initialize(from: tokens, count: count)
+            } else {
+                grown = tokens.moved(count: count, toCapacity: capacity * 2)
+            }
+            return (grown, grown + count, grown + capacity * 2, false)
+        }
     }
 
     /// Tokens of `utf8` with their forms.
@@ -76,16 +132,18 @@ struct Tokenizer {
                 tokens = [Token](unsafeUninitializedCapacity: buffer.count / 5 + 16) { room, initialized in
                     var tokenizer = Tokenizer(buffer, tokens: room.baseAddress!, tokenCapacity: room.count, forms: forms)
                     tokenizer.run()
-                    if tokenizer.tokensBorrowed {
-                        initialized = tokenizer.tokenCount
+                    let output = tokenizer.output
+                    if output.borrowed {
+                        initialized = output.count
                     } else {
                         // More tokens than room: they are in the tokenizer's own buffer (and the
                         // array's room holds copies of the first ones, trivial values left as they are).
-                        outgrown = Array(UnsafeBufferPointer(start: tokenizer.tokens, count: tokenizer.tokenCount))
-                        tokenizer.tokens.deallocate()
+                        outgrown = Array(UnsafeBufferPointer(start: output.tokens, count: output.count))
+                        output.tokens.deallocate()
                         initialized = 0
                     }
                     tokenizer.scratch.deallocate()
+                    tokenizer.asciiPunctuationForms.deallocate()
                     builder = tokenizer.forms
                     hasArabic = tokenizer.sawArabic
                 }
@@ -124,9 +182,9 @@ struct Tokenizer {
         return (0xFFFD, 1)
     }
 
-    @inline(__always)
-    private func classAt(_ i: Int) -> ScalarClass? { Self.classAt(p, i) }
-
+    /// The class of the scalar at `i` of `p`, nil past the end. Static, given the text: the
+    /// method it replaced was called out of line from `scanWordGeneral`, and each call copied the
+    /// whole tokenizer (through memcpy) to pass it.
     @inline(__always)
     private static func classAt(_ p: UnsafeBufferPointer<UInt8>, _ i: Int) -> ScalarClass? {
         guard i < p.count else { return nil }
@@ -183,8 +241,8 @@ struct Tokenizer {
         reserveScratch(8)
         let hash = FormTable.hash(padded: scratch, count: scratchCount)
         let id = forms.intern(padded: scratch, count: scratchCount, hash: hash)
-        appendToken(Token(start: start, end: end, form: id, kind: kind, flags: flags.union(pending)))
-        pending = Self.none
+        output.append(Token(start: start, end: end, form: id, kind: kind, flags: flags.union(output.pending)))
+        output.pending = Self.none
         scratchCount = 0
     }
 
@@ -193,112 +251,129 @@ struct Tokenizer {
     @inline(__always)
     private mutating func emitShort(_ start: Int, _ end: Int, chunk: UInt64, count: Int) {
         let id = forms.intern(chunk: chunk, count: count, hash: FormTable.finish(FormTable.mixChunk(FormTable.hashSeed, chunk)))
-        appendToken(Token(start: start, end: end, form: id, kind: .punctuation, flags: pending))
-        pending = Self.none
-    }
-
-    @inline(__always)
-    private mutating func appendToken(_ token: Token) {
-        if tokenCount == tokenCapacity { growTokens() }
-        (tokens + tokenCount).initialize(to: token)
-        tokenCount += 1
-    }
-
-    @inline(never)
-    private mutating func growTokens() {
-        if tokensBorrowed {
-            // The array's room stays the array's: copied from, not freed.
-            let grown = UnsafeMutablePointer<Token>.allocate(capacity: tokenCapacity * 2)
-            grown.initialize(from: tokens, count: tokenCount)
-            tokens = grown
-            tokensBorrowed = false
-        } else {
-            tokens = tokens.moved(count: tokenCount, toCapacity: tokenCapacity * 2)
-        }
-        tokenCapacity *= 2
+        // A one-byte ASCII form is the form of that byte as a token of its own, whatever scalar
+        // was folded to it (’ to '): `run` takes the byte from the table from now on.
+        if count == 1 && chunk < 0x80 { asciiPunctuationForms[Int(chunk)] = id }
+        output.append(Token(start: start, end: end, form: id, kind: .punctuation, flags: output.pending))
+        output.pending = Self.none
     }
 
     // MARK: The pass
 
     private mutating func run() {
+        let n = self.n
+        guard n > 0, let base = p.baseAddress else { return }
+        // `self.output` in a local for the loop (see `Output`): written back before the paths
+        // that work through `self` and read again after them.
+        var output = self.output
+        let asciiPunctuationForms = self.asciiPunctuationForms
         var i = 0
         while i < n {
             // The commonest bytes of all, before any decoding: the space, and ASCII letters.
-            let byte = p[i]
+            let byte = base[i]
             if byte == 0x20 {
-                pending.insert(.spaceBefore)
-                i += 1
+                output.pending.insert(.spaceBefore)
+                i &+= 1
                 continue
             }
             if (byte | 0x20) &- 0x61 < 26 {
-                i = scanWord(i)
+                let end = scanWord(i, base, n, into: &output)
+                if end >= 0 {
+                    i = end
+                } else {
+                    self.output = output
+                    i = scanWordGeneral(i)
+                    output = self.output
+                }
                 continue
             }
-            // An Arabic letter or harakah of U+0621–U+065F, by the table `scanArabicWord` reads,
-            // without decoding and classifying it (the rest of the block goes the general way).
-            // (Tested before ASCII punctuation, not after: that cost Arabic text a test per word,
-            // 1.9M instructions on SaudiNewsNet, for 0.1M on PolNeAR.)
-            if byte &- 0xD8 < 2 && i &+ 1 < n
-                && Self.arabicTwoByteTable.utf8Start[Int(truncatingIfNeeded: (byte & 1) &<< 6 | (p[i &+ 1] & 0x3F))]
-                    != Self.arabicStop
-            {
-                sawArabic = true
-                i = scanArabicWord(i)
+            // Arabic words (`startsArabicWord`). (Tested before ASCII punctuation, not after: that
+            // cost Arabic text a test per word, 1.9M instructions on SaudiNewsNet, for 0.1M on PolNeAR.)
+            if startsArabicWord(at: i) {
+                self.output = output
+                i = scanArabicWords(i)
+                output = self.output
                 continue
             }
-            let (v, length) = decode(i)
-            // ASCII from the table here: `classify` is not inlined, and most tokens start with ASCII.
-            switch v < 0x80 ? Scalars.asciiClass(UInt8(truncatingIfNeeded: v)) : Scalars.classify(v) {
-            case .whitespace:
-                pending.insert(.spaceBefore)
-                i += length
-            case .newline:
-                pending.formUnion(Self.lineBreak)
-                i += length
-            case .format:
-                i += length
-            case .letter:
-                i = scanWord(i)
-            case .arabicLetter, .arabicMark:
-                sawArabic = true
-                i = scanArabicWord(i)
-            case .digit:
-                i = scanNumber(i)
-            case .symbol, .mark, .joiner:
-                i = scanSymbol(i)
-            case .period:
-                // A run of full stops is one token: an ellipsis is one mark, not three sentence ends.
-                var j = i + 1
-                while j < n && p[j] == UInt8(ascii: ".") { j += 1 }
-                if j - i <= 8 {
-                    emitShort(i, j, chunk: 0x2E2E_2E2E_2E2E_2E2E & FormTable.lowBytes(j - i), count: j - i)
-                } else {
-                    appendRaw(i..<j)
-                    emit(i, j, .punctuation)
+            // A one-byte punctuation token seen before in this text: its form from the table (a
+            // full stop only alone: a run of them is one token).
+            if byte < 0x80 {
+                let form = asciiPunctuationForms[Int(byte)]
+                if form >= 0 && (byte != UInt8(ascii: ".") || i &+ 1 == n || base[i &+ 1] != UInt8(ascii: ".")) {
+                    output.append(Token(start: i, end: i &+ 1, form: form, kind: .punctuation, flags: output.pending))
+                    output.pending = Self.none
+                    i &+= 1
+                    continue
                 }
-                i = j
-            case .apostrophe:
-                emitShort(i, i + length, chunk: UInt64(UInt8(ascii: "'")), count: 1)
-                i += length
-            case .hyphen:
-                emitShort(i, i + length, chunk: UInt64(UInt8(ascii: "-")), count: 1)
-                i += length
-            case .percent:
-                append(v == 0x066A ? 0x25 : v)
-                emit(i, i + length, .punctuation)
-                i += length
-            case .punctuation, .numberSeparator:
-                if v == 0x2026 {
-                    emitShort(i, i + length, chunk: 0x2E2E2E, count: 3)  // … → ...
-                } else {
-                    // Its own bytes, one to four.
-                    var chunk: UInt64 = 0
-                    for k in 0..<length { chunk |= UInt64(p[i + k]) &<< UInt64(8 * k) }
-                    emitShort(i, i + length, chunk: chunk, count: length)
+                if form == Self.lineFeedEntry {
+                    output.pending.formUnion(Self.lineBreak)
+                    i &+= 1
+                    continue
                 }
-                i += length
             }
+            self.output = output
+            i = scanOther(i)
+            output = self.output
         }
+        self.output = output
+    }
+
+    /// What `run` does not take itself: decoded and classified.
+    @inline(never)
+    private mutating func scanOther(_ i: Int) -> Int {
+        var i = i
+        let (v, length) = decode(i)
+        // ASCII from the table here: `classify` is not inlined, and most tokens start with ASCII.
+        switch v < 0x80 ? Scalars.asciiClass(UInt8(truncatingIfNeeded: v)) : Scalars.classify(v) {
+        case .whitespace:
+            output.pending.insert(.spaceBefore)
+            i += length
+        case .newline:
+            output.pending.formUnion(Self.lineBreak)
+            i += length
+        case .format:
+            i += length
+        case .letter:
+            i = scanWordGeneral(i)
+        case .arabicLetter, .arabicMark:
+            i = scanArabicWords(i)
+        case .digit:
+            i = scanNumber(i)
+        case .symbol, .mark, .joiner:
+            i = scanSymbol(i)
+        case .period:
+            // A run of full stops is one token: an ellipsis is one mark, not three sentence ends.
+            var j = i + 1
+            while j < n && p[j] == UInt8(ascii: ".") { j += 1 }
+            if j - i <= 8 {
+                emitShort(i, j, chunk: 0x2E2E_2E2E_2E2E_2E2E & FormTable.lowBytes(j - i), count: j - i)
+            } else {
+                appendRaw(i..<j)
+                emit(i, j, .punctuation)
+            }
+            i = j
+        case .apostrophe:
+            emitShort(i, i + length, chunk: UInt64(UInt8(ascii: "'")), count: 1)
+            i += length
+        case .hyphen:
+            emitShort(i, i + length, chunk: UInt64(UInt8(ascii: "-")), count: 1)
+            i += length
+        case .percent:
+            append(v == 0x066A ? 0x25 : v)
+            emit(i, i + length, .punctuation)
+            i += length
+        case .punctuation, .numberSeparator:
+            if v == 0x2026 {
+                emitShort(i, i + length, chunk: 0x2E2E2E, count: 3)  // … → ...
+            } else {
+                // Its own bytes, one to four.
+                var chunk: UInt64 = 0
+                for k in 0..<length { chunk |= UInt64(p[i + k]) &<< UInt64(8 * k) }
+                emitShort(i, i + length, chunk: chunk, count: length)
+            }
+            i += length
+        }
+        return i
     }
 
     // MARK: Words
@@ -363,8 +438,11 @@ struct Tokenizer {
     /// from the text, never copied to `scratch`; the rest (and everything that starts with
     /// another letter) go to `scanWordGeneral`.
     @inline(__always)
-    private mutating func scanWord(_ start: Int) -> Int {
-        let base = p.baseAddress!
+    /// Returns where the next token may start, or -1 when the word is for `scanWordGeneral`
+    /// (which `run` calls with `output` written back). `base` and `n` are the text's, from `run`'s
+    /// registers.
+    private mutating func scanWord(_ start: Int, _ base: UnsafePointer<UInt8>, _ n: Int,
+                                   into output: inout Output) -> Int {
         var end = start
         var h = FormTable.hashSeed
         // The last chunk mixed into `h` (the whole form when it is eight letters or fewer).
@@ -404,7 +482,7 @@ struct Tokenizer {
             var last: UInt64 = 0
             var shift: UInt64 = 0
             while end < n {
-                let byte = p[end]
+                let byte = base[end]
                 guard (byte | 0x20) &- 0x61 < 26 else { break }
                 if byte >= 0x61 { lowercase = 1 }
                 last |= UInt64(byte | 0x20) &<< shift
@@ -416,30 +494,32 @@ struct Tokenizer {
                 h = FormTable.mixChunk(h, chunk)
             }
         }
-        if end == start { return scanWordGeneral(start) }
+        if end == start { return -1 }
         let run = end &- start
-        if end < n {
-            let b = p[end]
+        // The space that usually follows, tested first: it ends the word, and `run` need not
+        // take it in another turn.
+        let spaceAfter = end < n && base[end] == 0x20
+        if !spaceAfter && end < n {
+            let b = base[end]
             if b >= 0x80 || (b < 64 && (Self.continuesWordBelow64 &>> UInt64(b)) & 1 != 0),
                !Self.wordEnds(p, at: end, afterLetters: run)
             {
-                return scanWordGeneral(start)
+                return -1
             }
         }
         let source = base + start
-        var flags = pending
+        var flags = output.pending
         if source[0] < 0x61 { flags.insert(.capitalized) }
         if run >= 2 && lowercase == 0 { flags.insert(.allCaps) }
         let id = run <= 8
             ? forms.intern(chunk: chunk, count: run, hash: FormTable.finish(h))
             : forms.intern(asciiWord: source, count: run, firstChunk: chunk, hash: FormTable.finish(h))
-        appendToken(Token(start: start, end: end, form: id, kind: .word, flags: flags))
-        // The space that usually follows, taken here rather than by another turn of `run`.
-        if end < n && base[end] == 0x20 {
-            pending = Self.spaceBefore
+        output.append(Token(start: start, end: end, form: id, kind: .word, flags: flags))
+        if spaceAfter {
+            output.pending = Self.spaceBefore
             return end &+ 1
         }
-        pending = Self.none
+        output.pending = Self.none
         return end
     }
 
@@ -512,6 +592,16 @@ struct Tokenizer {
                 // the commonest path of all, kept out of `self` until the run ends.
                 if letters == 0 { firstUpper = b < 0x61 }
                 var run = 1
+                // Eight bytes at a time while they are all letters, then byte by byte.
+                while j &+ run &+ 8 <= n {
+                    let stops = ~Self.asciiLetterBits(UnsafeRawPointer(p.baseAddress! + j + run).loadUnaligned(as: UInt64.self))
+                        & 0x8080_8080_8080_8080
+                    if stops != 0 {
+                        run &+= stops.trailingZeroBitCount &>> 3
+                        break
+                    }
+                    run &+= 8
+                }
                 while j + run < n && (p[j + run] | 0x20) &- 0x61 < 26 { run += 1 }
                 reserveScratch(run)
                 let source = p.baseAddress! + j
@@ -546,15 +636,15 @@ struct Tokenizer {
                 segmentLetters += 2  // `A1.` is no acronym
                 j += length
             case .joiner:
-                guard classAt(j + length) == .letter else { break loop }
+                guard Self.classAt(p, j + length) == .letter else { break loop }
                 j += length
             case .apostrophe:
-                guard classAt(j + length) == .letter else { break loop }
+                guard Self.classAt(p, j + length) == .letter else { break loop }
                 push(UInt8(ascii: "'"))
                 segmentLetters = 2
                 j += length
             case .hyphen:
-                let next = classAt(j + length)
+                let next = Self.classAt(p, j + length)
                 guard next == .letter || next == .digit else { break loop }
                 push(UInt8(ascii: "-"))
                 segmentLetters = 2
@@ -564,7 +654,7 @@ struct Tokenizer {
                 // `J. Smith` is an initial: one letter and a dot, which the sentence splitter reads.
                 guard segmentLetters == 1 else { break loop }
                 let afterDot = j + 1
-                if classAt(afterDot) == .letter {
+                if Self.classAt(p, afterDot) == .letter {
                     let (_, letterLength) = decode(afterDot)
                     guard afterDot + letterLength < n, p[afterDot + letterLength] == UInt8(ascii: ".") else { break loop }
                 } else if dots == 0 {
@@ -574,7 +664,7 @@ struct Tokenizer {
                 dots += 1
                 segmentLetters = 0
                 j += 1
-                if classAt(j) != .letter { break loop }
+                if Self.classAt(p, j) != .letter { break loop }
             default:
                 break loop
             }
@@ -615,7 +705,36 @@ struct Tokenizer {
     static let arabicDiacritic: UInt8 = 0x41
     static let arabicTatweel: UInt8 = 0x42
 
-    private mutating func scanArabicWord(_ start: Int) -> Int {
+    /// Whether the scalar at `i` is an Arabic letter or harakah of U+0621–U+065F, by the table
+    /// `scanArabicWord` reads, without decoding and classifying it (the rest of the block goes
+    /// the general way).
+    @inline(__always)
+    private func startsArabicWord(at i: Int) -> Bool {
+        let byte = p[i]
+        return byte &- 0xD8 < 2 && i &+ 1 < n
+            && Self.arabicTwoByteTable.utf8Start[Int(truncatingIfNeeded: (byte & 1) &<< 6 | (p[i &+ 1] & 0x3F))]
+                != Self.arabicStop
+    }
+
+    /// The Arabic word at `start` and those that follow it, each after one space (`scanArabicWord`
+    /// takes it), as long as the next starts as `startsArabicWord` tells: Arabic prose, a call
+    /// from `run` per sentence or clause rather than per word, with the output in a local here.
+    /// (Inlined into `run`, `scanArabicWord` stayed a call per word: `run` was past the size
+    /// up to which the optimizer inlines.)
+    @inline(never)
+    private mutating func scanArabicWords(_ start: Int) -> Int {
+        sawArabic = true
+        var output = self.output
+        var i = start
+        repeat {
+            i = scanArabicWord(i, into: &output)
+        } while i < n && startsArabicWord(at: i)
+        self.output = output
+        return i
+    }
+
+    @inline(__always)
+    private mutating func scanArabicWord(_ start: Int, into output: inout Output) -> Int {
         var j = start
         var flags = Self.none
         loop: while j < n {
@@ -668,7 +787,7 @@ struct Tokenizer {
                 flags.insert(v == Scalars.tatweel ? .hadTatweel : .hadDiacritics)
             case .joiner:
                 // ZWNJ inside a word (Persian spelling) keeps the word whole.
-                let next = classAt(j + length)
+                let next = Self.classAt(p, j + length)
                 guard next == .arabicLetter || next == .arabicMark else { break loop }
             default:
                 break loop
@@ -678,21 +797,23 @@ struct Tokenizer {
         if scratchCount == 0 {
             // A tatweel or a diacritic standing alone: keep it visible as a symbol.
             appendRaw(start..<j)
+            self.output = output
             emit(start, j, .symbol)
+            output = self.output
         } else {
             // `emit`, spelled out: the compiler keeps `emit` out of line, and a call per word
             // (its arguments spilled and reloaded) cost more than hashing the form.
             reserveScratch(8)
             let hash = FormTable.hash(padded: scratch, count: scratchCount)
             let id = forms.intern(padded: scratch, count: scratchCount, hash: hash)
-            appendToken(Token(start: start, end: j, form: id, kind: .arabicWord, flags: flags.union(pending)))
+            output.append(Token(start: start, end: j, form: id, kind: .arabicWord, flags: flags.union(output.pending)))
             scratchCount = 0
             // The space that usually follows, taken here rather than by another turn of `run`.
             if j < n && p[j] == 0x20 {
-                pending = Self.spaceBefore
+                output.pending = Self.spaceBefore
                 return j &+ 1
             }
-            pending = Self.none
+            output.pending = Self.none
         }
         return j
     }
@@ -709,7 +830,7 @@ struct Tokenizer {
                 j += length
             case .period, .numberSeparator:
                 // Only between digits: `3.5`, `1,000`, `٣٫٥`; `2024.` ends the number.
-                guard classAt(j + length) == .digit else { break loop }
+                guard Self.classAt(p, j + length) == .digit else { break loop }
                 push(v == 0x2C || v == 0x066C ? UInt8(ascii: ",") : UInt8(ascii: "."))
                 j += length
             case .percent:

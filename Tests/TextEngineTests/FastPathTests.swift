@@ -205,4 +205,93 @@ import Testing
             #expect(Array(table.bytes(Int(id))) == bytes)
         }
     }
+
+    /// A one-byte punctuation token seen before in the text comes from `run`'s table, not from
+    /// classifying and interning it again: the same form id, kind and flags as the first one
+    /// (which took the general path), whatever scalar first brought the form (’ brings ').
+    @Test func repeatedASCIIPunctuationAgreesWithItsFirstToken() {
+        let texts = [
+            "a, b, c; d; e: f: (g) (h) [i] \"j\" \"k\" !? !? # # @ @ _ _ ` ` { } { }",
+            "x \u{2019}y\u{2019} 'z' - w - 'v'",
+            "One. Two. Three... Four. Five.\nSix.",
+            "..",
+            ". ",
+            "end.",
+            "a.. b. c... d. .",
+            "1.5. 2, 3,",
+        ]
+        for text in texts {
+            let analyzed = AnalyzedText(text)
+            var firstOfForm: [String: Token] = [:]
+            for (index, token) in analyzed.tokens.enumerated() {
+                let surface = analyzed.text(ofToken: index)
+                let form = analyzed.form(ofToken: index)
+                // The form and kind the general path gives the token on its own.
+                let alone = AnalyzedText(surface)
+                #expect(alone.tokens.count == 1, "\(text): \(surface)")
+                #expect(alone.form(ofToken: 0) == form, "\(text): \(surface)")
+                #expect(alone.tokens[0].kind == token.kind, "\(text): \(surface)")
+                #expect(analyzed.forms.find(form) == Int(token.form), "\(text): \(surface)")
+                if let first = firstOfForm[form] {
+                    #expect(first.form == token.form && first.kind == token.kind, "\(text): \(surface)")
+                } else {
+                    firstOfForm[form] = token
+                }
+                // White space before a token, and the line start, still reach its flags.
+                let spaced = token.start == 0 || [0x20, 0x0A].contains(analyzed.utf8[token.start - 1])
+                #expect(token.flags.contains(.spaceBefore) == spaced, "\(text): \(surface) at \(token.start)")
+            }
+        }
+        #expect(TextNormalizer.forms(of: "a. b... c. d.") == ["a", ".", "b", "...", "c", ".", "d", "."])
+        #expect(TextNormalizer.forms(of: "x\u{2019} ' y' \u{2019}") == ["x", "'", "'", "y", "'", "'"])
+        #expect(AnalyzedText("").tokens.isEmpty)
+    }
+
+    /// Arabic words one space apart are scanned in one call (`scanArabicWords`); any other
+    /// separation goes back through `run`. The same tokens and flags either way.
+    @Test func arabicWordRunsAgreeWithWordsScannedOneByOne() {
+        let words = ["قَالَ", "الـــوزير", "إنّ", "پدر", "و", "ى", "ٱلله", "كتب"]
+        let single = AnalyzedText(words.joined(separator: " "))
+        let double = AnalyzedText(words.joined(separator: "  "))
+        #expect(single.tokens.count == words.count && double.tokens.count == words.count)
+        for index in words.indices {
+            let alone = AnalyzedText(words[index])
+            #expect(single.form(ofToken: index) == alone.form(ofToken: 0), "\(words[index])")
+            #expect(double.form(ofToken: index) == alone.form(ofToken: 0), "\(words[index])")
+            #expect(single.tokens[index].flags == double.tokens[index].flags, "\(words[index])")
+            #expect(single.tokens[index].kind == .arabicWord)
+            #expect(single.text(ofToken: index) == words[index])
+        }
+        // Arabic words before Latin words, digits, punctuation, a line break, and at the very end.
+        #expect(TextNormalizer.forms(of: "قال Reuters قال 5 قال، قال\nقال قال") ==
+            ["قال", "reuters", "قال", "5", "قال", "،", "قال", "قال", "قال"])
+        let mixed = AnalyzedText("قال قال\nقال")
+        #expect(mixed.tokens[2].flags.contains(.paragraphStart))
+        #expect(mixed.tokens[1].flags.contains(.spaceBefore) && !mixed.tokens[1].flags.contains(.paragraphStart))
+    }
+
+    /// `scanWordGeneral` counts a run of ASCII letters eight bytes at a time: runs longer and
+    /// shorter than eight, at the text's end and before other letters, give the same words.
+    @Test func generalWordsWithLongLetterRuns() {
+        #expect(TextNormalizer.forms(of: "Extraordinarily-complicated counterintelligence's U.S.-BACKED") ==
+            ["extraordinarily-complicated", "counterintelligence's", "u.s.", "-", "backed"])
+        #expect(TextNormalizer.forms(of: "ABCDEFGHIJKLMNOPQRSTUVWXYZ-abcdefgh") == ["abcdefghijklmnopqrstuvwxyz-abcdefgh"])
+        #expect(TextNormalizer.forms(of: "x-abcdefghijklmnop") == ["x-abcdefghijklmnop"])
+        #expect(TextNormalizer.forms(of: "abcdefghijklmnopqrstuvwxyzcafé-Straße") == ["abcdefghijklmnopqrstuvwxyzcafé-straße"])
+        #expect(TextNormalizer.forms(of: "well-knownnnnnnnnnn, don'tttttttttt.") == ["well-knownnnnnnnnnn", ",", "don'tttttttttt", "."])
+        let allCaps = AnalyzedText("NORTH-ATLANTICTREATY")
+        #expect(allCaps.tokens.count == 1 && allCaps.tokens[0].flags.contains(.allCaps))
+    }
+
+    /// `run` takes \n from its byte table: the token after it starts a paragraph, after a word,
+    /// after punctuation, at the text's start, twice in a row, and as \r\n (which goes the
+    /// general way), exactly as the general path marks it.
+    @Test func lineFeedsFromTheByteTableStartParagraphs() {
+        let analyzed = AnalyzedText("\nA.\nB,\n\nC\r\nD \n E\u{2028}F")
+        #expect(analyzed.tokens.indices.map { analyzed.text(ofToken: $0) } == ["A", ".", "B", ",", "C", "D", "E", "F"])
+        let starts = analyzed.tokens.map { $0.flags.contains(.paragraphStart) }
+        #expect(starts == [true, false, true, false, true, true, true, true])
+        #expect(analyzed.tokens.allSatisfy { $0.flags.contains(.spaceBefore) || $0.kind == .punctuation })
+        #expect(analyzed.paragraphs.count == 6)
+    }
 }
