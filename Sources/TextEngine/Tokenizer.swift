@@ -20,14 +20,17 @@ struct Tokenizer {
     /// lost registers to it.)
     private var sawArabic = false
     /// The form being built. Raw memory, not an array: appending to an array checks uniqueness
-    /// and capacity on every byte, which showed as a tenth of tokenizing time.
+    /// and capacity on every byte, which showed as a tenth of tokenizing time. At first room that
+    /// `tokenize` lends (`scratchBorrowed`, never freed here), its own buffer once it grows.
     private var scratch: UnsafeMutablePointer<UInt8>
     private var scratchCount = 0
-    private var scratchCapacity = 256
+    private var scratchCapacity = Self.scratchRoom
+    private var scratchBorrowed = true
+    static let scratchRoom = 256
     /// The form id of each ASCII byte that is a one-byte punctuation token (period, apostrophe,
     /// hyphen, comma, punctuation), once a token has interned it; -1 before. `run` emits such a
     /// byte from here, without classifying, hashing and probing it again. A table of its own per
-    /// text (the ids are the text's), 512 bytes.
+    /// text (the ids are the text's), 512 bytes, in room that `tokenize` lends.
     private var asciiPunctuationForms: UnsafeMutablePointer<Int32>
     /// The entry of \n in `asciiPunctuationForms`: a line break (one ends every paragraph of
     /// news text), which `run` then takes without the call to `scanOther`.
@@ -42,15 +45,17 @@ struct Tokenizer {
     }
 
     /// `tokens` is the (uninitialized) room for the first `tokenCapacity` tokens; `forms` the
-    /// form table's builder.
+    /// form table's builder; `scratch` room for `scratchRoom` bytes and `asciiPunctuationForms`
+    /// for 128 entries, both uninitialized and their caller's (never freed here).
     private init(_ p: UnsafeBufferPointer<UInt8>, tokens: UnsafeMutablePointer<Token>, tokenCapacity: Int,
-                 forms: FormTable.Builder) {
+                 forms: FormTable.Builder, scratch: UnsafeMutablePointer<UInt8>,
+                 asciiPunctuationForms: UnsafeMutablePointer<Int32>) {
         self.p = p
         self.n = p.count
         output = Output(tokens: tokens, capacity: tokenCapacity)
         self.forms = forms
-        scratch = .allocate(capacity: scratchCapacity)
-        asciiPunctuationForms = .allocate(capacity: 128)
+        self.scratch = scratch
+        self.asciiPunctuationForms = asciiPunctuationForms
         asciiPunctuationForms.initialize(repeating: -1, count: 128)
         asciiPunctuationForms[0x0A] = Self.lineFeedEntry
     }
@@ -123,14 +128,22 @@ struct Tokenizer {
             var tokens: [Token] = []
             // The form table's slots are built in the room of the array the table keeps, as the
             // tokens are: copying them (the table's largest array) cost as much as zeroing them.
-            // Room for the builder's `slotChunks` too, after the slots: one allocation, not two.
-            let slots = [UInt64](unsafeUninitializedCapacity: 2 * slotCount) { slotRoom, slotsInitialized in
+            // Room for the builder's `slotChunks` too, after the slots, and for the tokenizer's
+            // `asciiPunctuationForms` (64 words) and `scratch`: one allocation, not four (texts
+            // come a paragraph at a time, and each malloc and free cost about 50 instructions).
+            let scratchWords = Tokenizer.scratchRoom / 8
+            let slots = [UInt64](unsafeUninitializedCapacity: 2 * slotCount + 64 + scratchWords) { slotRoom, slotsInitialized in
+                let room = slotRoom.baseAddress!
                 let forms = FormTable.Builder(forms: formRoom, bytes: min(buffer.count / 2 + 64, 1 << 24),
-                                              slots: slotRoom.baseAddress!, slotChunks: slotRoom.baseAddress! + slotCount)
+                                              slots: room, slotChunks: room + slotCount)
+                let punctuationRoom = UnsafeMutableRawPointer(room + 2 * slotCount).bindMemory(to: Int32.self, capacity: 128)
+                let scratchRoom = UnsafeMutableRawPointer(room + 2 * slotCount + 64)
+                    .bindMemory(to: UInt8.self, capacity: Tokenizer.scratchRoom)
                 // News prose runs at about one token per six bytes: room for one per five, so that
                 // the array need not grow for most texts.
                 tokens = [Token](unsafeUninitializedCapacity: buffer.count / 5 + 16) { room, initialized in
-                    var tokenizer = Tokenizer(buffer, tokens: room.baseAddress!, tokenCapacity: room.count, forms: forms)
+                    var tokenizer = Tokenizer(buffer, tokens: room.baseAddress!, tokenCapacity: room.count, forms: forms,
+                                              scratch: scratchRoom, asciiPunctuationForms: punctuationRoom)
                     tokenizer.run()
                     let output = tokenizer.output
                     if output.borrowed {
@@ -142,8 +155,7 @@ struct Tokenizer {
                         output.tokens.deallocate()
                         initialized = 0
                     }
-                    tokenizer.scratch.deallocate()
-                    tokenizer.asciiPunctuationForms.deallocate()
+                    if !tokenizer.scratchBorrowed { tokenizer.scratch.deallocate() }
                     builder = tokenizer.forms
                     hasArabic = tokenizer.sawArabic
                 }
@@ -207,7 +219,15 @@ struct Tokenizer {
     }
 
     private mutating func growScratch() {
-        scratch = scratch.moved(count: scratchCount, toCapacity: scratchCapacity * 2)
+        if scratchBorrowed {
+            // The lent room stays its lender's: copied from, not freed.
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: scratchCapacity * 2)
+            grown.initialize(from: scratch, count: scratchCount)
+            scratch = grown
+            scratchBorrowed = false
+        } else {
+            scratch = scratch.moved(count: scratchCount, toCapacity: scratchCapacity * 2)
+        }
         scratchCapacity *= 2
     }
 

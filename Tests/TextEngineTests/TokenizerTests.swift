@@ -23,6 +23,19 @@ private func forms(_ text: String) -> [String] { tokens(text).map(\.1) }
         #expect(forms("F‑16") == ["f-16"])
     }
 
+    /// Forms longer than the scratch room `tokenize` lends (256 bytes) move the scratch to a
+    /// buffer of its own mid-word, in the general and the Arabic paths; the forms stay whole.
+    @Test func formsLongerThanTheLentScratch() {
+        let accented = "Caf" + String(repeating: "é", count: 300)
+        #expect(forms(accented + " x " + accented) == ["caf" + String(repeating: "é", count: 300), "x",
+                                                       "caf" + String(repeating: "é", count: 300)])
+        let arabic = String(repeating: "بت", count: 200)
+        #expect(forms("\(arabic) و \(arabic)") == [arabic, "و", arabic])
+        let ascii = String(repeating: "Ab", count: 200)
+        #expect(forms(ascii + "'s é") == [ascii.lowercased() + "'s", "é"])
+        #expect(forms("") == [])
+    }
+
     @Test func accentedAndOtherScriptsFoldCase() {
         #expect(forms("ÉCOLE Ærø Straße ΑΘΗΝΑ Москва") == ["école", "ærø", "straße", "αθηνα", "москва"])
         #expect(tokens("café")[0].2 == .word)
