@@ -76,12 +76,24 @@ public struct AnnotationPipeline: Sendable {
             if collected.isEmpty {
                 collected = produced
             } else {
-                collected.append(contentsOf: produced)
+                Self.move(&produced, to: &collected)
             }
         }
         if isCancelled() { result.cancelled = true }
         result.annotations = Self.finalize(consume collected)
         return result
+    }
+
+    /// Appends `source`'s annotations to `destination` in order, leaving `source` empty.
+    /// Moved, not copied: `append(contentsOf:)` copied each annotation (about six retains) and
+    /// freeing `source` then released them all again. `removeLast` hands the last element over
+    /// without a copy, so the source is reversed first, through its buffer (a swap there moves
+    /// bits; `Array.reverse` copied each annotation it swapped).
+    static func move(_ source: inout [Annotation], to destination: inout [Annotation]) {
+        let count = source.count
+        destination.reserveCapacity(destination.count + count)
+        source.withUnsafeMutableBufferPointer { items in items.reverse() }
+        for _ in 0..<count { destination.append(source.removeLast()) }
     }
 
     @inline(never)

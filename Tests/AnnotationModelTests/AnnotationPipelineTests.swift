@@ -252,6 +252,27 @@ private struct GivenTexts: Annotator {
         #expect(table.find("source:12-345source:12-345!") == nil)
     }
 
+    /// A module's output is moved onto the annotations collected so far: the same as appending
+    /// them, in order, for every size (odd and even: the source is reversed in place first),
+    /// leaving the source empty.
+    @Test func moveAppendsInOrderAndEmptiesTheSource() {
+        func annotations(_ prefix: String, _ count: Int) -> [Annotation] {
+            (0..<count).map { index in
+                Annotation(id: "\(prefix)\(index)", module: prefix, kind: .source, range: index..<(index + 1),
+                           text: "é\(index)", attributes: ["index": .integer(index)],
+                           links: [AnnotationLink(rel: "source", target: "x\(index)")])
+            }
+        }
+        for (collectedCount, producedCount) in [(0, 0), (0, 3), (2, 0), (1, 1), (3, 4), (5, 5), (40, 17)] {
+            var collected = annotations("c", collectedCount)
+            var produced = annotations("p", producedCount)
+            let expected = collected + produced
+            AnnotationPipeline.move(&produced, to: &collected)
+            #expect(collected == expected)
+            #expect(produced.isEmpty)
+        }
+    }
+
     /// Numbers are written two digits at a time with lengths counted by powers of ten: every
     /// length, both sides of each power of ten, negatives and the extremes read as `String(_:)`.
     @Test func idTextWritesEveryNumberAsStringDoes() {
