@@ -376,10 +376,11 @@ public struct DroppedAnnotation: Sendable, Hashable {
 /// result looks every annotation's id up).
 public struct IDTable: Sendable {
     public private(set) var keys: [String] = []
-    private var hashes: [UInt32] = []
-    /// 0 for an empty slot, else index + 1. None until the first id is inserted: an empty table
+    /// 0 for an empty slot, else the id's hash in the high 32 bits and its index + 1 in the low
+    /// 32: a probe compares hashes without reading a second array (and there is one allocation
+    /// less to make and free per table). None until the first id is inserted: an empty table
     /// costs no allocation.
-    private var slots: [Int32] = []
+    private var slots: [UInt64] = []
 
     public init() {}
 
@@ -387,10 +388,20 @@ public struct IDTable: Sendable {
     public init(minimumCapacity count: Int) {
         var size = 16
         while size < count * 2 { size <<= 1 }
-        slots = [Int32](repeating: 0, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         keys.reserveCapacity(count)
-        hashes.reserveCapacity(count)
     }
+
+    @inline(__always)
+    private static func entry(hash: UInt32, index: Int) -> UInt64 {
+        UInt64(hash) << 32 | UInt64(truncatingIfNeeded: index + 1)
+    }
+
+    @inline(__always)
+    private static func hash(of entry: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: entry >> 32) }
+
+    @inline(__always)
+    private static func index(of entry: UInt64) -> Int { Int(UInt32(truncatingIfNeeded: entry)) - 1 }
 
     public var count: Int { keys.count }
 
@@ -433,9 +444,9 @@ public struct IDTable: Sendable {
         let mask = slots.count - 1
         var slot = Int(h) & mask
         while true {
-            let entry = Int(slots[slot])
+            let entry = slots[slot]
             if entry == 0 { return nil }
-            if hashes[entry - 1] == h && keys[entry - 1] == id { return entry - 1 }
+            if Self.hash(of: entry) == h && keys[Self.index(of: entry)] == id { return Self.index(of: entry) }
             slot = (slot + 1) & mask
         }
     }
@@ -443,26 +454,26 @@ public struct IDTable: Sendable {
     /// Adds `id` unless present, and returns its index (`count - 1` when it was new).
     @discardableResult
     public mutating func insert(_ id: String) -> Int {
-        if slots.isEmpty { slots = [Int32](repeating: 0, count: 16) }
+        if slots.isEmpty { slots = [UInt64](repeating: 0, count: 16) }
         let h = Self.hash(id)
         var mask = slots.count - 1
         var slot = Int(h) & mask
         while true {
-            let entry = Int(slots[slot])
+            let entry = slots[slot]
             if entry == 0 { break }
-            if hashes[entry - 1] == h && keys[entry - 1] == id { return entry - 1 }
+            if Self.hash(of: entry) == h && keys[Self.index(of: entry)] == id { return Self.index(of: entry) }
             slot = (slot + 1) & mask
         }
         keys.append(id)
-        hashes.append(h)
-        slots[slot] = Int32(keys.count)
+        slots[slot] = Self.entry(hash: h, index: keys.count - 1)
         if keys.count * 2 > slots.count {
-            var bigger = [Int32](repeating: 0, count: slots.count * 2)
+            // Rehashed from the slots themselves: each entry carries its hash.
+            var bigger = [UInt64](repeating: 0, count: slots.count * 2)
             mask = bigger.count - 1
-            for (index, hash) in hashes.enumerated() {
-                var s = Int(hash) & mask
+            for entry in slots where entry != 0 {
+                var s = Int(Self.hash(of: entry)) & mask
                 while bigger[s] != 0 { s = (s + 1) & mask }
-                bigger[s] = Int32(index + 1)
+                bigger[s] = entry
             }
             slots = bigger
         }
