@@ -269,6 +269,9 @@ public struct AnnotationPipeline: Sendable {
         // The position of the annotation that carried each target id (-1: none). The first to
         // carry an id keeps the links when two share one.
         var carrier = [Int32](repeating: -1, count: targets.count)
+        // Once every target has its carrier, later ids need not be looked up: a later carrier
+        // of the same id would not be taken anyway.
+        var targetsWithoutCarrier = targets.count
         // A result has a handful of kinds: a list searched in order beats hashing each kind's
         // name. Consecutive annotations often share a kind: the last one's slot is tried first.
         var counters: [(kind: AnnotationKind, count: Int)] = []
@@ -287,8 +290,9 @@ public struct AnnotationPipeline: Sendable {
             lastSlot = slot
             counters[slot].count += 1
             let newID = IDText.make(counters[slot].kind.rawValue, UInt8(ascii: "-"), counters[slot].count)
-            if linkCount > 0, let target = targets.find(items[index].id), carrier[target] < 0 {
+            if targetsWithoutCarrier > 0, let target = targets.find(items[index].id), carrier[target] < 0 {
                 carrier[target] = Int32(truncatingIfNeeded: index)
+                targetsWithoutCarrier -= 1
             }
             items[index].id = newID
         }

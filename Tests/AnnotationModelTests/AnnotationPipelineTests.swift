@@ -252,6 +252,23 @@ private struct GivenTexts: Annotator {
         #expect(table.find("source:12-345source:12-345!") == nil)
     }
 
+    /// When two annotations carry the id a link points at, the first in the result keeps it; ids
+    /// after every target has its carrier are no longer looked up, which must not change that.
+    @Test func linksPointAtTheFirstCarrierOfTheirTarget() {
+        let annotations = [
+            Annotation(id: "t", module: "m", kind: .source, range: 10..<12, text: ""),
+            Annotation(id: "t", module: "n", kind: .source, range: 20..<22, text: ""),
+            Annotation(id: "u", module: "m", kind: .source, range: 30..<32, text: ""),
+            Annotation(module: "m", kind: .cue, range: 0..<2, text: "",
+                       links: [AnnotationLink(rel: "source", target: "t"), AnnotationLink(rel: "content", target: "missing")]),
+            Annotation(module: "m", kind: .cue, range: 40..<42, text: "", links: [AnnotationLink(rel: "source", target: "u")]),
+        ]
+        let final = AnnotationPipeline.finalize(annotations)
+        #expect(final.map(\.id) == ["cue-1", "source-1", "source-2", "source-3", "cue-2"])
+        #expect(final[0].links == [AnnotationLink(rel: "source", target: "source-1")])
+        #expect(final[4].links == [AnnotationLink(rel: "source", target: "source-3")])
+    }
+
     /// A module's output is moved onto the annotations collected so far: the same as appending
     /// them, in order, for every size (odd and even: the source is reversed in place first),
     /// leaving the source empty.
