@@ -129,34 +129,46 @@ enum IDText {
     @inline(__always)
     static func make(_ prefix: String, _ separator: UInt8, _ first: Int, _ separator2: UInt8, _ second: Int?) -> String {
         // Lengths first, so that the string is written once at its exact length (inline up to 15
-        // bytes): no buffer to fill first and decode after.
+        // bytes): no buffer to fill first and decode after. Written in one closure that captures
+        // nothing it must box: a closure kept in a variable and handed on (to read the prefix's
+        // bytes, then to make the string) was called through three layers of partial
+        // application, more than the writing itself.
         let firstLength = decimalLength(first)
         let secondLength = second.map { decimalLength($0) } ?? 0
-        let write: (UnsafeBufferPointer<UInt8>) -> String = { name in
-            let length = name.count + 1 + firstLength + (second == nil ? 0 : 1 + secondLength)
-            return String(unsafeUninitializedCapacity: length) { buffer in
-                guard let base = buffer.baseAddress else { return 0 }
-                var end = 0
-                if let nameBase = name.baseAddress {
-                    base.update(from: nameBase, count: name.count)
-                    end = name.count
-                }
-                base[end] = separator
+        let nameLength = prefix.utf8.count
+        let length = nameLength + 1 + firstLength + (second == nil ? 0 : 1 + secondLength)
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            guard let base = buffer.baseAddress else { return 0 }
+            copyUTF8(of: prefix, count: nameLength, to: base)
+            var end = nameLength
+            base[end] = separator
+            end += 1
+            writeDecimal(first, length: firstLength, at: base + end)
+            end += firstLength
+            if let second {
+                base[end] = separator2
                 end += 1
-                writeDecimal(first, length: firstLength, at: base + end)
-                end += firstLength
-                if let second {
-                    base[end] = separator2
-                    end += 1
-                    writeDecimal(second, length: secondLength, at: base + end)
-                    end += secondLength
-                }
-                return end
+                writeDecimal(second, length: secondLength, at: base + end)
+                end += secondLength
+            }
+            return end
+        }
+    }
+
+    /// Writes the `count` UTF-8 bytes of `text` at `start`.
+    @inline(__always)
+    static func copyUTF8(of text: String, count: Int, to start: UnsafeMutablePointer<UInt8>) {
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            if let bytes = bytes.baseAddress { start.update(from: bytes, count: count) }
+        }
+        if copied == nil {
+            // Bridged or otherwise non-contiguous text: byte by byte.
+            var offset = 0
+            for byte in text.utf8 {
+                start[offset] = byte
+                offset += 1
             }
         }
-        if let made = prefix.utf8.withContiguousStorageIfAvailable(write) { return made }
-        var contiguous = prefix
-        return contiguous.withUTF8(write)
     }
 
     /// Characters `String(value)` writes: the digits and a minus sign. Counted by comparing with

@@ -76,12 +76,24 @@ public struct AnnotationPipeline: Sendable {
             if collected.isEmpty {
                 collected = produced
             } else {
-                collected.append(contentsOf: produced)
+                Self.move(&produced, to: &collected)
             }
         }
         if isCancelled() { result.cancelled = true }
         result.annotations = Self.finalize(consume collected)
         return result
+    }
+
+    /// Appends `source`'s annotations to `destination` in order, leaving `source` empty.
+    /// Moved, not copied: `append(contentsOf:)` copied each annotation (about six retains) and
+    /// freeing `source` then released them all again. `removeLast` hands the last element over
+    /// without a copy, so the source is reversed first, through its buffer (a swap there moves
+    /// bits; `Array.reverse` copied each annotation it swapped).
+    static func move(_ source: inout [Annotation], to destination: inout [Annotation]) {
+        let count = source.count
+        destination.reserveCapacity(destination.count + count)
+        source.withUnsafeMutableBufferPointer { items in items.reverse() }
+        for _ in 0..<count { destination.append(source.removeLast()) }
     }
 
     @inline(never)
@@ -257,6 +269,9 @@ public struct AnnotationPipeline: Sendable {
         // The position of the annotation that carried each target id (-1: none). The first to
         // carry an id keeps the links when two share one.
         var carrier = [Int32](repeating: -1, count: targets.count)
+        // Once every target has its carrier, later ids need not be looked up: a later carrier
+        // of the same id would not be taken anyway.
+        var targetsWithoutCarrier = targets.count
         // A result has a handful of kinds: a list searched in order beats hashing each kind's
         // name. Consecutive annotations often share a kind: the last one's slot is tried first.
         var counters: [(kind: AnnotationKind, count: Int)] = []
@@ -275,8 +290,9 @@ public struct AnnotationPipeline: Sendable {
             lastSlot = slot
             counters[slot].count += 1
             let newID = IDText.make(counters[slot].kind.rawValue, UInt8(ascii: "-"), counters[slot].count)
-            if linkCount > 0, let target = targets.find(items[index].id), carrier[target] < 0 {
+            if targetsWithoutCarrier > 0, let target = targets.find(items[index].id), carrier[target] < 0 {
                 carrier[target] = Int32(truncatingIfNeeded: index)
+                targetsWithoutCarrier -= 1
             }
             items[index].id = newID
         }
@@ -364,10 +380,11 @@ public struct DroppedAnnotation: Sendable, Hashable {
 /// result looks every annotation's id up).
 public struct IDTable: Sendable {
     public private(set) var keys: [String] = []
-    private var hashes: [UInt32] = []
-    /// 0 for an empty slot, else index + 1. None until the first id is inserted: an empty table
+    /// 0 for an empty slot, else the id's hash in the high 32 bits and its index + 1 in the low
+    /// 32: a probe compares hashes without reading a second array (and there is one allocation
+    /// less to make and free per table). None until the first id is inserted: an empty table
     /// costs no allocation.
-    private var slots: [Int32] = []
+    private var slots: [UInt64] = []
 
     public init() {}
 
@@ -375,10 +392,20 @@ public struct IDTable: Sendable {
     public init(minimumCapacity count: Int) {
         var size = 16
         while size < count * 2 { size <<= 1 }
-        slots = [Int32](repeating: 0, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         keys.reserveCapacity(count)
-        hashes.reserveCapacity(count)
     }
+
+    @inline(__always)
+    private static func entry(hash: UInt32, index: Int) -> UInt64 {
+        UInt64(hash) << 32 | UInt64(truncatingIfNeeded: index + 1)
+    }
+
+    @inline(__always)
+    private static func hash(of entry: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: entry >> 32) }
+
+    @inline(__always)
+    private static func index(of entry: UInt64) -> Int { Int(UInt32(truncatingIfNeeded: entry)) - 1 }
 
     public var count: Int { keys.count }
 
@@ -421,9 +448,9 @@ public struct IDTable: Sendable {
         let mask = slots.count - 1
         var slot = Int(h) & mask
         while true {
-            let entry = Int(slots[slot])
+            let entry = slots[slot]
             if entry == 0 { return nil }
-            if hashes[entry - 1] == h && keys[entry - 1] == id { return entry - 1 }
+            if Self.hash(of: entry) == h && keys[Self.index(of: entry)] == id { return Self.index(of: entry) }
             slot = (slot + 1) & mask
         }
     }
@@ -431,26 +458,26 @@ public struct IDTable: Sendable {
     /// Adds `id` unless present, and returns its index (`count - 1` when it was new).
     @discardableResult
     public mutating func insert(_ id: String) -> Int {
-        if slots.isEmpty { slots = [Int32](repeating: 0, count: 16) }
+        if slots.isEmpty { slots = [UInt64](repeating: 0, count: 16) }
         let h = Self.hash(id)
         var mask = slots.count - 1
         var slot = Int(h) & mask
         while true {
-            let entry = Int(slots[slot])
+            let entry = slots[slot]
             if entry == 0 { break }
-            if hashes[entry - 1] == h && keys[entry - 1] == id { return entry - 1 }
+            if Self.hash(of: entry) == h && keys[Self.index(of: entry)] == id { return Self.index(of: entry) }
             slot = (slot + 1) & mask
         }
         keys.append(id)
-        hashes.append(h)
-        slots[slot] = Int32(keys.count)
+        slots[slot] = Self.entry(hash: h, index: keys.count - 1)
         if keys.count * 2 > slots.count {
-            var bigger = [Int32](repeating: 0, count: slots.count * 2)
+            // Rehashed from the slots themselves: each entry carries its hash.
+            var bigger = [UInt64](repeating: 0, count: slots.count * 2)
             mask = bigger.count - 1
-            for (index, hash) in hashes.enumerated() {
-                var s = Int(hash) & mask
+            for entry in slots where entry != 0 {
+                var s = Int(Self.hash(of: entry)) & mask
                 while bigger[s] != 0 { s = (s + 1) & mask }
-                bigger[s] = Int32(index + 1)
+                bigger[s] = entry
             }
             slots = bigger
         }

@@ -252,6 +252,44 @@ private struct GivenTexts: Annotator {
         #expect(table.find("source:12-345source:12-345!") == nil)
     }
 
+    /// When two annotations carry the id a link points at, the first in the result keeps it; ids
+    /// after every target has its carrier are no longer looked up, which must not change that.
+    @Test func linksPointAtTheFirstCarrierOfTheirTarget() {
+        let annotations = [
+            Annotation(id: "t", module: "m", kind: .source, range: 10..<12, text: ""),
+            Annotation(id: "t", module: "n", kind: .source, range: 20..<22, text: ""),
+            Annotation(id: "u", module: "m", kind: .source, range: 30..<32, text: ""),
+            Annotation(module: "m", kind: .cue, range: 0..<2, text: "",
+                       links: [AnnotationLink(rel: "source", target: "t"), AnnotationLink(rel: "content", target: "missing")]),
+            Annotation(module: "m", kind: .cue, range: 40..<42, text: "", links: [AnnotationLink(rel: "source", target: "u")]),
+        ]
+        let final = AnnotationPipeline.finalize(annotations)
+        #expect(final.map(\.id) == ["cue-1", "source-1", "source-2", "source-3", "cue-2"])
+        #expect(final[0].links == [AnnotationLink(rel: "source", target: "source-1")])
+        #expect(final[4].links == [AnnotationLink(rel: "source", target: "source-3")])
+    }
+
+    /// A module's output is moved onto the annotations collected so far: the same as appending
+    /// them, in order, for every size (odd and even: the source is reversed in place first),
+    /// leaving the source empty.
+    @Test func moveAppendsInOrderAndEmptiesTheSource() {
+        func annotations(_ prefix: String, _ count: Int) -> [Annotation] {
+            (0..<count).map { index in
+                Annotation(id: "\(prefix)\(index)", module: prefix, kind: .source, range: index..<(index + 1),
+                           text: "é\(index)", attributes: ["index": .integer(index)],
+                           links: [AnnotationLink(rel: "source", target: "x\(index)")])
+            }
+        }
+        for (collectedCount, producedCount) in [(0, 0), (0, 3), (2, 0), (1, 1), (3, 4), (5, 5), (40, 17)] {
+            var collected = annotations("c", collectedCount)
+            var produced = annotations("p", producedCount)
+            let expected = collected + produced
+            AnnotationPipeline.move(&produced, to: &collected)
+            #expect(collected == expected)
+            #expect(produced.isEmpty)
+        }
+    }
+
     /// Numbers are written two digits at a time with lengths counted by powers of ten: every
     /// length, both sides of each power of ten, negatives and the extremes read as `String(_:)`.
     @Test func idTextWritesEveryNumberAsStringDoes() {
