@@ -728,38 +728,7 @@ struct FirstIndexByID {
         return nil
     }
 
-    /// The id's bytes eight at a time, each word folded in by a multiply; the last word is the
-    /// id's last eight bytes, overlapping the one before (ids are a dozen or two bytes).
+    /// `IDTable.idHash`: the one hash of ids in the project.
     @inline(__always)
-    static func hash(_ id: String) -> Int {
-        // Read in place: `withUTF8` wanted a mutable copy of the id (retained, then released).
-        if let hash = id.utf8.withContiguousStorageIfAvailable(mix) { return hash }
-        var id = id
-        return id.withUTF8(mix)
-    }
-
-    @inline(__always)
-    private static func mix(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        let count = bytes.count
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
-        @inline(__always) func add(_ word: UInt64) {
-            h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 29
-        }
-        guard let base = bytes.baseAddress else { return Int(truncatingIfNeeded: h) }
-        if count < 8 {
-            var word: UInt64 = 0
-            for index in 0..<count { word |= UInt64(base[index]) << (8 * index) }
-            add(word)
-        } else {
-            let raw = UnsafeRawPointer(base)
-            var offset = 0
-            while offset + 8 < count {
-                add(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-                offset += 8
-            }
-            add(raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
-        }
-        return Int(truncatingIfNeeded: h ^ (h >> 32))
-    }
+    static func hash(_ id: String) -> Int { Int(truncatingIfNeeded: IDTable.idHash(id)) }
 }

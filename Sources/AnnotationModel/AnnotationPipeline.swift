@@ -410,18 +410,23 @@ public struct IDTable: Sendable {
     public var count: Int { keys.count }
 
     @inline(__always)
-    private static func hash(_ id: String) -> UInt32 {
-        // Eight bytes at a time, each word folded in by a multiply (ids are a dozen or two bytes:
-        // a byte-at-a-time FNV-1a was most of a lookup). The last word is the id's last eight
-        // bytes, overlapping the one before; ids shorter than eight bytes are read byte by byte.
-        @inline(__always) func mix(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
+    private static func hash(_ id: String) -> UInt32 { UInt32(truncatingIfNeeded: idHash(id)) }
+
+    /// The hash of an annotation id, also used by the quotations module's index of prior ids:
+    /// eight bytes at a time, each word folded in by a multiply (ids are a dozen or two bytes: a
+    /// byte-at-a-time FNV-1a was most of a lookup). The last word is the id's last eight bytes,
+    /// overlapping the one before; ids shorter than eight bytes are read byte by byte. Read in
+    /// place where the string's storage allows (`withUTF8` wanted a mutable copy of the id).
+    @inlinable @inline(__always)
+    public static func idHash(_ id: String) -> UInt64 {
+        @inline(__always) func mix(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
             let count = bytes.count
             var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
             @inline(__always) func add(_ word: UInt64) {
                 h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
                 h ^= h >> 29
             }
-            guard let base = bytes.baseAddress else { return UInt32(truncatingIfNeeded: h) }
+            guard let base = bytes.baseAddress else { return h }
             if count < 8 {
                 var word: UInt64 = 0
                 for index in 0..<count { word |= UInt64(base[index]) << (8 * index) }
@@ -435,7 +440,7 @@ public struct IDTable: Sendable {
                 }
                 add(raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
             }
-            return UInt32(truncatingIfNeeded: h ^ (h >> 32))
+            return h ^ (h >> 32)
         }
         if let h = id.utf8.withContiguousStorageIfAvailable(mix) { return h }
         return Array(id.utf8).withUnsafeBufferPointer(mix)
