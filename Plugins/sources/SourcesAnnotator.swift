@@ -123,10 +123,9 @@ public struct SourcesAnnotator: Annotator {
         case .entry: nil
         }
     }
-    /// Sources' attributes by type: a handful of short types, found by comparing the strings in
-    /// turn (a dictionary hashed the type, and a text kept its own list of those it had met).
-    /// The rules name a type by its index here (`PackEntry.typeIndex`), so classifying a source
-    /// compares, copies and looks up no string.
+    /// Sources' attributes by type, each dictionary made once. The rules name a type by its index
+    /// here (`PackEntry.typeIndex`), so classifying a source compares, copies and looks up no
+    /// string.
     struct SourceAttributeTable: Sendable {
         var types: [String] = []
         var unnamed: [[String: AttributeValue]] = []
@@ -135,11 +134,6 @@ public struct SourcesAnnotator: Annotator {
         /// The types the rules name, first in the table in this order (`sourceAttributes`).
         static let common = ["person", "organization", "unknown", "media", "government", "group", "document"]
         static let person = 0, organization = 1, unknown = 2, media = 3, group = 5, document = 6
-
-        func attributes(named isNamed: Bool, type: String) -> [String: AttributeValue] {
-            if let index = types.firstIndex(of: type) { return isNamed ? named[index] : unnamed[index] }
-            return ["named": .bool(isNamed), "type": .string(type)]
-        }
 
         /// The attributes of type `types[typeIndex]`.
         func attributes(named isNamed: Bool, typeIndex: Int) -> [String: AttributeValue] {
